@@ -1,0 +1,103 @@
+# zwsim: one Makefile for the library (sim/), the zwsim command (tools/),
+# tests and benchmarks.  `make help` lists the targets.
+
+CC       ?= cc
+PYTHON   := /usr/bin/python3
+CSTD     := -std=c11 -D_GNU_SOURCE
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers
+OPT      ?= -O2 -g
+INC      := -Isim
+JSONC_CFLAGS := $(shell pkg-config --cflags json-c 2>/dev/null)
+JSONC_LIBS   := $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
+CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(INC) $(JSONC_CFLAGS) $(EXTRA_CFLAGS)
+SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+SIM_SRCS   := $(sort $(wildcard sim/*.c))
+TOOL_SRCS  := $(sort $(wildcard tools/*.c))
+UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
+BENCH_SRCS := $(sort $(wildcard tests/bench/bench_*.c))
+
+# $(call objs,BUILDDIR,SRCS)
+objs = $(patsubst %.c,$(1)/%.o,$(2))
+
+B  := build/rel
+BS := build/san
+
+.PHONY: all test test-unit test-unit-san test-py bench deps demo clean help
+all: zwsim
+
+help:
+	@echo "make            build ./zwsim"
+	@echo "make test       unit tests (plain and with ASan+UBSan) and the pytest suite"
+	@echo "make bench      benchmarks: one 'bench: NAME VALUE UNIT' line per figure"
+	@echo "make demo       run the demo zone scenario on the embedded device"
+	@echo "make deps       install the Debian packages the build and tests need"
+	@echo "make clean      remove build products"
+
+# --- objects -----------------------------------------------------------
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(BS)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -O1 $(SAN) -MMD -MP -c $< -o $@
+
+$(B)/libzwsim.a: $(call objs,$(B),$(SIM_SRCS))
+	ar rcs $@ $^
+
+$(BS)/libzwsim.a: $(call objs,$(BS),$(SIM_SRCS))
+	ar rcs $@ $^
+
+# --- the command -------------------------------------------------------
+zwsim: $(call objs,$(B),$(TOOL_SRCS)) $(B)/libzwsim.a
+	$(CC) $(OPT) -o $@ $^ $(JSONC_LIBS)
+
+$(BS)/zwsim: $(call objs,$(BS),$(TOOL_SRCS)) $(BS)/libzwsim.a
+	$(CC) $(SAN) -o $@ $^ $(JSONC_LIBS)
+
+# --- tests -------------------------------------------------------------
+UNIT_BINS     := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
+UNIT_BINS_SAN := $(patsubst tests/unit/%.c,$(BS)/tests/%,$(UNIT_SRCS))
+
+$(B)/tests/%: $(B)/tests/unit/%.o $(B)/libzwsim.a
+	$(CC) $(OPT) -o $@ $^ -lcmocka $(JSONC_LIBS)
+
+$(BS)/tests/%: $(BS)/tests/unit/%.o $(BS)/libzwsim.a
+	$(CC) $(SAN) -o $@ $^ -lcmocka $(JSONC_LIBS)
+
+test: test-unit test-unit-san test-py
+
+test-unit: $(UNIT_BINS)
+	@tests/run-unit.sh $(UNIT_BINS)
+
+test-unit-san: $(UNIT_BINS_SAN) $(BS)/zwsim
+	@tests/run-unit.sh $(UNIT_BINS_SAN)
+
+test-py: zwsim $(BS)/zwsim
+	ZWSIM=$(CURDIR)/zwsim ZWSIM_SAN=$(CURDIR)/$(BS)/zwsim $(PYTHON) -m pytest -q tests/py
+
+# --- benchmarks --------------------------------------------------------
+BENCH_BINS := $(patsubst tests/bench/%.c,$(B)/bench/%,$(BENCH_SRCS))
+
+$(B)/bench/%: $(B)/tests/bench/%.o $(B)/libzwsim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT) -o $@ $^ $(JSONC_LIBS)
+
+bench: $(BENCH_BINS)
+	@for b in $(BENCH_BINS); do $$b || exit 1; done
+
+# --- the rest ----------------------------------------------------------
+deps:
+	@tools/deps.sh
+
+DEMO_DEV := emu:zones=8,zone_size=1M,zone_cap=768k,conv=1,max_open=2,max_active=3,model=nullblk
+demo: zwsim
+	./zwsim zone info --dev '$(DEMO_DEV)'
+	@echo
+	./zwsim zone run --explain --dev '$(DEMO_DEV)' tools/demo.zs
+
+clean:
+	rm -rf build zwsim
+
+-include $(shell find build -name '*.d' 2>/dev/null)

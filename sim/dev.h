@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A zoned device behind one ops table, named by a spec string:
+ *
+ *   emu:zones=64,zone_size=256M,zone_cap=192M,conv=4,max_open=14,model=zns
+ *   file:/var/tmp/zdev,zones=16        (zloop layout: one file per zone)
+ *
+ * Every command is a struct zw_io submitted to the device; the outcome is
+ * in io->res (Linux status, the device's native code, a reason).
+ */
+#ifndef ZWSIM_DEV_H
+#define ZWSIM_DEV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "zone.h"
+
+struct zw_io {
+	enum req_op op;
+	sector_t sector;	/* zone append: in, the zone start; out, where the data landed */
+	unsigned int nr_sectors;
+	void *buf;		/* write: the data, or NULL to write tagged blocks;
+				 * read: where to put it (NULL: only check) */
+	uint64_t tag;		/* write with buf == NULL: block i carries tag + i */
+	struct zone_result res;
+};
+
+enum zw_data_mode {
+	ZW_DATA_BYTES,		/* every byte is kept */
+	ZW_DATA_TAGS,		/* only each block's tag: huge devices fit in memory */
+};
+
+struct zw_dev;
+
+struct zw_dev_ops {
+	const char *kind;	/* "emu", "file", ... */
+	/* Copy up to @nr zones from @zno on; returns how many, or -errno. */
+	int (*report_zones)(struct zw_dev *dev, unsigned int zno, unsigned int nr,
+			    struct blk_zone *zones);
+	/* Execute @io (read, write, zone append, zone management, flush). */
+	void (*submit)(struct zw_dev *dev, struct zw_io *io);
+	/* Fault injection (emulated devices): 0, or -errno with a message. */
+	int (*inject)(struct zw_dev *dev, const char *fault, char *err, size_t errlen);
+	void (*close)(struct zw_dev *dev);
+};
+
+struct zw_dev {
+	const struct zw_dev_ops *ops;
+	struct zone_geometry geo;	/* as the device reports it */
+	unsigned int nr_zones;
+	enum zw_data_mode data_mode;
+	char *spec;			/* normalised: every key, in a fixed order */
+};
+
+/* Open the device a spec names.  0, or -errno with a message in @err. */
+int zw_dev_open(const char *spec, struct zw_dev **devp, char *err, size_t errlen);
+void zw_dev_close(struct zw_dev *dev);
+
+static inline void zw_dev_submit(struct zw_dev *dev, struct zw_io *io)
+{
+	dev->ops->submit(dev, io);
+}
+
+static inline int zw_dev_report_zones(struct zw_dev *dev, unsigned int zno,
+				      unsigned int nr, struct blk_zone *zones)
+{
+	return dev->ops->report_zones(dev, zno, nr, zones);
+}
+
+/*
+ * Inject a fault.  Accepted forms (the same as the spec keys):
+ *   ro=Z  offline=Z          make zone Z read-only / offline (again: restore it, empty)
+ *   err=SECTOR:NR[:once][:read|:write]
+ *                            I/O touching those sectors fails (medium error)
+ *   fail_write=N             the Nth write or append from now fails
+ */
+int zw_dev_inject(struct zw_dev *dev, const char *fault, char *err, size_t errlen);
+
+/* The accepted spec keys, for messages and --help. */
+extern const char zw_dev_spec_help[];
+
+#endif

@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The emulated zoned device: the zone model decides, a store keeps the data
+ * (memory or one file per zone), and injected faults fail I/O the way a
+ * medium error would.  The command flow follows null_blk's
+ * null_process_zoned_cmd(): check and implicitly open, do the I/O, and
+ * advance the write pointer only when the I/O succeeded.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dev_internal.h"
+
+#define EMU(dev) ((struct emu_dev *)(dev))
+
+static enum zone_personality emu_model(const struct emu_dev *e)
+{
+	return e->zm.geo.model;
+}
+
+/* An injected medium error on these sectors?  "once" faults disarm when hit. */
+static bool emu_fault_hit(struct emu_dev *e, enum zw_fault_dir dir, sector_t sector,
+			  unsigned int nr, struct zone_result *res)
+{
+	for (unsigned int i = 0; i < e->cfg.nr_errs; i++) {
+		struct zw_fault_range *r = &e->cfg.errs[i];
+
+		if (!r->nr || (r->dir != ZW_FAULT_RW && r->dir != dir))
+			continue;
+		if (sector >= r->sector + r->nr || r->sector >= sector + nr)
+			continue;
+		zone_fail(res, emu_model(e), dir == ZW_FAULT_READ ? ZERR_MEDIUM_READ : ZERR_MEDIUM_WRITE,
+			  "injected %s error on sectors %" PRIu64 "+%" PRIu64,
+			  dir == ZW_FAULT_READ ? "read" : "write", r->sector, r->nr);
+		if (r->once)
+			r->nr = 0;
+		return true;
+	}
+	return false;
+}
+
+/* Split [sector, sector + nr) at zone ends and hand each piece to @fn. */
+static blk_status_t emu_for_each_zone(struct emu_dev *e, sector_t sector, unsigned int nr,
+				      char *buf,
+				      blk_status_t (*fn)(struct emu_dev *, unsigned int, sector_t,
+							 unsigned int, char *, struct zw_io *),
+				      struct zw_io *io)
+{
+	while (nr) {
+		unsigned int zno = zone_no(&e->zm, sector);
+		const struct blk_zone *z = &e->zm.zones[zno];
+		sector_t off = sector - z->start;
+		unsigned int n = (unsigned int)(z->len - off < nr ? z->len - off : nr);
+		blk_status_t sts = fn(e, zno, off, n, buf, io);
+
+		if (sts)
+			return sts;
+		sector += n;
+		nr -= n;
+		if (buf)
+			buf += (size_t)n << SECTOR_SHIFT;
+	}
+	return BLK_STS_OK;
+}
+
+static blk_status_t emu_store_write_piece(struct emu_dev *e, unsigned int zno, sector_t off,
+					  unsigned int n, char *buf, struct zw_io *io)
+{
+	uint64_t tag = 0;
+
+	if (!buf) {
+		sector_t done = (e->zm.zones[zno].start + off) - io->sector;
+
+		tag = io->tag + (done << SECTOR_SHIFT) / e->zm.geo.lba_size;
+	}
+	return e->store->write(e, zno, off, n, buf, tag, &io->res);
+}
+
+static blk_status_t emu_store_read_piece(struct emu_dev *e, unsigned int zno, sector_t off,
+					 unsigned int n, char *buf, struct zw_io *io)
+{
+	return e->store->read(e, zno, off, n, buf, &io->res);
+}
+
+static void emu_write(struct emu_dev *e, struct zw_io *io)
+{
+	struct zone_result *res = &io->res;
+
+	if (zone_write_prepare(&e->zm, io->op, io->sector, io->nr_sectors, res))
+		return;
+	io->sector = res->sector;	/* an append learns here where it lands */
+	e->nr_writes++;
+	if (e->cfg.fail_write && e->nr_writes == e->cfg.fail_write) {
+		e->cfg.fail_write = 0;
+		zone_fail(res, emu_model(e), ZERR_MEDIUM_WRITE,
+			  "injected failure of write #%" PRIu64, e->nr_writes);
+		return;
+	}
+	if (emu_fault_hit(e, ZW_FAULT_WRITE, io->sector, io->nr_sectors, res))
+		return;
+	if (emu_for_each_zone(e, io->sector, io->nr_sectors, io->buf, emu_store_write_piece, io))
+		return;
+	zone_write_complete(&e->zm, io->sector, io->nr_sectors);
+	res->sector = io->sector;
+}
+
+static void emu_read(struct emu_dev *e, struct zw_io *io)
+{
+	if (zone_read_check(&e->zm, io->sector, io->nr_sectors, &io->res))
+		return;
+	if (emu_fault_hit(e, ZW_FAULT_READ, io->sector, io->nr_sectors, &io->res))
+		return;
+	if (io->buf)
+		emu_for_each_zone(e, io->sector, io->nr_sectors, io->buf, emu_store_read_piece, io);
+}
+
+static void emu_mgmt(struct emu_dev *e, struct zw_io *io)
+{
+	struct zone_model *zm = &e->zm;
+	unsigned int zno = zone_no(zm, io->sector), i;
+	bool *had_data = NULL;
+
+	if (io->op == REQ_OP_ZONE_RESET_ALL) {
+		had_data = calloc(zm->nr_zones, sizeof(*had_data));
+		if (!had_data) {
+			zone_fail(&io->res, emu_model(e), ZERR_NOTSUPP, "out of memory");
+			io->res.status = BLK_STS_RESOURCE;
+			return;
+		}
+		for (i = 0; i < zm->nr_zones; i++)
+			had_data[i] = zone_is_seq(&zm->zones[i]) &&
+				      zm->zones[i].wp != zm->zones[i].start;
+	}
+	if (zone_mgmt(zm, io->op, io->sector, &io->res) == BLK_STS_OK) {
+		if (io->op == REQ_OP_ZONE_RESET_ALL) {
+			for (i = 0; i < zm->nr_zones; i++)
+				if (had_data[i] && zm->zones[i].wp == zm->zones[i].start)
+					e->store->reset(e, i);
+		} else if (io->op == REQ_OP_ZONE_RESET) {
+			e->store->reset(e, zno);
+		} else if (io->op == REQ_OP_ZONE_FINISH) {
+			e->store->finish(e, zno);
+		}
+	}
+	free(had_data);
+}
+
+static void emu_submit(struct zw_dev *dev, struct zw_io *io)
+{
+	struct emu_dev *e = EMU(dev);
+
+	zone_result_ok(&io->res);
+	io->res.sector = 0;
+	switch (io->op) {
+	case REQ_OP_WRITE:
+	case REQ_OP_ZONE_APPEND:
+		emu_write(e, io);
+		break;
+	case REQ_OP_READ:
+		emu_read(e, io);
+		break;
+	case REQ_OP_FLUSH:
+		if (e->store->flush(e))
+			zone_fail(&io->res, emu_model(e), ZERR_MEDIUM_WRITE, "flush failed: %s",
+				  strerror(errno));
+		break;
+	case REQ_OP_ZONE_OPEN:
+	case REQ_OP_ZONE_CLOSE:
+	case REQ_OP_ZONE_FINISH:
+	case REQ_OP_ZONE_RESET:
+	case REQ_OP_ZONE_RESET_ALL:
+		emu_mgmt(e, io);
+		break;
+	default:
+		zone_fail(&io->res, emu_model(e), ZERR_NOTSUPP, "%s is not supported",
+			  req_op_name(io->op));
+		break;
+	}
+}
+
+static int emu_report_zones(struct zw_dev *dev, unsigned int zno, unsigned int nr,
+			    struct blk_zone *zones)
+{
+	struct emu_dev *e = EMU(dev);
+
+	if (zno >= e->zm.nr_zones)
+		return 0;
+	if (nr > e->zm.nr_zones - zno)
+		nr = e->zm.nr_zones - zno;
+	memcpy(zones, &e->zm.zones[zno], nr * sizeof(*zones));
+	return (int)nr;
+}
+
+static int emu_set_cond(struct emu_dev *e, unsigned int zno, enum blk_zone_cond cond,
+			char *err, size_t errlen)
+{
+	struct zone_result res;
+	bool had_data;
+
+	if (zno >= e->zm.nr_zones) {
+		snprintf(err, errlen, "no zone %u: the device has %u zones", zno, e->zm.nr_zones);
+		return -EINVAL;
+	}
+	had_data = e->zm.zones[zno].cond != BLK_ZONE_COND_EMPTY;
+	if (zone_set_cond(&e->zm, zno, cond, &res)) {
+		snprintf(err, errlen, "%s", res.reason);
+		return -EINVAL;
+	}
+	/* Restored to empty: its data is gone, as after a reset. */
+	if (had_data && e->zm.zones[zno].cond == BLK_ZONE_COND_EMPTY)
+		e->store->reset(e, zno);
+	return e->store->cond_changed ? e->store->cond_changed(e, zno) : 0;
+}
+
+static int emu_inject(struct zw_dev *dev, const char *fault, char *err, size_t errlen)
+{
+	struct emu_dev *e = EMU(dev);
+	unsigned int nr_ro = e->cfg.nr_ro, nr_off = e->cfg.nr_offline, i;
+	uint64_t fail_write;
+	int ret;
+
+	fail_write = e->cfg.fail_write;
+	e->cfg.fail_write = 0;
+	ret = zw_spec_apply(&e->cfg, fault, err, errlen);
+	if (!ret && !strncmp(fault, "fail_write=", 11))
+		e->cfg.fail_write += e->nr_writes;	/* counted from now */
+	else
+		e->cfg.fail_write = fail_write;
+	if (ret)
+		return ret;
+	if (strncmp(fault, "ro=", 3) && strncmp(fault, "offline=", 8) &&
+	    strncmp(fault, "err=", 4) && strncmp(fault, "fail_write=", 11)) {
+		snprintf(err, errlen, "'%s' is not a fault (accepted: ro=Z, offline=Z, err=SECTOR:NR[:once][:read|:write], fail_write=N)",
+			 fault);
+		return -EINVAL;
+	}
+	for (i = nr_ro; i < e->cfg.nr_ro && !ret; i++)
+		ret = emu_set_cond(e, e->cfg.ro[i], BLK_ZONE_COND_READONLY, err, errlen);
+	for (i = nr_off; i < e->cfg.nr_offline && !ret; i++)
+		ret = emu_set_cond(e, e->cfg.offline[i], BLK_ZONE_COND_OFFLINE, err, errlen);
+	/* The lists hold what was asked at open time; runtime zone faults live in the model. */
+	e->cfg.nr_ro = nr_ro;
+	e->cfg.nr_offline = nr_off;
+	return ret;
+}
+
+static void emu_close(struct zw_dev *dev)
+{
+	struct emu_dev *e = EMU(dev);
+
+	if (e->store && e->store->free)
+		e->store->free(e);
+	zone_model_free(&e->zm);
+	zw_spec_free(&e->cfg);
+	free(dev->spec);
+	free(e);
+}
+
+static const struct zw_dev_ops emu_dev_ops = {
+	.kind = "emu",
+	.report_zones = emu_report_zones,
+	.submit = emu_submit,
+	.inject = emu_inject,
+	.close = emu_close,
+};
+
+static const struct zw_dev_ops file_dev_ops = {
+	.kind = "file",
+	.report_zones = emu_report_zones,
+	.submit = emu_submit,
+	.inject = emu_inject,
+	.close = emu_close,
+};
+
+/* A zone fault named in the spec: a file: device may carry it already. */
+static int emu_open_fault(struct emu_dev *e, unsigned int zno, enum blk_zone_cond cond,
+			  char *err, size_t errlen)
+{
+	if (zno < e->zm.nr_zones && e->zm.zones[zno].cond == cond)
+		return 0;
+	return emu_set_cond(e, zno, cond, err, errlen);
+}
+
+int zw_dev_open(const char *spec, struct zw_dev **devp, char *err, size_t errlen)
+{
+	struct emu_dev *e = calloc(1, sizeof(*e));
+	char *geo;
+	int ret;
+
+	*devp = NULL;
+	if (!e) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	ret = zw_spec_parse(spec, &e->cfg, err, errlen);
+	if (ret) {
+		free(e);
+		return ret;
+	}
+	e->dev.ops = strcmp(e->cfg.kind, "file") ? &emu_dev_ops : &file_dev_ops;
+	ret = zw_spec_finish(&e->cfg, err, errlen);
+	/* The file store may take the geometry from the directory first. */
+	if (!ret)
+		ret = e->dev.ops == &file_dev_ops ? emu_store_file_init(e, err, errlen)
+						  : zone_model_init(&e->zm, &e->cfg.geo, err, errlen);
+	if (!ret && e->dev.ops == &emu_dev_ops)
+		ret = emu_store_mem_init(e, err, errlen);
+	for (unsigned int i = 0; !ret && i < e->cfg.nr_ro; i++)
+		ret = emu_open_fault(e, e->cfg.ro[i], BLK_ZONE_COND_READONLY, err, errlen);
+	for (unsigned int i = 0; !ret && i < e->cfg.nr_offline; i++)
+		ret = emu_open_fault(e, e->cfg.offline[i], BLK_ZONE_COND_OFFLINE, err, errlen);
+	if (ret) {
+		emu_close(&e->dev);
+		return ret;
+	}
+	e->cfg.geo = e->zm.geo;		/* with the personality's clamps applied */
+	e->dev.geo = e->zm.geo;
+	e->dev.nr_zones = e->zm.nr_zones;
+	e->dev.data_mode = e->cfg.data_mode;
+	geo = zw_spec_geometry_string(&e->cfg);
+	if (!geo || asprintf(&e->dev.spec, "%s:%s%s%s", e->cfg.kind,
+			     e->cfg.path ? e->cfg.path : "", e->cfg.path ? "," : "", geo) < 0)
+		e->dev.spec = NULL;
+	free(geo);
+	*devp = &e->dev;
+	return 0;
+}
+
+void zw_dev_close(struct zw_dev *dev)
+{
+	if (dev)
+		dev->ops->close(dev);
+}
+
+int zw_dev_inject(struct zw_dev *dev, const char *fault, char *err, size_t errlen)
+{
+	if (!dev->ops->inject) {
+		snprintf(err, errlen, "%s devices take no injected faults", dev->ops->kind);
+		return -EOPNOTSUPP;
+	}
+	return dev->ops->inject(dev, fault, err, errlen);
+}

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+#include "pattern.h"
+
+#include <string.h>
+
+#define ZW_PATTERN_MAGIC 0x5a5753494d544147ull	/* "ZWSIMTAG" */
+
+/* splitmix64: a fast, well-mixed stream from one seed. */
+static inline uint64_t splitmix64(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+void zw_pattern_fill(void *block, size_t size, uint64_t tag)
+{
+	uint64_t *w = block, seed = tag;
+	size_t n = size / sizeof(uint64_t);
+
+	if (tag == ZW_TAG_NONE) {
+		memset(block, 0, size);
+		return;
+	}
+	w[0] = tag;
+	w[1] = ZW_PATTERN_MAGIC;
+	for (size_t i = 2; i < n; i++)
+		w[i] = splitmix64(&seed);
+}
+
+bool zw_pattern_decode(const void *block, size_t size, uint64_t *tag)
+{
+	const uint64_t *w = block;
+	size_t n = size / sizeof(uint64_t);
+	uint64_t seed;
+
+	if (w[1] != ZW_PATTERN_MAGIC || w[0] == ZW_TAG_NONE) {
+		for (size_t i = 0; i < n; i++)
+			if (w[i])
+				return false;
+		*tag = ZW_TAG_NONE;
+		return true;
+	}
+	seed = w[0];
+	for (size_t i = 2; i < n; i++)
+		if (w[i] != splitmix64(&seed))
+			return false;
+	*tag = w[0];
+	return true;
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Self-describing block contents.  A tagged block holds its 64-bit tag, a
+ * magic, and filler derived from the tag, so a reader can tell which write
+ * put it there and whether it is whole.  The emulated device can keep only
+ * the tag (tags mode) and rebuild the bytes on read; both modes read back
+ * the same bytes.  Tag 0 is the all-zero block (never written).
+ */
+#ifndef ZWSIM_PATTERN_H
+#define ZWSIM_PATTERN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ZW_TAG_NONE	0ull
+
+/* Tags a zone script writes: where the block was addressed. */
+static inline uint64_t zw_tag_write(unsigned int zone, uint64_t block)
+{
+	return (1ull << 63) | ((uint64_t)zone << 32) | (block & 0xffffffffull);
+}
+
+/* Tags of a zone append: the zone and the append's number in the run. */
+static inline uint64_t zw_tag_append(unsigned int zone, uint64_t seq)
+{
+	return (1ull << 62) | ((uint64_t)zone << 32) | (seq & 0xffffffffull);
+}
+
+void zw_pattern_fill(void *block, size_t size, uint64_t tag);
+
+/*
+ * Decode a block: true with *tag set when it is all zeros (tag 0) or a
+ * whole tagged block; false for anything else (torn or foreign data).
+ */
+bool zw_pattern_decode(const void *block, size_t size, uint64_t *tag);
+
+#endif

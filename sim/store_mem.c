@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The in-memory data store of emu: devices.
+ *
+ * Bytes mode keeps a zone's bytes in one lazily allocated buffer (calloc of
+ * a large size maps zero pages, so memory follows what was written).
+ * Tags mode keeps only each block's tag: a sequential-write-required zone
+ * as a list of extents (block i of an extent carries tag + i), any other
+ * zone as a per-block array.  Memory then grows with the number of writes,
+ * not with the bytes written, so a 20 TB SMR layout fits.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dev_internal.h"
+#include "pattern.h"
+
+struct tag_extent {
+	uint64_t off;		/* first block, from the zone start */
+	uint64_t nr;		/* blocks */
+	uint64_t tag;		/* tag of the first block */
+};
+
+struct mem_zone {
+	uint8_t *bytes;			/* bytes mode */
+	struct tag_extent *ext;		/* tags mode, write-required zones */
+	uint32_t nr_ext, max_ext;
+	uint64_t *tags;			/* tags mode, other zones: one per block */
+};
+
+struct mem_store {
+	struct mem_zone *zones;
+	unsigned int lba_shift;
+	void *block;			/* scratch block for encoding and decoding */
+};
+
+#define MEM(e) ((struct mem_store *)(e)->store_priv)
+
+static size_t zone_bytes(const struct emu_dev *e, unsigned int zno)
+{
+	return (size_t)e->zm.zones[zno].len << SECTOR_SHIFT;
+}
+
+static bool zone_uses_extents(const struct emu_dev *e, unsigned int zno)
+{
+	return e->zm.zones[zno].type == BLK_ZONE_TYPE_SEQWRITE_REQ;
+}
+
+static blk_status_t oom(struct emu_dev *e, struct zone_result *res)
+{
+	zone_fail(res, e->zm.geo.model, ZERR_MEDIUM_WRITE, "out of memory for zone data");
+	res->status = BLK_STS_RESOURCE;
+	return res->status;
+}
+
+/* Append tags to a zone's extent list, merging with the last extent. */
+static int ext_add(struct mem_zone *mz, uint64_t off, uint64_t tag)
+{
+	struct tag_extent *last = mz->nr_ext ? &mz->ext[mz->nr_ext - 1] : NULL;
+
+	if (last && last->off + last->nr == off && last->tag + last->nr == tag) {
+		last->nr++;
+		return 0;
+	}
+	if (mz->nr_ext == mz->max_ext) {
+		uint32_t max = mz->max_ext ? mz->max_ext * 2 : 4;
+		struct tag_extent *n = realloc(mz->ext, max * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		mz->ext = n;
+		mz->max_ext = max;
+	}
+	mz->ext[mz->nr_ext++] = (struct tag_extent){ .off = off, .nr = 1, .tag = tag };
+	return 0;
+}
+
+static uint64_t ext_lookup(const struct mem_zone *mz, uint64_t blk)
+{
+	uint32_t lo = 0, hi = mz->nr_ext;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		const struct tag_extent *x = &mz->ext[mid];
+
+		if (blk < x->off)
+			hi = mid;
+		else if (blk >= x->off + x->nr)
+			lo = mid + 1;
+		else
+			return x->tag + (blk - x->off);
+	}
+	return ZW_TAG_NONE;
+}
+
+static blk_status_t mem_write_tags(struct emu_dev *e, unsigned int zno, uint64_t blk,
+				   uint64_t nr_blk, const uint8_t *buf, uint64_t tag,
+				   struct zone_result *res)
+{
+	struct mem_store *ms = MEM(e);
+	struct mem_zone *mz = &ms->zones[zno];
+	size_t bs = e->zm.geo.lba_size;
+
+	if (!zone_uses_extents(e, zno) && !mz->tags) {
+		mz->tags = calloc(zone_bytes(e, zno) / bs, sizeof(*mz->tags));
+		if (!mz->tags)
+			return oom(e, res);
+	}
+	for (uint64_t i = 0; i < nr_blk; i++) {
+		uint64_t t = tag ? tag + i : ZW_TAG_NONE;
+
+		if (buf && !zw_pattern_decode(buf + i * bs, bs, &t))
+			return zone_fail(res, e->zm.geo.model, ZERR_NOTSUPP,
+					 "data=tags keeps only tagged blocks, and block %" PRIu64
+					 " of this write carries other data (use data=bytes)", i);
+		if (!zone_uses_extents(e, zno))
+			mz->tags[blk + i] = t;
+		else if (ext_add(mz, blk + i, t))
+			return oom(e, res);
+	}
+	return BLK_STS_OK;
+}
+
+static blk_status_t mem_write(struct emu_dev *e, unsigned int zno, sector_t off,
+			      unsigned int nr, const void *buf, uint64_t tag,
+			      struct zone_result *res)
+{
+	struct mem_store *ms = MEM(e);
+	struct mem_zone *mz = &ms->zones[zno];
+	size_t bs = e->zm.geo.lba_size;
+	uint8_t *dst;
+
+	if (e->cfg.data_mode == ZW_DATA_TAGS)
+		return mem_write_tags(e, zno, (off << SECTOR_SHIFT) >> ms->lba_shift,
+				      ((uint64_t)nr << SECTOR_SHIFT) >> ms->lba_shift, buf, tag, res);
+	if (!mz->bytes) {
+		mz->bytes = calloc(1, zone_bytes(e, zno));
+		if (!mz->bytes)
+			return oom(e, res);
+	}
+	dst = mz->bytes + (off << SECTOR_SHIFT);
+	if (buf) {
+		memcpy(dst, buf, (size_t)nr << SECTOR_SHIFT);
+		return BLK_STS_OK;
+	}
+	for (size_t i = 0; i < ((size_t)nr << SECTOR_SHIFT) / bs; i++)
+		zw_pattern_fill(dst + i * bs, bs, tag + i);
+	return BLK_STS_OK;
+}
+
+static blk_status_t mem_read(struct emu_dev *e, unsigned int zno, sector_t off,
+			     unsigned int nr, void *buf, struct zone_result *res)
+{
+	struct mem_store *ms = MEM(e);
+	struct mem_zone *mz = &ms->zones[zno];
+	size_t bs = e->zm.geo.lba_size, len = (size_t)nr << SECTOR_SHIFT;
+	uint64_t blk = (off << SECTOR_SHIFT) >> ms->lba_shift;
+
+	(void)res;
+	if (e->cfg.data_mode == ZW_DATA_BYTES) {
+		if (mz->bytes)
+			memcpy(buf, mz->bytes + (off << SECTOR_SHIFT), len);
+		else
+			memset(buf, 0, len);
+		return BLK_STS_OK;
+	}
+	for (size_t i = 0; i < len / bs; i++) {
+		uint64_t t = ZW_TAG_NONE;
+
+		if (zone_uses_extents(e, zno))
+			t = ext_lookup(mz, blk + i);
+		else if (mz->tags)
+			t = mz->tags[blk + i];
+		zw_pattern_fill((uint8_t *)buf + i * bs, bs, t);
+	}
+	return BLK_STS_OK;
+}
+
+static int mem_reset(struct emu_dev *e, unsigned int zno)
+{
+	struct mem_zone *mz = &MEM(e)->zones[zno];
+
+	free(mz->bytes);
+	free(mz->ext);
+	free(mz->tags);
+	memset(mz, 0, sizeof(*mz));
+	return 0;
+}
+
+static int mem_finish(struct emu_dev *e, unsigned int zno)
+{
+	(void)e;
+	(void)zno;
+	return 0;	/* unwritten blocks of a finished zone read as zeros already */
+}
+
+static int mem_flush(struct emu_dev *e)
+{
+	(void)e;
+	return 0;
+}
+
+static void mem_free(struct emu_dev *e)
+{
+	struct mem_store *ms = MEM(e);
+
+	if (!ms)
+		return;
+	for (unsigned int i = 0; ms->zones && i < e->zm.nr_zones; i++)
+		mem_reset(e, i);
+	free(ms->zones);
+	free(ms->block);
+	free(ms);
+	e->store_priv = NULL;
+}
+
+static const struct emu_store_ops mem_store_ops = {
+	.write = mem_write,
+	.read = mem_read,
+	.reset = mem_reset,
+	.finish = mem_finish,
+	.flush = mem_flush,
+	.free = mem_free,
+};
+
+int emu_store_mem_init(struct emu_dev *e, char *err, size_t errlen)
+{
+	struct mem_store *ms = calloc(1, sizeof(*ms));
+
+	e->store = &mem_store_ops;
+	e->store_priv = ms;
+	if (ms)
+		ms->zones = calloc(e->zm.nr_zones, sizeof(*ms->zones));
+	if (!ms || !ms->zones) {
+		snprintf(err, errlen, "out of memory for %u zones", e->zm.nr_zones);
+		return -ENOMEM;
+	}
+	ms->lba_shift = (unsigned int)__builtin_ctz(e->zm.geo.lba_size);
+	return 0;
+}

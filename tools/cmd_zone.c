@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: MIT
+/* zwsim zone: information, reports, single operations and scripts. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json.h>
+
+#include "cmds.h"
+#include "dev.h"
+#include "zone_script.h"
+
+static void zone_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: zwsim zone SUBCOMMAND --dev SPEC [OPTIONS] [ARGS]\n"
+		"\n"
+		"Subcommands:\n"
+		"  info                      geometry, limits and personality of the device\n"
+		"  report [ZONE [COUNT]]     zone report (a table like blkzone's; --json)\n"
+		"  open ZONE | close ZONE | finish ZONE | reset ZONE | reset all\n"
+		"  write ZONE OFFSET BLOCKS  write BLOCKS logical blocks at block OFFSET of ZONE\n"
+		"  append ZONE BLOCKS        zone append; prints at= the block where data landed\n"
+		"  read ZONE OFFSET BLOCKS   read (--verify checks the data)\n"
+		"  run SCRIPT                run a zone script (- for standard input)\n"
+		"\n"
+		"Each operation prints one line:\n"
+		"  OPERATION => STATUS ERRNO cond=C wp=W [at=A]\n"
+		"STATUS is OK or the kernel's BLK_STS_* name, ERRNO what a program sees\n"
+		"(0, -EIO, -ETOOMANYREFS, -EOVERFLOW, ...), C the zone's condition after\n"
+		"(blkzone's nw em oi oe cl fu ro ol), W its write pointer in blocks from the\n"
+		"zone start ('-' when it has none).  Zones, offsets and counts are logical\n"
+		"blocks of the device's lba size.\n"
+		"\n"
+		"Script lines: open Z, close Z, finish Z, reset Z, reset all, write Z OFF N,\n"
+		"append Z N, read Z OFF N, report [Z], flush, inject FAULT; '#' comments.\n"
+		"The whole script is checked before anything runs.  An emu: device lives\n"
+		"only as long as one command, so use 'run' (or a file: device) for\n"
+		"sequences.  zwsim talks to the device directly: the block layer's own\n"
+		"effects (write splitting, zone write plugging) come with its model.\n"
+		"\n"
+		"Options:\n"
+		"  --dev SPEC     the device (required; see below)\n"
+		"  --json         machine-readable output\n"
+		"  --explain      add the reason, and the device's own error code, to failures\n"
+		"  --verify       reads check that every block is zeros or whole data written\n"
+		"                 there by a zone script (exit 1 if not)\n"
+		"  --raw          the device alone, without the block layer (today's only path)\n"
+		"\n"
+		"Exit status: 0 done, 1 an operation failed (single operations) or data did\n"
+		"not verify, 2 bad usage, spec or script.\n"
+		"\n%s"
+		"\nExamples:\n"
+		"  zwsim zone report --dev emu:zones=8,zone_size=64M,conv=1\n"
+		"  zwsim zone run --dev emu:model=zns,zones=4,zone_size=1M,zone_cap=768k,max_open=2 my.zs\n"
+		"  zwsim zone write --dev file:/var/tmp/zdev,zones=8 3 0 16\n",
+		zw_dev_spec_help);
+}
+
+struct zone_args {
+	const char *spec;
+	struct zs_opts o;
+	bool help;
+};
+
+static int parse_args(int *argc, char ***argv, struct zone_args *a)
+{
+	static const struct option longopts[] = {
+		{ "dev", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "explain", no_argument, NULL, 'e' },
+		{ "verify", no_argument, NULL, 'V' },
+		{ "raw", no_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(*argc, *argv, "d:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': a->spec = optarg; break;
+		case 'j': a->o.json = true; break;
+		case 'e': a->o.explain = true; break;
+		case 'V': a->o.verify = true; break;
+		case 'r': break;
+		case 'h': a->help = true; break;
+		default: return -1;
+		}
+	}
+	*argc -= optind;
+	*argv += optind;
+	return 0;
+}
+
+static int print_info(struct zw_dev *dev, bool json)
+{
+	const struct zone_geometry *g = &dev->geo;
+	struct blk_zone last;
+	const char *data = dev->data_mode == ZW_DATA_TAGS ? "tags" : "bytes";
+
+	zw_dev_report_zones(dev, dev->nr_zones - 1, 1, &last);
+	if (json) {
+		json_object *j = json_object_new_object();
+
+		json_object_object_add(j, "spec", json_object_new_string(dev->spec ? dev->spec : ""));
+		json_object_object_add(j, "kind", json_object_new_string(dev->ops->kind));
+		json_object_object_add(j, "model", json_object_new_string(zone_personality_name(g->model)));
+		json_object_object_add(j, "data", json_object_new_string(data));
+		json_object_object_add(j, "capacity_sectors", json_object_new_uint64(g->capacity));
+		json_object_object_add(j, "lba_size", json_object_new_int((int)g->lba_size));
+		json_object_object_add(j, "nr_zones", json_object_new_int((int)dev->nr_zones));
+		json_object_object_add(j, "nr_conv", json_object_new_int((int)g->nr_conv));
+		json_object_object_add(j, "zone_size_sectors", json_object_new_uint64(g->zone_size));
+		json_object_object_add(j, "zone_capacity_sectors", json_object_new_uint64(g->zone_capacity));
+		json_object_object_add(j, "last_zone_sectors", json_object_new_uint64(last.len));
+		json_object_object_add(j, "seq_type", json_object_new_string(zone_type_name(
+			g->seq_pref ? BLK_ZONE_TYPE_SEQWRITE_PREF : BLK_ZONE_TYPE_SEQWRITE_REQ)));
+		json_object_object_add(j, "max_open", json_object_new_int((int)g->max_open));
+		json_object_object_add(j, "max_active", json_object_new_int((int)g->max_active));
+		json_object_object_add(j, "max_append_sectors", json_object_new_uint64(g->max_append_sectors));
+		printf("%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY));
+		json_object_put(j);
+		return EXIT_OK;
+	}
+	printf("device:       %s\n", dev->spec ? dev->spec : "");
+	printf("backend:      %s (data kept as %s)\n", dev->ops->kind, data);
+	printf("personality:  %s\n", zone_personality_name(g->model));
+	printf("capacity:     %" PRIu64 " sectors (%" PRIu64 " MiB)\n", g->capacity, g->capacity >> 11);
+	printf("lba size:     %u bytes\n", g->lba_size);
+	printf("zones:        %u (%u conventional, %u %s)\n", dev->nr_zones, g->nr_conv,
+	       dev->nr_zones - g->nr_conv,
+	       zone_type_name(g->seq_pref ? BLK_ZONE_TYPE_SEQWRITE_PREF : BLK_ZONE_TYPE_SEQWRITE_REQ));
+	printf("zone size:    %" PRIu64 " sectors, capacity %" PRIu64 " sectors\n", g->zone_size,
+	       g->zone_capacity);
+	if (last.len != g->zone_size)
+		printf("last zone:    %" PRIu64 " sectors (short)\n", last.len);
+	printf("max open:     %u%s\n", g->max_open, g->max_open ? "" : " (no limit)");
+	printf("max active:   %u%s\n", g->max_active, g->max_active ? "" : " (no limit)");
+	printf("max append:   %u sectors%s\n", g->max_append_sectors,
+	       g->max_append_sectors ? "" : " (no native zone append)");
+	return EXIT_OK;
+}
+
+static int print_report(struct zw_dev *dev, int argc, char **argv, bool json)
+{
+	unsigned long first = 0, count = dev->nr_zones;
+	struct blk_zone *zones;
+	json_object *arr = NULL;
+	char *end;
+	int n;
+
+	if (argc > 2) {
+		fprintf(stderr, "zwsim zone report: takes [ZONE [COUNT]]\n");
+		return EXIT_USAGE;
+	}
+	if (argc >= 1) {
+		first = strtoul(argv[0], &end, 10);
+		if (*end || !*argv[0] || first >= dev->nr_zones) {
+			fprintf(stderr, "zwsim zone report: zone '%s' does not exist (the device has zones 0 to %u)\n",
+				argv[0], dev->nr_zones - 1);
+			return EXIT_USAGE;
+		}
+		count = 1;
+	}
+	if (argc == 2) {
+		count = strtoul(argv[1], &end, 10);
+		if (*end || !*argv[1]) {
+			fprintf(stderr, "zwsim zone report: COUNT '%s' is not a number\n", argv[1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (count > dev->nr_zones - first)
+		count = dev->nr_zones - first;
+	zones = calloc(count ? count : 1, sizeof(*zones));
+	if (!zones) {
+		fprintf(stderr, "zwsim zone report: out of memory\n");
+		return EXIT_OPFAIL;
+	}
+	n = zw_dev_report_zones(dev, (unsigned int)first, (unsigned int)count, zones);
+	if (json)
+		arr = json_object_new_array_ext(n > 0 ? n : 0);
+	for (int i = 0; i < n; i++) {
+		const struct blk_zone *z = &zones[i];
+		bool has_wp = zone_is_seq(z) && z->wp != ZONE_WP_INVALID;
+
+		if (json) {
+			json_object *o = json_object_new_object();
+
+			json_object_object_add(o, "zone", json_object_new_int((int)(first + (unsigned long)i)));
+			json_object_object_add(o, "start", json_object_new_uint64(z->start));
+			json_object_object_add(o, "len", json_object_new_uint64(z->len));
+			json_object_object_add(o, "cap", json_object_new_uint64(z->capacity));
+			json_object_object_add(o, "wp", has_wp ? json_object_new_uint64(z->wp - z->start) : NULL);
+			json_object_object_add(o, "type", json_object_new_string(zone_type_name(z->type)));
+			json_object_object_add(o, "cond", json_object_new_string(zone_cond_abbrev(z->cond)));
+			json_object_array_add(arr, o);
+			continue;
+		}
+		printf("  start: 0x%09" PRIx64 ", len 0x%06" PRIx64 ", cap 0x%06" PRIx64 ", wptr ",
+		       z->start, z->len, z->capacity);
+		if (has_wp)
+			printf("0x%06" PRIx64, z->wp - z->start);
+		else
+			printf("%8s", "-");
+		printf(" reset:0 non-seq:0, zcond:%2u(%s) [type: %u(%s)]\n", z->cond,
+		       zone_cond_abbrev(z->cond), z->type, zone_type_name(z->type));
+	}
+	if (json) {
+		json_object *j = json_object_new_object();
+
+		json_object_object_add(j, "unit", json_object_new_string("sector"));
+		json_object_object_add(j, "zones", arr);
+		printf("%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
+		json_object_put(j);
+	}
+	free(zones);
+	return EXIT_OK;
+}
+
+static int run_script(struct zw_dev *dev, int argc, char **argv, const struct zs_opts *o)
+{
+	struct zs_script s;
+	char err[512];
+	FILE *f;
+	int ret;
+
+	if (argc != 1) {
+		fprintf(stderr, "zwsim zone run: takes one SCRIPT file (- for standard input)\n");
+		return EXIT_USAGE;
+	}
+	f = strcmp(argv[0], "-") ? fopen(argv[0], "r") : stdin;
+	if (!f) {
+		fprintf(stderr, "zwsim zone run: %s: %s\n", argv[0], strerror(errno));
+		return EXIT_USAGE;
+	}
+	ret = zs_parse(f, argv[0], dev, &s, err, sizeof(err));
+	if (f != stdin)
+		fclose(f);
+	if (ret) {
+		fprintf(stderr, "zwsim zone run: %s\n", err);
+		return EXIT_USAGE;
+	}
+	ret = zs_run(dev, &s, o, stdout);
+	zs_free(&s);
+	if (ret == -2)
+		return EXIT_USAGE;
+	return ret == -1 ? EXIT_OPFAIL : EXIT_OK;
+}
+
+static int run_one(struct zw_dev *dev, int argc, char **argv, const struct zs_opts *o)
+{
+	struct zs_opts one = *o;
+	struct zs_script s;
+	char err[512];
+	int ret;
+
+	one.explain = true;	/* a person typed it: say why it failed */
+	if (zs_parse_words(argc, argv, dev, &s, err, sizeof(err))) {
+		/* "command line:1: why" -> "why" */
+		const char *why = strstr(err, ": ");
+
+		fprintf(stderr, "zwsim zone %s: %s\n", argv[0], why ? why + 2 : err);
+		return EXIT_USAGE;
+	}
+	ret = zs_run(dev, &s, &one, stdout);
+	zs_free(&s);
+	return ret == 0 ? EXIT_OK : ret == -2 ? EXIT_USAGE : EXIT_OPFAIL;
+}
+
+int cmd_zone(int argc, char **argv)
+{
+	struct zone_args a = { 0 };
+	struct zw_dev *dev;
+	const char *sub;
+	char err[512];
+	int ret;
+
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		zone_usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : EXIT_OK;
+	}
+	sub = argv[1];
+	argc--;
+	argv++;
+	/* getopt permutes, so options may come before or after the arguments. */
+	{
+		int pargc = argc;
+		char **pargv = argv;
+
+		if (parse_args(&pargc, &pargv, &a))
+			return EXIT_USAGE;
+		argc = pargc;
+		argv = pargv;
+	}
+	if (a.help) {
+		zone_usage(stdout);
+		return EXIT_OK;
+	}
+	if (!a.spec) {
+		fprintf(stderr, "zwsim zone %s: --dev SPEC is required (e.g. --dev emu:zones=16); see zwsim zone --help\n",
+			sub);
+		return EXIT_USAGE;
+	}
+	if (strcmp(sub, "info") && strcmp(sub, "report") && strcmp(sub, "run") &&
+	    strcmp(sub, "open") && strcmp(sub, "close") && strcmp(sub, "finish") &&
+	    strcmp(sub, "reset") && strcmp(sub, "write") && strcmp(sub, "append") &&
+	    strcmp(sub, "read")) {
+		fprintf(stderr, "zwsim zone: unknown subcommand '%s' (see zwsim zone --help)\n", sub);
+		return EXIT_USAGE;
+	}
+	if (zw_dev_open(a.spec, &dev, err, sizeof(err))) {
+		fprintf(stderr, "zwsim zone %s: bad device spec '%s': %s\n", sub, a.spec, err);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(sub, "info")) {
+		ret = argc ? (fprintf(stderr, "zwsim zone info: takes no arguments\n"), EXIT_USAGE)
+			   : print_info(dev, a.o.json);
+	} else if (!strcmp(sub, "report")) {
+		ret = print_report(dev, argc, argv, a.o.json);
+	} else if (!strcmp(sub, "run")) {
+		ret = run_script(dev, argc, argv, &a.o);
+	} else {
+		/* A single operation: the words after the subcommand, as in a script. */
+		char *words[8];
+
+		if (argc > 6) {
+			fprintf(stderr, "zwsim zone %s: too many arguments\n", sub);
+			ret = EXIT_USAGE;
+		} else {
+			words[0] = (char *)sub;
+			for (int i = 0; i < argc; i++)
+				words[i + 1] = argv[i];
+			ret = run_one(dev, argc + 1, words, &a.o);
+		}
+	}
+	zw_dev_close(dev);
+	return ret;
+}
