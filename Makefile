@@ -101,3 +101,4 @@ clean:
 	rm -rf build zwsim
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+.SECONDARY:
