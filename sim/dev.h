@@ -22,7 +22,8 @@ struct zw_io {
 	unsigned int nr_sectors;
 	void *buf;		/* write: the data, or NULL to write tagged blocks;
 				 * read: where to put it (NULL: only check) */
-	uint64_t tag;		/* write with buf == NULL: block i carries tag + i */
+	uint64_t tag;		/* write with buf == NULL: block i carries tag + i, */
+	const uint64_t *tags;	/* or, when set, tags[i] */
 	struct zone_result res;
 };
 

@@ -69,14 +69,23 @@ static blk_status_t emu_for_each_zone(struct emu_dev *e, sector_t sector, unsign
 static blk_status_t emu_store_write_piece(struct emu_dev *e, unsigned int zno, sector_t off,
 					  unsigned int n, char *buf, struct zw_io *io)
 {
-	uint64_t tag = 0;
+	unsigned int lba_sectors = e->zm.geo.lba_size >> SECTOR_SHIFT;
+	uint64_t first = ((e->zm.zones[zno].start + off) - io->sector) / lba_sectors;
+	uint64_t nr = n / lba_sectors, i, run;
+	blk_status_t sts;
 
-	if (!buf) {
-		sector_t done = (e->zm.zones[zno].start + off) - io->sector;
-
-		tag = io->tag + (done << SECTOR_SHIFT) / e->zm.geo.lba_size;
+	if (buf || !io->tags)
+		return e->store->write(e, zno, off, n, buf, buf ? 0 : io->tag + first, &io->res);
+	/* Per-block tags: store each run of consecutive tags as one tagged write. */
+	for (i = 0; i < nr; i += run) {
+		for (run = 1; i + run < nr && io->tags[first + i + run] == io->tags[first + i] + run; run++)
+			;
+		sts = e->store->write(e, zno, off + i * lba_sectors, (unsigned int)(run * lba_sectors),
+				      NULL, io->tags[first + i], &io->res);
+		if (sts)
+			return sts;
 	}
-	return e->store->write(e, zno, off, n, buf, tag, &io->res);
+	return BLK_STS_OK;
 }
 
 static blk_status_t emu_store_read_piece(struct emu_dev *e, unsigned int zno, sector_t off,

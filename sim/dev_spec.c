@@ -25,6 +25,7 @@ const char zw_dev_spec_help[] =
 	"  max_open=N max_active=N  zone resource limits (0 = none)\n"
 	"  max_append=BYTES         largest zone append (nullblk: zone_cap, zns: 512k;\n"
 	"                           0 = no native append; zbc never has one)\n"
+	"  max_sectors=N            largest command in sectors (nullblk 255, else 1024)\n"
 	"  lba=512|4096|...         logical block size (4096)\n"
 	"  seq=req|pref             sequential zones write-required or write-preferred (req)\n"
 	"  data=auto|bytes|tags     keep every byte, or only per-block tags (auto:\n"
@@ -39,13 +40,13 @@ enum zw_key {
 	ZW_KEY_MODEL, ZW_KEY_ZONES, ZW_KEY_SIZE, ZW_KEY_ZONE_SIZE, ZW_KEY_ZONE_CAP,
 	ZW_KEY_CONV, ZW_KEY_MAX_OPEN, ZW_KEY_MAX_ACTIVE, ZW_KEY_MAX_APPEND,
 	ZW_KEY_LBA, ZW_KEY_SEQ, ZW_KEY_DATA, ZW_KEY_RO, ZW_KEY_OFFLINE, ZW_KEY_ERR,
-	ZW_KEY_FAIL_WRITE, ZW_NR_KEYS
+	ZW_KEY_FAIL_WRITE, ZW_KEY_MAX_SECTORS, ZW_NR_KEYS
 };
 
 static const char *const key_names[ZW_NR_KEYS] = {
 	"model", "zones", "size", "zone_size", "zone_cap", "conv", "max_open",
 	"max_active", "max_append", "lba", "seq", "data", "ro", "offline", "err",
-	"fail_write",
+	"fail_write", "max_sectors",
 };
 
 #define SPEC_ERR(...) do { snprintf(err, errlen, __VA_ARGS__); return -EINVAL; } while (0)
@@ -229,6 +230,11 @@ int zw_spec_apply(struct zw_dev_config *cfg, const char *kv, char *err, size_t e
 			SPEC_ERR("max_append=%s: a multiple of 512 bytes below 2T", val);
 		cfg->geo.max_append_sectors = (unsigned int)(v >> SECTOR_SHIFT);
 		break;
+	case ZW_KEY_MAX_SECTORS:
+		if (parse_uint(val, 1u << 24, &v) || v < 8)
+			SPEC_ERR("max_sectors=%s: the largest command in 512-byte sectors, from 8", val);
+		cfg->geo.max_hw_sectors = (unsigned int)v;
+		break;
 	case ZW_KEY_CONV:
 	case ZW_KEY_MAX_OPEN:
 	case ZW_KEY_MAX_ACTIVE:
@@ -359,6 +365,13 @@ int zw_spec_finish(struct zw_dev_config *cfg, char *err, size_t errlen)
 	} else if (g->model == ZONE_MODEL_ZBC && g->max_append_sectors) {
 		SPEC_ERR("max_append: SCSI ZBC has no zone append command (model=zbc takes no max_append)");
 	}
+	if (!g->max_hw_sectors)
+		/*
+		 * null_blk leaves max_hw_sectors to the block layer's
+		 * BLK_SAFE_MAX_SECTORS (255); QEMU's NVMe has MDTS 7 (512 KiB).
+		 * The ZBC figure is an assumption until measured on tcmu.
+		 */
+		g->max_hw_sectors = g->model == ZONE_MODEL_NULLBLK ? 255 : 1024;
 	if (cfg->data_auto)
 		cfg->data_mode = (g->capacity << SECTOR_SHIFT) > (16ull << 30) ? ZW_DATA_TAGS
 									     : ZW_DATA_BYTES;
@@ -395,9 +408,9 @@ char *zw_spec_geometry_string(const struct zw_dev_config *cfg)
 	fmt_size(zc, sizeof(zc), g->zone_capacity << SECTOR_SHIFT);
 	fmt_size(ma, sizeof(ma), (uint64_t)g->max_append_sectors << SECTOR_SHIFT);
 	if (asprintf(&out, "model=%s,size=%s,zone_size=%s,zone_cap=%s,conv=%u,max_open=%u,"
-		     "max_active=%u,max_append=%s,lba=%u,seq=%s",
+		     "max_active=%u,max_append=%s,max_sectors=%u,lba=%u,seq=%s",
 		     zone_personality_name(g->model), size, zs, zc, g->nr_conv, g->max_open,
-		     g->max_active, ma, g->lba_size, g->seq_pref ? "pref" : "req") < 0)
+		     g->max_active, ma, g->max_hw_sectors, g->lba_size, g->seq_pref ? "pref" : "req") < 0)
 		return NULL;
 	return out;
 }
@@ -444,6 +457,8 @@ int zw_spec_conflict(const struct zw_dev_config *stored, const struct zw_dev_con
 		k = ZW_KEY_LBA;
 	else if (GIVEN(user, ZW_KEY_SEQ) && s->seq_pref != u->seq_pref)
 		k = ZW_KEY_SEQ;
+	else if (GIVEN(user, ZW_KEY_MAX_SECTORS) && s->max_hw_sectors != u->max_hw_sectors)
+		k = ZW_KEY_MAX_SECTORS;
 	if (k < 0)
 		return 0;
 	{

@@ -70,6 +70,7 @@ struct zone_geometry {
 	unsigned int max_open;		/* 0 = no limit */
 	unsigned int max_active;	/* 0 = no limit */
 	unsigned int max_append_sectors;	/* 0 = no native zone append */
+	unsigned int max_hw_sectors;		/* largest command the device takes */
 	bool seq_pref;			/* sequential zones are write-preferred (host aware) */
 };
 

@@ -9,8 +9,10 @@
 
 #include <json.h>
 
+#include "blk.h"
 #include "cmds.h"
 #include "dev.h"
+#include "log.h"
 #include "zone_script.h"
 
 static void zone_usage(FILE *f)
@@ -39,8 +41,10 @@ static void zone_usage(FILE *f)
 		"append Z N, read Z OFF N, report [Z], flush, inject FAULT; '#' comments.\n"
 		"The whole script is checked before anything runs.  An emu: device lives\n"
 		"only as long as one command, so use 'run' (or a file: device) for\n"
-		"sequences.  zwsim talks to the device directly: the block layer's own\n"
-		"effects (write splitting, zone write plugging) come with its model.\n"
+		"sequences.  I/O goes through the block layer model, as a program's\n"
+		"direct I/O does on Linux: writes are split at the device's max_sectors\n"
+		"and plugged per zone (one in flight; misplaced writes refused before the\n"
+		"device sees them; after a failed write, -EIO until a zone report).\n"
 		"\n"
 		"Options:\n"
 		"  --dev SPEC     the device (required; see below)\n"
@@ -48,7 +52,11 @@ static void zone_usage(FILE *f)
 		"  --explain      add the reason, and the device's own error code, to failures\n"
 		"  --verify       reads check that every block is zeros or whole data written\n"
 		"                 there by a zone script (exit 1 if not)\n"
-		"  --raw          the device alone, without the block layer (today's only path)\n"
+		"  --raw          the device alone, without the block layer\n"
+		"  --log FILE     write the event log (JSON Lines: bio_submit, bio_split,\n"
+		"                 bio_end, zone plug events; - for standard output)\n"
+		"  --order fifo|latency|shuffle   the order in which in-flight I/O completes\n"
+		"  --seed N       seed for --order shuffle (same seed, same run)\n"
 		"\n"
 		"Exit status: 0 done, 1 an operation failed (single operations) or data did\n"
 		"not verify, 2 bad usage, spec or script.\n"
@@ -64,6 +72,10 @@ struct zone_args {
 	const char *spec;
 	struct zs_opts o;
 	bool help;
+	bool raw;
+	const char *log;
+	enum sim_completion_policy order;
+	uint64_t seed;
 };
 
 static int parse_args(int *argc, char ***argv, struct zone_args *a)
@@ -74,6 +86,9 @@ static int parse_args(int *argc, char ***argv, struct zone_args *a)
 		{ "explain", no_argument, NULL, 'e' },
 		{ "verify", no_argument, NULL, 'V' },
 		{ "raw", no_argument, NULL, 'r' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "order", required_argument, NULL, 'o' },
+		{ "seed", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -86,7 +101,24 @@ static int parse_args(int *argc, char ***argv, struct zone_args *a)
 		case 'j': a->o.json = true; break;
 		case 'e': a->o.explain = true; break;
 		case 'V': a->o.verify = true; break;
-		case 'r': break;
+		case 'r': a->raw = true; break;
+		case 'l': a->log = optarg; break;
+		case 'o':
+			if (sim_policy_parse(optarg, &a->order)) {
+				fprintf(stderr, "zwsim zone: --order %s: accepted values are fifo, latency, shuffle\n", optarg);
+				return -1;
+			}
+			break;
+		case 's': {
+			char *end;
+
+			a->seed = strtoull(optarg, &end, 0);
+			if (!*optarg || *end) {
+				fprintf(stderr, "zwsim zone: --seed %s: not a number\n", optarg);
+				return -1;
+			}
+			break;
+		}
 		case 'h': a->help = true; break;
 		default: return -1;
 		}
@@ -221,7 +253,8 @@ static int print_report(struct zw_dev *dev, int argc, char **argv, bool json)
 	return EXIT_OK;
 }
 
-static int run_script(struct zw_dev *dev, int argc, char **argv, const struct zs_opts *o)
+static int run_script(struct zw_dev *dev, struct block_device *bdev, int argc, char **argv,
+		      const struct zs_opts *o)
 {
 	struct zs_script s;
 	char err[512];
@@ -244,14 +277,15 @@ static int run_script(struct zw_dev *dev, int argc, char **argv, const struct zs
 		fprintf(stderr, "zwsim zone run: %s\n", err);
 		return EXIT_USAGE;
 	}
-	ret = zs_run(dev, &s, o, stdout);
+	ret = zs_run(dev, bdev, &s, o, stdout);
 	zs_free(&s);
 	if (ret == -2)
 		return EXIT_USAGE;
 	return ret == -1 ? EXIT_OPFAIL : EXIT_OK;
 }
 
-static int run_one(struct zw_dev *dev, int argc, char **argv, const struct zs_opts *o)
+static int run_one(struct zw_dev *dev, struct block_device *bdev, int argc, char **argv,
+		   const struct zs_opts *o)
 {
 	struct zs_opts one = *o;
 	struct zs_script s;
@@ -266,7 +300,7 @@ static int run_one(struct zw_dev *dev, int argc, char **argv, const struct zs_op
 		fprintf(stderr, "zwsim zone %s: %s\n", argv[0], why ? why + 2 : err);
 		return EXIT_USAGE;
 	}
-	ret = zs_run(dev, &s, &one, stdout);
+	ret = zs_run(dev, bdev, &s, &one, stdout);
 	zs_free(&s);
 	return ret == 0 ? EXIT_OK : ret == -2 ? EXIT_USAGE : EXIT_OPFAIL;
 }
@@ -274,6 +308,9 @@ static int run_one(struct zw_dev *dev, int argc, char **argv, const struct zs_op
 int cmd_zone(int argc, char **argv)
 {
 	struct zone_args a = { 0 };
+	struct block_device bdev, *bdevp;
+	struct zw_log log = { 0 };
+	struct sim_loop loop;
 	struct zw_dev *dev;
 	const char *sub;
 	char err[512];
@@ -316,13 +353,29 @@ int cmd_zone(int argc, char **argv)
 		fprintf(stderr, "zwsim zone %s: bad device spec '%s': %s\n", sub, a.spec, err);
 		return EXIT_USAGE;
 	}
+	sim_loop_init(&loop, a.order, a.seed);
+	if (a.log) {
+		log.clock = &loop.now;
+		log.f = strcmp(a.log, "-") ? fopen(a.log, "w") : stdout;
+		if (!log.f) {
+			fprintf(stderr, "zwsim zone %s: --log %s: %s\n", sub, a.log, strerror(errno));
+			zw_dev_close(dev);
+			return EXIT_USAGE;
+		}
+	}
+	if (!a.raw && blkdev_init(&bdev, dev, &loop, a.log ? &log : NULL, err, sizeof(err))) {
+		fprintf(stderr, "zwsim zone %s: %s\n", sub, err);
+		zw_dev_close(dev);
+		return EXIT_OPFAIL;
+	}
+	bdevp = a.raw ? NULL : &bdev;
 	if (!strcmp(sub, "info")) {
 		ret = argc ? (fprintf(stderr, "zwsim zone info: takes no arguments\n"), EXIT_USAGE)
 			   : print_info(dev, a.o.json);
 	} else if (!strcmp(sub, "report")) {
 		ret = print_report(dev, argc, argv, a.o.json);
 	} else if (!strcmp(sub, "run")) {
-		ret = run_script(dev, argc, argv, &a.o);
+		ret = run_script(dev, bdevp, argc, argv, &a.o);
 	} else {
 		/* A single operation: the words after the subcommand, as in a script. */
 		char *words[8];
@@ -334,9 +387,14 @@ int cmd_zone(int argc, char **argv)
 			words[0] = (char *)sub;
 			for (int i = 0; i < argc; i++)
 				words[i + 1] = argv[i];
-			ret = run_one(dev, argc + 1, words, &a.o);
+			ret = run_one(dev, bdevp, argc + 1, words, &a.o);
 		}
 	}
+	if (bdevp)
+		blkdev_free(bdevp);
+	sim_loop_free(&loop);
+	if (log.f && log.f != stdout)
+		fclose(log.f);
 	zw_dev_close(dev);
 	return ret;
 }

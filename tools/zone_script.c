@@ -11,6 +11,7 @@
 
 #include <json.h>
 
+#include "blk.h"
 #include "pattern.h"
 
 #define MAX_WORDS 8
@@ -218,6 +219,7 @@ void zs_free(struct zs_script *s)
 
 struct zs_state {
 	struct zw_dev *dev;
+	struct block_device *bdev;	/* NULL: the device alone (--raw) */
 	const struct zs_opts *o;
 	FILE *out;
 	uint64_t lba_sectors;
@@ -240,7 +242,11 @@ static void zone_state(const struct zs_state *st, int zno, const char **cond, ch
 
 	*cond = "-";
 	snprintf(wp, len, "-");
-	if (zno < 0 || zw_dev_report_zones(st->dev, (unsigned int)zno, 1, &z) != 1)
+	if (zno < 0)
+		return;
+	/* Through the block layer a report also resyncs a plug that awaits it, as BLKREPORTZONE does. */
+	if ((st->bdev ? blkdev_report_zones(st->bdev, (unsigned int)zno, 1, &z)
+		      : zw_dev_report_zones(st->dev, (unsigned int)zno, 1, &z)) != 1)
 		return;
 	*cond = zone_cond_abbrev(z.cond);
 	if (zone_is_seq(&z) && z.wp != ZONE_WP_INVALID)
@@ -328,6 +334,68 @@ static void verify_read(struct zs_state *st, const struct zs_op *op, const uint8
 	}
 }
 
+/*
+ * A synchronous direct I/O through the block layer (__blkdev_direct_IO()):
+ * bios of at most BIO_MAX_VECS pages, all submitted, then waited for; the
+ * first error to complete is the one the program sees.
+ */
+struct zs_dio {
+	unsigned int remaining;
+	blk_status_t status;
+	struct zone_result res;
+	sector_t sector;	/* an append: where it landed */
+};
+
+static void zs_dio_end_io(struct bio *bio)
+{
+	struct zs_dio *dio = bio->bi_private;
+
+	if (bio->bi_status && !dio->status) {
+		dio->status = bio->bi_status;
+		dio->res = bio->bi_res;
+	}
+	dio->sector = bio->bi_iter.bi_sector;
+	dio->remaining--;
+	bio_put(bio);
+}
+
+#define DIO_MAX_BYTES ((uint64_t)BIO_MAX_VECS * 4096)
+
+static void blk_run(struct zs_state *st, enum req_op rop, sector_t sector, uint64_t bytes,
+		    char *buf, uint64_t tag, struct zs_dio *dio)
+{
+	unsigned int lbs = st->dev->geo.lba_size;
+	uint64_t done = 0;
+
+	memset(dio, 0, sizeof(*dio));
+	zone_result_ok(&dio->res);
+	do {
+		/* An append is one bio; a read or write becomes bios of up to 1 MiB. */
+		uint64_t n = rop == REQ_OP_WRITE || rop == REQ_OP_READ ?
+			     (bytes - done < DIO_MAX_BYTES ? bytes - done : DIO_MAX_BYTES) : bytes;
+		struct bio *bio = bio_alloc(st->bdev, 1, rop, REQ_SYNC);
+
+		if (!bio) {
+			dio->status = BLK_STS_RESOURCE;
+			snprintf(dio->res.reason, sizeof(dio->res.reason), "out of memory for a bio");
+			break;
+		}
+		bio->bi_iter.bi_sector = sector + (done >> SECTOR_SHIFT);
+		if (n)
+			bio_add_data(bio, buf ? buf + done : NULL, tag + done / lbs, (uint32_t)n, NULL, 0);
+		bio->bi_end_io = zs_dio_end_io;
+		bio->bi_private = dio;
+		dio->remaining++;
+		submit_bio(bio);
+		done += n;
+	} while (done < bytes);
+	sim_run(st->bdev->loop);
+	if (dio->remaining) {
+		dio->status = BLK_STS_IOERR;
+		snprintf(dio->res.reason, sizeof(dio->res.reason), "internal: I/O never completed");
+	}
+}
+
 static void run_io(struct zs_state *st, const struct zs_op *op, struct zs_result *r)
 {
 	struct zw_io io = { 0 };
@@ -357,7 +425,17 @@ static void run_io(struct zs_state *st, const struct zs_op *op, struct zs_result
 		}
 		break;
 	}
-	zw_dev_submit(st->dev, &io);
+	if (st->bdev) {
+		struct zs_dio dio;
+
+		blk_run(st, io.op, io.sector, (uint64_t)io.nr_sectors << SECTOR_SHIFT, io.buf,
+			io.tag, &dio);
+		io.res = dio.res;
+		io.res.status = dio.status;
+		io.sector = dio.sector;
+	} else {
+		zw_dev_submit(st->dev, &io);
+	}
 	r->res = io.res;
 	r->status = io.res.status;
 	if (op->kind == ZS_APPEND && !r->status) {
@@ -376,7 +454,15 @@ static void run_mgmt(struct zs_state *st, enum req_op rop, const struct zs_op *o
 
 	if (rop != REQ_OP_ZONE_RESET_ALL && rop != REQ_OP_FLUSH)
 		io.sector = zone_start(st, op->zone);
-	zw_dev_submit(st->dev, &io);
+	if (st->bdev) {
+		struct zs_dio dio;
+
+		blk_run(st, rop, io.sector, 0, NULL, 0, &dio);
+		io.res = dio.res;
+		io.res.status = dio.status;
+	} else {
+		zw_dev_submit(st->dev, &io);
+	}
 	r->res = io.res;
 	r->status = io.res.status;
 }
@@ -395,10 +481,11 @@ static int run_inject(struct zs_state *st, const struct zs_op *op, struct zs_res
 	return 0;
 }
 
-int zs_run(struct zw_dev *dev, const struct zs_script *s, const struct zs_opts *o, FILE *out)
+int zs_run(struct zw_dev *dev, struct block_device *bdev, const struct zs_script *s,
+	   const struct zs_opts *o, FILE *out)
 {
 	struct zs_state st = {
-		.dev = dev, .o = o, .out = out,
+		.dev = dev, .bdev = bdev, .o = o, .out = out,
 		.lba_sectors = dev->geo.lba_size >> SECTOR_SHIFT,
 	};
 	int failed = 0;

@@ -13,6 +13,8 @@
 
 #include "dev.h"
 
+struct block_device;
+
 enum zs_kind {
 	ZS_OPEN, ZS_CLOSE, ZS_FINISH, ZS_RESET, ZS_RESET_ALL,
 	ZS_WRITE, ZS_APPEND, ZS_READ, ZS_REPORT, ZS_REPORT_ALL,
@@ -47,11 +49,13 @@ int zs_parse(FILE *f, const char *name, const struct zw_dev *dev, struct zs_scri
 int zs_parse_words(int argc, char **argv, const struct zw_dev *dev, struct zs_script *s,
 		   char *err, size_t errlen);
 /*
- * Run it, printing one line per operation to @out.  Returns the number of
+ * Run it through the block layer @bdev (NULL: straight to the device),
+ * printing one line per operation to @out.  Returns the number of
  * operations that failed, -1 when a read did not verify, or -2 when a fault
  * could not be injected (the run stops there).
  */
-int zs_run(struct zw_dev *dev, const struct zs_script *s, const struct zs_opts *o, FILE *out);
+int zs_run(struct zw_dev *dev, struct block_device *bdev, const struct zs_script *s,
+	   const struct zs_opts *o, FILE *out);
 void zs_free(struct zs_script *s);
 
 #endif

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The block layer between a user of a device and the device: bio checks
+ * and splitting (block/blk-core.c, block/blk-merge.c), zone write plugging
+ * (block/blk-zoned.c, as of Linux 6.17), and dispatch to a zw_dev whose
+ * completions arrive as events on a sim_loop.
+ */
+#ifndef ZWSIM_BLK_H
+#define ZWSIM_BLK_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "bio.h"
+#include "dev.h"
+#include "event.h"
+
+struct zw_log;
+
+/* struct queue_limits, the part that shapes I/O to a zoned device. */
+struct queue_limits {
+	unsigned int logical_block_size;
+	unsigned int max_hw_sectors;
+	unsigned int max_sectors;		/* split size, rounded to the block */
+	unsigned int chunk_sectors;		/* the zone size: bios never cross it */
+	unsigned int max_hw_zone_append_sectors;	/* the driver's; 0: emulated */
+	unsigned int max_zone_append_sectors;	/* what users may send */
+	unsigned int max_open_zones, max_active_zones;
+};
+
+/* Zone write plug flags (BLK_ZONE_WPLUG_*) */
+#define BLK_ZONE_WPLUG_PLUGGED		(1u << 0)
+#define BLK_ZONE_WPLUG_NEED_WP_UPDATE	(1u << 1)
+
+struct blk_zone_wplug {
+	unsigned int zone_no;
+	unsigned int flags;
+	sector_t wp_offset;		/* sectors from the zone start, advanced at submission */
+	struct bio *bio_head, *bio_tail;	/* plugged bios, FIFO */
+};
+
+struct block_device {
+	struct zw_dev *dev;
+	struct sim_loop *loop;
+	struct zw_log *log;
+	struct queue_limits lim;
+	unsigned int nr_zones;
+	uint8_t *zone_is_seq;			/* conv_zones_bitmap, inverted */
+	sector_t *zone_capacity;		/* per zone, for the plug's fullness test */
+	sector_t zone_size;
+	struct blk_zone_wplug **zone_wplugs;	/* indexed by zone (the kernel hashes) */
+	uint64_t next_bio_id;
+	unsigned int nr_inflight;		/* commands at the device */
+	uint64_t nr_device_cmds;
+};
+
+/*
+ * Set up the block layer over @dev (blk_revalidate_disk_zones()).  0, or
+ * -errno with a message.
+ */
+int blkdev_init(struct block_device *bdev, struct zw_dev *dev, struct sim_loop *loop,
+		struct zw_log *log, char *err, size_t errlen);
+void blkdev_free(struct block_device *bdev);
+
+/* submit_bio(): checks, splits, zone write plugging, then the device. */
+void submit_bio(struct bio *bio);
+
+/*
+ * blkdev_report_zones(): a zone report from the device that also brings
+ * zone write plugs waiting for a write pointer update back in sync
+ * (disk_zone_wplug_sync_wp_offset()).  Returns the zones reported or -errno.
+ */
+int blkdev_report_zones(struct block_device *bdev, unsigned int zno, unsigned int nr,
+			struct blk_zone *zones);
+
+/* block/blk-zoned.c, used by blk_core.c */
+bool blk_zone_plug_bio(struct bio *bio);
+void blk_zone_write_plug_bio_endio(struct bio *bio);
+void blk_zone_write_plug_finish_request(struct block_device *bdev, unsigned int zno);
+void blk_zone_wplug_sync(struct block_device *bdev, const struct blk_zone *zone,
+			 unsigned int zno);
+int blk_zone_wplugs_init(struct block_device *bdev, const struct blk_zone *zones);
+void blk_zone_wplugs_free(struct block_device *bdev);
+/* Hand a bio to the device; its completion comes back as an event. */
+void blk_dispatch(struct bio *bio);
+
+#endif

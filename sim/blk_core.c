@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: MIT
+/*
+ * bios and their way to the device: bio_alloc(), bio_split(), bio_chain(),
+ * bio_endio() (block/bio.c), submit_bio() with its checks
+ * (submit_bio_noacct(), blk_check_zone_append() in block/blk-core.c) and
+ * splitting at the queue limits (__bio_split_to_limits() in
+ * block/blk-merge.c), dispatch to the zw_dev and completion as an event.
+ */
+#include "blk.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "pattern.h"
+
+/* BLK_DEF_MAX_SECTORS_CAP: the soft limit on I/O size the kernel applies. */
+#define BLK_DEF_MAX_SECTORS_CAP	2560u
+
+struct bio *bio_alloc(struct block_device *bdev, unsigned int nr_vecs, enum req_op op,
+		      uint32_t opf)
+{
+	struct bio *bio;
+
+	if (nr_vecs > BIO_MAX_VECS)
+		nr_vecs = BIO_MAX_VECS;
+	bio = calloc(1, sizeof(*bio) + nr_vecs * sizeof(struct bio_vec));
+	if (!bio)
+		return NULL;
+	bio->bi_bdev = bdev;
+	bio->bi_op = op;
+	bio->bi_opf = opf;
+	bio->bi_max_vecs = (uint16_t)nr_vecs;
+	bio->bi_io_vec = bio->bi_inline_vecs;
+	bio->__bi_remaining = 1;
+	return bio;
+}
+
+void bio_put(struct bio *bio)
+{
+	free(bio);
+}
+
+bool bio_add_data(struct bio *bio, void *data, uint64_t tag, uint32_t len, void *folio,
+		  uint32_t offset)
+{
+	if (bio->bi_vcnt >= bio->bi_max_vecs || bio->bi_iter.bi_size > UINT32_MAX - len)
+		return false;
+	bio->bi_io_vec[bio->bi_vcnt++] = (struct bio_vec){
+		.bv_data = data, .bv_tag = tag, .bv_len = len, .bv_folio = folio, .bv_offset = offset,
+	};
+	bio->bi_iter.bi_size += len;
+	return true;
+}
+
+/* Advance a segment by @bytes (whole logical blocks). */
+static void bvec_advance(struct bio_vec *bv, uint32_t bytes, unsigned int lbs)
+{
+	if (bv->bv_data)
+		bv->bv_data = (char *)bv->bv_data + bytes;
+	else
+		bv->bv_tag += bytes / lbs;
+	bv->bv_offset += bytes;
+	bv->bv_len -= bytes;
+}
+
+struct bio *bio_split(struct bio *bio, uint32_t sectors)
+{
+	uint32_t bytes = sectors << SECTOR_SHIFT, done = 0;
+	unsigned int lbs = bio->bi_bdev->lim.logical_block_size, used = 0;
+	struct bio *split;
+
+	split = bio_alloc(bio->bi_bdev, bio->bi_vcnt, bio->bi_op, bio->bi_opf);
+	if (!split)
+		return NULL;
+	split->bi_write_hint = bio->bi_write_hint;
+	split->bi_iter.bi_sector = bio->bi_iter.bi_sector;
+	while (done < bytes) {
+		struct bio_vec *bv = &bio->bi_io_vec[used];
+		uint32_t n = bv->bv_len < bytes - done ? bv->bv_len : bytes - done;
+
+		bio_add_data(split, bv->bv_data, bv->bv_tag, n, bv->bv_folio, bv->bv_offset);
+		done += n;
+		if (n == bv->bv_len)
+			used++;
+		else
+			bvec_advance(bv, n, lbs);
+	}
+	memmove(bio->bi_io_vec, bio->bi_io_vec + used, (bio->bi_vcnt - used) * sizeof(struct bio_vec));
+	bio->bi_vcnt = (uint16_t)(bio->bi_vcnt - used);
+	bio->bi_iter.bi_sector += sectors;
+	bio->bi_iter.bi_size -= bytes;
+	return split;
+}
+
+static void bio_chain_endio(struct bio *bio)
+{
+	(void)bio;	/* never called: bio_endio() recognises it and walks up the chain */
+}
+
+void bio_chain(struct bio *bio, struct bio *parent)
+{
+	bio->bi_private = parent;
+	bio->bi_end_io = bio_chain_endio;
+	parent->__bi_remaining++;
+	parent->bi_flags |= BIO_CHAIN;
+}
+
+/* bio_remaining_done(): a chained parent completes after its last child. */
+static bool bio_remaining_done(struct bio *bio)
+{
+	if (!(bio->bi_flags & BIO_CHAIN))
+		return true;
+	if (--bio->__bi_remaining == 0) {
+		bio->bi_flags &= ~BIO_CHAIN;
+		return true;
+	}
+	return false;
+}
+
+void bio_endio(struct bio *bio)
+{
+again:
+	if (!bio_remaining_done(bio))
+		return;
+	/* The plug learns of the completion (and aborts on error) before the owner does. */
+	if (bio->bi_flags & BIO_ZONE_WRITE_PLUGGING)
+		blk_zone_write_plug_bio_endio(bio);
+	zw_log_bio(bio->bi_bdev->log, "bio_end", bio);
+	if (bio->bi_end_io == bio_chain_endio) {
+		struct bio *parent = bio->bi_private;
+
+		/* __bio_chain_endio(): the first error reaches the parent. */
+		if (bio->bi_status && !parent->bi_status) {
+			parent->bi_status = bio->bi_status;
+			parent->bi_res = bio->bi_res;
+		}
+		bio_put(bio);
+		bio = parent;
+		goto again;
+	}
+	if (bio->bi_end_io)
+		bio->bi_end_io(bio);
+}
+
+static void bio_fail(struct bio *bio, blk_status_t sts, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void bio_fail(struct bio *bio, blk_status_t sts, const char *fmt, ...)
+{
+	va_list ap;
+
+	zone_result_ok(&bio->bi_res);
+	bio->bi_res.status = sts;
+	va_start(ap, fmt);
+	vsnprintf(bio->bi_res.reason, sizeof(bio->bi_res.reason), fmt, ap);
+	va_end(ap);
+	bio->bi_status = sts;
+	bio_endio(bio);
+}
+
+/* bio_check_eod() and blk_check_zone_append() */
+static bool bio_check(struct bio *bio)
+{
+	struct block_device *bdev = bio->bi_bdev;
+	sector_t sector = bio->bi_iter.bi_sector;
+	unsigned int zno;
+
+	if (bio->bi_op == REQ_OP_FLUSH || bio->bi_op == REQ_OP_ZONE_RESET_ALL)
+		return true;
+	if (sector >= bdev->dev->geo.capacity ||
+	    bio_sectors(bio) > bdev->dev->geo.capacity - sector) {
+		bio_fail(bio, BLK_STS_IOERR, "%s at sector %" PRIu64 " goes beyond the end of the device",
+			 req_op_name(bio->bi_op), sector);
+		return false;
+	}
+	if (bio->bi_op != REQ_OP_ZONE_APPEND)
+		return true;
+	zno = (unsigned int)(sector / bdev->zone_size);
+	if (!bdev->zone_is_seq[zno] || sector % bdev->zone_size) {
+		bio_fail(bio, BLK_STS_IOERR, "zone append at sector %" PRIu64 " is not at the start of a sequential zone",
+			 sector);
+		return false;
+	}
+	if (bio_sectors(bio) > bdev->lim.max_zone_append_sectors) {
+		bio_fail(bio, BLK_STS_IOERR, "zone append of %u sectors exceeds max_zone_append_sectors %u",
+			 bio_sectors(bio), bdev->lim.max_zone_append_sectors);
+		return false;
+	}
+	bio->bi_opf |= REQ_NOMERGE;
+	return true;
+}
+
+static void blk_submit_one(struct bio *bio)
+{
+	if (bio->bi_bdev->nr_zones && blk_zone_plug_bio(bio))
+		return;
+	blk_dispatch(bio);
+}
+
+/* get_max_io_size(): up to max_sectors, never across a zone (chunk), whole blocks. */
+static uint32_t bio_max_sectors(const struct bio *bio)
+{
+	const struct queue_limits *lim = &bio->bi_bdev->lim;
+	uint64_t left = lim->chunk_sectors - bio->bi_iter.bi_sector % lim->chunk_sectors;
+	uint32_t max = lim->max_sectors < left ? lim->max_sectors : (uint32_t)left;
+
+	return max - max % (lim->logical_block_size >> SECTOR_SHIFT);
+}
+
+void submit_bio(struct bio *bio)
+{
+	struct block_device *bdev = bio->bi_bdev;
+
+	bio->bi_id = ++bdev->next_bio_id;
+	bio->bi_status = BLK_STS_OK;
+	zone_result_ok(&bio->bi_res);
+	zw_log_bio(bdev->log, "bio_submit", bio);
+	if (!bio_check(bio))
+		return;
+	if (bio->bi_op == REQ_OP_READ || bio->bi_op == REQ_OP_WRITE) {
+		/* Split off the front while too big; the front goes first, as in the kernel. */
+		for (;;) {
+			uint32_t max = bio_max_sectors(bio);
+			struct bio *split;
+
+			if (bio_sectors(bio) <= max)
+				break;
+			split = bio_split(bio, max);
+			if (!split) {
+				bio_fail(bio, BLK_STS_RESOURCE, "out of memory splitting a bio");
+				return;
+			}
+			split->bi_id = ++bdev->next_bio_id;
+			bio_chain(split, bio);
+			zw_log_bio_split(bdev->log, bio, split);
+			blk_submit_one(split);
+		}
+	}
+	blk_submit_one(bio);
+}
+
+/* --- the device ------------------------------------------------------- */
+
+static void blk_complete(void *arg)
+{
+	struct bio *bio = arg;
+	struct block_device *bdev = bio->bi_bdev;
+	bool plugged = bio->bi_flags & BIO_ZONE_WRITE_PLUGGING;
+	unsigned int zno = (unsigned int)(bio->bi_iter.bi_sector / bdev->zone_size);
+
+	bdev->nr_inflight--;
+	bio_endio(bio);
+	/* blk_zone_write_plug_finish_request(): the next plugged bio may go. */
+	if (plugged)
+		blk_zone_write_plug_finish_request(bdev, zno);
+}
+
+/* Gather a multi-segment write into what a zw_io carries: tags, or bytes. */
+static int gather_write(struct bio *bio, struct zw_io *io, void **tmp)
+{
+	unsigned int lbs = bio->bi_bdev->lim.logical_block_size;
+	bool all_tags = true;
+	size_t pos = 0;
+
+	for (unsigned int i = 0; i < bio->bi_vcnt; i++)
+		all_tags &= !bio->bi_io_vec[i].bv_data;
+	if (all_tags) {
+		uint64_t *tags = malloc(bio->bi_iter.bi_size / lbs * sizeof(*tags));
+
+		if (!tags)
+			return -ENOMEM;
+		for (unsigned int i = 0; i < bio->bi_vcnt; i++)
+			for (uint32_t b = 0; b < bio->bi_io_vec[i].bv_len / lbs; b++)
+				tags[pos++] = bio->bi_io_vec[i].bv_tag + b;
+		io->tags = tags;
+		*tmp = tags;
+		return 0;
+	}
+	io->buf = malloc(bio->bi_iter.bi_size);
+	if (!io->buf)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < bio->bi_vcnt; i++) {
+		const struct bio_vec *bv = &bio->bi_io_vec[i];
+
+		if (bv->bv_data)
+			memcpy((char *)io->buf + pos, bv->bv_data, bv->bv_len);
+		else
+			for (uint32_t b = 0; b < bv->bv_len / lbs; b++)
+				zw_pattern_fill((char *)io->buf + pos + (size_t)b * lbs, lbs, bv->bv_tag + b);
+		pos += bv->bv_len;
+	}
+	*tmp = io->buf;
+	return 0;
+}
+
+/* Scatter a read's data to its segments. */
+static void scatter_read(struct bio *bio, const char *buf)
+{
+	size_t pos = 0;
+
+	for (unsigned int i = 0; i < bio->bi_vcnt; i++) {
+		const struct bio_vec *bv = &bio->bi_io_vec[i];
+
+		if (bv->bv_data)
+			memcpy(bv->bv_data, buf + pos, bv->bv_len);
+		pos += bv->bv_len;
+	}
+}
+
+void blk_dispatch(struct bio *bio)
+{
+	struct block_device *bdev = bio->bi_bdev;
+	struct zw_io io = {
+		.op = bio->bi_op,
+		.sector = bio->bi_iter.bi_sector,
+		.nr_sectors = bio_sectors(bio),
+	};
+	void *tmp = NULL;
+
+	if (bio->bi_vcnt == 1) {
+		io.buf = bio->bi_io_vec[0].bv_data;
+		io.tag = bio->bi_io_vec[0].bv_tag;
+	} else if (bio->bi_vcnt > 1 && op_is_write(bio->bi_op)) {
+		if (gather_write(bio, &io, &tmp)) {
+			bio_fail(bio, BLK_STS_RESOURCE, "out of memory gathering a write");
+			return;
+		}
+	} else if (bio->bi_vcnt > 1) {
+		tmp = io.buf = malloc(bio->bi_iter.bi_size);
+		if (!tmp) {
+			bio_fail(bio, BLK_STS_RESOURCE, "out of memory for a read");
+			return;
+		}
+	}
+	bdev->nr_inflight++;
+	bdev->nr_device_cmds++;
+	zw_dev_submit(bdev->dev, &io);
+	bio->bi_status = io.res.status;
+	bio->bi_res = io.res;
+	if (bio->bi_op == REQ_OP_ZONE_APPEND && !io.res.status)
+		bio->bi_iter.bi_sector = io.sector;	/* the driver reports where the data went */
+	if (bio->bi_op == REQ_OP_READ && bio->bi_vcnt > 1 && !io.res.status)
+		scatter_read(bio, tmp);
+	free(tmp);
+	if (sim_schedule_completion(bdev->loop, bio->bi_iter.bi_size, blk_complete, bio)) {
+		bdev->nr_inflight--;
+		blk_complete(bio);
+	}
+}
+
+int blkdev_report_zones(struct block_device *bdev, unsigned int zno, unsigned int nr,
+			struct blk_zone *zones)
+{
+	int n = zw_dev_report_zones(bdev->dev, zno, nr, zones);
+
+	for (int i = 0; i < n; i++)
+		blk_zone_wplug_sync(bdev, &zones[i], zno + (unsigned int)i);
+	return n;
+}
+
+/* blk_validate_limits() and blk_revalidate_disk_zones(), for our devices. */
+int blkdev_init(struct block_device *bdev, struct zw_dev *dev, struct sim_loop *loop,
+		struct zw_log *log, char *err, size_t errlen)
+{
+	const struct zone_geometry *g = &dev->geo;
+	struct queue_limits *lim = &bdev->lim;
+	unsigned int lba_sectors = g->lba_size >> SECTOR_SHIFT, nr_seq;
+	struct blk_zone *zones;
+
+	memset(bdev, 0, sizeof(*bdev));
+	bdev->dev = dev;
+	bdev->loop = loop;
+	bdev->log = log;
+	bdev->nr_zones = dev->nr_zones;
+	bdev->zone_size = g->zone_size;
+	lim->logical_block_size = g->lba_size;
+	lim->max_hw_sectors = g->max_hw_sectors - g->max_hw_sectors % lba_sectors;
+	lim->max_sectors = lim->max_hw_sectors < BLK_DEF_MAX_SECTORS_CAP ? lim->max_hw_sectors
+									 : BLK_DEF_MAX_SECTORS_CAP;
+	lim->max_sectors -= lim->max_sectors % lba_sectors;
+	lim->chunk_sectors = (unsigned int)g->zone_size;
+	lim->max_hw_zone_append_sectors = g->max_append_sectors;
+	/* Without native append the plugs emulate it with writes of up to max_sectors. */
+	lim->max_zone_append_sectors = g->max_append_sectors ? g->max_append_sectors : lim->max_sectors;
+	if (lim->max_zone_append_sectors > lim->chunk_sectors)
+		lim->max_zone_append_sectors = lim->chunk_sectors;
+	nr_seq = dev->nr_zones - g->nr_conv;
+	/* disk_update_zone_resources(): limits that cannot bind are dropped. */
+	lim->max_open_zones = g->max_open >= nr_seq ? 0 : g->max_open;
+	lim->max_active_zones = g->max_active >= nr_seq ? 0 : g->max_active;
+
+	zones = calloc(dev->nr_zones, sizeof(*zones));
+	bdev->zone_is_seq = calloc(dev->nr_zones, 1);
+	bdev->zone_capacity = calloc(dev->nr_zones, sizeof(*bdev->zone_capacity));
+	if (!zones || !bdev->zone_is_seq || !bdev->zone_capacity ||
+	    zw_dev_report_zones(dev, 0, dev->nr_zones, zones) != (int)dev->nr_zones) {
+		free(zones);
+		blkdev_free(bdev);
+		snprintf(err, errlen, "cannot read the zones of the device");
+		return -ENOMEM;
+	}
+	for (unsigned int i = 0; i < dev->nr_zones; i++) {
+		bdev->zone_is_seq[i] = zone_is_seq(&zones[i]);
+		bdev->zone_capacity[i] = zones[i].capacity;
+	}
+	if (blk_zone_wplugs_init(bdev, zones)) {
+		free(zones);
+		blkdev_free(bdev);
+		snprintf(err, errlen, "out of memory for zone write plugs");
+		return -ENOMEM;
+	}
+	free(zones);
+	return 0;
+}
+
+void blkdev_free(struct block_device *bdev)
+{
+	blk_zone_wplugs_free(bdev);
+	free(bdev->zone_is_seq);
+	free(bdev->zone_capacity);
+	bdev->zone_is_seq = NULL;
+	bdev->zone_capacity = NULL;
+}

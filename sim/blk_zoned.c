@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Zone write plugging, as block/blk-zoned.c has it since Linux 6.13 (so in
+ * 6.17): at most one write in flight per sequential zone, later writes
+ * queued in order, the plug's own copy of the write pointer (advanced at
+ * submission, so misplaced writes fail before the device sees them), zone
+ * append emulated with writes for devices without it, and the
+ * NEED_WP_UPDATE recovery after a failed write.
+ *
+ * Simplifications (docs/architecture.md): plugs sit in an array indexed by
+ * zone instead of a hash with a mempool, so plug allocation never fails;
+ * the work item that issues the next plugged bio is an event with no delay;
+ * queued bios are not merged into larger requests.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+
+#include "blk.h"
+#include "log.h"
+
+static unsigned int bio_zone_no(const struct bio *bio)
+{
+	return (unsigned int)(bio->bi_iter.bi_sector / bio->bi_bdev->zone_size);
+}
+
+static sector_t bio_offset_from_zone_start(const struct bio *bio)
+{
+	return bio->bi_iter.bi_sector % bio->bi_bdev->zone_size;
+}
+
+/* disk_zone_is_full(): the plug's wp is at the zone's capacity. */
+static bool wplug_is_full(const struct block_device *bdev, const struct blk_zone_wplug *zwplug)
+{
+	return zwplug->wp_offset >= bdev->zone_capacity[zwplug->zone_no];
+}
+
+static void wplug_bio_list_add(struct blk_zone_wplug *zwplug, struct bio *bio)
+{
+	bio->bi_next = NULL;
+	if (zwplug->bio_tail)
+		zwplug->bio_tail->bi_next = bio;
+	else
+		zwplug->bio_head = bio;
+	zwplug->bio_tail = bio;
+}
+
+static struct bio *wplug_bio_list_pop(struct blk_zone_wplug *zwplug)
+{
+	struct bio *bio = zwplug->bio_head;
+
+	if (bio) {
+		zwplug->bio_head = bio->bi_next;
+		if (!zwplug->bio_head)
+			zwplug->bio_tail = NULL;
+		bio->bi_next = NULL;
+	}
+	return bio;
+}
+
+/* disk_zone_wplug_abort(): fail every plugged bio. */
+static void disk_zone_wplug_abort(struct blk_zone_wplug *zwplug)
+{
+	struct bio *bio;
+
+	while ((bio = wplug_bio_list_pop(zwplug))) {
+		bio->bi_flags &= ~BIO_ZONE_WRITE_PLUGGING;
+		zone_result_ok(&bio->bi_res);
+		snprintf(bio->bi_res.reason, sizeof(bio->bi_res.reason),
+			 "aborted in the write plug of zone %u after an earlier write failed",
+			 zwplug->zone_no);
+		bio->bi_res.status = BLK_STS_IOERR;
+		bio_io_error(bio);
+	}
+}
+
+/* disk_should_remove_zone_wplug(): idle plugs of empty or full zones go away. */
+static void disk_zone_wplug_maybe_remove(struct block_device *bdev, struct blk_zone_wplug *zwplug)
+{
+	if (zwplug->flags || zwplug->bio_head)
+		return;
+	if (zwplug->wp_offset && !wplug_is_full(bdev, zwplug))
+		return;
+	zw_log_plug(bdev->log, "zone_plug_remove", zwplug->zone_no, zwplug->wp_offset, NULL);
+	bdev->zone_wplugs[zwplug->zone_no] = NULL;
+	free(zwplug);
+}
+
+/* disk_zone_wplug_set_wp_offset(): a known write pointer puts the plug back in a good state. */
+static void disk_zone_wplug_set_wp_offset(struct block_device *bdev,
+					  struct blk_zone_wplug *zwplug, sector_t wp_offset)
+{
+	zwplug->flags &= ~BLK_ZONE_WPLUG_NEED_WP_UPDATE;
+	zwplug->wp_offset = wp_offset;
+	disk_zone_wplug_abort(zwplug);
+	zw_log_plug(bdev->log, "zone_plug_wp", zwplug->zone_no, wp_offset, NULL);
+	if (!(zwplug->flags & BLK_ZONE_WPLUG_PLUGGED))
+		disk_zone_wplug_maybe_remove(bdev, zwplug);
+}
+
+/* blk_zone_wp_offset(): what a zone report says the write pointer is. */
+static sector_t blk_zone_wp_offset(const struct blk_zone *zone)
+{
+	switch (zone->cond) {
+	case BLK_ZONE_COND_IMP_OPEN:
+	case BLK_ZONE_COND_EXP_OPEN:
+	case BLK_ZONE_COND_CLOSED:
+		return zone->wp - zone->start;
+	case BLK_ZONE_COND_EMPTY:
+		return 0;
+	default:
+		return UINT32_MAX;	/* full, read-only, offline: treated as full */
+	}
+}
+
+static struct blk_zone_wplug *disk_get_and_alloc_zone_wplug(struct block_device *bdev,
+							    unsigned int zno, sector_t wp_offset)
+{
+	struct blk_zone_wplug *zwplug = bdev->zone_wplugs[zno];
+
+	if (zwplug)
+		return zwplug;
+	zwplug = calloc(1, sizeof(*zwplug));
+	if (!zwplug)
+		return NULL;
+	zwplug->zone_no = zno;
+	/* A new plug trusts the first write: its offset becomes the plug's wp. */
+	zwplug->wp_offset = wp_offset;
+	bdev->zone_wplugs[zno] = zwplug;
+	zw_log_plug(bdev->log, "zone_plug_new", zno, wp_offset, NULL);
+	return zwplug;
+}
+
+void blk_zone_wplug_sync(struct block_device *bdev, const struct blk_zone *zone,
+			 unsigned int zno)
+{
+	struct blk_zone_wplug *zwplug = bdev->zone_wplugs[zno];
+
+	if (zwplug && (zwplug->flags & BLK_ZONE_WPLUG_NEED_WP_UPDATE))
+		disk_zone_wplug_set_wp_offset(bdev, zwplug, blk_zone_wp_offset(zone));
+}
+
+/* blk_zone_wplug_prepare_bio(): false when the bio must fail. */
+static bool blk_zone_wplug_prepare_bio(struct blk_zone_wplug *zwplug, struct bio *bio)
+{
+	struct block_device *bdev = bio->bi_bdev;
+
+	zone_result_ok(&bio->bi_res);
+	if (zwplug->flags & BLK_ZONE_WPLUG_NEED_WP_UPDATE) {
+		snprintf(bio->bi_res.reason, sizeof(bio->bi_res.reason),
+			 "zone %u's write plug awaits a write pointer update (a zone report, reset or finish) after a failed write",
+			 zwplug->zone_no);
+		return false;
+	}
+	if (wplug_is_full(bdev, zwplug)) {
+		snprintf(bio->bi_res.reason, sizeof(bio->bi_res.reason),
+			 "zone %u is full according to its write plug", zwplug->zone_no);
+		return false;
+	}
+	if (bio->bi_op == REQ_OP_ZONE_APPEND) {
+		/* Emulated append: a write at the plug's wp, flagged to turn back at completion. */
+		bio->bi_op = REQ_OP_WRITE;
+		bio->bi_opf |= REQ_NOMERGE;
+		bio->bi_iter.bi_sector += zwplug->wp_offset;
+		bio->bi_flags |= BIO_EMULATES_ZONE_APPEND;
+	} else if (bio_offset_from_zone_start(bio) != zwplug->wp_offset) {
+		snprintf(bio->bi_res.reason, sizeof(bio->bi_res.reason),
+			 "write at sector %" PRIu64 " is not at the write pointer %" PRIu64 " of zone %u (the zone write plug refuses it)",
+			 bio->bi_iter.bi_sector,
+			 (sector_t)zwplug->zone_no * bdev->zone_size + zwplug->wp_offset, zwplug->zone_no);
+		return false;
+	}
+	/* Optimistic: the plug's wp moves at submission. */
+	zwplug->wp_offset += bio_sectors(bio);
+	return true;
+}
+
+static void blk_zone_wplug_fail(struct bio *bio)
+{
+	bio->bi_res.status = BLK_STS_IOERR;
+	bio_io_error(bio);
+}
+
+/* blk_zone_wplug_handle_write() */
+static bool blk_zone_wplug_handle_write(struct bio *bio)
+{
+	struct block_device *bdev = bio->bi_bdev;
+	unsigned int zno = bio_zone_no(bio);
+	struct blk_zone_wplug *zwplug;
+
+	if (!bdev->zone_is_seq[zno]) {
+		if (bio->bi_op == REQ_OP_ZONE_APPEND) {
+			snprintf(bio->bi_res.reason, sizeof(bio->bi_res.reason),
+				 "zone append to conventional zone %u", zno);
+			blk_zone_wplug_fail(bio);
+			return true;
+		}
+		return false;
+	}
+	if (bio_offset_from_zone_start(bio) + bio_sectors(bio) > bdev->zone_size) {
+		snprintf(bio->bi_res.reason, sizeof(bio->bi_res.reason),
+			 "bio straddles the end of zone %u", zno);
+		blk_zone_wplug_fail(bio);
+		return true;
+	}
+	zwplug = disk_get_and_alloc_zone_wplug(bdev, zno, bio_offset_from_zone_start(bio));
+	if (!zwplug) {
+		blk_zone_wplug_fail(bio);
+		return true;
+	}
+	bio->bi_flags |= BIO_ZONE_WRITE_PLUGGING;
+	if (zwplug->flags & BLK_ZONE_WPLUG_PLUGGED) {
+		wplug_bio_list_add(zwplug, bio);
+		zw_log_plug(bdev->log, "zone_plug_queue", zno, zwplug->wp_offset, bio);
+		return true;
+	}
+	if (!blk_zone_wplug_prepare_bio(zwplug, bio)) {
+		blk_zone_wplug_fail(bio);
+		return true;
+	}
+	zwplug->flags |= BLK_ZONE_WPLUG_PLUGGED;
+	return false;
+}
+
+/* blk_zone_wplug_handle_native_zone_append(): a plug here means writes and appends were mixed. */
+static void blk_zone_wplug_handle_native_zone_append(struct bio *bio)
+{
+	struct block_device *bdev = bio->bi_bdev;
+	struct blk_zone_wplug *zwplug = bdev->zone_wplugs[bio_zone_no(bio)];
+
+	if (!zwplug)
+		return;
+	disk_zone_wplug_abort(zwplug);
+	zwplug->flags &= ~BLK_ZONE_WPLUG_NEED_WP_UPDATE;
+	if (!(zwplug->flags & BLK_ZONE_WPLUG_PLUGGED)) {
+		zw_log_plug(bdev->log, "zone_plug_remove", zwplug->zone_no, zwplug->wp_offset, NULL);
+		bdev->zone_wplugs[zwplug->zone_no] = NULL;
+		free(zwplug);
+	}
+}
+
+/* blk_zone_wplug_handle_reset_or_finish() */
+static bool blk_zone_wplug_handle_reset_or_finish(struct bio *bio, sector_t wp_offset)
+{
+	struct block_device *bdev = bio->bi_bdev;
+	unsigned int zno = bio_zone_no(bio);
+
+	if (!bdev->zone_is_seq[zno]) {
+		snprintf(bio->bi_res.reason, sizeof(bio->bi_res.reason),
+			 "%s of conventional zone %u (the block layer refuses it)",
+			 req_op_name(bio->bi_op), zno);
+		blk_zone_wplug_fail(bio);
+		return true;
+	}
+	if (bdev->zone_wplugs[zno])
+		disk_zone_wplug_set_wp_offset(bdev, bdev->zone_wplugs[zno], wp_offset);
+	return false;
+}
+
+bool blk_zone_plug_bio(struct bio *bio)
+{
+	struct block_device *bdev = bio->bi_bdev;
+
+	switch (bio->bi_op) {
+	case REQ_OP_ZONE_APPEND:
+		if (bdev->lim.max_hw_zone_append_sectors) {
+			blk_zone_wplug_handle_native_zone_append(bio);
+			return false;
+		}
+		return blk_zone_wplug_handle_write(bio);
+	case REQ_OP_WRITE:
+		return blk_zone_wplug_handle_write(bio);
+	case REQ_OP_ZONE_RESET:
+		return blk_zone_wplug_handle_reset_or_finish(bio, 0);
+	case REQ_OP_ZONE_FINISH:
+		return blk_zone_wplug_handle_reset_or_finish(bio, bdev->zone_size);
+	case REQ_OP_ZONE_RESET_ALL:
+		for (unsigned int i = 0; i < bdev->nr_zones; i++)
+			if (bdev->zone_wplugs[i])
+				disk_zone_wplug_set_wp_offset(bdev, bdev->zone_wplugs[i], 0);
+		return false;
+	default:
+		return false;
+	}
+}
+
+void blk_zone_write_plug_bio_endio(struct bio *bio)
+{
+	struct block_device *bdev = bio->bi_bdev;
+	struct blk_zone_wplug *zwplug = bdev->zone_wplugs[bio_zone_no(bio)];
+
+	bio->bi_flags &= ~BIO_ZONE_WRITE_PLUGGING;
+	if (bio->bi_flags & BIO_EMULATES_ZONE_APPEND) {
+		/* bi_sector already says where the data went. */
+		bio->bi_op = REQ_OP_ZONE_APPEND;
+		bio->bi_flags &= ~BIO_EMULATES_ZONE_APPEND;
+	}
+	if (bio->bi_status && zwplug) {
+		disk_zone_wplug_abort(zwplug);
+		zwplug->flags |= BLK_ZONE_WPLUG_NEED_WP_UPDATE;
+		zw_log_plug(bdev->log, "zone_plug_error", zwplug->zone_no, zwplug->wp_offset, bio);
+	}
+}
+
+/* bio_work: issue the next plugged bio that passes preparation. */
+static void blk_zone_wplug_bio_work(void *arg)
+{
+	struct blk_zone_wplug *zwplug = arg;
+	struct bio *bio;
+
+	while ((bio = wplug_bio_list_pop(zwplug))) {
+		if (blk_zone_wplug_prepare_bio(zwplug, bio)) {
+			blk_dispatch(bio);
+			return;
+		}
+		blk_zone_wplug_fail(bio);
+	}
+	zwplug->flags &= ~BLK_ZONE_WPLUG_PLUGGED;
+}
+
+void blk_zone_write_plug_finish_request(struct block_device *bdev, unsigned int zno)
+{
+	struct blk_zone_wplug *zwplug = bdev->zone_wplugs[zno];
+
+	if (!zwplug)
+		return;
+	if (zwplug->bio_head) {
+		/* disk_zone_wplug_schedule_bio_work(): the next bio goes from a work item. */
+		if (sim_schedule(bdev->loop, 0, blk_zone_wplug_bio_work, zwplug))
+			blk_zone_wplug_bio_work(zwplug);
+		return;
+	}
+	zwplug->flags &= ~BLK_ZONE_WPLUG_PLUGGED;
+	disk_zone_wplug_maybe_remove(bdev, zwplug);
+}
+
+int blk_zone_wplugs_init(struct block_device *bdev, const struct blk_zone *zones)
+{
+	bdev->zone_wplugs = calloc(bdev->nr_zones, sizeof(*bdev->zone_wplugs));
+	if (!bdev->zone_wplugs)
+		return -1;
+	/* blk_revalidate_zone_cb(): with emulated append, partly written zones get a plug. */
+	if (bdev->lim.max_hw_zone_append_sectors)
+		return 0;
+	for (unsigned int i = 0; i < bdev->nr_zones; i++) {
+		sector_t wp = blk_zone_wp_offset(&zones[i]);
+
+		if (bdev->zone_is_seq[i] && wp && wp < bdev->zone_capacity[i] &&
+		    !disk_get_and_alloc_zone_wplug(bdev, i, wp))
+			return -1;
+	}
+	return 0;
+}
+
+void blk_zone_wplugs_free(struct block_device *bdev)
+{
+	for (unsigned int i = 0; bdev->zone_wplugs && i < bdev->nr_zones; i++)
+		free(bdev->zone_wplugs[i]);
+	free(bdev->zone_wplugs);
+	bdev->zone_wplugs = NULL;
+}

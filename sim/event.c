@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: MIT
+/* The event queue: a binary min-heap on (time, seq). */
+#include "event.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+void sim_loop_init(struct sim_loop *loop, enum sim_completion_policy policy, uint64_t seed)
+{
+	memset(loop, 0, sizeof(*loop));
+	loop->policy = policy;
+	loop->rng = seed ? seed : 0x9e3779b97f4a7c15ull;
+	loop->lat_base_ns = 20000;		/* 20 us a command */
+	loop->lat_per_4k_ns = 2000;		/* ~2 GB/s */
+	loop->shuffle_window_ns = 100000;
+}
+
+void sim_loop_free(struct sim_loop *loop)
+{
+	free(loop->heap);
+	loop->heap = NULL;
+	loop->nr = loop->max = 0;
+}
+
+uint64_t sim_rand(struct sim_loop *loop)
+{
+	uint64_t x = loop->rng;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	loop->rng = x;
+	return x;
+}
+
+static bool ev_before(const struct sim_event *a, const struct sim_event *b)
+{
+	return a->time < b->time || (a->time == b->time && a->seq < b->seq);
+}
+
+int sim_schedule(struct sim_loop *loop, uint64_t delay_ns, sim_event_fn fn, void *arg)
+{
+	struct sim_event ev = { loop->now + delay_ns, loop->seq++, fn, arg };
+	size_t i;
+
+	if (loop->nr == loop->max) {
+		size_t max = loop->max ? loop->max * 2 : 64;
+		struct sim_event *n = realloc(loop->heap, max * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		loop->heap = n;
+		loop->max = max;
+	}
+	for (i = loop->nr++; i; i = (i - 1) / 2) {
+		struct sim_event *parent = &loop->heap[(i - 1) / 2];
+
+		if (!ev_before(&ev, parent))
+			break;
+		loop->heap[i] = *parent;
+	}
+	loop->heap[i] = ev;
+	return 0;
+}
+
+int sim_schedule_completion(struct sim_loop *loop, uint64_t bytes, sim_event_fn fn, void *arg)
+{
+	uint64_t delay;
+
+	switch (loop->policy) {
+	case SIM_COMPLETE_LATENCY:
+		delay = loop->lat_base_ns + (bytes + 4095) / 4096 * loop->lat_per_4k_ns;
+		break;
+	case SIM_COMPLETE_SHUFFLE:
+		delay = 1 + sim_rand(loop) % loop->shuffle_window_ns;
+		break;
+	default:
+		delay = 1;	/* equal delays: the sequence number keeps submission order */
+		break;
+	}
+	return sim_schedule(loop, delay, fn, arg);
+}
+
+bool sim_run_one(struct sim_loop *loop)
+{
+	struct sim_event ev, last;
+	size_t i = 0;
+
+	if (!loop->nr)
+		return false;
+	ev = loop->heap[0];
+	last = loop->heap[--loop->nr];
+	while (loop->nr) {
+		size_t c = 2 * i + 1;
+
+		if (c >= loop->nr)
+			break;
+		if (c + 1 < loop->nr && ev_before(&loop->heap[c + 1], &loop->heap[c]))
+			c++;
+		if (!ev_before(&loop->heap[c], &last))
+			break;
+		loop->heap[i] = loop->heap[c];
+		i = c;
+	}
+	if (loop->nr)
+		loop->heap[i] = last;
+	if (ev.time > loop->now)
+		loop->now = ev.time;
+	ev.fn(ev.arg);
+	return true;
+}
+
+void sim_run(struct sim_loop *loop)
+{
+	while (sim_run_one(loop))
+		;
+}
+
+static const char *const policy_names[] = {
+	[SIM_COMPLETE_FIFO] = "fifo",
+	[SIM_COMPLETE_LATENCY] = "latency",
+	[SIM_COMPLETE_SHUFFLE] = "shuffle",
+};
+
+int sim_policy_parse(const char *s, enum sim_completion_policy *p)
+{
+	for (unsigned int i = 0; i < sizeof(policy_names) / sizeof(policy_names[0]); i++)
+		if (!strcmp(s, policy_names[i])) {
+			*p = (enum sim_completion_policy)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+const char *sim_policy_name(enum sim_completion_policy p)
+{
+	return p <= SIM_COMPLETE_SHUFFLE ? policy_names[p] : "unknown";
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A virtual clock and an event queue.  The kernel's concurrency (device
+ * completions, completion work on workqueues) becomes events; the order in
+ * which in-flight I/O completes is a policy, so ordering bugs can be
+ * provoked on purpose and every run with the same seed is the same run.
+ */
+#ifndef ZWSIM_EVENT_H
+#define ZWSIM_EVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef void (*sim_event_fn)(void *arg);
+
+enum sim_completion_policy {
+	SIM_COMPLETE_FIFO,	/* in submission order */
+	SIM_COMPLETE_LATENCY,	/* after a modelled service time */
+	SIM_COMPLETE_SHUFFLE,	/* in a seeded random order */
+};
+
+struct sim_event {
+	uint64_t time;		/* virtual nanoseconds */
+	uint64_t seq;		/* ties break in scheduling order */
+	sim_event_fn fn;
+	void *arg;
+};
+
+struct sim_loop {
+	uint64_t now;
+	uint64_t seq;
+	struct sim_event *heap;
+	size_t nr, max;
+	enum sim_completion_policy policy;
+	uint64_t rng;		/* xorshift state, from the seed */
+	/* latency model: base + per 4 KiB, in ns */
+	uint64_t lat_base_ns, lat_per_4k_ns;
+	uint64_t shuffle_window_ns;
+};
+
+void sim_loop_init(struct sim_loop *loop, enum sim_completion_policy policy, uint64_t seed);
+void sim_loop_free(struct sim_loop *loop);
+
+/* Run @fn(@arg) @delay_ns from now.  0, or -ENOMEM. */
+int sim_schedule(struct sim_loop *loop, uint64_t delay_ns, sim_event_fn fn, void *arg);
+/* Schedule a device completion of @bytes by the loop's policy. */
+int sim_schedule_completion(struct sim_loop *loop, uint64_t bytes, sim_event_fn fn, void *arg);
+
+/* Run the next event; false when there is none. */
+bool sim_run_one(struct sim_loop *loop);
+/* Run events until none is left. */
+void sim_run(struct sim_loop *loop);
+
+/* A deterministic random number from the loop's seed. */
+uint64_t sim_rand(struct sim_loop *loop);
+
+int sim_policy_parse(const char *s, enum sim_completion_policy *p);
+const char *sim_policy_name(enum sim_completion_policy p);
+
+#endif

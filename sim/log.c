@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+/* The event log, written with json-c: one plain JSON object a line. */
+#include "log.h"
+
+#include <json.h>
+#include <string.h>
+
+static json_object *log_event(struct zw_log *log, const char *ev)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "t", json_object_new_uint64(log->clock ? *log->clock : 0));
+	json_object_object_add(o, "ev", json_object_new_string(ev));
+	return o;
+}
+
+static void log_emit(struct zw_log *log, json_object *o)
+{
+	fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), log->f);
+	fputc('\n', log->f);
+	json_object_put(o);
+}
+
+static void add_bio(json_object *o, const struct bio *bio)
+{
+	json_object_object_add(o, "id", json_object_new_uint64(bio->bi_id));
+	json_object_object_add(o, "op", json_object_new_string(req_op_name(bio->bi_op)));
+	json_object_object_add(o, "sector", json_object_new_uint64(bio->bi_iter.bi_sector));
+	json_object_object_add(o, "bytes", json_object_new_uint64(bio->bi_iter.bi_size));
+	if (bio->bi_opf & REQ_FUA)
+		json_object_object_add(o, "fua", json_object_new_boolean(1));
+	if (bio->bi_opf & REQ_PREFLUSH)
+		json_object_object_add(o, "preflush", json_object_new_boolean(1));
+}
+
+void zw_log_bio(struct zw_log *log, const char *ev, const struct bio *bio)
+{
+	json_object *o;
+
+	if (!log || !log->f)
+		return;
+	o = log_event(log, ev);
+	add_bio(o, bio);
+	if (!strcmp(ev, "bio_end")) {
+		json_object_object_add(o, "status", json_object_new_string(blk_status_name(bio->bi_status)));
+		if (bio->bi_status && bio->bi_res.reason[0])
+			json_object_object_add(o, "reason", json_object_new_string(bio->bi_res.reason));
+	}
+	log_emit(log, o);
+}
+
+void zw_log_bio_split(struct zw_log *log, const struct bio *parent, const struct bio *split)
+{
+	json_object *o;
+
+	if (!log || !log->f)
+		return;
+	o = log_event(log, "bio_split");
+	add_bio(o, split);
+	json_object_object_add(o, "parent", json_object_new_uint64(parent->bi_id));
+	log_emit(log, o);
+}
+
+void zw_log_plug(struct zw_log *log, const char *ev, unsigned int zone_no, sector_t wp_offset,
+		 const struct bio *bio)
+{
+	json_object *o;
+
+	if (!log || !log->f)
+		return;
+	o = log_event(log, ev);
+	json_object_object_add(o, "zone", json_object_new_uint64(zone_no));
+	json_object_object_add(o, "wp_offset", json_object_new_uint64(wp_offset));
+	if (bio)
+		json_object_object_add(o, "id", json_object_new_uint64(bio->bi_id));
+	log_emit(log, o);
+}

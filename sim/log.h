@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The structured event log: one JSON object a line (docs/event-log.md).
+ * Every bio submission is a "bio_submit" line, every completion a
+ * "bio_end" line, with op, sector (512-byte units), bytes and status.
+ */
+#ifndef ZWSIM_LOG_H
+#define ZWSIM_LOG_H
+
+#include <stdio.h>
+
+#include "bio.h"
+
+struct zw_log {
+	FILE *f;
+	const uint64_t *clock;	/* virtual nanoseconds, for "t" */
+};
+
+void zw_log_bio(struct zw_log *log, const char *ev, const struct bio *bio);
+void zw_log_bio_split(struct zw_log *log, const struct bio *parent, const struct bio *split);
+void zw_log_plug(struct zw_log *log, const char *ev, unsigned int zone_no, sector_t wp_offset,
+		 const struct bio *bio);
+
+#endif
