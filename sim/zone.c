@@ -283,7 +283,7 @@ static blk_status_t seq_write_placement(struct zone_model *zm, struct blk_zone *
 		if (*sector != z->start)
 			return zone_fail(res, p, ZERR_APPEND_FIELD,
 					 "zone append at sector %" PRIu64 " is not at the start %" PRIu64 " of zone %u",
-					 *sector, z->start, zno);
+					 *sector, (sector_t)z->start, zno);
 		if (nr_sectors > zm->geo.max_append_sectors)
 			return zone_fail(res, p, ZERR_APPEND_FIELD,
 					 "zone append of %u sectors exceeds the maximum append size of %u sectors",
@@ -318,7 +318,7 @@ static blk_status_t seq_write_placement(struct zone_model *zm, struct blk_zone *
 					 "write at sector %" PRIu64 " to full zone %u", *sector, zno);
 		return zone_fail(res, p, ZERR_NOT_AT_WP,
 				 "write at sector %" PRIu64 " is not at the write pointer %" PRIu64 " of zone %u",
-				 *sector, z->wp, zno);
+				 *sector, (sector_t)z->wp, zno);
 	}
 	if (z->wp == ZONE_WP_INVALID)	/* null_blk append to a read-only or offline zone */
 		return zone_fail(res, p, z->cond == BLK_ZONE_COND_OFFLINE ? ZERR_OFFLINE : ZERR_READONLY,
@@ -747,7 +747,11 @@ int zone_model_init(struct zone_model *zm, const struct zone_geometry *geo,
 		if (i < g.nr_conv) {
 			z->type = BLK_ZONE_TYPE_CONVENTIONAL;
 			z->cond = BLK_ZONE_COND_NOT_WP;
-			z->wp = ZONE_WP_INVALID;
+			/*
+			 * null_init_zoned_dev() puts a conventional zone's wp at
+			 * its end; scsi_debug reports it invalid (all ones).
+			 */
+			z->wp = g.model == ZONE_MODEL_NULLBLK ? zone_end(z) : ZONE_WP_INVALID;
 		} else {
 			z->type = g.seq_pref ? BLK_ZONE_TYPE_SEQWRITE_PREF : BLK_ZONE_TYPE_SEQWRITE_REQ;
 			z->cond = BLK_ZONE_COND_EMPTY;
@@ -783,11 +787,11 @@ int zone_model_check(const struct zone_model *zm, char *err, size_t errlen)
 			CHECK(z->wp == ZONE_WP_INVALID, "zone %u: %s with a valid wp", i, zone_cond_name(z->cond));
 			continue;
 		case BLK_ZONE_COND_EMPTY:
-			CHECK(z->wp == z->start, "zone %u: empty with wp %" PRIu64 " != start", i, z->wp);
+			CHECK(z->wp == z->start, "zone %u: empty with wp %" PRIu64 " != start", i, (sector_t)z->wp);
 			break;
 		case BLK_ZONE_COND_FULL:
 			CHECK(z->wp == zone_cap_end(z) || z->wp == zone_end(z),
-			      "zone %u: full with wp %" PRIu64 " at neither capacity nor end", i, z->wp);
+			      "zone %u: full with wp %" PRIu64 " at neither capacity nor end", i, (sector_t)z->wp);
 			break;
 		case BLK_ZONE_COND_IMP_OPEN:
 			imp++;
@@ -807,7 +811,7 @@ int zone_model_check(const struct zone_model *zm, char *err, size_t errlen)
 			CHECK(0, "zone %u: unknown condition 0x%x", i, z->cond);
 		}
 		CHECK(zone_is_seq(z), "zone %u: conventional zone in condition %s", i, zone_cond_name(z->cond));
-		CHECK(z->wp >= z->start && z->wp <= zone_end(z), "zone %u: wp %" PRIu64 " outside the zone", i, z->wp);
+		CHECK(z->wp >= z->start && z->wp <= zone_end(z), "zone %u: wp %" PRIu64 " outside the zone", i, (sector_t)z->wp);
 	}
 	CHECK(imp == zm->nr_imp_open && exp == zm->nr_exp_open && closed == zm->nr_closed,
 	      "counts imp %u exp %u closed %u, zones say %u %u %u",

@@ -23,35 +23,17 @@
 #include "blk_status.h"
 #include "req_op.h"
 
-enum blk_zone_type {
-	BLK_ZONE_TYPE_CONVENTIONAL = 0x1,
-	BLK_ZONE_TYPE_SEQWRITE_REQ = 0x2,
-	BLK_ZONE_TYPE_SEQWRITE_PREF = 0x3,
-};
-
-enum blk_zone_cond {
-	BLK_ZONE_COND_NOT_WP = 0x0,
-	BLK_ZONE_COND_EMPTY = 0x1,
-	BLK_ZONE_COND_IMP_OPEN = 0x2,
-	BLK_ZONE_COND_EXP_OPEN = 0x3,
-	BLK_ZONE_COND_CLOSED = 0x4,
-	BLK_ZONE_COND_READONLY = 0xD,
-	BLK_ZONE_COND_FULL = 0xE,
-	BLK_ZONE_COND_OFFLINE = 0xF,
-};
+/*
+ * Zone types, conditions and struct blk_zone come from the kernel's own
+ * uapi header, so the model, the BLKREPORTZONE ioctl and libzbd speak one
+ * language: types CONVENTIONAL 1, SEQWRITE_REQ 2, SEQWRITE_PREF 3;
+ * conditions NOT_WP 0x0, EMPTY 0x1, IMP_OPEN 0x2, EXP_OPEN 0x3, CLOSED 0x4,
+ * READONLY 0xD, FULL 0xE, OFFLINE 0xF; positions in 512-byte sectors.
+ */
+#include <linux/blkzoned.h>
 
 /* The write pointer of a read-only or offline zone: invalid (null_blk: all ones). */
 #define ZONE_WP_INVALID ((sector_t)-1)
-
-/* struct blk_zone as BLKREPORTZONE returns it (all in sectors). */
-struct blk_zone {
-	sector_t start;
-	sector_t len;
-	sector_t wp;
-	sector_t capacity;
-	uint8_t type;
-	uint8_t cond;
-};
 
 /* Whose behaviour the model follows where real devices disagree. */
 enum zone_personality {

@@ -169,7 +169,7 @@ static int print_info(struct zw_dev *dev, bool json)
 	printf("zone size:    %" PRIu64 " sectors, capacity %" PRIu64 " sectors\n", g->zone_size,
 	       g->zone_capacity);
 	if (last.len != g->zone_size)
-		printf("last zone:    %" PRIu64 " sectors (short)\n", last.len);
+		printf("last zone:    %llu sectors (short)\n", last.len);
 	printf("max open:     %u%s\n", g->max_open, g->max_open ? "" : " (no limit)");
 	printf("max active:   %u%s\n", g->max_active, g->max_active ? "" : " (no limit)");
 	printf("max append:   %u sectors%s\n", g->max_append_sectors,
@@ -232,10 +232,10 @@ static int print_report(struct zw_dev *dev, int argc, char **argv, bool json)
 			json_object_array_add(arr, o);
 			continue;
 		}
-		printf("  start: 0x%09" PRIx64 ", len 0x%06" PRIx64 ", cap 0x%06" PRIx64 ", wptr ",
+		printf("  start: 0x%09llx, len 0x%06llx, cap 0x%06llx, wptr ",
 		       z->start, z->len, z->capacity);
 		if (has_wp)
-			printf("0x%06" PRIx64, z->wp - z->start);
+			printf("0x%06llx", z->wp - z->start);
 		else
 			printf("%8s", "-");
 		printf(" reset:0 non-seq:0, zcond:%2u(%s) [type: %u(%s)]\n", z->cond,

@@ -250,7 +250,7 @@ static void zone_state(const struct zs_state *st, int zno, const char **cond, ch
 		return;
 	*cond = zone_cond_abbrev(z.cond);
 	if (zone_is_seq(&z) && z.wp != ZONE_WP_INVALID)
-		snprintf(wp, len, "%" PRIu64, (z.wp - z.start) / st->lba_sectors);
+		snprintf(wp, len, "%" PRIu64, (sector_t)(z.wp - z.start) / st->lba_sectors);
 }
 
 struct zs_result {
