@@ -9,6 +9,8 @@ OPT      ?= -O2 -g
 INC      := -Isim
 JSONC_CFLAGS := $(shell pkg-config --cflags json-c 2>/dev/null)
 JSONC_LIBS   := $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
+# libzwsim's own dependencies: JSON, libzbd and libblkid for zbd: devices
+LIBS     := $(JSONC_LIBS) -lzbd -lblkid
 CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(INC) $(JSONC_CFLAGS) $(EXTRA_CFLAGS)
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
@@ -51,20 +53,20 @@ $(BS)/libzwsim.a: $(call objs,$(BS),$(SIM_SRCS))
 
 # --- the command -------------------------------------------------------
 zwsim: $(call objs,$(B),$(TOOL_SRCS)) $(B)/libzwsim.a
-	$(CC) $(OPT) -o $@ $^ $(JSONC_LIBS)
+	$(CC) $(OPT) -o $@ $^ $(LIBS)
 
 $(BS)/zwsim: $(call objs,$(BS),$(TOOL_SRCS)) $(BS)/libzwsim.a
-	$(CC) $(SAN) -o $@ $^ $(JSONC_LIBS)
+	$(CC) $(SAN) -o $@ $^ $(LIBS)
 
 # --- tests -------------------------------------------------------------
 UNIT_BINS     := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 UNIT_BINS_SAN := $(patsubst tests/unit/%.c,$(BS)/tests/%,$(UNIT_SRCS))
 
 $(B)/tests/%: $(B)/tests/unit/%.o $(B)/libzwsim.a
-	$(CC) $(OPT) -o $@ $^ -lcmocka $(JSONC_LIBS)
+	$(CC) $(OPT) -o $@ $^ -lcmocka $(LIBS)
 
 $(BS)/tests/%: $(BS)/tests/unit/%.o $(BS)/libzwsim.a
-	$(CC) $(SAN) -o $@ $^ -lcmocka $(JSONC_LIBS)
+	$(CC) $(SAN) -o $@ $^ -lcmocka $(LIBS)
 
 test: test-unit test-unit-san test-py
 
@@ -82,7 +84,7 @@ BENCH_BINS := $(patsubst tests/bench/%.c,$(B)/bench/%,$(BENCH_SRCS))
 
 $(B)/bench/%: $(B)/tests/bench/%.o $(B)/libzwsim.a
 	@mkdir -p $(dir $@)
-	$(CC) $(OPT) -o $@ $^ $(JSONC_LIBS)
+	$(CC) $(OPT) -o $@ $^ $(LIBS)
 
 bench: $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do $$b || exit 1; done

@@ -47,6 +47,14 @@ int blk_status_to_errno(blk_status_t sts)
 	return -EIO;
 }
 
+blk_status_t errno_to_blk_status(int err)
+{
+	for (size_t i = 0; i < NR_BLK_ERRORS; i++)
+		if (blk_errors[i].err == err)
+			return blk_errors[i].sts;
+	return BLK_STS_IOERR;
+}
+
 const char *errno_name(int err)
 {
 	static const struct {

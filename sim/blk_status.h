@@ -36,6 +36,8 @@ typedef enum {
 const char *blk_status_name(blk_status_t sts);
 /* blk_status_to_errno(): a negative errno, 0 for OK. */
 int blk_status_to_errno(blk_status_t sts);
+/* errno_to_blk_status(): the status behind a (negative) errno; IOERR when none is. */
+blk_status_t errno_to_blk_status(int err);
 /* "-EIO"; "0" for 0. */
 const char *errno_name(int err);
 

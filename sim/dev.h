@@ -11,6 +11,7 @@
 #ifndef ZWSIM_DEV_H
 #define ZWSIM_DEV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -48,14 +49,23 @@ struct zw_dev_ops {
 
 struct zw_dev {
 	const struct zw_dev_ops *ops;
+	bool real;			/* a real device: the kernel's block layer is in its path */
 	struct zone_geometry geo;	/* as the device reports it */
 	unsigned int nr_zones;
 	enum zw_data_mode data_mode;
 	char *spec;			/* normalised: every key, in a fixed order */
 };
 
-/* Open the device a spec names.  0, or -errno with a message in @err. */
-int zw_dev_open(const char *spec, struct zw_dev **devp, char *err, size_t errlen);
+/* zw_dev_open() flags */
+#define ZW_DEV_FORCE	(1u << 0)	/* a real device may be written to */
+
+/*
+ * Open the device a spec names.  A real device (zbd:, nvme:) is opened for
+ * writing only with ZW_DEV_FORCE, and never when it is mounted or carries a
+ * file system signature.  0, or -errno with a message in @err.
+ */
+int zw_dev_open(const char *spec, unsigned int flags, struct zw_dev **devp, char *err,
+		size_t errlen);
 void zw_dev_close(struct zw_dev *dev);
 
 static inline void zw_dev_submit(struct zw_dev *dev, struct zw_io *io)

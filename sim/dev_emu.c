@@ -293,7 +293,7 @@ static int emu_open_fault(struct emu_dev *e, unsigned int zno, enum blk_zone_con
 	return emu_set_cond(e, zno, cond, err, errlen);
 }
 
-int zw_dev_open(const char *spec, struct zw_dev **devp, char *err, size_t errlen)
+int emu_dev_open(const char *spec, struct zw_dev **devp, char *err, size_t errlen)
 {
 	struct emu_dev *e = calloc(1, sizeof(*e));
 	char *geo;
@@ -336,19 +336,4 @@ int zw_dev_open(const char *spec, struct zw_dev **devp, char *err, size_t errlen
 	free(geo);
 	*devp = &e->dev;
 	return 0;
-}
-
-void zw_dev_close(struct zw_dev *dev)
-{
-	if (dev)
-		dev->ops->close(dev);
-}
-
-int zw_dev_inject(struct zw_dev *dev, const char *fault, char *err, size_t errlen)
-{
-	if (!dev->ops->inject) {
-		snprintf(err, errlen, "%s devices take no injected faults", dev->ops->kind);
-		return -EOPNOTSUPP;
-	}
-	return dev->ops->inject(dev, fault, err, errlen);
 }

@@ -75,6 +75,11 @@ struct emu_dev {
 	uint64_t nr_writes;		/* write and append commands seen */
 };
 
+/* Backends: open the device a spec names (the kind prefix already checked). */
+int emu_dev_open(const char *spec, struct zw_dev **devp, char *err, size_t errlen);
+int zbd_dev_open(const char *path, unsigned int flags, struct zw_dev **devp, char *err,
+		 size_t errlen);
+
 int emu_store_mem_init(struct emu_dev *e, char *err, size_t errlen);
 int emu_store_file_init(struct emu_dev *e, char *err, size_t errlen);
 

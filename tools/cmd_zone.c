@@ -52,7 +52,9 @@ static void zone_usage(FILE *f)
 		"  --explain      add the reason, and the device's own error code, to failures\n"
 		"  --verify       reads check that every block is zeros or whole data written\n"
 		"                 there by a zone script (exit 1 if not)\n"
-		"  --raw          the device alone, without the block layer\n"
+		"  --raw          the device alone, without the block layer model\n"
+		"  --force        allow writes to a real device (zbd:): never when it is\n"
+		"                 mounted or holds a file system signature\n"
 		"  --log FILE     write the event log (JSON Lines: bio_submit, bio_split,\n"
 		"                 bio_end, zone plug events; - for standard output)\n"
 		"  --order fifo|latency|shuffle   the order in which in-flight I/O completes\n"
@@ -64,7 +66,8 @@ static void zone_usage(FILE *f)
 		"\nExamples:\n"
 		"  zwsim zone report --dev emu:zones=8,zone_size=64M,conv=1\n"
 		"  zwsim zone run --dev emu:model=zns,zones=4,zone_size=1M,zone_cap=768k,max_open=2 my.zs\n"
-		"  zwsim zone write --dev file:/var/tmp/zdev,zones=8 3 0 16\n",
+		"  zwsim zone write --dev file:/var/tmp/zdev,zones=8 3 0 16\n"
+		"  zwsim zone run --force --dev zbd:/dev/nullb0 my.zs   # a real zoned device\n",
 		zw_dev_spec_help);
 }
 
@@ -73,6 +76,7 @@ struct zone_args {
 	struct zs_opts o;
 	bool help;
 	bool raw;
+	bool force;
 	const char *log;
 	enum sim_completion_policy order;
 	uint64_t seed;
@@ -86,6 +90,7 @@ static int parse_args(int *argc, char ***argv, struct zone_args *a)
 		{ "explain", no_argument, NULL, 'e' },
 		{ "verify", no_argument, NULL, 'V' },
 		{ "raw", no_argument, NULL, 'r' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "log", required_argument, NULL, 'l' },
 		{ "order", required_argument, NULL, 'o' },
 		{ "seed", required_argument, NULL, 's' },
@@ -102,6 +107,7 @@ static int parse_args(int *argc, char ***argv, struct zone_args *a)
 		case 'e': a->o.explain = true; break;
 		case 'V': a->o.verify = true; break;
 		case 'r': a->raw = true; break;
+		case 'f': a->force = true; break;
 		case 'l': a->log = optarg; break;
 		case 'o':
 			if (sim_policy_parse(optarg, &a->order)) {
@@ -349,7 +355,7 @@ int cmd_zone(int argc, char **argv)
 		fprintf(stderr, "zwsim zone: unknown subcommand '%s' (see zwsim zone --help)\n", sub);
 		return EXIT_USAGE;
 	}
-	if (zw_dev_open(a.spec, &dev, err, sizeof(err))) {
+	if (zw_dev_open(a.spec, a.force ? ZW_DEV_FORCE : 0, &dev, err, sizeof(err))) {
 		fprintf(stderr, "zwsim zone %s: bad device spec '%s': %s\n", sub, a.spec, err);
 		return EXIT_USAGE;
 	}
@@ -363,6 +369,9 @@ int cmd_zone(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	/* A real device has the kernel's block layer in its path already. */
+	if (dev->real)
+		a.raw = true;
 	if (!a.raw && blkdev_init(&bdev, dev, &loop, a.log ? &log : NULL, err, sizeof(err))) {
 		fprintf(stderr, "zwsim zone %s: %s\n", sub, err);
 		zw_dev_close(dev);

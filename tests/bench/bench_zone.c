@@ -108,7 +108,7 @@ static double bench_report_100k(void)
 	double best = 1e9;
 	char err[256];
 
-	if (zw_dev_open(spec, &dev, err, sizeof(err))) {
+	if (zw_dev_open(spec, 0, &dev, err, sizeof(err))) {
 		fprintf(stderr, "bench: %s\n", err);
 		exit(1);
 	}

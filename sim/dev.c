@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+/* Opening a device by its spec: the kind before the colon picks the backend. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dev_internal.h"
+
+int zw_dev_open(const char *spec, unsigned int flags, struct zw_dev **devp, char *err,
+		size_t errlen)
+{
+	*devp = NULL;
+	if (!strncmp(spec, "zbd:", 4)) {
+		if (!spec[4] || strchr(spec + 4, ',')) {
+			snprintf(err, errlen, "zbd: takes a zoned block device path, e.g. zbd:/dev/nullb0");
+			return -EINVAL;
+		}
+		return zbd_dev_open(spec + 4, flags, devp, err, errlen);
+	}
+	if (!strncmp(spec, "nvme:", 5)) {
+		snprintf(err, errlen, "device kind 'nvme' (NVMe passthrough) is not built yet; use zbd:/dev/nvmeXnY for ZNS through the block layer");
+		return -EOPNOTSUPP;
+	}
+	return emu_dev_open(spec, devp, err, errlen);
+}
+
+void zw_dev_close(struct zw_dev *dev)
+{
+	if (dev)
+		dev->ops->close(dev);
+}
+
+int zw_dev_inject(struct zw_dev *dev, const char *fault, char *err, size_t errlen)
+{
+	if (!dev->ops->inject) {
+		snprintf(err, errlen, "%s devices take no injected faults", dev->ops->kind);
+		return -EOPNOTSUPP;
+	}
+	return dev->ops->inject(dev, fault, err, errlen);
+}
