@@ -88,6 +88,13 @@ static inline int zw_dev_report_zones(struct zw_dev *dev, unsigned int zno,
  */
 int zw_dev_inject(struct zw_dev *dev, const char *fault, char *err, size_t errlen);
 
+/*
+ * The geometry a spec's keys describe ("zones=8,zone_size=64M,..." or a full
+ * "emu:..." spec), with every default resolved: what `zwsim nullblk create`
+ * turns into a real null_blk device.  0, or -EINVAL with a message.
+ */
+int zw_spec_geometry(const char *keys, struct zone_geometry *geo, char *err, size_t errlen);
+
 /* The accepted spec keys, for messages and --help. */
 extern const char zw_dev_spec_help[];
 

@@ -470,3 +470,36 @@ int zw_spec_conflict(const struct zw_dev_config *stored, const struct zw_dev_con
 	}
 	return -EINVAL;
 }
+
+int zw_spec_geometry(const char *keys, struct zone_geometry *geo, char *err, size_t errlen)
+{
+	struct zw_dev_config cfg;
+	char *spec;
+	int ret;
+
+	if (asprintf(&spec, "%s%s", strncmp(keys, "emu:", 4) ? "emu:" : "", keys) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	ret = zw_spec_parse(spec, &cfg, err, errlen);
+	free(spec);
+	if (ret)
+		return ret;
+	ret = zw_spec_finish(&cfg, err, errlen);
+	if (!ret && (cfg.nr_ro || cfg.nr_offline || cfg.nr_errs || cfg.fail_write)) {
+		snprintf(err, errlen, "faults (ro=, offline=, err=, fail_write=) describe no geometry");
+		ret = -EINVAL;
+	}
+	if (!ret) {
+		/* The model validates the geometry and applies the personality's clamps. */
+		struct zone_model zm;
+
+		ret = zone_model_init(&zm, &cfg.geo, err, errlen);
+		if (!ret) {
+			*geo = zm.geo;
+			zone_model_free(&zm);
+		}
+	}
+	zw_spec_free(&cfg);
+	return ret;
+}
