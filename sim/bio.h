@@ -63,7 +63,8 @@ struct bio {
 	struct bio *bi_next;	/* on a zone write plug's list */
 	uint64_t bi_id;		/* for the event log: unique per block device */
 	struct zone_result bi_res;	/* what the device said (reason, native code) */
-	struct bio_vec bi_inline_vecs[];
+	uint32_t bi_front_pad;		/* bytes allocated before the bio (bioset front_pad) */
+	/* the segments follow the bio in the same allocation */
 };
 
 static inline uint32_t bio_sectors(const struct bio *bio)
@@ -84,6 +85,13 @@ static inline bool op_is_write(enum req_op op)
 /* Allocate a bio with room for @nr_vecs segments (bio_alloc()). */
 struct bio *bio_alloc(struct block_device *bdev, unsigned int nr_vecs, enum req_op op,
 		      uint32_t opf);
+/*
+ * The same with @front_pad bytes before the bio, for a structure that
+ * embeds the bio as its last member (bio_alloc_bioset() with a bioset's
+ * front_pad, as iomap's ioends do).
+ */
+struct bio *bio_alloc_bioset(struct block_device *bdev, unsigned int nr_vecs, enum req_op op,
+			     uint32_t opf, size_t front_pad);
 /* Drop a bio (bio_put()); the completion callback owns its bio. */
 void bio_put(struct bio *bio);
 /* Add a segment; false when the bio is full (bio_add_folio()). */

@@ -21,28 +21,38 @@
 /* BLK_DEF_MAX_SECTORS_CAP: the soft limit on I/O size the kernel applies. */
 #define BLK_DEF_MAX_SECTORS_CAP	2560u
 
-struct bio *bio_alloc(struct block_device *bdev, unsigned int nr_vecs, enum req_op op,
-		      uint32_t opf)
+struct bio *bio_alloc_bioset(struct block_device *bdev, unsigned int nr_vecs, enum req_op op,
+			     uint32_t opf, size_t front_pad)
 {
 	struct bio *bio;
+	char *mem;
 
 	if (nr_vecs > BIO_MAX_VECS)
 		nr_vecs = BIO_MAX_VECS;
-	bio = calloc(1, sizeof(*bio) + nr_vecs * sizeof(struct bio_vec));
-	if (!bio)
+	mem = calloc(1, front_pad + sizeof(*bio) + nr_vecs * sizeof(struct bio_vec));
+	if (!mem)
 		return NULL;
+	bio = (struct bio *)(mem + front_pad);
+	bio->bi_front_pad = (uint32_t)front_pad;
 	bio->bi_bdev = bdev;
 	bio->bi_op = op;
 	bio->bi_opf = opf;
 	bio->bi_max_vecs = (uint16_t)nr_vecs;
-	bio->bi_io_vec = bio->bi_inline_vecs;
+	bio->bi_io_vec = (struct bio_vec *)(bio + 1);
 	bio->__bi_remaining = 1;
 	return bio;
 }
 
+struct bio *bio_alloc(struct block_device *bdev, unsigned int nr_vecs, enum req_op op,
+		      uint32_t opf)
+{
+	return bio_alloc_bioset(bdev, nr_vecs, op, opf, 0);
+}
+
 void bio_put(struct bio *bio)
 {
-	free(bio);
+	if (bio)
+		free((char *)bio - bio->bi_front_pad);
 }
 
 bool bio_add_data(struct bio *bio, void *data, uint64_t tag, uint32_t len, void *folio,
