@@ -9,10 +9,13 @@
  * range to BLK_STS_NOSPC, media errors to BLK_STS_MEDIUM, the other zone
  * codes to BLK_STS_IOERR.  Codes and check order follow QEMU hw/nvme.
  *
- * SCSI: scsi_io_completion_action() in drivers/scsi/scsi_lib.c turns
- * ILLEGAL REQUEST into BLK_STS_TARGET (-EREMOTEIO, as observed on file_zbc)
- * and DATA PROTECT 55h/0Eh (insufficient zone resources) into
- * BLK_STS_ZONE_OPEN_RESOURCE; other sense data becomes BLK_STS_IOERR.
+ * SCSI: scsi_check_sense() in drivers/scsi/scsi_error.c makes ILLEGAL
+ * REQUEST (invalid opcode, LBA out of range, invalid field...) and DATA
+ * PROTECT a target failure, BLK_STS_TARGET (-EREMOTEIO, as observed on
+ * file_zbc); scsi_io_completion_action() in scsi_lib.c then turns DATA
+ * PROTECT 55h/0Eh (insufficient zone resources) into
+ * BLK_STS_ZONE_OPEN_RESOURCE.  An unrecovered read error is a medium error
+ * (BLK_STS_MEDIUM); a write error is retried, then BLK_STS_IOERR.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -75,8 +78,8 @@ static const struct native_err zbc_errs[] = {
 	[ZERR_FULL] = { BLK_STS_TARGET, 0, SK_ILLEGAL_REQUEST, 0x24, 0x00 },	/* invalid field in CDB */
 	[ZERR_BOUNDARY] = { BLK_STS_TARGET, 0, SK_ILLEGAL_REQUEST, 0x21, 0x05 },	/* write boundary violation */
 	[ZERR_READ_BOUNDARY] = { BLK_STS_TARGET, 0, SK_ILLEGAL_REQUEST, 0x21, 0x07 },	/* read boundary violation */
-	[ZERR_READONLY] = { BLK_STS_IOERR, 0, SK_DATA_PROTECT, 0x27, 0x08 },	/* zone is read only */
-	[ZERR_OFFLINE] = { BLK_STS_IOERR, 0, SK_DATA_PROTECT, 0x2C, 0x0E },	/* zone is offline */
+	[ZERR_READONLY] = { BLK_STS_TARGET, 0, SK_DATA_PROTECT, 0x27, 0x08 },	/* zone is read only */
+	[ZERR_OFFLINE] = { BLK_STS_TARGET, 0, SK_DATA_PROTECT, 0x2C, 0x0E },	/* zone is offline */
 	[ZERR_OPEN_RESOURCE] = { BLK_STS_ZONE_OPEN_RESOURCE, 0, SK_DATA_PROTECT, 0x55, 0x0E },	/* insufficient zone resources */
 	[ZERR_ACTIVE_RESOURCE] = { BLK_STS_ZONE_OPEN_RESOURCE, 0, SK_DATA_PROTECT, 0x55, 0x0E },
 	[ZERR_TRANSITION] = { BLK_STS_TARGET, 0, SK_ILLEGAL_REQUEST, 0x24, 0x00 },
@@ -85,7 +88,7 @@ static const struct native_err zbc_errs[] = {
 	[ZERR_APPEND_FIELD] = { BLK_STS_NOTSUPP, 0, SK_ILLEGAL_REQUEST, 0x20, 0x00 },
 	[ZERR_RANGE] = { BLK_STS_TARGET, 0, SK_ILLEGAL_REQUEST, 0x21, 0x00 },	/* LBA out of range */
 	[ZERR_ALIGN] = { BLK_STS_INVAL, 0, 0, 0, 0 },
-	[ZERR_MEDIUM_READ] = { BLK_STS_IOERR, 0, SK_MEDIUM_ERROR, 0x11, 0x00 },	/* unrecovered read error */
+	[ZERR_MEDIUM_READ] = { BLK_STS_MEDIUM, 0, SK_MEDIUM_ERROR, 0x11, 0x00 },	/* unrecovered read error */
 	[ZERR_MEDIUM_WRITE] = { BLK_STS_IOERR, 0, SK_MEDIUM_ERROR, 0x0C, 0x00 },	/* write error */
 	[ZERR_NOTSUPP] = { BLK_STS_NOTSUPP, 0, SK_ILLEGAL_REQUEST, 0x20, 0x00 },
 };
