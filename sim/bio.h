@@ -42,9 +42,16 @@ struct bio_vec {
 	uint32_t bv_offset;	/* offset in that folio */
 };
 
+/*
+ * Where a bio stands: its table of segments never changes (completion
+ * walks all of it, bio_for_each_folio_all()); splitting advances the
+ * iterator instead (bvec_iter_advance()).
+ */
 struct bvec_iter {
 	sector_t bi_sector;	/* device position; for a completed append, where the data landed */
 	uint32_t bi_size;	/* bytes left */
+	uint16_t bi_idx;	/* current segment */
+	uint32_t bi_bvec_done;	/* bytes of it already consumed */
 };
 
 struct bio {

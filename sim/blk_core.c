@@ -67,43 +67,61 @@ bool bio_add_data(struct bio *bio, void *data, uint64_t tag, uint32_t len, void 
 	return true;
 }
 
-/* Advance a segment by @bytes (whole logical blocks). */
-static void bvec_advance(struct bio_vec *bv, uint32_t bytes, unsigned int lbs)
+/*
+ * The segment at the iterator, trimmed to what is left of it: data and tag
+ * moved on by the bytes already consumed (whole logical blocks).
+ */
+static struct bio_vec bio_iter_bvec(const struct bio *bio, const struct bvec_iter *iter)
 {
-	if (bv->bv_data)
-		bv->bv_data = (char *)bv->bv_data + bytes;
+	struct bio_vec bv = bio->bi_io_vec[iter->bi_idx];
+	uint32_t done = iter->bi_bvec_done;
+
+	if (bv.bv_data)
+		bv.bv_data = (char *)bv.bv_data + done;
 	else
-		bv->bv_tag += bytes / lbs;
-	bv->bv_offset += bytes;
-	bv->bv_len -= bytes;
+		bv.bv_tag += done / bio->bi_bdev->lim.logical_block_size;
+	bv.bv_offset += done;
+	bv.bv_len -= done;
+	return bv;
+}
+
+static void bio_iter_advance(const struct bio *bio, struct bvec_iter *iter, uint32_t bytes)
+{
+	iter->bi_sector += bytes >> SECTOR_SHIFT;
+	iter->bi_size -= bytes;
+	while (bytes) {
+		uint32_t left = bio->bi_io_vec[iter->bi_idx].bv_len - iter->bi_bvec_done;
+		uint32_t n = bytes < left ? bytes : left;
+
+		iter->bi_bvec_done += n;
+		bytes -= n;
+		if (iter->bi_bvec_done == bio->bi_io_vec[iter->bi_idx].bv_len) {
+			iter->bi_idx++;
+			iter->bi_bvec_done = 0;
+		}
+	}
 }
 
 struct bio *bio_split(struct bio *bio, uint32_t sectors)
 {
 	uint32_t bytes = sectors << SECTOR_SHIFT, done = 0;
-	unsigned int lbs = bio->bi_bdev->lim.logical_block_size, used = 0;
+	struct bvec_iter iter = bio->bi_iter;
 	struct bio *split;
 
-	split = bio_alloc(bio->bi_bdev, bio->bi_vcnt, bio->bi_op, bio->bi_opf);
+	split = bio_alloc(bio->bi_bdev, bio->bi_vcnt - bio->bi_iter.bi_idx, bio->bi_op, bio->bi_opf);
 	if (!split)
 		return NULL;
 	split->bi_write_hint = bio->bi_write_hint;
 	split->bi_iter.bi_sector = bio->bi_iter.bi_sector;
 	while (done < bytes) {
-		struct bio_vec *bv = &bio->bi_io_vec[used];
-		uint32_t n = bv->bv_len < bytes - done ? bv->bv_len : bytes - done;
+		struct bio_vec bv = bio_iter_bvec(bio, &iter);
+		uint32_t n = bv.bv_len < bytes - done ? bv.bv_len : bytes - done;
 
-		bio_add_data(split, bv->bv_data, bv->bv_tag, n, bv->bv_folio, bv->bv_offset);
+		bio_add_data(split, bv.bv_data, bv.bv_tag, n, bv.bv_folio, bv.bv_offset);
+		bio_iter_advance(bio, &iter, n);
 		done += n;
-		if (n == bv->bv_len)
-			used++;
-		else
-			bvec_advance(bv, n, lbs);
 	}
-	memmove(bio->bi_io_vec, bio->bi_io_vec + used, (bio->bi_vcnt - used) * sizeof(struct bio_vec));
-	bio->bi_vcnt = (uint16_t)(bio->bi_vcnt - used);
-	bio->bi_iter.bi_sector += sectors;
-	bio->bi_iter.bi_size -= bytes;
+	bio->bi_iter = iter;
 	return split;
 }
 
@@ -270,23 +288,35 @@ static void blk_complete(void *arg)
 		blk_zone_write_plug_finish_request(bdev, zno);
 }
 
+/* The segments a bio has left, from its iterator. */
+static unsigned int bio_segments(const struct bio *bio)
+{
+	return bio->bi_iter.bi_size ? bio->bi_vcnt - bio->bi_iter.bi_idx : 0;
+}
+
 /* Gather a multi-segment write into what a zw_io carries: tags, or bytes. */
 static int gather_write(struct bio *bio, struct zw_io *io, void **tmp)
 {
 	unsigned int lbs = bio->bi_bdev->lim.logical_block_size;
+	struct bvec_iter iter = bio->bi_iter;
 	bool all_tags = true;
 	size_t pos = 0;
 
-	for (unsigned int i = 0; i < bio->bi_vcnt; i++)
+	for (unsigned int i = iter.bi_idx; i < bio->bi_vcnt; i++)
 		all_tags &= !bio->bi_io_vec[i].bv_data;
 	if (all_tags) {
 		uint64_t *tags = malloc(bio->bi_iter.bi_size / lbs * sizeof(*tags));
 
 		if (!tags)
 			return -ENOMEM;
-		for (unsigned int i = 0; i < bio->bi_vcnt; i++)
-			for (uint32_t b = 0; b < bio->bi_io_vec[i].bv_len / lbs; b++)
-				tags[pos++] = bio->bi_io_vec[i].bv_tag + b;
+		while (iter.bi_size) {
+			struct bio_vec bv = bio_iter_bvec(bio, &iter);
+			uint32_t n = bv.bv_len < iter.bi_size ? bv.bv_len : iter.bi_size;
+
+			for (uint32_t b = 0; b < n / lbs; b++)
+				tags[pos++] = bv.bv_tag + b;
+			bio_iter_advance(bio, &iter, n);
+		}
 		io->tags = tags;
 		*tmp = tags;
 		return 0;
@@ -294,15 +324,17 @@ static int gather_write(struct bio *bio, struct zw_io *io, void **tmp)
 	io->buf = malloc(bio->bi_iter.bi_size);
 	if (!io->buf)
 		return -ENOMEM;
-	for (unsigned int i = 0; i < bio->bi_vcnt; i++) {
-		const struct bio_vec *bv = &bio->bi_io_vec[i];
+	while (iter.bi_size) {
+		struct bio_vec bv = bio_iter_bvec(bio, &iter);
+		uint32_t n = bv.bv_len < iter.bi_size ? bv.bv_len : iter.bi_size;
 
-		if (bv->bv_data)
-			memcpy((char *)io->buf + pos, bv->bv_data, bv->bv_len);
+		if (bv.bv_data)
+			memcpy((char *)io->buf + pos, bv.bv_data, n);
 		else
-			for (uint32_t b = 0; b < bv->bv_len / lbs; b++)
-				zw_pattern_fill((char *)io->buf + pos + (size_t)b * lbs, lbs, bv->bv_tag + b);
-		pos += bv->bv_len;
+			for (uint32_t b = 0; b < n / lbs; b++)
+				zw_pattern_fill((char *)io->buf + pos + (size_t)b * lbs, lbs, bv.bv_tag + b);
+		pos += n;
+		bio_iter_advance(bio, &iter, n);
 	}
 	*tmp = io->buf;
 	return 0;
@@ -311,14 +343,17 @@ static int gather_write(struct bio *bio, struct zw_io *io, void **tmp)
 /* Scatter a read's data to its segments. */
 static void scatter_read(struct bio *bio, const char *buf)
 {
+	struct bvec_iter iter = bio->bi_iter;
 	size_t pos = 0;
 
-	for (unsigned int i = 0; i < bio->bi_vcnt; i++) {
-		const struct bio_vec *bv = &bio->bi_io_vec[i];
+	while (iter.bi_size) {
+		struct bio_vec bv = bio_iter_bvec(bio, &iter);
+		uint32_t n = bv.bv_len < iter.bi_size ? bv.bv_len : iter.bi_size;
 
-		if (bv->bv_data)
-			memcpy(bv->bv_data, buf + pos, bv->bv_len);
-		pos += bv->bv_len;
+		if (bv.bv_data)
+			memcpy(bv.bv_data, buf + pos, n);
+		pos += n;
+		bio_iter_advance(bio, &iter, n);
 	}
 }
 
@@ -332,15 +367,17 @@ void blk_dispatch(struct bio *bio)
 	};
 	void *tmp = NULL;
 
-	if (bio->bi_vcnt == 1) {
-		io.buf = bio->bi_io_vec[0].bv_data;
-		io.tag = bio->bi_io_vec[0].bv_tag;
-	} else if (bio->bi_vcnt > 1 && op_is_write(bio->bi_op)) {
+	if (bio_segments(bio) == 1) {
+		struct bio_vec bv = bio_iter_bvec(bio, &bio->bi_iter);
+
+		io.buf = bv.bv_data;
+		io.tag = bv.bv_tag;
+	} else if (bio_segments(bio) > 1 && op_is_write(bio->bi_op)) {
 		if (gather_write(bio, &io, &tmp)) {
 			bio_fail(bio, BLK_STS_RESOURCE, "out of memory gathering a write");
 			return;
 		}
-	} else if (bio->bi_vcnt > 1) {
+	} else if (bio_segments(bio) > 1) {
 		tmp = io.buf = malloc(bio->bi_iter.bi_size);
 		if (!tmp) {
 			bio_fail(bio, BLK_STS_RESOURCE, "out of memory for a read");
@@ -354,7 +391,7 @@ void blk_dispatch(struct bio *bio)
 	bio->bi_res = io.res;
 	if (bio->bi_op == REQ_OP_ZONE_APPEND && !io.res.status)
 		bio->bi_iter.bi_sector = io.sector;	/* the driver reports where the data went */
-	if (bio->bi_op == REQ_OP_READ && bio->bi_vcnt > 1 && !io.res.status)
+	if (bio->bi_op == REQ_OP_READ && bio_segments(bio) > 1 && !io.res.status)
 		scatter_read(bio, tmp);
 	free(tmp);
 	if (sim_schedule_completion(bdev->loop, bio->bi_iter.bi_size, blk_complete, bio)) {
