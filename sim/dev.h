@@ -87,6 +87,8 @@ static inline int zw_dev_report_zones(struct zw_dev *dev, unsigned int zno,
  *   fail_write=N             the Nth write or append from now fails
  */
 int zw_dev_inject(struct zw_dev *dev, const char *fault, char *err, size_t errlen);
+/* Would zw_dev_inject() take @fault?  0, or -errno with a message; changes nothing. */
+int zw_dev_fault_check(const struct zw_dev *dev, const char *fault, char *err, size_t errlen);
 
 /*
  * The geometry a spec's keys describe ("zones=8,zone_size=64M,..." or a full

@@ -325,8 +325,7 @@ int emu_dev_open(const char *spec, struct zw_dev **devp, char *err, size_t errle
 		emu_close(&e->dev);
 		return ret;
 	}
-	e->cfg.geo = e->zm.geo;		/* with the personality's clamps applied */
-	e->dev.geo = e->zm.geo;
+	e->dev.geo = e->zm.geo;		/* with the personality's clamps applied */
 	e->dev.nr_zones = e->zm.nr_zones;
 	e->dev.data_mode = e->cfg.data_mode;
 	geo = zw_spec_geometry_string(&e->cfg);
@@ -336,4 +335,37 @@ int emu_dev_open(const char *spec, struct zw_dev **devp, char *err, size_t errle
 	free(geo);
 	*devp = &e->dev;
 	return 0;
+}
+
+int zw_dev_fault_check(const struct zw_dev *dev, const char *fault, char *err, size_t errlen)
+{
+	const struct emu_dev *e = (const struct emu_dev *)dev;
+	struct zw_dev_config scratch = { 0 };
+	int ret;
+
+	if (!dev->ops->inject) {
+		snprintf(err, errlen, "%s devices take no injected faults (emu: and file: do)", dev->ops->kind);
+		return -EOPNOTSUPP;
+	}
+	if (strncmp(fault, "ro=", 3) && strncmp(fault, "offline=", 8) &&
+	    strncmp(fault, "err=", 4) && strncmp(fault, "fail_write=", 11)) {
+		snprintf(err, errlen, "not a fault (accepted: ro=Z, offline=Z, err=SECTOR:NR[:once][:read|:write], fail_write=N)");
+		return -EINVAL;
+	}
+	ret = zw_spec_apply(&scratch, fault, err, errlen);
+	for (unsigned int i = 0; !ret && i < scratch.nr_ro + scratch.nr_offline; i++) {
+		unsigned int zno = i < scratch.nr_ro ? scratch.ro[i] : scratch.offline[i - scratch.nr_ro];
+
+		if (zno >= e->zm.nr_zones) {
+			snprintf(err, errlen, "zone %u does not exist (the device has zones 0 to %u)",
+				 zno, e->zm.nr_zones - 1);
+			ret = -EINVAL;
+		} else if (!zone_is_seq(&e->zm.zones[zno])) {
+			snprintf(err, errlen, "zone %u is conventional: only sequential zones can be made read-only or offline",
+				 zno);
+			ret = -EINVAL;
+		}
+	}
+	zw_spec_free(&scratch);
+	return ret;
 }

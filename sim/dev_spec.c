@@ -101,9 +101,10 @@ static int parse_zone_list(const char *key, const char *val, unsigned int **list
 		unsigned int *n;
 
 		if (parse_uint(tok, UINT32_MAX, &z)) {
-			free(copy);
-			SPEC_ERR("%s=%s: '%s' is not a zone number (use %s=Z or %s=Z:Z:...)",
+			snprintf(err, errlen, "%s=%s: '%s' is not a zone number (use %s=Z or %s=Z:Z:...)",
 				 key, val, tok, key, key);
+			free(copy);
+			return -EINVAL;
 		}
 		n = realloc(*list, (*nr + 1) * sizeof(**list));
 		if (!n) {

@@ -15,10 +15,13 @@
 
 #define ZW_TAG_NONE	0ull
 
-/* Tags a zone script writes: where the block was addressed. */
-static inline uint64_t zw_tag_write(unsigned int zone, uint64_t block)
+/*
+ * Tags a zone script writes: the device block the data was addressed to,
+ * so the blocks of a write that runs across zone ends stay in sequence.
+ */
+static inline uint64_t zw_tag_write(uint64_t device_block)
 {
-	return (1ull << 63) | ((uint64_t)zone << 32) | (block & 0xffffffffull);
+	return (1ull << 63) | (device_block & ((1ull << 62) - 1));
 }
 
 /* Tags of a zone append: the zone and the append's number in the run. */

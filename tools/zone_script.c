@@ -94,8 +94,10 @@ static int parse_op(int argc, char **w, const struct zw_dev *dev, const char *na
 		if (!dev->ops->inject)
 			return op_error(err, errlen, name, line, "inject needs an emulated device (emu: or file:), not %s:",
 					dev->ops->kind);
-		if (!strchr(w[1], '='))
-			return op_error(err, errlen, name, line, "inject %s: %s", w[1], ops[k].usage);
+		char why[256];
+
+		if (zw_dev_fault_check(dev, w[1], why, sizeof(why)))
+			return op_error(err, errlen, name, line, "inject %s: %s", w[1], why);
 		op->arg = strdup(w[1]);
 		return op->arg ? 0 : op_error(err, errlen, name, line, "out of memory");
 	}
@@ -166,7 +168,11 @@ int zs_parse_words(int argc, char **argv, const struct zw_dev *dev, struct zs_sc
 	memset(s, 0, sizeof(*s));
 	if (argc < 1 || argc > MAX_WORDS)
 		return op_error(err, errlen, "command line", 1, "expected one zone operation");
-	return add_op(s, argc, argv, dev, "command line", 1, err, errlen);
+	if (add_op(s, argc, argv, dev, "command line", 1, err, errlen)) {
+		zs_free(s);
+		return -1;
+	}
+	return 0;
 }
 
 int zs_parse(FILE *f, const char *name, const struct zw_dev *dev, struct zs_script *s,
@@ -320,10 +326,10 @@ static void verify_read(struct zs_state *st, const struct zs_op *op, const uint8
 	r->data = "ok";
 	for (uint64_t i = 0; i < op->nr; i++, sector += st->lba_sectors) {
 		unsigned int zno = (unsigned int)(sector / st->dev->geo.zone_size);
-		uint64_t blk = (sector - zone_start(st, zno)) / st->lba_sectors, tag;
+		uint64_t tag;
 		bool ok = zw_pattern_decode(buf + i * bs, bs, &tag);
 
-		if (ok && tag != ZW_TAG_NONE && tag != zw_tag_write(zno, blk))
+		if (ok && tag != ZW_TAG_NONE && tag != zw_tag_write(sector / st->lba_sectors))
 			ok = (tag >> 62) == 1 && ((tag >> 32) & 0x3fffffff) == zno;
 		if (!ok) {
 			snprintf(r->databuf, sizeof(r->databuf), "bad@%" PRIu64, op->off + i);
@@ -406,7 +412,7 @@ static void run_io(struct zs_state *st, const struct zs_op *op, struct zs_result
 	switch (op->kind) {
 	case ZS_WRITE:
 		io.op = REQ_OP_WRITE;
-		io.tag = zw_tag_write(op->zone, op->off);
+		io.tag = zw_tag_write(io.sector / st->lba_sectors);
 		break;
 	case ZS_APPEND:
 		io.op = REQ_OP_ZONE_APPEND;
@@ -414,7 +420,8 @@ static void run_io(struct zs_state *st, const struct zs_op *op, struct zs_result
 		break;
 	default:
 		io.op = REQ_OP_READ;
-		if (st->o->verify) {
+		/* A read past the device fails without one: no buffer for it. */
+		if (st->o->verify && io.sector + io.nr_sectors <= st->dev->geo.capacity) {
 			buf = malloc((size_t)io.nr_sectors << SECTOR_SHIFT);
 			if (!buf) {
 				r->status = BLK_STS_RESOURCE;
