@@ -5,12 +5,14 @@
  * data segments, a status, a completion callback, and chaining.
  *
  * A segment (bio_vec) carries either bytes or self-describing block tags
- * (sim/pattern.h): bv_data == NULL means its blocks carry bv_tag, bv_tag+1...
+ * (sim/pattern.h): with bv_data NULL, its blocks carry bv_tags[0], [1]...
+ * or, without bv_tags, bv_tag, bv_tag + 1...
  */
 #ifndef ZWSIM_BIO_H
 #define ZWSIM_BIO_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "blk_status.h"
@@ -32,11 +34,13 @@
 
 struct bio;
 struct block_device;
+struct folio;
 typedef void (bio_end_io_t)(struct bio *bio);
 
 struct bio_vec {
 	void *bv_data;		/* bytes, or NULL: tagged blocks */
-	uint64_t bv_tag;	/* tag of the segment's first block */
+	const uint64_t *bv_tags;	/* the blocks' tags (a folio's), or NULL: */
+	uint64_t bv_tag;	/* tag of the segment's first block, the next ones follow */
 	uint32_t bv_len;	/* bytes */
 	void *bv_folio;		/* the page-cache folio, when there is one (opaque here) */
 	uint32_t bv_offset;	/* offset in that folio */
@@ -101,9 +105,13 @@ struct bio *bio_alloc_bioset(struct block_device *bdev, unsigned int nr_vecs, en
 			     uint32_t opf, size_t front_pad);
 /* Drop a bio (bio_put()); the completion callback owns its bio. */
 void bio_put(struct bio *bio);
-/* Add a segment; false when the bio is full (bio_add_folio()). */
+/* Add a segment; false when the bio is full. */
 bool bio_add_data(struct bio *bio, void *data, uint64_t tag, uint32_t len, void *folio,
 		  uint32_t offset);
+/* Add a folio range: its bytes or its blocks' tags (bio_add_folio()). */
+bool bio_add_folio(struct bio *bio, struct folio *folio, size_t len, size_t off);
+/* bio_split() with @front_pad bytes before the new bio (a bioset's front_pad). */
+struct bio *bio_split_bioset(struct bio *bio, uint32_t sectors, size_t front_pad);
 /*
  * Split off the first @sectors of @bio into a new bio, which is returned;
  * @bio keeps the rest (bio_split()).

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "mm.h"
 #include "pattern.h"
 
 /* BLK_DEF_MAX_SECTORS_CAP: the soft limit on I/O size the kernel applies. */
@@ -78,6 +79,8 @@ static struct bio_vec bio_iter_bvec(const struct bio *bio, const struct bvec_ite
 
 	if (bv.bv_data)
 		bv.bv_data = (char *)bv.bv_data + done;
+	else if (bv.bv_tags)
+		bv.bv_tags += done / bio->bi_bdev->lim.logical_block_size;
 	else
 		bv.bv_tag += done / bio->bi_bdev->lim.logical_block_size;
 	bv.bv_offset += done;
@@ -102,13 +105,14 @@ static void bio_iter_advance(const struct bio *bio, struct bvec_iter *iter, uint
 	}
 }
 
-struct bio *bio_split(struct bio *bio, uint32_t sectors)
+struct bio *bio_split_bioset(struct bio *bio, uint32_t sectors, size_t front_pad)
 {
 	uint32_t bytes = sectors << SECTOR_SHIFT, done = 0;
 	struct bvec_iter iter = bio->bi_iter;
 	struct bio *split;
 
-	split = bio_alloc(bio->bi_bdev, bio->bi_vcnt - bio->bi_iter.bi_idx, bio->bi_op, bio->bi_opf);
+	split = bio_alloc_bioset(bio->bi_bdev, bio->bi_vcnt - bio->bi_iter.bi_idx, bio->bi_op,
+				 bio->bi_opf, front_pad);
 	if (!split)
 		return NULL;
 	split->bi_write_hint = bio->bi_write_hint;
@@ -118,11 +122,37 @@ struct bio *bio_split(struct bio *bio, uint32_t sectors)
 		uint32_t n = bv.bv_len < bytes - done ? bv.bv_len : bytes - done;
 
 		bio_add_data(split, bv.bv_data, bv.bv_tag, n, bv.bv_folio, bv.bv_offset);
+		split->bi_io_vec[split->bi_vcnt - 1].bv_tags = bv.bv_tags;
 		bio_iter_advance(bio, &iter, n);
 		done += n;
 	}
 	bio->bi_iter = iter;
 	return split;
+}
+
+struct bio *bio_split(struct bio *bio, uint32_t sectors)
+{
+	return bio_split_bioset(bio, sectors, 0);
+}
+
+bool bio_add_folio(struct bio *bio, struct folio *folio, size_t len, size_t off)
+{
+	unsigned int lbs = folio->mapping->host ? i_blocksize(folio->mapping->host) : 4096;
+	struct bio_vec *last = bio->bi_vcnt ? &bio->bi_io_vec[bio->bi_vcnt - 1] : NULL;
+
+	/* A range that continues the last segment in the same folio joins it. */
+	if (last && last->bv_folio == folio && last->bv_offset + last->bv_len == off &&
+	    bio->bi_iter.bi_size <= UINT32_MAX - len) {
+		last->bv_len += (uint32_t)len;
+		bio->bi_iter.bi_size += (uint32_t)len;
+		return true;
+	}
+	if (!bio_add_data(bio, folio->data ? folio->data + off : NULL, 0, (uint32_t)len, folio,
+			  (uint32_t)off))
+		return false;
+	if (!folio->data)
+		bio->bi_io_vec[bio->bi_vcnt - 1].bv_tags = folio->tags + off / lbs;
+	return true;
 }
 
 static void bio_chain_endio(struct bio *bio)
@@ -314,7 +344,7 @@ static int gather_write(struct bio *bio, struct zw_io *io, void **tmp)
 			uint32_t n = bv.bv_len < iter.bi_size ? bv.bv_len : iter.bi_size;
 
 			for (uint32_t b = 0; b < n / lbs; b++)
-				tags[pos++] = bv.bv_tag + b;
+				tags[pos++] = bv.bv_tags ? bv.bv_tags[b] : bv.bv_tag + b;
 			bio_iter_advance(bio, &iter, n);
 		}
 		io->tags = tags;
@@ -332,7 +362,8 @@ static int gather_write(struct bio *bio, struct zw_io *io, void **tmp)
 			memcpy((char *)io->buf + pos, bv.bv_data, n);
 		else
 			for (uint32_t b = 0; b < n / lbs; b++)
-				zw_pattern_fill((char *)io->buf + pos + (size_t)b * lbs, lbs, bv.bv_tag + b);
+				zw_pattern_fill((char *)io->buf + pos + (size_t)b * lbs, lbs,
+						bv.bv_tags ? bv.bv_tags[b] : bv.bv_tag + b);
 		pos += n;
 		bio_iter_advance(bio, &iter, n);
 	}
@@ -372,6 +403,7 @@ void blk_dispatch(struct bio *bio)
 
 		io.buf = bv.bv_data;
 		io.tag = bv.bv_tag;
+		io.tags = bv.bv_tags;
 	} else if (bio_segments(bio) > 1 && op_is_write(bio->bi_op)) {
 		if (gather_write(bio, &io, &tmp)) {
 			bio_fail(bio, BLK_STS_RESOURCE, "out of memory gathering a write");

@@ -2,6 +2,8 @@
 /* The event log, written with json-c: one plain JSON object a line. */
 #include "log.h"
 
+#include "iomap.h"
+
 #include <json.h>
 #include <string.h>
 
@@ -73,5 +75,53 @@ void zw_log_plug(struct zw_log *log, const char *ev, unsigned int zone_no, secto
 	json_object_object_add(o, "wp_offset", json_object_new_uint64(wp_offset));
 	if (bio)
 		json_object_object_add(o, "id", json_object_new_uint64(bio->bi_id));
+	log_emit(log, o);
+}
+
+void zw_log_folio(struct zw_log *log, const char *ev, const struct inode *inode,
+		  const struct folio *folio)
+{
+	json_object *o;
+
+	if (!log || !log->f)
+		return;
+	o = log_event(log, ev);
+	json_object_object_add(o, "ino", json_object_new_uint64(inode->i_ino));
+	json_object_object_add(o, "pos", json_object_new_int64(folio_pos(folio)));
+	json_object_object_add(o, "size", json_object_new_uint64(folio_size(folio)));
+	log_emit(log, o);
+}
+
+void zw_log_ioend(struct zw_log *log, const char *ev, const struct iomap_ioend *ioend,
+		  uint32_t nr_folios, int error)
+{
+	json_object *o;
+
+	if (!log || !log->f)
+		return;
+	o = log_event(log, ev);
+	json_object_object_add(o, "ino", json_object_new_uint64(ioend->io_inode->i_ino));
+	json_object_object_add(o, "offset", json_object_new_int64(ioend->io_offset));
+	json_object_object_add(o, "size", json_object_new_uint64(ioend->io_size));
+	json_object_object_add(o, "bio_bytes", json_object_new_uint64(ioend->io_bio.bi_iter.bi_size));
+	json_object_object_add(o, "sector", json_object_new_uint64(ioend->io_sector));
+	json_object_object_add(o, "folios", json_object_new_uint64(nr_folios));
+	json_object_object_add(o, "segments", json_object_new_uint64(ioend->io_bio.bi_vcnt));
+	json_object_object_add(o, "flags", json_object_new_uint64(ioend->io_flags));
+	if (error)
+		json_object_object_add(o, "error", json_object_new_string(errno_name(error)));
+	log_emit(log, o);
+}
+
+void zw_log_wb_error(struct zw_log *log, const struct inode *inode, int64_t pos, int error)
+{
+	json_object *o;
+
+	if (!log || !log->f)
+		return;
+	o = log_event(log, "writeback_error");
+	json_object_object_add(o, "ino", json_object_new_uint64(inode->i_ino));
+	json_object_object_add(o, "pos", json_object_new_int64(pos));
+	json_object_object_add(o, "error", json_object_new_string(errno_name(error)));
 	log_emit(log, o);
 }

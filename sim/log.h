@@ -21,4 +21,13 @@ void zw_log_bio_split(struct zw_log *log, const struct bio *parent, const struct
 void zw_log_plug(struct zw_log *log, const char *ev, unsigned int zone_no, sector_t wp_offset,
 		 const struct bio *bio);
 
+struct folio;
+struct inode;
+struct iomap_ioend;
+void zw_log_folio(struct zw_log *log, const char *ev, const struct inode *inode,
+		  const struct folio *folio);
+void zw_log_ioend(struct zw_log *log, const char *ev, const struct iomap_ioend *ioend,
+		  uint32_t nr_folios, int error);
+void zw_log_wb_error(struct zw_log *log, const struct inode *inode, int64_t pos, int error);
+
 #endif

@@ -11,6 +11,7 @@ static const struct zwsim_cmd {
 	const char *summary;
 } cmds[] = {
 	{ "zone", cmd_zone, "zone operations, reports and scripts on a zoned device" },
+	{ "writeback", cmd_writeback, "buffered writes and iomap writeback to the block device" },
 	{ "nullblk", cmd_nullblk, "make and remove zoned null_blk devices (Linux, root)" },
 };
 

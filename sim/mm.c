@@ -1,0 +1,432 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The page cache: folios in an address_space (mm/filemap.c), dirty and
+ * writeback state, writeback_iter() (mm/page-writeback.c), errseq
+ * (lib/errseq.c), fsync and truncate.
+ */
+#include "mm.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* --- errseq: lib/errseq.c ---------------------------------------------- */
+
+#define MAX_ERRNO	4095
+#define ERRSEQ_SHIFT	12			/* ilog2(MAX_ERRNO + 1) */
+#define ERRSEQ_SEEN	(1u << ERRSEQ_SHIFT)
+#define ERRSEQ_CTR_INC	(1u << (ERRSEQ_SHIFT + 1))
+
+errseq_t errseq_set(errseq_t *eseq, int err)
+{
+	errseq_t old = *eseq, new;
+
+	if (!err || -err > MAX_ERRNO)
+		return old;
+	new = (old & ~(MAX_ERRNO | ERRSEQ_SEEN)) | (errseq_t)-err;
+	/* Only move the counter if someone saw the previous error. */
+	if (old & ERRSEQ_SEEN)
+		new += ERRSEQ_CTR_INC;
+	*eseq = new;
+	return new;
+}
+
+errseq_t errseq_sample(errseq_t *eseq)
+{
+	errseq_t old = *eseq;
+
+	/* An error nobody has seen yet must reach this sampler too. */
+	if (!(old & ERRSEQ_SEEN))
+		old = 0;
+	return old;
+}
+
+int errseq_check_and_advance(errseq_t *eseq, errseq_t *since)
+{
+	errseq_t old = *eseq, new;
+
+	if (old == *since)
+		return 0;
+	new = old | ERRSEQ_SEEN;
+	*eseq = new;
+	*since = new;
+	return -(int)(new & MAX_ERRNO);
+}
+
+void mapping_set_error(struct address_space *mapping, int error)
+{
+	if (error)
+		errseq_set(&mapping->wb_err, error);
+}
+
+void file_open(struct file *file, struct inode *inode)
+{
+	file->f_inode = inode;
+	file->f_wb_err = errseq_sample(&inode->i_data.wb_err);
+}
+
+int file_check_and_advance_wb_err(struct file *file)
+{
+	return errseq_check_and_advance(&file->f_inode->i_data.wb_err, &file->f_wb_err);
+}
+
+/* --- folios ------------------------------------------------------------ */
+
+void inode_init(struct inode *inode, struct mm_ctx *mm, uint64_t ino, unsigned int blkbits,
+		const struct address_space_operations *a_ops)
+{
+	memset(inode, 0, sizeof(*inode));
+	inode->i_ino = ino;
+	inode->i_blkbits = blkbits;
+	inode->i_data.host = inode;
+	inode->i_data.mm = mm;
+	inode->i_data.a_ops = a_ops;
+	inode->i_data.max_order = MAX_PAGECACHE_ORDER;
+}
+
+/* The position of the first folio whose index is >= @index. */
+static size_t folio_lower_bound(const struct address_space *mapping, pgoff_t index)
+{
+	size_t lo = 0, hi = mapping->nr_folios;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (mapping->folios[mid]->index < index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+struct folio *filemap_get_folio(struct address_space *mapping, pgoff_t index)
+{
+	size_t pos = folio_lower_bound(mapping, index + 1);
+	struct folio *folio;
+
+	if (!pos)
+		return NULL;
+	folio = mapping->folios[pos - 1];
+	return index < folio_next_index(folio) ? folio : NULL;
+}
+
+/* Is [index, index + nr) free of folios? */
+static bool filemap_range_free(const struct address_space *mapping, pgoff_t index,
+			       unsigned long nr)
+{
+	size_t pos = folio_lower_bound(mapping, index);
+
+	if (pos < mapping->nr_folios && mapping->folios[pos]->index < index + nr)
+		return false;
+	return !pos || folio_next_index(mapping->folios[pos - 1]) <= index;
+}
+
+static struct folio *folio_alloc(struct address_space *mapping, pgoff_t index, unsigned int order)
+{
+	struct folio *folio = calloc(1, sizeof(*folio));
+	size_t blocks = ((size_t)PAGE_SIZE << order) >> mapping->host->i_blkbits;
+
+	if (!folio)
+		return NULL;
+	folio->mapping = mapping;
+	folio->index = index;
+	folio->order = order;
+	if (mapping->mm->tags)
+		folio->tags = calloc(blocks, sizeof(*folio->tags));
+	else
+		folio->data = calloc(1, (size_t)PAGE_SIZE << order);
+	if (!folio->tags && !folio->data) {
+		free(folio);
+		return NULL;
+	}
+	return folio;
+}
+
+static void folio_free(struct folio *folio)
+{
+	free(folio->data);
+	free(folio->tags);
+	free(folio);
+}
+
+static int filemap_add_folio(struct address_space *mapping, struct folio *folio)
+{
+	size_t pos = folio_lower_bound(mapping, folio->index);
+
+	if (mapping->nr_folios == mapping->max_folios) {
+		size_t max = mapping->max_folios ? mapping->max_folios * 2 : 64;
+		struct folio **n = realloc(mapping->folios, max * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		mapping->folios = n;
+		mapping->max_folios = max;
+	}
+	memmove(&mapping->folios[pos + 1], &mapping->folios[pos],
+		(mapping->nr_folios - pos) * sizeof(*mapping->folios));
+	mapping->folios[pos] = folio;
+	mapping->nr_folios++;
+	return 0;
+}
+
+static unsigned int ilog2_u64(uint64_t v)
+{
+	return 63u - (unsigned int)__builtin_clzll(v);
+}
+
+struct folio *filemap_get_write_folio(struct address_space *mapping, loff_t pos, size_t len)
+{
+	pgoff_t index = (pgoff_t)pos >> PAGE_SHIFT;
+	struct folio *folio = filemap_get_folio(mapping, index);
+	unsigned int order = 0;
+
+	if (folio)
+		return folio;
+	/* fgf_set_order(): as large as the write, within what the mapping allows */
+	if (len > PAGE_SIZE)
+		order = ilog2_u64(len) - PAGE_SHIFT;
+	if (order > mapping->max_order)
+		order = mapping->max_order;
+	/* __filemap_get_folio(): a folio must be naturally aligned */
+	if (order && (index & ((1ul << order) - 1)))
+		order = (unsigned int)__builtin_ctzll(index);
+	if (order < mapping->min_order)
+		order = mapping->min_order;
+	/* Smaller and smaller until it fits between the folios already there. */
+	for (;; order--) {
+		pgoff_t start = index & ~((1ul << order) - 1);
+
+		if (filemap_range_free(mapping, start, 1ul << order)) {
+			folio = folio_alloc(mapping, start, order);
+			if (!folio)
+				return NULL;
+			if (filemap_add_folio(mapping, folio)) {
+				folio_free(folio);
+				return NULL;
+			}
+			return folio;
+		}
+		if (order == mapping->min_order)
+			return NULL;
+	}
+}
+
+void folio_lock(struct folio *folio)
+{
+	folio->flags |= PG_locked;
+}
+
+void folio_unlock(struct folio *folio)
+{
+	folio->flags &= ~PG_locked;
+}
+
+bool folio_mark_dirty(struct folio *folio)
+{
+	if (folio->flags & PG_dirty)
+		return false;
+	folio->flags |= PG_dirty;
+	if (folio->mapping) {
+		folio->mapping->nr_dirty++;
+		folio->mapping->mm->nr_dirty_pages += folio_nr_pages(folio);
+	}
+	return true;
+}
+
+bool folio_clear_dirty_for_io(struct folio *folio)
+{
+	if (!(folio->flags & PG_dirty))
+		return false;
+	folio->flags &= ~PG_dirty;
+	if (folio->mapping) {
+		folio->mapping->nr_dirty--;
+		folio->mapping->mm->nr_dirty_pages -= folio_nr_pages(folio);
+	}
+	return true;
+}
+
+void folio_start_writeback(struct folio *folio)
+{
+	folio->flags |= PG_writeback;
+	folio->mapping->mm->nr_writeback_pages += folio_nr_pages(folio);
+}
+
+void folio_end_writeback(struct folio *folio)
+{
+	folio->flags &= ~PG_writeback;
+	if (folio->mapping)
+		folio->mapping->mm->nr_writeback_pages -= folio_nr_pages(folio);
+}
+
+void folio_wait_writeback(struct folio *folio)
+{
+	struct sim_loop *loop = folio->mapping->mm->loop;
+
+	while (folio_test_writeback(folio) && sim_run_one(loop))
+		;
+}
+
+/* --- writeback: mm/page-writeback.c -------------------------------------- */
+
+/* folio_prepare_writeback(): false when the folio is to be skipped. */
+static bool folio_prepare_writeback(struct address_space *mapping,
+				    struct writeback_control *wbc, struct folio *folio)
+{
+	if (folio->mapping != mapping || !folio_test_dirty(folio))
+		return false;
+	if (folio_test_writeback(folio)) {
+		/* Background writeback skips it; integrity writeback waits. */
+		if (wbc->sync_mode == WB_SYNC_NONE)
+			return false;
+		folio_wait_writeback(folio);
+	}
+	return true;
+}
+
+static struct folio *writeback_get_folio(struct address_space *mapping,
+					 struct writeback_control *wbc)
+{
+	for (;;) {
+		size_t pos = folio_lower_bound(mapping, wbc->index);
+		struct folio *folio;
+
+		/* A folio that starts before the index but covers it was written already. */
+		while (pos < mapping->nr_folios && !folio_test_dirty(mapping->folios[pos]))
+			pos++;
+		if (pos >= mapping->nr_folios || mapping->folios[pos]->index > wbc->end)
+			return NULL;
+		folio = mapping->folios[pos];
+		wbc->index = folio_next_index(folio);
+		folio_lock(folio);
+		if (folio_prepare_writeback(mapping, wbc, folio) && folio_clear_dirty_for_io(folio))
+			return folio;
+		folio_unlock(folio);
+	}
+}
+
+struct folio *writeback_iter(struct address_space *mapping, struct writeback_control *wbc,
+			     struct folio *folio, int *error)
+{
+	if (!folio) {
+		wbc->saved_err = *error = 0;
+		if (wbc->range_cyclic) {
+			wbc->index = mapping->writeback_index;
+			wbc->end = UINT64_MAX;
+		} else {
+			wbc->index = (pgoff_t)wbc->range_start >> PAGE_SHIFT;
+			wbc->end = (pgoff_t)wbc->range_end >> PAGE_SHIFT;
+		}
+	} else {
+		wbc->nr_to_write -= (long)folio_nr_pages(folio);
+		/*
+		 * Integrity writeback goes on through errors and past
+		 * nr_to_write, keeping the first error for the end;
+		 * background writeback stops at either.
+		 */
+		if (wbc->sync_mode == WB_SYNC_ALL) {
+			if (*error && !wbc->saved_err)
+				wbc->saved_err = *error;
+		} else if (*error || wbc->nr_to_write <= 0) {
+			if (wbc->range_cyclic)
+				mapping->writeback_index = folio_next_index(folio);
+			return NULL;
+		}
+	}
+	folio = writeback_get_folio(mapping, wbc);
+	if (!folio) {
+		/* Cyclic writeback does not wrap around: the next one starts over. */
+		if (wbc->range_cyclic)
+			mapping->writeback_index = 0;
+		*error = wbc->saved_err;
+		return NULL;
+	}
+	return folio;
+}
+
+int do_writepages(struct address_space *mapping, struct writeback_control *wbc)
+{
+	if (!mapping->nr_dirty || !mapping->a_ops || !mapping->a_ops->writepages)
+		return 0;
+	return mapping->a_ops->writepages(mapping, wbc);
+}
+
+/* Wait for writeback on every folio (__filemap_fdatawait_range()). */
+static void filemap_fdatawait(struct address_space *mapping)
+{
+	for (size_t i = 0; i < mapping->nr_folios; i++)
+		folio_wait_writeback(mapping->folios[i]);
+}
+
+int vfs_fsync(struct file *file)
+{
+	struct address_space *mapping = &file->f_inode->i_data;
+	struct writeback_control wbc = {
+		.sync_mode = WB_SYNC_ALL,
+		.nr_to_write = INT64_MAX,
+		.range_start = 0,
+		.range_end = INT64_MAX,
+	};
+	int err, err2;
+
+	/* file_write_and_wait_range() */
+	err = do_writepages(mapping, &wbc);
+	if (err != -EIO)
+		filemap_fdatawait(mapping);
+	err2 = file_check_and_advance_wb_err(file);
+	return err ? err : err2;
+}
+
+static void filemap_remove_at(struct address_space *mapping, size_t pos)
+{
+	struct folio *folio = mapping->folios[pos];
+
+	folio_wait_writeback(folio);
+	folio_clear_dirty_for_io(folio);
+	memmove(&mapping->folios[pos], &mapping->folios[pos + 1],
+		(mapping->nr_folios - pos - 1) * sizeof(*mapping->folios));
+	mapping->nr_folios--;
+	free(folio->private);	/* the iomap_folio_state (iomap_invalidate_folio()) */
+	folio->mapping = NULL;
+	folio_free(folio);
+}
+
+void truncate_setsize(struct inode *inode, loff_t newsize)
+{
+	struct address_space *mapping = &inode->i_data;
+	pgoff_t first = (pgoff_t)(newsize + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	size_t pos;
+
+	inode->i_size = newsize;
+	/* The folio straddling the new size keeps its head; its tail reads as zeros. */
+	pos = folio_lower_bound(mapping, first);
+	if (pos > 0) {
+		struct folio *folio = mapping->folios[pos - 1];
+		loff_t end = folio_pos(folio) + (loff_t)folio_size(folio);
+
+		if (end > newsize) {
+			size_t off = (size_t)(newsize - folio_pos(folio));
+
+			folio_wait_writeback(folio);
+			if (folio->data)
+				memset(folio->data + off, 0, folio_size(folio) - off);
+			else
+				for (size_t b = (off + i_blocksize(inode) - 1) >> inode->i_blkbits;
+				     b < folio_size(folio) >> inode->i_blkbits; b++)
+					folio->tags[b] = 0;
+		}
+	}
+	while (mapping->nr_folios > pos)
+		filemap_remove_at(mapping, mapping->nr_folios - 1);
+}
+
+void inode_release(struct inode *inode)
+{
+	struct address_space *mapping = &inode->i_data;
+
+	while (mapping->nr_folios)
+		filemap_remove_at(mapping, mapping->nr_folios - 1);
+	free(mapping->folios);
+	mapping->folios = NULL;
+	mapping->max_folios = 0;
+}

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The page cache, as much of it as writeback needs: folios of one page up
+ * to 2 MiB (include/linux/mm.h, mm/filemap.c), the dirty and writeback
+ * flags, struct address_space with its folios in index order, struct
+ * writeback_control and writeback_iter() (mm/page-writeback.c), and mapping
+ * errors reported through errseq (lib/errseq.c).
+ */
+#ifndef ZWSIM_MM_H
+#define ZWSIM_MM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+
+#define PAGE_SHIFT		12
+#define PAGE_SIZE		(1u << PAGE_SHIFT)
+#define MAX_PAGECACHE_ORDER	9	/* 2 MiB folios with 4 KiB pages */
+
+typedef int64_t loff_t;
+typedef uint64_t pgoff_t;
+
+/* folio->flags (PG_*) */
+#define PG_locked	(1u << 0)
+#define PG_uptodate	(1u << 1)
+#define PG_dirty	(1u << 2)
+#define PG_writeback	(1u << 3)
+
+struct address_space;
+struct inode;
+struct writeback_control;
+
+struct folio {
+	struct address_space *mapping;	/* NULL once truncated away */
+	pgoff_t index;			/* first page */
+	unsigned int order;
+	unsigned int flags;
+	void *private;			/* struct iomap_folio_state */
+	uint8_t *data;			/* bytes mode: folio_size() bytes */
+	uint64_t *tags;			/* tags mode: one tag per block */
+};
+
+static inline size_t folio_size(const struct folio *folio)
+{
+	return (size_t)PAGE_SIZE << folio->order;
+}
+
+static inline loff_t folio_pos(const struct folio *folio)
+{
+	return (loff_t)(folio->index << PAGE_SHIFT);
+}
+
+static inline unsigned long folio_nr_pages(const struct folio *folio)
+{
+	return 1ul << folio->order;
+}
+
+static inline pgoff_t folio_next_index(const struct folio *folio)
+{
+	return folio->index + folio_nr_pages(folio);
+}
+
+static inline bool folio_test_dirty(const struct folio *f) { return f->flags & PG_dirty; }
+static inline bool folio_test_writeback(const struct folio *f) { return f->flags & PG_writeback; }
+static inline bool folio_test_uptodate(const struct folio *f) { return f->flags & PG_uptodate; }
+static inline bool folio_test_locked(const struct folio *f) { return f->flags & PG_locked; }
+
+/* errseq_t (lib/errseq.c): an error and a counter that moves when it is seen and set again. */
+typedef uint32_t errseq_t;
+
+errseq_t errseq_set(errseq_t *eseq, int err);
+errseq_t errseq_sample(errseq_t *eseq);
+int errseq_check_and_advance(errseq_t *eseq, errseq_t *since);
+
+/* Where the page cache's memory and clock come from: one per simulated machine. */
+struct zw_log;
+
+struct mm_ctx {
+	struct sim_loop *loop;
+	struct zw_log *log;		/* folio and writeback events, or NULL */
+	uint64_t nr_dirty_pages;	/* over every mapping */
+	uint64_t nr_writeback_pages;
+	bool tags;			/* keep block tags instead of bytes */
+};
+
+struct address_space_operations {
+	/* Write back dirty folios (->writepages). */
+	int (*writepages)(struct address_space *mapping, struct writeback_control *wbc);
+	/* Fill a folio range from storage before a partial write (read_folio, simplified). */
+	int (*read_range)(struct address_space *mapping, struct folio *folio, size_t off, size_t len);
+};
+
+struct address_space {
+	struct inode *host;
+	struct mm_ctx *mm;
+	const struct address_space_operations *a_ops;
+	struct folio **folios;		/* sorted by index (the kernel: an xarray) */
+	size_t nr_folios, max_folios;
+	uint64_t nr_dirty;		/* dirty folios */
+	errseq_t wb_err;
+	pgoff_t writeback_index;	/* where cyclic writeback goes on */
+	unsigned int min_order, max_order;	/* folio sizes the mapping allows */
+};
+
+struct inode {
+	uint64_t i_ino;
+	loff_t i_size;
+	unsigned int i_blkbits;
+	uint8_t i_write_hint;
+	struct address_space i_data;
+	void *i_private;		/* the file system's inode */
+};
+
+static inline unsigned int i_blocksize(const struct inode *inode)
+{
+	return 1u << inode->i_blkbits;
+}
+
+/* A file opened on an inode: its own view of the mapping's errors. */
+struct file {
+	struct inode *f_inode;
+	errseq_t f_wb_err;
+};
+
+enum writeback_sync_modes {
+	WB_SYNC_NONE,	/* do not wait on anything: background writeback */
+	WB_SYNC_ALL,	/* wait on every folio: data integrity (fsync, sync) */
+};
+
+struct writeback_control {
+	long nr_to_write;		/* pages to write; decremented */
+	loff_t range_start, range_end;	/* bytes, inclusive */
+	enum writeback_sync_modes sync_mode;
+	bool range_cyclic;		/* start where the last one stopped */
+	/* writeback_iter()'s own state */
+	pgoff_t index, end;
+	size_t pos;			/* position in mapping->folios */
+	int saved_err;
+};
+
+void inode_init(struct inode *inode, struct mm_ctx *mm, uint64_t ino, unsigned int blkbits,
+		const struct address_space_operations *a_ops);
+/* Drop every folio (the inode goes away); waits for writeback first. */
+void inode_release(struct inode *inode);
+
+struct folio *filemap_get_folio(struct address_space *mapping, pgoff_t index);
+/*
+ * Find or make the folio for a buffered write of @len bytes at @pos
+ * (__filemap_get_folio() with FGP_WRITEBEGIN and fgf_set_order(len)): a large
+ * aligned write gets a large folio when the mapping allows it.
+ */
+struct folio *filemap_get_write_folio(struct address_space *mapping, loff_t pos, size_t len);
+
+void folio_lock(struct folio *folio);
+void folio_unlock(struct folio *folio);
+/* Mark dirty (filemap_dirty_folio()): true when it was clean. */
+bool folio_mark_dirty(struct folio *folio);
+/* Clear dirty for writeback (folio_clear_dirty_for_io()): true when it was dirty. */
+bool folio_clear_dirty_for_io(struct folio *folio);
+void folio_start_writeback(struct folio *folio);
+void folio_end_writeback(struct folio *folio);
+/* Run the simulation until the folio is off writeback (folio_wait_writeback()). */
+void folio_wait_writeback(struct folio *folio);
+
+/* mapping_set_error(): record a writeback error for fsync to report. */
+void mapping_set_error(struct address_space *mapping, int error);
+/* file_check_and_advance_wb_err(): 0, or the error this file has not seen. */
+int file_check_and_advance_wb_err(struct file *file);
+void file_open(struct file *file, struct inode *inode);
+
+/* writeback_iter(): the next folio to write back, locked and clean; NULL at the end. */
+struct folio *writeback_iter(struct address_space *mapping, struct writeback_control *wbc,
+			     struct folio *folio, int *error);
+/* do_writepages() */
+int do_writepages(struct address_space *mapping, struct writeback_control *wbc);
+/* filemap_write_and_wait_range() then the errors for @file: what fsync returns. */
+int vfs_fsync(struct file *file);
+/* Drop folios past @newsize, zero the tail of the last (truncate_setsize()). */
+void truncate_setsize(struct inode *inode, loff_t newsize);
+
+#endif

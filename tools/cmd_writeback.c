@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: MIT
+/*
+ * zwsim writeback: buffered writes to the block device's page cache and
+ * their writeback through iomap (blkdev's writeback_range and the generic
+ * ioend_writeback_submit), the block layer and the device.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blk.h"
+#include "blkdev.h"
+#include "cmds.h"
+#include "dev.h"
+#include "log.h"
+#include "pattern.h"
+
+static void writeback_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: zwsim writeback --dev SPEC [OPTIONS] SCRIPT\n"
+		"\n"
+		"Buffered I/O on the block device itself, as block/fops.c does it with\n"
+		"iomap: writes dirty the page cache (large folios for large aligned\n"
+		"writes), and writeback builds ioends and bios that go through the block\n"
+		"layer (zone write plugs included) to the device.  Writing a zoned device\n"
+		"out of order fails there, and fsync reports the error.\n"
+		"\n"
+		"Script lines ('#' comments; offsets and lengths in bytes):\n"
+		"  write OFF LEN     buffered write: prints the bytes written or -ERRNO\n"
+		"  read OFF LEN      buffered read: prints the bytes read\n"
+		"  writeback [PAGES] background writeback (WB_SYNC_NONE, cyclic), PAGES at most (1024)\n"
+		"  sync              write back everything and wait (WB_SYNC_ALL): 0 or -ERRNO\n"
+		"  fsync             what fsync(2) returns: the first error not yet reported\n"
+		"Each line prints 'OPERATION => RESULT'.\n"
+		"\n"
+		"Options:\n"
+		"  --dev SPEC        the device (see zwsim zone --help)\n"
+		"  --log FILE        the event log (docs/event-log.md; - for stdout)\n"
+		"  --order fifo|latency|shuffle, --seed N   completion order\n"
+		"  --verify          reads check the data against what was written there\n"
+		"\n"
+		"Example:\n"
+		"  zwsim writeback --dev emu:zones=4,zone_size=1M --log wb.jsonl script.wb\n");
+}
+
+enum wb_kind { WB_WRITE, WB_READ, WB_WRITEBACK, WB_SYNC, WB_FSYNC };
+
+struct wb_op {
+	enum wb_kind kind;
+	unsigned int line;
+	uint64_t off, len;
+	char text[128];
+};
+
+static int parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+
+	if (!*s || *s == '-')
+		return -1;
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	return errno || *end ? -1 : 0;
+}
+
+static int parse_script(FILE *f, const char *name, struct wb_op **opsp, size_t *nrp)
+{
+	char *buf = NULL;
+	size_t cap = 0, nr = 0;
+	struct wb_op *ops = NULL;
+	unsigned int line = 0;
+
+	while (getline(&buf, &cap, f) >= 0) {
+		char *w[4], *p, *save = NULL;
+		int argc = 0;
+		struct wb_op op = { .line = ++line };
+		struct wb_op *n;
+
+		if ((p = strchr(buf, '#')))
+			*p = '\0';
+		for (p = strtok_r(buf, " \t\r\n", &save); p && argc < 4; p = strtok_r(NULL, " \t\r\n", &save))
+			w[argc++] = p;
+		if (!argc)
+			continue;
+		if ((!strcmp(w[0], "write") || !strcmp(w[0], "read")) && argc == 3 &&
+		    !parse_u64(w[1], &op.off) && !parse_u64(w[2], &op.len) && op.len) {
+			op.kind = w[0][0] == 'w' ? WB_WRITE : WB_READ;
+			snprintf(op.text, sizeof(op.text), "%s %" PRIu64 " %" PRIu64, w[0], op.off, op.len);
+		} else if (!strcmp(w[0], "writeback") && argc <= 2) {
+			op.kind = WB_WRITEBACK;
+			op.len = 1024;
+			if (argc == 2 && (parse_u64(w[1], &op.len) || !op.len))
+				goto bad;
+			snprintf(op.text, sizeof(op.text), "writeback %" PRIu64, op.len);
+		} else if (!strcmp(w[0], "sync") && argc == 1) {
+			op.kind = WB_SYNC;
+			snprintf(op.text, sizeof(op.text), "sync");
+		} else if (!strcmp(w[0], "fsync") && argc == 1) {
+			op.kind = WB_FSYNC;
+			snprintf(op.text, sizeof(op.text), "fsync");
+		} else {
+			goto bad;
+		}
+		n = realloc(ops, (nr + 1) * sizeof(*n));
+		if (!n)
+			goto bad;
+		ops = n;
+		ops[nr++] = op;
+		continue;
+bad:
+		fprintf(stderr, "zwsim writeback: %s:%u: expected write OFF LEN, read OFF LEN, writeback [PAGES], sync or fsync\n",
+			name, line);
+		free(ops);
+		free(buf);
+		return -1;
+	}
+	free(buf);
+	*opsp = ops;
+	*nrp = nr;
+	return 0;
+}
+
+/* The bytes a script writes at [off, off + len): the device pattern there (tags by block). */
+static uint8_t *pattern_bytes(unsigned int bs, uint64_t off, uint64_t len, size_t *skip)
+{
+	uint64_t first = off / bs, last = (off + len - 1) / bs;
+	uint8_t *buf = malloc((size_t)(last - first + 1) * bs);
+
+	if (!buf)
+		return NULL;
+	for (uint64_t b = first; b <= last; b++)
+		zw_pattern_fill(buf + (size_t)(b - first) * bs, bs, zw_tag_write(b));
+	*skip = (size_t)(off - first * bs);
+	return buf;
+}
+
+static int run_op(struct blkdev_file *bf, const struct wb_op *op, bool verify, char *res, size_t rlen)
+{
+	struct inode *inode = &bf->inode;
+	unsigned int bs = bf->bdev->lim.logical_block_size;
+	struct writeback_control wbc = { .nr_to_write = INT64_MAX, .range_end = INT64_MAX };
+	size_t skip;
+	uint8_t *buf;
+	ssize_t n;
+	int err;
+
+	switch (op->kind) {
+	case WB_WRITE:
+		buf = pattern_bytes(bs, op->off, op->len, &skip);
+		n = buf ? iomap_file_buffered_write(inode, (loff_t)op->off, op->len, buf + skip, 0) : -ENOMEM;
+		free(buf);
+		snprintf(res, rlen, "%s", n < 0 ? errno_name((int)n) : "");
+		if (n >= 0)
+			snprintf(res, rlen, "%zd", n);
+		return 0;
+	case WB_READ: {
+		uint8_t *want = pattern_bytes(bs, op->off, op->len, &skip);
+		uint8_t *got = malloc(op->len);
+
+		n = got ? iomap_file_buffered_read(inode, (loff_t)op->off, op->len, got) : -ENOMEM;
+		if (n < 0)
+			snprintf(res, rlen, "%s", errno_name((int)n));
+		else
+			snprintf(res, rlen, "%zd", n);
+		if (verify && n > 0 && want) {
+			/* each byte is the pattern written there, or zero (never written) */
+			for (ssize_t i = 0; i < n; i += bs) {
+				size_t m = (size_t)(n - i) < bs ? (size_t)(n - i) : bs;
+				bool zero = true;
+
+				for (size_t k = 0; k < m && zero; k++)
+					zero = !got[i + (ssize_t)k];
+				if (!zero && memcmp(got + i, want + skip + i, m)) {
+					snprintf(res + strlen(res), rlen - strlen(res), " data=bad@%" PRIu64,
+						 op->off + (uint64_t)i);
+					free(want);
+					free(got);
+					return -1;
+				}
+			}
+			snprintf(res + strlen(res), rlen - strlen(res), " data=ok");
+		}
+		free(want);
+		free(got);
+		return 0;
+	}
+	case WB_WRITEBACK:
+		wbc.sync_mode = WB_SYNC_NONE;
+		wbc.range_cyclic = true;
+		wbc.nr_to_write = (long)op->len;
+		err = do_writepages(&inode->i_data, &wbc);
+		sim_run(bf->bdev->loop);
+		snprintf(res, rlen, "%s", errno_name(err));
+		return 0;
+	case WB_SYNC:
+		wbc.sync_mode = WB_SYNC_ALL;
+		err = do_writepages(&inode->i_data, &wbc);
+		sim_run(bf->bdev->loop);
+		snprintf(res, rlen, "%s", errno_name(err));
+		return 0;
+	case WB_FSYNC:
+		err = vfs_fsync(&bf->file);
+		snprintf(res, rlen, "%s", errno_name(err));
+		return 0;
+	}
+	return 0;
+}
+
+int cmd_writeback(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "dev", required_argument, NULL, 'd' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "order", required_argument, NULL, 'o' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "verify", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum sim_completion_policy order = SIM_COMPLETE_FIFO;
+	const char *spec = NULL, *logpath = NULL;
+	struct zw_log log = { 0 };
+	struct block_device bdev;
+	struct blkdev_file bf;
+	struct sim_loop loop;
+	struct mm_ctx mm = { 0 };
+	struct zw_dev *dev;
+	struct wb_op *ops;
+	bool verify = false;
+	uint64_t seed = 0;
+	char err[512];
+	size_t nr;
+	FILE *f;
+	int c, ret = EXIT_OK;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': spec = optarg; break;
+		case 'l': logpath = optarg; break;
+		case 'V': verify = true; break;
+		case 'o':
+			if (sim_policy_parse(optarg, &order)) {
+				fprintf(stderr, "zwsim writeback: --order %s: accepted values are fifo, latency, shuffle\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 's':
+			if (parse_u64(optarg, &seed)) {
+				fprintf(stderr, "zwsim writeback: --seed %s: not a number\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			writeback_usage(stdout);
+			return EXIT_OK;
+		default:
+			writeback_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (!spec || optind != argc - 1) {
+		fprintf(stderr, "zwsim writeback: needs --dev SPEC and one SCRIPT (see zwsim writeback --help)\n");
+		return EXIT_USAGE;
+	}
+	f = strcmp(argv[optind], "-") ? fopen(argv[optind], "r") : stdin;
+	if (!f) {
+		fprintf(stderr, "zwsim writeback: %s: %s\n", argv[optind], strerror(errno));
+		return EXIT_USAGE;
+	}
+	ret = parse_script(f, argv[optind], &ops, &nr);
+	if (f != stdin)
+		fclose(f);
+	if (ret)
+		return EXIT_USAGE;
+	if (zw_dev_open(spec, 0, &dev, err, sizeof(err))) {
+		fprintf(stderr, "zwsim writeback: bad device spec '%s': %s\n", spec, err);
+		free(ops);
+		return EXIT_USAGE;
+	}
+	if (dev->real) {
+		fprintf(stderr, "zwsim writeback: needs an emulated device (the real kernel has its own page cache)\n");
+		zw_dev_close(dev);
+		free(ops);
+		return EXIT_USAGE;
+	}
+	sim_loop_init(&loop, order, seed);
+	if (logpath) {
+		log.clock = &loop.now;
+		log.f = strcmp(logpath, "-") ? fopen(logpath, "w") : stdout;
+		if (!log.f) {
+			fprintf(stderr, "zwsim writeback: --log %s: %s\n", logpath, strerror(errno));
+			zw_dev_close(dev);
+			free(ops);
+			return EXIT_USAGE;
+		}
+	}
+	if (blkdev_init(&bdev, dev, &loop, logpath ? &log : NULL, err, sizeof(err))) {
+		fprintf(stderr, "zwsim writeback: %s\n", err);
+		zw_dev_close(dev);
+		free(ops);
+		return EXIT_OPFAIL;
+	}
+	mm.loop = &loop;
+	mm.log = logpath ? &log : NULL;
+	mm.tags = dev->data_mode == ZW_DATA_TAGS;
+	blkdev_file_init(&bf, &bdev, &mm);
+	ret = EXIT_OK;
+	for (size_t i = 0; i < nr; i++) {
+		char res[96];
+
+		if (run_op(&bf, &ops[i], verify, res, sizeof(res)))
+			ret = EXIT_OPFAIL;
+		printf("%s => %s\n", ops[i].text, res);
+	}
+	/* What is still dirty is dropped, as when a simulated machine stops. */
+	sim_run(&loop);
+	blkdev_file_release(&bf);
+	blkdev_free(&bdev);
+	sim_loop_free(&loop);
+	if (log.f && log.f != stdout)
+		fclose(log.f);
+	zw_dev_close(dev);
+	free(ops);
+	return ret;
+}
