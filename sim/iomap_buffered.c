@@ -71,24 +71,33 @@ static int iomap_read_block(struct inode *inode, struct folio *folio, size_t off
 	return mapping->a_ops->read_range(mapping, folio, off, bs);
 }
 
-/* Copy what the write carries into the folio: bytes, or tags (whole blocks only). */
-static void folio_copy_in(struct inode *inode, struct folio *folio, size_t off, size_t n,
-			  const void *data, uint64_t tag, size_t done)
+/*
+ * Copy what the write carries into the folio: bytes, or tags (whole blocks
+ * only; bytes given to a tags-mode cache must be tagged blocks).
+ */
+static int folio_copy_in(struct inode *inode, struct folio *folio, size_t off, size_t n,
+			 const void *data, uint64_t tag, size_t done)
 {
 	unsigned int blkbits = inode->i_blkbits;
 	size_t bs = i_blocksize(inode);
 
 	if (folio->tags) {
-		for (size_t b = 0; b < n >> blkbits; b++)
-			folio->tags[(off >> blkbits) + b] = tag + ((done >> blkbits) + b);
-		return;
+		for (size_t b = 0; b < n >> blkbits; b++) {
+			uint64_t t = tag + ((done >> blkbits) + b);
+
+			if (data && !zw_pattern_decode((const char *)data + done + b * bs, bs, &t))
+				return -EINVAL;
+			folio->tags[(off >> blkbits) + b] = t;
+		}
+		return 0;
 	}
 	if (data) {
 		memcpy(folio->data + off, (const char *)data + done, n);
-		return;
+		return 0;
 	}
 	for (size_t b = 0; b < n >> blkbits; b++)
 		zw_pattern_fill(folio->data + off + b * bs, bs, tag + ((done >> blkbits) + b));
+	return 0;
 }
 
 ssize_t iomap_file_buffered_write(struct inode *inode, loff_t pos, size_t len, const void *data,
@@ -132,7 +141,10 @@ ssize_t iomap_file_buffered_write(struct inode *inode, loff_t pos, size_t len, c
 				}
 			}
 		}
-		folio_copy_in(inode, folio, off, n, data, tag, done);
+		if (folio_copy_in(inode, folio, off, n, data, tag, done)) {
+			folio_unlock(folio);
+			return done ? (ssize_t)done : -EINVAL;
+		}
 		if (ifs) {
 			ifs_set_range(ifs, false, off, n, inode->i_blkbits, 1);
 			ifs_set_range(ifs, true, off, n, inode->i_blkbits, 1);
