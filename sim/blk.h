@@ -49,6 +49,8 @@ struct block_device {
 	sector_t *zone_capacity;		/* per zone, for the plug's fullness test */
 	sector_t zone_size;
 	struct blk_zone_wplug **zone_wplugs;	/* indexed by zone (the kernel hashes) */
+	void *scratch;				/* gathering segments for the device */
+	size_t scratch_len;
 	uint64_t next_bio_id;
 	unsigned int nr_inflight;		/* commands at the device */
 	uint64_t nr_device_cmds;

@@ -324,6 +324,24 @@ static unsigned int bio_segments(const struct bio *bio)
 	return bio->bi_iter.bi_size ? bio->bi_vcnt - bio->bi_iter.bi_idx : 0;
 }
 
+/*
+ * A buffer for gathering segments, kept and grown: the device copies the
+ * data at dispatch, so one per block device suffices, and the allocator is
+ * not asked for (and the kernel does not clear) fresh pages for every bio.
+ */
+static void *blk_scratch(struct block_device *bdev, size_t len)
+{
+	if (len > bdev->scratch_len) {
+		void *n = realloc(bdev->scratch, len);
+
+		if (!n)
+			return NULL;
+		bdev->scratch = n;
+		bdev->scratch_len = len;
+	}
+	return bdev->scratch;
+}
+
 /* Gather a multi-segment write into what a zw_io carries: tags, or bytes. */
 static int gather_write(struct bio *bio, struct zw_io *io, void **tmp)
 {
@@ -335,7 +353,7 @@ static int gather_write(struct bio *bio, struct zw_io *io, void **tmp)
 	for (unsigned int i = iter.bi_idx; i < bio->bi_vcnt; i++)
 		all_tags &= !bio->bi_io_vec[i].bv_data;
 	if (all_tags) {
-		uint64_t *tags = malloc(bio->bi_iter.bi_size / lbs * sizeof(*tags));
+		uint64_t *tags = blk_scratch(bio->bi_bdev, bio->bi_iter.bi_size / lbs * sizeof(*tags));
 
 		if (!tags)
 			return -ENOMEM;
@@ -351,7 +369,7 @@ static int gather_write(struct bio *bio, struct zw_io *io, void **tmp)
 		*tmp = tags;
 		return 0;
 	}
-	io->buf = malloc(bio->bi_iter.bi_size);
+	io->buf = blk_scratch(bio->bi_bdev, bio->bi_iter.bi_size);
 	if (!io->buf)
 		return -ENOMEM;
 	while (iter.bi_size) {
@@ -410,7 +428,7 @@ void blk_dispatch(struct bio *bio)
 			return;
 		}
 	} else if (bio_segments(bio) > 1) {
-		tmp = io.buf = malloc(bio->bi_iter.bi_size);
+		tmp = io.buf = blk_scratch(bdev, bio->bi_iter.bi_size);
 		if (!tmp) {
 			bio_fail(bio, BLK_STS_RESOURCE, "out of memory for a read");
 			return;
@@ -425,7 +443,6 @@ void blk_dispatch(struct bio *bio)
 		bio->bi_iter.bi_sector = io.sector;	/* the driver reports where the data went */
 	if (bio->bi_op == REQ_OP_READ && bio_segments(bio) > 1 && !io.res.status)
 		scatter_read(bio, tmp);
-	free(tmp);
 	if (sim_schedule_completion(bdev->loop, bio->bi_iter.bi_size, blk_complete, bio)) {
 		bdev->nr_inflight--;
 		blk_complete(bio);
@@ -499,6 +516,8 @@ int blkdev_init(struct block_device *bdev, struct zw_dev *dev, struct sim_loop *
 
 void blkdev_free(struct block_device *bdev)
 {
+	free(bdev->scratch);
+	bdev->scratch = NULL;
 	blk_zone_wplugs_free(bdev);
 	free(bdev->zone_is_seq);
 	free(bdev->zone_capacity);

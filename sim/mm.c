@@ -430,3 +430,23 @@ void inode_release(struct inode *inode)
 	mapping->folios = NULL;
 	mapping->max_folios = 0;
 }
+
+size_t invalidate_mapping_pages(struct address_space *mapping)
+{
+	size_t kept = 0, dropped = 0;
+
+	for (size_t i = 0; i < mapping->nr_folios; i++) {
+		struct folio *folio = mapping->folios[i];
+
+		if (folio->flags & (PG_dirty | PG_writeback | PG_locked)) {
+			mapping->folios[kept++] = folio;
+			continue;
+		}
+		free(folio->private);
+		folio->mapping = NULL;
+		folio_free(folio);
+		dropped++;
+	}
+	mapping->nr_folios = kept;
+	return dropped;
+}

@@ -177,6 +177,12 @@ struct folio *writeback_iter(struct address_space *mapping, struct writeback_con
 int do_writepages(struct address_space *mapping, struct writeback_control *wbc);
 /* filemap_write_and_wait_range() then the errors for @file: what fsync returns. */
 int vfs_fsync(struct file *file);
+/*
+ * Drop every clean folio not under writeback (invalidate_mapping_pages()),
+ * as reclaim would: what was written back need not stay cached.  Returns
+ * the folios dropped.
+ */
+size_t invalidate_mapping_pages(struct address_space *mapping);
 /* Drop folios past @newsize, zero the tail of the last (truncate_setsize()). */
 void truncate_setsize(struct inode *inode, loff_t newsize);
 
