@@ -9,8 +9,8 @@ OPT      ?= -O2 -g
 INC      := -Isim
 JSONC_CFLAGS := $(shell pkg-config --cflags json-c 2>/dev/null)
 JSONC_LIBS   := $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
-# libzwsim's own dependencies: JSON, libzbd and libblkid for zbd: devices
-LIBS     := $(JSONC_LIBS) -lzbd -lblkid
+# libzwsim's own dependencies: JSON; libzbd, libblkid and libnvme for real devices
+LIBS     := $(JSONC_LIBS) -lzbd -lblkid -lnvme
 CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(INC) $(JSONC_CFLAGS) $(EXTRA_CFLAGS)
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
@@ -104,3 +104,9 @@ clean:
 
 -include $(shell find build -name '*.d' 2>/dev/null)
 .SECONDARY:
+
+# --- VM tier: real zoned devices in a QEMU guest (tests/vm/README.md) ---
+.PHONY: test-vm
+test-vm: zwsim
+	tests/vm/setup.sh
+	tests/vm/run.sh

@@ -18,8 +18,11 @@ int zw_dev_open(const char *spec, unsigned int flags, struct zw_dev **devp, char
 		return zbd_dev_open(spec + 4, flags, devp, err, errlen);
 	}
 	if (!strncmp(spec, "nvme:", 5)) {
-		snprintf(err, errlen, "device kind 'nvme' (NVMe passthrough) is not built yet; use zbd:/dev/nvmeXnY for ZNS through the block layer");
-		return -EOPNOTSUPP;
+		if (!spec[5] || strchr(spec + 5, ',')) {
+			snprintf(err, errlen, "nvme: takes an NVMe namespace, e.g. nvme:/dev/ng0n1");
+			return -EINVAL;
+		}
+		return nvme_dev_open(spec + 5, flags, devp, err, errlen);
 	}
 	return emu_dev_open(spec, devp, err, errlen);
 }

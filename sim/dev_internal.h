@@ -79,6 +79,10 @@ struct emu_dev {
 int emu_dev_open(const char *spec, struct zw_dev **devp, char *err, size_t errlen);
 int zbd_dev_open(const char *path, unsigned int flags, struct zw_dev **devp, char *err,
 		 size_t errlen);
+int nvme_dev_open(const char *path, unsigned int flags, struct zw_dev **devp, char *err,
+		  size_t errlen);
+/* 0 when @path is neither mounted nor carries a file system signature; else -EBUSY and why. */
+int zw_real_dev_safe_to_write(const char *path, char *err, size_t errlen);
 
 int emu_store_mem_init(struct emu_dev *e, char *err, size_t errlen);
 int emu_store_file_init(struct emu_dev *e, char *err, size_t errlen);

@@ -14,6 +14,10 @@ const char zw_dev_spec_help[] =
 	"  file:DIR[,KEY=VALUE,...] an emulated device kept in DIR, one file per zone\n"
 	"                           (the Linux zloop layout: a sequential zone's file\n"
 	"                           size is its write pointer)\n"
+	"  zbd:/dev/DEV             a real zoned block device (libzbd, through the\n"
+	"                           kernel's block layer)\n"
+	"  nvme:/dev/ngXnY          an NVMe ZNS namespace through NVMe passthrough\n"
+	"                           (native zone append, the device's own status)\n"
 	"Keys (sizes in bytes, with an optional k, M, G or T suffix):\n"
 	"  model=nullblk|zns|zbc    whose behaviour to follow where devices differ (nullblk)\n"
 	"  zones=N                  number of zones (16), or\n"
@@ -301,16 +305,12 @@ int zw_spec_parse(const char *spec, struct zw_dev_config *cfg, char *err, size_t
 	cfg->geo.max_append_sectors = UINT32_MAX;	/* resolved per model */
 
 	if (!colon || colon == spec || colon - spec >= (long)sizeof(cfg->kind))
-		SPEC_ERR("'%s' is not a device spec: expected KIND:OPTIONS, e.g. emu:zones=16 or file:/tmp/zdev (kinds: emu, file)",
+		SPEC_ERR("'%s' is not a device spec: expected KIND:OPTIONS, e.g. emu:zones=16 or file:/tmp/zdev (kinds: emu, file, zbd, nvme)",
 			 spec);
 	memcpy(cfg->kind, spec, (size_t)(colon - spec));
 	cfg->kind[colon - spec] = '\0';
-	if (strcmp(cfg->kind, "emu") && strcmp(cfg->kind, "file")) {
-		if (!strcmp(cfg->kind, "zbd") || !strcmp(cfg->kind, "nvme"))
-			SPEC_ERR("device kind '%s' is not built yet (real-device backends come with issue 3); accepted: emu, file",
-				 cfg->kind);
-		SPEC_ERR("unknown device kind '%s' (accepted: emu, file)", cfg->kind);
-	}
+	if (strcmp(cfg->kind, "emu") && strcmp(cfg->kind, "file"))
+		SPEC_ERR("unknown device kind '%s' (accepted: emu, file, zbd, nvme)", cfg->kind);
 	rest = strdup(colon + 1);
 	if (!rest)
 		SPEC_ERR("out of memory");

@@ -12,7 +12,6 @@
  * Errors keep their meaning: the errno the kernel returned, mapped back to
  * the block status it comes from.
  */
-#include <blkid/blkid.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -233,51 +232,6 @@ static const struct zw_dev_ops zbd_dev_ops = {
 	.close = zbd_dev_close,
 };
 
-/* Is the device, or a partition of it, mounted? */
-static bool dev_is_mounted(const char *path)
-{
-	char line[4096], real[PATH_MAX];
-	const char *base;
-	FILE *f = fopen("/proc/self/mounts", "r");
-	bool found = false;
-
-	if (!f || !realpath(path, real)) {
-		if (f)
-			fclose(f);
-		return false;
-	}
-	base = strrchr(real, '/') ? strrchr(real, '/') + 1 : real;
-	while (!found && fgets(line, sizeof(line), f)) {
-		char *src = strtok(line, " ");
-		char rsrc[PATH_MAX];
-
-		if (src && src[0] == '/' && realpath(src, rsrc)) {
-			const char *b = strrchr(rsrc, '/') ? strrchr(rsrc, '/') + 1 : rsrc;
-
-			found = !strncmp(b, base, strlen(base));
-		}
-	}
-	fclose(f);
-	return found;
-}
-
-/* A file system signature (libblkid's safe probe): its name, or NULL. */
-static char *dev_fs_signature(const char *path)
-{
-	blkid_probe pr = blkid_new_probe_from_filename(path);
-	const char *type = NULL;
-	char *ret = NULL;
-
-	if (!pr)
-		return NULL;
-	blkid_probe_enable_superblocks(pr, 1);
-	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE);
-	if (blkid_do_safeprobe(pr) == 0 && !blkid_probe_lookup_value(pr, "TYPE", &type, NULL))
-		ret = strdup(type);
-	blkid_free_probe(pr);
-	return ret;
-}
-
 /* The kernel's limits for the device, from sysfs; @dflt when unreadable. */
 static unsigned long sysfs_queue_value(const char *path, const char *attr, unsigned long dflt)
 {
@@ -304,7 +258,6 @@ int zbd_dev_open(const char *path, unsigned int flags, struct zw_dev **devp, cha
 	struct zone_geometry *g;
 	struct zbd_info info;
 	struct blk_zone *zones;
-	char *sig;
 	int ret;
 
 	if (!zd) {
@@ -316,18 +269,8 @@ int zbd_dev_open(const char *path, unsigned int flags, struct zw_dev **devp, cha
 	zd->dev.real = true;
 	zd->path = strdup(path);
 	zd->writable = flags & ZW_DEV_FORCE;
-	if (zd->writable && dev_is_mounted(path)) {
-		snprintf(err, errlen, "%s is mounted: zwsim will not write to it", path);
-		ret = -EBUSY;
+	if (zd->writable && (ret = zw_real_dev_safe_to_write(path, err, errlen)))
 		goto fail;
-	}
-	if (zd->writable && (sig = dev_fs_signature(path))) {
-		snprintf(err, errlen, "%s carries a %s file system signature: zwsim will not write to it (wipefs it first if it is yours to lose)",
-			 path, sig);
-		free(sig);
-		ret = -EBUSY;
-		goto fail;
-	}
 	zbd_set_log_level(ZBD_LOG_NONE);
 	zd->fd = zbd_open(path, (zd->writable ? O_RDWR : O_RDONLY) | O_DIRECT, &info);
 	if (zd->fd < 0) {

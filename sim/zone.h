@@ -187,6 +187,12 @@ blk_status_t zone_fail(struct zone_result *res, enum zone_personality p,
 		       enum zone_err err, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/*
+ * nvme_error_status() (drivers/nvme/host/core.c): the Linux status of an
+ * NVMe status code ((SCT << 8) | SC).
+ */
+blk_status_t nvme_status_to_blk_status(uint16_t sc);
+
 /* The device's own words for res: "NVMe 0x1BC Zone Invalid Write", "sense 5/21h/04h ...", or "". */
 const char *zone_result_native(const struct zone_result *res,
 			       enum zone_personality p, char *buf, size_t len);

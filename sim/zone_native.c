@@ -163,3 +163,30 @@ const char *zone_result_native(const struct zone_result *res,
 			 res->asc, res->ascq, sense_key_name(res->sense_key));
 	return buf;
 }
+
+blk_status_t nvme_status_to_blk_status(uint16_t sc)
+{
+	switch (sc & 0x7ff) {
+	case 0x000:
+		return BLK_STS_OK;
+	case 0x001:	/* Invalid Command Opcode */
+	case 0x002:	/* Invalid Field in Command */
+	case 0x00B:	/* Invalid Namespace or Format */
+		return BLK_STS_NOTSUPP;
+	case 0x080:	/* LBA Out of Range */
+	case 0x081:	/* Capacity Exceeded */
+		return BLK_STS_NOSPC;
+	case 0x280:	/* Write Fault */
+	case 0x281:	/* Unrecovered Read Error */
+	case 0x287:	/* Deallocated or Unwritten Logical Block */
+	case 0x286:	/* Access Denied */
+	case 0x182:	/* Attempted Write to Read Only Range */
+		return BLK_STS_MEDIUM;
+	case 0x1BD:	/* Too Many Active Zones */
+		return BLK_STS_ZONE_ACTIVE_RESOURCE;
+	case 0x1BE:	/* Too Many Open Zones */
+		return BLK_STS_ZONE_OPEN_RESOURCE;
+	default:
+		return BLK_STS_IOERR;
+	}
+}
