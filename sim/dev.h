@@ -97,6 +97,9 @@ int zw_dev_fault_check(const struct zw_dev *dev, const char *fault, char *err, s
  */
 int zw_spec_geometry(const char *keys, struct zone_geometry *geo, char *err, size_t errlen);
 
+/* "256M", "4k", "1073741824": bytes (the spec's size syntax).  0, or -EINVAL. */
+int zw_spec_size(const char *s, uint64_t *bytes);
+
 /* The accepted spec keys, for messages and --help. */
 extern const char zw_dev_spec_help[];
 

@@ -504,3 +504,8 @@ int zw_spec_geometry(const char *keys, struct zone_geometry *geo, char *err, siz
 	zw_spec_free(&cfg);
 	return ret;
 }
+
+int zw_spec_size(const char *s, uint64_t *bytes)
+{
+	return zw_parse_size(s, bytes);
+}

@@ -160,6 +160,7 @@ ssize_t iomap_file_buffered_write(struct inode *inode, loff_t pos, size_t len, c
 		if (pos > inode->i_size)
 			inode->i_size = pos;
 	}
+	balance_dirty_pages(mapping->mm);
 	return (ssize_t)done;
 }
 

@@ -82,6 +82,84 @@ void inode_init(struct inode *inode, struct mm_ctx *mm, uint64_t ino, unsigned i
 	inode->i_data.mm = mm;
 	inode->i_data.a_ops = a_ops;
 	inode->i_data.max_order = MAX_PAGECACHE_ORDER;
+	if (mm) {
+		struct address_space **n = realloc(mm->mappings,
+						   (mm->nr_mappings + 1) * sizeof(*n));
+
+		if (n) {
+			mm->mappings = n;
+			mm->mappings[mm->nr_mappings++] = &inode->i_data;
+		}
+	}
+}
+
+void mm_ctx_init(struct mm_ctx *mm, struct sim_loop *loop, uint64_t memory, bool tags)
+{
+	memset(mm, 0, sizeof(*mm));
+	mm->loop = loop;
+	mm->tags = tags;
+	mm->dirty_background_pages = memory / 10 / PAGE_SIZE;
+	mm->dirty_limit_pages = memory / 5 / PAGE_SIZE;
+	mm->writeback_interval_ns = 5000000000ull;
+	mm->dirty_expire_ns = 30000000000ull;
+	mm->next_flush_ns = mm->writeback_interval_ns;
+}
+
+/* One pass of the flusher over the dirty mappings: WB_SYNC_NONE, a chunk each. */
+static bool wb_writeback_pass(struct mm_ctx *mm, bool only_expired)
+{
+	uint64_t before = mm->nr_dirty_pages;
+
+	for (size_t i = 0; i < mm->nr_mappings; i++) {
+		struct address_space *mapping = mm->mappings[i];
+		struct writeback_control wbc = {
+			.sync_mode = WB_SYNC_NONE,
+			.nr_to_write = 1024,	/* MAX_WRITEBACK_PAGES */
+			.range_cyclic = true,
+		};
+
+		if (!mapping->nr_dirty)
+			continue;
+		if (only_expired && mm->loop->now < mapping->dirtied_when + mm->dirty_expire_ns)
+			continue;
+		do_writepages(mapping, &wbc);
+	}
+	return mm->nr_dirty_pages < before;
+}
+
+void balance_dirty_pages(struct mm_ctx *mm)
+{
+	/* The flusher: background writeback until below the threshold. */
+	while (mm->dirty_background_pages && mm->nr_dirty_pages > mm->dirty_background_pages)
+		if (!wb_writeback_pass(mm, false))
+			break;
+	/* The writer: throttled while dirty and writeback pages are over the limit. */
+	while (mm->dirty_limit_pages &&
+	       mm->nr_dirty_pages + mm->nr_writeback_pages > mm->dirty_limit_pages &&
+	       sim_run_one(mm->loop))
+		;
+	if (mm->writeback_interval_ns && mm->loop->now >= mm->next_flush_ns)
+		mm_advance(mm, 0);
+}
+
+void mm_advance(struct mm_ctx *mm, uint64_t ns)
+{
+	uint64_t until = mm->loop->now + ns;
+
+	for (;;) {
+		/* Completions due before the next flush (or the end) happen first. */
+		while (mm->loop->nr && mm->loop->heap[0].time <= until &&
+		       (!mm->writeback_interval_ns || mm->loop->heap[0].time <= mm->next_flush_ns))
+			sim_run_one(mm->loop);
+		if (!mm->writeback_interval_ns || mm->next_flush_ns > until)
+			break;
+		if (mm->loop->now < mm->next_flush_ns)
+			mm->loop->now = mm->next_flush_ns;
+		wb_writeback_pass(mm, true);
+		mm->next_flush_ns += mm->writeback_interval_ns;
+	}
+	if (mm->loop->now < until)
+		mm->loop->now = until;
 }
 
 /* The position of the first folio whose index is >= @index. */
@@ -228,7 +306,9 @@ bool folio_mark_dirty(struct folio *folio)
 		return false;
 	folio->flags |= PG_dirty;
 	if (folio->mapping) {
-		folio->mapping->nr_dirty++;
+		if (!folio->mapping->nr_dirty++)
+			folio->mapping->dirtied_when = folio->mapping->mm->loop ?
+						       folio->mapping->mm->loop->now : 0;
 		folio->mapping->mm->nr_dirty_pages += folio_nr_pages(folio);
 	}
 	return true;
@@ -423,6 +503,17 @@ void truncate_setsize(struct inode *inode, loff_t newsize)
 void inode_release(struct inode *inode)
 {
 	struct address_space *mapping = &inode->i_data;
+	struct mm_ctx *mm = mapping->mm;
+
+	for (size_t i = 0; mm && i < mm->nr_mappings; i++)
+		if (mm->mappings[i] == mapping) {
+			mm->mappings[i] = mm->mappings[--mm->nr_mappings];
+			break;
+		}
+	if (mm && !mm->nr_mappings) {
+		free(mm->mappings);
+		mm->mappings = NULL;
+	}
 
 	while (mapping->nr_folios)
 		filemap_remove_at(mapping, mapping->nr_folios - 1);

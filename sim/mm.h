@@ -83,7 +83,32 @@ struct mm_ctx {
 	uint64_t nr_dirty_pages;	/* over every mapping */
 	uint64_t nr_writeback_pages;
 	bool tags;			/* keep block tags instead of bytes */
+	/*
+	 * The dirty-limit policy (mm/page-writeback.c): past the background
+	 * threshold the flusher writes back (WB_SYNC_NONE) until below it;
+	 * past the limit a writer waits; every interval the flusher writes
+	 * back mappings dirtied longer ago than the expiry.  0 turns a rule off.
+	 */
+	uint64_t dirty_background_pages;
+	uint64_t dirty_limit_pages;
+	uint64_t writeback_interval_ns;
+	uint64_t dirty_expire_ns;
+	uint64_t next_flush_ns;
+	struct address_space **mappings;	/* the bdi's dirty inodes, simplified */
+	size_t nr_mappings;
 };
+
+/*
+ * The kernel's defaults on a machine of @memory bytes: background writeback
+ * at 10% dirty, writers throttled at 20%, a flush every 5 s of what has been
+ * dirty for 30 s (dirty_background_ratio, dirty_ratio,
+ * dirty_writeback_centisecs, dirty_expire_centisecs).
+ */
+void mm_ctx_init(struct mm_ctx *mm, struct sim_loop *loop, uint64_t memory, bool tags);
+/* balance_dirty_pages(): called after a buffered write dirtied the cache. */
+void balance_dirty_pages(struct mm_ctx *mm);
+/* Let virtual time pass (run what completes), with the periodic flusher. */
+void mm_advance(struct mm_ctx *mm, uint64_t ns);
 
 struct address_space_operations {
 	/* Write back dirty folios (->writepages). */
@@ -102,6 +127,7 @@ struct address_space {
 	errseq_t wb_err;
 	pgoff_t writeback_index;	/* where cyclic writeback goes on */
 	unsigned int min_order, max_order;	/* folio sizes the mapping allows */
+	uint64_t dirtied_when;		/* virtual ns when it went from clean to dirty */
 };
 
 struct inode {

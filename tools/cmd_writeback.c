@@ -35,6 +35,8 @@ static void writeback_usage(FILE *f)
 		"  writeback [PAGES] background writeback (WB_SYNC_NONE, cyclic), PAGES at most (1024)\n"
 		"  sync              write back everything and wait (WB_SYNC_ALL): 0 or -ERRNO\n"
 		"  fsync             what fsync(2) returns: the first error not yet reported\n"
+		"  sleep MS          let MS milliseconds of virtual time pass (the periodic\n"
+		"                    flusher writes back what has been dirty for long)\n"
 		"Each line prints 'OPERATION => RESULT'.\n"
 		"\n"
 		"Options:\n"
@@ -42,12 +44,17 @@ static void writeback_usage(FILE *f)
 		"  --log FILE        the event log (docs/event-log.md; - for stdout)\n"
 		"  --order fifo|latency|shuffle, --seed N   completion order\n"
 		"  --verify          reads check the data against what was written there\n"
+		"  --memory BYTES    the simulated machine's memory (1G): the dirty limits follow\n"
+		"  --dirty-background-ratio PCT   background writeback past PCT%% dirty (10)\n"
+		"  --dirty-ratio PCT writers wait past PCT%% dirty or under writeback (20)\n"
+		"  --writeback-interval MS  the periodic flusher's interval (5000; 0: off)\n"
+		"  --dirty-expire MS what the periodic flusher writes: dirty that long (30000)\n"
 		"\n"
 		"Example:\n"
 		"  zwsim writeback --dev emu:zones=4,zone_size=1M --log wb.jsonl script.wb\n");
 }
 
-enum wb_kind { WB_WRITE, WB_READ, WB_WRITEBACK, WB_SYNC, WB_FSYNC };
+enum wb_kind { WB_WRITE, WB_READ, WB_WRITEBACK, WB_SYNC, WB_FSYNC, WB_SLEEP };
 
 struct wb_op {
 	enum wb_kind kind;
@@ -96,6 +103,9 @@ static int parse_script(FILE *f, const char *name, struct wb_op **opsp, size_t *
 			if (argc == 2 && (parse_u64(w[1], &op.len) || !op.len))
 				goto bad;
 			snprintf(op.text, sizeof(op.text), "writeback %" PRIu64, op.len);
+		} else if (!strcmp(w[0], "sleep") && argc == 2 && !parse_u64(w[1], &op.len)) {
+			op.kind = WB_SLEEP;
+			snprintf(op.text, sizeof(op.text), "sleep %" PRIu64, op.len);
 		} else if (!strcmp(w[0], "sync") && argc == 1) {
 			op.kind = WB_SYNC;
 			snprintf(op.text, sizeof(op.text), "sync");
@@ -112,7 +122,7 @@ static int parse_script(FILE *f, const char *name, struct wb_op **opsp, size_t *
 		ops[nr++] = op;
 		continue;
 bad:
-		fprintf(stderr, "zwsim writeback: %s:%u: expected write OFF LEN, read OFF LEN, writeback [PAGES], sync or fsync\n",
+		fprintf(stderr, "zwsim writeback: %s:%u: expected write OFF LEN, read OFF LEN, writeback [PAGES], sleep MS, sync or fsync\n",
 			name, line);
 		free(ops);
 		free(buf);
@@ -206,6 +216,10 @@ static int run_op(struct blkdev_file *bf, const struct wb_op *op, bool verify, c
 		err = vfs_fsync(&bf->file);
 		snprintf(res, rlen, "%s", errno_name(err));
 		return 0;
+	case WB_SLEEP:
+		mm_advance(inode->i_data.mm, op->len * 1000000ull);
+		snprintf(res, rlen, "0");
+		return 0;
 	}
 	return 0;
 }
@@ -218,6 +232,11 @@ int cmd_writeback(int argc, char **argv)
 		{ "order", required_argument, NULL, 'o' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "verify", no_argument, NULL, 'V' },
+		{ "memory", required_argument, NULL, 'm' },
+		{ "dirty-background-ratio", required_argument, NULL, 'b' },
+		{ "dirty-ratio", required_argument, NULL, 'r' },
+		{ "writeback-interval", required_argument, NULL, 'i' },
+		{ "dirty-expire", required_argument, NULL, 'x' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -231,7 +250,8 @@ int cmd_writeback(int argc, char **argv)
 	struct zw_dev *dev;
 	struct wb_op *ops;
 	bool verify = false;
-	uint64_t seed = 0;
+	uint64_t seed = 0, memory = 1ull << 30, bg_ratio = 10, ratio = 20;
+	uint64_t interval_ms = 5000, expire_ms = 30000;
 	char err[512];
 	size_t nr;
 	FILE *f;
@@ -243,6 +263,26 @@ int cmd_writeback(int argc, char **argv)
 		case 'd': spec = optarg; break;
 		case 'l': logpath = optarg; break;
 		case 'V': verify = true; break;
+		case 'm':
+			if (zw_spec_size(optarg, &memory) || !memory) {
+				fprintf(stderr, "zwsim writeback: --memory %s: a size such as 1G\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'b':
+		case 'r':
+		case 'i':
+		case 'x': {
+			uint64_t v;
+
+			if (parse_u64(optarg, &v) || ((c == 'b' || c == 'r') && v > 100)) {
+				fprintf(stderr, "zwsim writeback: %s: not a %s\n", optarg,
+					c == 'b' || c == 'r' ? "percentage" : "number of milliseconds");
+				return EXIT_USAGE;
+			}
+			*(c == 'b' ? &bg_ratio : c == 'r' ? &ratio : c == 'i' ? &interval_ms : &expire_ms) = v;
+			break;
+		}
 		case 'o':
 			if (sim_policy_parse(optarg, &order)) {
 				fprintf(stderr, "zwsim writeback: --order %s: accepted values are fifo, latency, shuffle\n", optarg);
@@ -305,9 +345,13 @@ int cmd_writeback(int argc, char **argv)
 		free(ops);
 		return EXIT_OPFAIL;
 	}
-	mm.loop = &loop;
+	mm_ctx_init(&mm, &loop, memory, dev->data_mode == ZW_DATA_TAGS);
 	mm.log = logpath ? &log : NULL;
-	mm.tags = dev->data_mode == ZW_DATA_TAGS;
+	mm.dirty_background_pages = memory * bg_ratio / 100 / PAGE_SIZE;
+	mm.dirty_limit_pages = memory * ratio / 100 / PAGE_SIZE;
+	mm.writeback_interval_ns = interval_ms * 1000000ull;
+	mm.next_flush_ns = mm.writeback_interval_ns;
+	mm.dirty_expire_ns = expire_ms * 1000000ull;
 	blkdev_file_init(&bf, &bdev, &mm);
 	ret = EXIT_OK;
 	for (size_t i = 0; i < nr; i++) {
