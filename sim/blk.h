@@ -75,6 +75,25 @@ void submit_bio(struct bio *bio);
 int blkdev_report_zones(struct block_device *bdev, unsigned int zno, unsigned int nr,
 			struct blk_zone *zones);
 
+/* The outcome of a synchronous direct I/O. */
+struct blk_dio {
+	unsigned int remaining;
+	blk_status_t status;		/* the first error to complete */
+	struct zone_result res;
+	sector_t sector;		/* a zone append: where it landed */
+};
+
+/*
+ * A synchronous direct I/O or zone command through the block layer, as a
+ * program's pread/pwrite/ioctl makes it (__blkdev_direct_IO(),
+ * blkdev_zone_mgmt()): reads and writes become bios of at most 1 MiB
+ * (BIO_MAX_VECS pages), all submitted, then waited for; the first error to
+ * complete is the one the caller sees.  @buf NULL writes tagged blocks
+ * @tag, @tag + 1, ...
+ */
+void blk_dio_sync(struct block_device *bdev, enum req_op op, sector_t sector, uint64_t bytes,
+		  void *buf, uint64_t tag, struct blk_dio *dio);
+
 /* block/blk-zoned.c, used by blk_core.c */
 bool blk_zone_plug_bio(struct bio *bio);
 void blk_zone_write_plug_bio_endio(struct bio *bio);

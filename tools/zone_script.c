@@ -340,68 +340,6 @@ static void verify_read(struct zs_state *st, const struct zs_op *op, const uint8
 	}
 }
 
-/*
- * A synchronous direct I/O through the block layer (__blkdev_direct_IO()):
- * bios of at most BIO_MAX_VECS pages, all submitted, then waited for; the
- * first error to complete is the one the program sees.
- */
-struct zs_dio {
-	unsigned int remaining;
-	blk_status_t status;
-	struct zone_result res;
-	sector_t sector;	/* an append: where it landed */
-};
-
-static void zs_dio_end_io(struct bio *bio)
-{
-	struct zs_dio *dio = bio->bi_private;
-
-	if (bio->bi_status && !dio->status) {
-		dio->status = bio->bi_status;
-		dio->res = bio->bi_res;
-	}
-	dio->sector = bio->bi_iter.bi_sector;
-	dio->remaining--;
-	bio_put(bio);
-}
-
-#define DIO_MAX_BYTES ((uint64_t)BIO_MAX_VECS * 4096)
-
-static void blk_run(struct zs_state *st, enum req_op rop, sector_t sector, uint64_t bytes,
-		    char *buf, uint64_t tag, struct zs_dio *dio)
-{
-	unsigned int lbs = st->dev->geo.lba_size;
-	uint64_t done = 0;
-
-	memset(dio, 0, sizeof(*dio));
-	zone_result_ok(&dio->res);
-	do {
-		/* An append is one bio; a read or write becomes bios of up to 1 MiB. */
-		uint64_t n = rop == REQ_OP_WRITE || rop == REQ_OP_READ ?
-			     (bytes - done < DIO_MAX_BYTES ? bytes - done : DIO_MAX_BYTES) : bytes;
-		struct bio *bio = bio_alloc(st->bdev, 1, rop, REQ_SYNC);
-
-		if (!bio) {
-			dio->status = BLK_STS_RESOURCE;
-			snprintf(dio->res.reason, sizeof(dio->res.reason), "out of memory for a bio");
-			break;
-		}
-		bio->bi_iter.bi_sector = sector + (done >> SECTOR_SHIFT);
-		if (n)
-			bio_add_data(bio, buf ? buf + done : NULL, tag + done / lbs, (uint32_t)n, NULL, 0);
-		bio->bi_end_io = zs_dio_end_io;
-		bio->bi_private = dio;
-		dio->remaining++;
-		submit_bio(bio);
-		done += n;
-	} while (done < bytes);
-	sim_run(st->bdev->loop);
-	if (dio->remaining) {
-		dio->status = BLK_STS_IOERR;
-		snprintf(dio->res.reason, sizeof(dio->res.reason), "internal: I/O never completed");
-	}
-}
-
 static void run_io(struct zs_state *st, const struct zs_op *op, struct zs_result *r)
 {
 	struct zw_io io = { 0 };
@@ -433,10 +371,10 @@ static void run_io(struct zs_state *st, const struct zs_op *op, struct zs_result
 		break;
 	}
 	if (st->bdev) {
-		struct zs_dio dio;
+		struct blk_dio dio;
 
-		blk_run(st, io.op, io.sector, (uint64_t)io.nr_sectors << SECTOR_SHIFT, io.buf,
-			io.tag, &dio);
+		blk_dio_sync(st->bdev, io.op, io.sector, (uint64_t)io.nr_sectors << SECTOR_SHIFT, io.buf,
+			     io.tag, &dio);
 		io.res = dio.res;
 		io.res.status = dio.status;
 		io.sector = dio.sector;
@@ -462,9 +400,9 @@ static void run_mgmt(struct zs_state *st, enum req_op rop, const struct zs_op *o
 	if (rop != REQ_OP_ZONE_RESET_ALL && rop != REQ_OP_FLUSH)
 		io.sector = zone_start(st, op->zone);
 	if (st->bdev) {
-		struct zs_dio dio;
+		struct blk_dio dio;
 
-		blk_run(st, rop, io.sector, 0, NULL, 0, &dio);
+		blk_dio_sync(st->bdev, rop, io.sector, 0, NULL, 0, &dio);
 		io.res = dio.res;
 		io.res.status = dio.status;
 	} else {
