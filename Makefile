@@ -14,7 +14,8 @@ LIBS     := $(JSONC_LIBS) -lzbd -lblkid -lnvme
 CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(INC) $(JSONC_CFLAGS) $(EXTRA_CFLAGS)
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-SIM_SRCS   := $(sort $(wildcard sim/*.c))
+# The library: the simulator and the file system models built on it
+SIM_SRCS   := $(sort $(wildcard sim/*.c zonefs/*.c xfs-zoned/*.c))
 TOOL_SRCS  := $(sort $(wildcard tools/*.c))
 UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
 BENCH_SRCS := $(sort $(wildcard tests/bench/bench_*.c))

@@ -30,6 +30,15 @@ static inline uint64_t zw_tag_append(unsigned int zone, uint64_t seq)
 	return (1ull << 62) | ((uint64_t)zone << 32) | (seq & 0xffffffffull);
 }
 
+/*
+ * Tags of file data a file-level workload writes: the inode and the file
+ * block, so data can be checked wherever the file system put it.
+ */
+static inline uint64_t zw_tag_file(uint64_t ino, uint64_t file_block)
+{
+	return (3ull << 62) | ((ino & 0x3fffffull) << 40) | (file_block & ((1ull << 40) - 1));
+}
+
 void zw_pattern_fill(void *block, size_t size, uint64_t tag);
 
 /*

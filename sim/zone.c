@@ -745,6 +745,8 @@ int zone_model_init(struct zone_model *zm, const struct zone_geometry *geo,
 		z->len = zone_len_of(&g, i, zm->nr_zones);
 		z->capacity = z->len < g.zone_capacity ? z->len : g.zone_capacity;
 		if (i < g.nr_conv) {
+			/* null_init_zoned_dev(): a conventional zone's capacity is its size */
+			z->capacity = z->len;
 			z->type = BLK_ZONE_TYPE_CONVENTIONAL;
 			z->cond = BLK_ZONE_COND_NOT_WP;
 			/*

@@ -10,5 +10,6 @@ enum { EXIT_OK = 0, EXIT_OPFAIL = 1, EXIT_USAGE = 2 };
 int cmd_zone(int argc, char **argv);
 int cmd_nullblk(int argc, char **argv);
 int cmd_writeback(int argc, char **argv);
+int cmd_fs(int argc, char **argv);
 
 #endif

@@ -1,0 +1,528 @@
+// SPDX-License-Identifier: MIT
+/*
+ * zwsim fs: a file-level workload on a file system model, mounted on a
+ * device through the block layer, with the result of every call, and at
+ * the end each file's extents and the zone report.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json.h>
+
+#include "blk.h"
+#include "cmds.h"
+#include "dev.h"
+#include "log.h"
+#include "vfs.h"
+
+static const struct zw_fs_ops *const fs_types[] = { &zonefs_fs_ops };
+
+static void fs_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: zwsim fs --fs zonefs --dev SPEC [OPTIONS] SCRIPT\n"
+		"\n"
+		"Run a file-level workload on a file system model (zonefs today; xfs-zoned\n"
+		"and xfs come with their models) mounted on a zoned device, through the page\n"
+		"cache, iomap writeback and the block layer.  A device with no such file\n"
+		"system is formatted first.\n"
+		"\n"
+		"Script lines ('#' comments; offsets and lengths in bytes):\n"
+		"  open F | close F          open F for writing (creating it where the fs can)\n"
+		"  write F OFF LEN [CALL]    buffered write, as write(2) calls of CALL bytes (1M)\n"
+		"  dwrite F OFF LEN [CALL]   direct (O_DIRECT) write\n"
+		"  append F LEN [CALL]       direct write at the end of the file (O_APPEND)\n"
+		"  read F OFF LEN            read\n"
+		"  truncate F LEN | unlink F | fsync F | sync\n"
+		"  hint F notset|none|short|medium|long|extreme   the file's write hint\n"
+		"  inject FAULT              emulated devices: ro=Z, offline=Z, err=..., fail_write=N\n"
+		"A write to a file that is not open opens, writes and closes it.  zonefs\n"
+		"files are cnv/N and seq/N.  Each line prints 'OPERATION => RESULT': bytes,\n"
+		"0, -ERRNO, or 'BYTES -ERRNO' when a later call of a write failed.\n"
+		"\n"
+		"Options:\n"
+		"  --fs NAME       the file system model: zonefs\n"
+		"  --dev SPEC      the device (zwsim zone --help)\n"
+		"  --mount OPTS    mount options (zonefs: explicit-open,\n"
+		"                  errors=remount-ro|zone-ro|zone-offline|repair)\n"
+		"  --json          the end report as JSON: {\"files\": {NAME: {\"size\", \"extents\":\n"
+		"                  [{\"off\", \"len\", \"zone\", \"zone_off\"}]}}, \"zones\": [{\"zone\",\n"
+		"                  \"cond\", \"wp\"}]} (bytes; wp from the zone start)\n"
+		"  --verify        read every file back through its mapping; exit 1 on a mismatch\n"
+		"  --log FILE, --order fifo|latency|shuffle, --seed N\n"
+		"\n"
+		"Example:\n"
+		"  zwsim fs --fs zonefs --dev emu:zones=8,zone_size=4M,conv=2 --json work.fs\n");
+}
+
+enum fs_kind { F_OPEN, F_CLOSE, F_WRITE, F_DWRITE, F_APPEND, F_READ, F_TRUNCATE, F_UNLINK,
+	       F_FSYNC, F_SYNC, F_HINT, F_INJECT };
+
+struct fs_op {
+	enum fs_kind kind;
+	unsigned int line;
+	char file[64];
+	char arg[64];
+	uint64_t off, len, call;
+	char text[192];
+};
+
+static const char *const hint_names[] = { "notset", "none", "short", "medium", "long", "extreme" };
+
+static int parse_num(const char *s, uint64_t *v)
+{
+	return zw_spec_size(s, v);
+}
+
+static int parse_line(int argc, char **w, struct fs_op *op, char *why, size_t wlen)
+{
+	static const struct {
+		const char *word;
+		enum fs_kind kind;
+		int min, max;	/* words after the operation */
+		const char *usage;
+	} ops[] = {
+		{ "open", F_OPEN, 1, 1, "open F" },
+		{ "close", F_CLOSE, 1, 1, "close F" },
+		{ "write", F_WRITE, 3, 4, "write F OFF LEN [CALL]" },
+		{ "dwrite", F_DWRITE, 3, 4, "dwrite F OFF LEN [CALL]" },
+		{ "append", F_APPEND, 2, 3, "append F LEN [CALL]" },
+		{ "read", F_READ, 3, 3, "read F OFF LEN" },
+		{ "truncate", F_TRUNCATE, 2, 2, "truncate F LEN" },
+		{ "unlink", F_UNLINK, 1, 1, "unlink F" },
+		{ "fsync", F_FSYNC, 1, 1, "fsync F" },
+		{ "sync", F_SYNC, 0, 0, "sync" },
+		{ "hint", F_HINT, 2, 2, "hint F notset|none|short|medium|long|extreme" },
+		{ "inject", F_INJECT, 1, 1, "inject FAULT" },
+	};
+	size_t k;
+	int i = 1;
+
+	for (k = 0; k < sizeof(ops) / sizeof(ops[0]); k++)
+		if (!strcmp(w[0], ops[k].word))
+			break;
+	if (k == sizeof(ops) / sizeof(ops[0])) {
+		snprintf(why, wlen, "unknown operation '%s'", w[0]);
+		return -1;
+	}
+	if (argc - 1 < ops[k].min || argc - 1 > ops[k].max) {
+		snprintf(why, wlen, "expected %s", ops[k].usage);
+		return -1;
+	}
+	op->kind = ops[k].kind;
+	op->call = 1 << 20;
+	if (op->kind == F_INJECT) {
+		snprintf(op->arg, sizeof(op->arg), "%s", w[1]);
+		return 0;
+	}
+	if (ops[k].min && op->kind != F_SYNC) {
+		if (strlen(w[1]) >= sizeof(op->file)) {
+			snprintf(why, wlen, "file name too long");
+			return -1;
+		}
+		snprintf(op->file, sizeof(op->file), "%s", w[i++]);
+	}
+	switch (op->kind) {
+	case F_WRITE:
+	case F_DWRITE:
+	case F_READ:
+		if (parse_num(w[i], &op->off) || parse_num(w[i + 1], &op->len) || !op->len ||
+		    (argc > i + 2 && (parse_num(w[i + 2], &op->call) || !op->call))) {
+			snprintf(why, wlen, "expected %s with byte counts", ops[k].usage);
+			return -1;
+		}
+		break;
+	case F_APPEND:
+	case F_TRUNCATE:
+		if (parse_num(w[i], &op->len) || (op->kind == F_APPEND && !op->len) ||
+		    (argc > i + 1 && (parse_num(w[i + 1], &op->call) || !op->call))) {
+			snprintf(why, wlen, "expected %s with byte counts", ops[k].usage);
+			return -1;
+		}
+		break;
+	case F_HINT:
+		for (op->off = 0; op->off < 6 && strcmp(w[i], hint_names[op->off]); op->off++)
+			;
+		if (op->off == 6) {
+			snprintf(why, wlen, "expected %s", ops[k].usage);
+			return -1;
+		}
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static int parse_script(FILE *f, const char *name, struct fs_op **opsp, size_t *nrp)
+{
+	char *buf = NULL, why[160];
+	size_t cap = 0, nr = 0;
+	struct fs_op *ops = NULL;
+	unsigned int line = 0;
+
+	while (getline(&buf, &cap, f) >= 0) {
+		char *w[6], *p, *save = NULL;
+		int argc = 0;
+		struct fs_op op = { .line = ++line };
+		struct fs_op *n;
+
+		if ((p = strchr(buf, '#')))
+			*p = '\0';
+		for (p = strtok_r(buf, " \t\r\n", &save); p && argc < 6; p = strtok_r(NULL, " \t\r\n", &save))
+			w[argc++] = p;
+		if (!argc)
+			continue;
+		if (parse_line(argc, w, &op, why, sizeof(why))) {
+			fprintf(stderr, "zwsim fs: %s:%u: %s\n", name, line, why);
+			free(ops);
+			free(buf);
+			return -1;
+		}
+		op.text[0] = '\0';
+		for (int i = 0; i < argc; i++)
+			snprintf(op.text + strlen(op.text), sizeof(op.text) - strlen(op.text), "%s%s",
+				 i ? " " : "", w[i]);
+		n = realloc(ops, (nr + 1) * sizeof(*n));
+		if (!n) {
+			free(ops);
+			free(buf);
+			return -1;
+		}
+		ops = n;
+		ops[nr++] = op;
+	}
+	free(buf);
+	*opsp = ops;
+	*nrp = nr;
+	return 0;
+}
+
+struct fs_run {
+	const struct zw_fs_ops *ops;
+	struct zw_fs *fs;
+	struct zw_dev *dev;
+	char (*open_files)[64];
+	size_t nr_open;
+};
+
+static bool is_open(struct fs_run *r, const char *name)
+{
+	for (size_t i = 0; i < r->nr_open; i++)
+		if (!strcmp(r->open_files[i], name))
+			return true;
+	return false;
+}
+
+static void set_open(struct fs_run *r, const char *name, bool open)
+{
+	for (size_t i = 0; i < r->nr_open; i++)
+		if (!strcmp(r->open_files[i], name)) {
+			if (!open)
+				memmove(r->open_files[i], r->open_files[--r->nr_open], 64);
+			return;
+		}
+	if (open) {
+		char (*n)[64] = realloc(r->open_files, (r->nr_open + 1) * 64);
+
+		if (!n)
+			return;
+		r->open_files = n;
+		snprintf(r->open_files[r->nr_open++], 64, "%s", name);
+	}
+}
+
+/* A write as a program makes it: calls of at most @call bytes; the first error stops it. */
+static void run_write(struct fs_run *r, const struct fs_op *op, char *res, size_t rlen)
+{
+	bool opened = false, direct = op->kind != F_WRITE, append = op->kind == F_APPEND;
+	uint64_t done = 0;
+	ssize_t n = 0;
+	int err;
+
+	if (!is_open(r, op->file)) {
+		err = r->ops->open(r->fs, op->file);
+		if (err) {
+			snprintf(res, rlen, "%s", errno_name(err));
+			return;
+		}
+		opened = true;
+	}
+	while (done < op->len) {
+		uint64_t len = op->len - done < op->call ? op->len - done : op->call;
+
+		n = r->ops->write(r->fs, op->file, (loff_t)(op->off + done), len, direct, append);
+		if (n <= 0)
+			break;
+		done += (uint64_t)n;
+		if ((uint64_t)n < len)	/* a short write: the file is at its maximum size */
+			break;
+	}
+	if (opened)
+		r->ops->close(r->fs, op->file);
+	if (n < 0 && done)
+		snprintf(res, rlen, "%" PRIu64 " %s", done, errno_name((int)n));
+	else if (n < 0)
+		snprintf(res, rlen, "%s", errno_name((int)n));
+	else
+		snprintf(res, rlen, "%" PRIu64, done);
+}
+
+static int run_op(struct fs_run *r, const struct fs_op *op, char *res, size_t rlen)
+{
+	char err[256];
+	int ret = 0;
+
+	switch (op->kind) {
+	case F_OPEN:
+		ret = is_open(r, op->file) ? 0 : r->ops->open(r->fs, op->file);
+		if (!ret)
+			set_open(r, op->file, true);
+		break;
+	case F_CLOSE:
+		ret = is_open(r, op->file) ? r->ops->close(r->fs, op->file) : -EBADF;
+		set_open(r, op->file, false);
+		break;
+	case F_WRITE:
+	case F_DWRITE:
+	case F_APPEND:
+		run_write(r, op, res, rlen);
+		return 0;
+	case F_READ: {
+		void *buf = malloc(op->len);
+		ssize_t n = buf ? r->ops->read(r->fs, op->file, (loff_t)op->off, op->len, buf) : -ENOMEM;
+
+		free(buf);
+		snprintf(res, rlen, "%zd", n);
+		if (n < 0)
+			snprintf(res, rlen, "%s", errno_name((int)n));
+		return 0;
+	}
+	case F_TRUNCATE:
+		ret = r->ops->truncate(r->fs, op->file, (loff_t)op->len);
+		break;
+	case F_UNLINK:
+		ret = r->ops->unlink(r->fs, op->file);
+		break;
+	case F_FSYNC:
+		ret = r->ops->fsync(r->fs, op->file);
+		break;
+	case F_SYNC:
+		ret = r->ops->sync(r->fs);
+		break;
+	case F_HINT:
+		ret = r->ops->hint(r->fs, op->file, (enum rw_hint)op->off);
+		break;
+	case F_INJECT:
+		if (zw_dev_inject(r->dev, op->arg, err, sizeof(err))) {
+			snprintf(res, rlen, "-EINVAL  # %s", err);
+			return 0;
+		}
+		break;
+	}
+	snprintf(res, rlen, "%s", errno_name(ret));
+	return 0;
+}
+
+static void print_report(struct fs_run *r, struct block_device *bdev, bool json)
+{
+	json_object *top = json_object_new_object(), *files = json_object_new_object();
+	json_object *zones = json_object_new_array();
+	struct blk_zone z;
+
+	r->ops->report(r->fs, files);
+	for (unsigned int i = 0; i < bdev->nr_zones; i++) {
+		json_object *o = json_object_new_object();
+		bool has_wp;
+
+		blkdev_report_zones(bdev, i, 1, &z);
+		has_wp = zone_is_seq(&z) && z.wp != ZONE_WP_INVALID;
+		json_object_object_add(o, "zone", json_object_new_int((int)i));
+		json_object_object_add(o, "cond", json_object_new_string(zone_cond_abbrev(z.cond)));
+		json_object_object_add(o, "wp", has_wp ? json_object_new_uint64((uint64_t)(z.wp - z.start) << SECTOR_SHIFT)
+						       : NULL);
+		json_object_array_add(zones, o);
+	}
+	json_object_object_add(top, "files", files);
+	json_object_object_add(top, "zones", zones);
+	if (json) {
+		printf("%s\n", json_object_to_json_string_ext(top, JSON_C_TO_STRING_PLAIN));
+	} else {
+		printf("# files\n");
+		json_object_object_foreach(files, name, f) {
+			json_object *ext, *size;
+
+			if (!json_object_object_get_ex(f, "extents", &ext) ||
+			    !json_object_object_get_ex(f, "size", &size))
+				continue;
+			printf("%s size=%" PRId64, name, json_object_get_int64(size));
+			for (size_t i = 0; i < json_object_array_length(ext); i++) {
+				json_object *e = json_object_array_get_idx(ext, i), *v;
+				int64_t vals[4];
+				const char *keys[] = { "off", "len", "zone", "zone_off" };
+
+				for (int k = 0; k < 4; k++)
+					vals[k] = json_object_object_get_ex(e, keys[k], &v) ? json_object_get_int64(v) : 0;
+				printf(" [%" PRId64 "+%" PRId64 " @zone %" PRId64 "+%" PRId64 "]", vals[0], vals[1],
+				       vals[2], vals[3]);
+			}
+			printf("\n");
+		}
+		printf("# zones\n");
+		for (size_t i = 0; i < json_object_array_length(zones); i++) {
+			json_object *o = json_object_array_get_idx(zones, i), *c, *w;
+
+			json_object_object_get_ex(o, "cond", &c);
+			json_object_object_get_ex(o, "wp", &w);
+			printf("zone %zu cond=%s wp=%s\n", i, json_object_get_string(c),
+			       w ? json_object_get_string(w) : "-");
+		}
+	}
+	json_object_put(top);
+}
+
+int cmd_fs(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "fs", required_argument, NULL, 'F' },
+		{ "dev", required_argument, NULL, 'd' },
+		{ "mount", required_argument, NULL, 'M' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "verify", no_argument, NULL, 'V' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "order", required_argument, NULL, 'o' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *fsname = NULL, *spec = NULL, *mopts = NULL, *logpath = NULL;
+	enum sim_completion_policy order = SIM_COMPLETE_FIFO;
+	bool json = false, verify = false;
+	struct fs_run r = { 0 };
+	struct zw_log log = { 0 };
+	struct block_device bdev;
+	struct sim_loop loop;
+	struct mm_ctx mm;
+	struct fs_op *ops;
+	uint64_t seed = 0;
+	char err[512];
+	size_t nr;
+	FILE *f;
+	int c, ret;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'F': fsname = optarg; break;
+		case 'd': spec = optarg; break;
+		case 'M': mopts = optarg; break;
+		case 'j': json = true; break;
+		case 'V': verify = true; break;
+		case 'l': logpath = optarg; break;
+		case 'o':
+			if (sim_policy_parse(optarg, &order)) {
+				fprintf(stderr, "zwsim fs: --order %s: accepted values are fifo, latency, shuffle\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 's':
+			if (parse_num(optarg, &seed)) {
+				fprintf(stderr, "zwsim fs: --seed %s: not a number\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			fs_usage(stdout);
+			return EXIT_OK;
+		default:
+			fs_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (!fsname || !spec || optind != argc - 1) {
+		fprintf(stderr, "zwsim fs: needs --fs NAME, --dev SPEC and one SCRIPT (see zwsim fs --help)\n");
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < sizeof(fs_types) / sizeof(fs_types[0]); i++)
+		if (!strcmp(fsname, fs_types[i]->name))
+			r.ops = fs_types[i];
+	if (!r.ops) {
+		fprintf(stderr, "zwsim fs: --fs %s: accepted: zonefs%s\n", fsname,
+			!strcmp(fsname, "xfs-zoned") || !strcmp(fsname, "xfs") ?
+			" (the xfs models are not built yet)" : "");
+		return EXIT_USAGE;
+	}
+	f = strcmp(argv[optind], "-") ? fopen(argv[optind], "r") : stdin;
+	if (!f) {
+		fprintf(stderr, "zwsim fs: %s: %s\n", argv[optind], strerror(errno));
+		return EXIT_USAGE;
+	}
+	ret = parse_script(f, argv[optind], &ops, &nr);
+	if (f != stdin)
+		fclose(f);
+	if (ret)
+		return EXIT_USAGE;
+	if (zw_dev_open(spec, 0, &r.dev, err, sizeof(err))) {
+		fprintf(stderr, "zwsim fs: bad device spec '%s': %s\n", spec, err);
+		free(ops);
+		return EXIT_USAGE;
+	}
+	if (r.dev->real) {
+		fprintf(stderr, "zwsim fs: needs an emulated device (on a real one, mount the kernel's file system)\n");
+		zw_dev_close(r.dev);
+		free(ops);
+		return EXIT_USAGE;
+	}
+	sim_loop_init(&loop, order, seed);
+	if (logpath) {
+		log.clock = &loop.now;
+		log.f = strcmp(logpath, "-") ? fopen(logpath, "w") : stdout;
+		if (!log.f) {
+			fprintf(stderr, "zwsim fs: --log %s: %s\n", logpath, strerror(errno));
+			zw_dev_close(r.dev);
+			free(ops);
+			return EXIT_USAGE;
+		}
+	}
+	ret = blkdev_init(&bdev, r.dev, &loop, logpath ? &log : NULL, err, sizeof(err));
+	mm_ctx_init(&mm, &loop, 1ull << 30, r.dev->data_mode == ZW_DATA_TAGS);
+	mm.log = logpath ? &log : NULL;
+	if (!ret)
+		ret = r.ops->mount(&r.fs, &bdev, &mm, mopts, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "zwsim fs: mount: %s\n", err);
+		zw_dev_close(r.dev);
+		free(ops);
+		return EXIT_USAGE;
+	}
+	ret = EXIT_OK;
+	for (size_t i = 0; i < nr; i++) {
+		char res[320];
+
+		run_op(&r, &ops[i], res, sizeof(res));
+		if (!json)
+			printf("%s => %s\n", ops[i].text, res);
+		else
+			fprintf(stderr, "%s => %s\n", ops[i].text, res);
+	}
+	sim_run(&loop);
+	print_report(&r, &bdev, json);
+	if (verify && r.ops->verify(r.fs, err, sizeof(err))) {
+		fprintf(stderr, "zwsim fs: verify: %s\n", err);
+		ret = EXIT_OPFAIL;
+	}
+	r.ops->unmount(r.fs);
+	blkdev_free(&bdev);
+	sim_loop_free(&loop);
+	free(mm.mappings);
+	if (log.f && log.f != stdout)
+		fclose(log.f);
+	zw_dev_close(r.dev);
+	free(r.open_files);
+	free(ops);
+	return ret;
+}
