@@ -242,19 +242,21 @@ static bool iomap_ioend_can_merge(const struct iomap_ioend *ioend, const struct 
 	return true;
 }
 
+/* The head grows by what it absorbs, so the next one must continue the whole. */
 void iomap_ioend_try_merge(struct iomap_ioend *ioend, struct iomap_ioend **list)
 {
 	struct iomap_ioend *tail = ioend;
 
 	while (tail->io_next)
 		tail = tail->io_next;
-	while (*list && iomap_ioend_can_merge(tail, *list)) {
+	while (*list && iomap_ioend_can_merge(ioend, *list)) {
 		struct iomap_ioend *next = *list;
 
 		*list = next->io_next;
 		next->io_next = NULL;
 		tail->io_next = next;
 		tail = next;
+		ioend->io_size += next->io_size;
 	}
 }
 
