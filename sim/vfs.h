@@ -52,5 +52,6 @@ struct zw_fs_ops {
 };
 
 extern const struct zw_fs_ops zonefs_fs_ops;
+extern const struct zw_fs_ops xfs_zoned_fs_ops;
 
 #endif

@@ -19,17 +19,16 @@
 #include "log.h"
 #include "vfs.h"
 
-static const struct zw_fs_ops *const fs_types[] = { &zonefs_fs_ops };
+static const struct zw_fs_ops *const fs_types[] = { &zonefs_fs_ops, &xfs_zoned_fs_ops };
 
 static void fs_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: zwsim fs --fs zonefs --dev SPEC [OPTIONS] SCRIPT\n"
+		"usage: zwsim fs --fs zonefs|xfs-zoned --dev SPEC [OPTIONS] SCRIPT\n"
 		"\n"
-		"Run a file-level workload on a file system model (zonefs today; xfs-zoned\n"
-		"and xfs come with their models) mounted on a zoned device, through the page\n"
-		"cache, iomap writeback and the block layer.  A device with no such file\n"
-		"system is formatted first.\n"
+		"Run a file-level workload on a file system model (zonefs, xfs-zoned)\n"
+		"mounted on a zoned device, through the page cache, iomap writeback and the\n"
+		"block layer.  A device with no such file system is formatted first.\n"
 		"\n"
 		"Script lines ('#' comments; offsets and lengths in bytes):\n"
 		"  open F | close F          open F for writing (creating it where the fs can)\n"
@@ -45,10 +44,11 @@ static void fs_usage(FILE *f)
 		"0, -ERRNO, or 'BYTES -ERRNO' when a later call of a write failed.\n"
 		"\n"
 		"Options:\n"
-		"  --fs NAME       the file system model: zonefs\n"
+		"  --fs NAME       the file system model: zonefs, xfs-zoned\n"
 		"  --dev SPEC      the device (zwsim zone --help)\n"
 		"  --mount OPTS    mount options (zonefs: explicit-open,\n"
-		"                  errors=remount-ro|zone-ro|zone-offline|repair)\n"
+		"                  errors=remount-ro|zone-ro|zone-offline|repair;\n"
+		"                  xfs-zoned: nolifetime, max_open_zones=N)\n"
 		"  --json          the end report as JSON: {\"files\": {NAME: {\"size\", \"extents\":\n"
 		"                  [{\"off\", \"len\", \"zone\", \"zone_off\"}]}}, \"zones\": [{\"zone\",\n"
 		"                  \"cond\", \"wp\"}]} (bytes; wp from the zone start)\n"
@@ -451,9 +451,8 @@ int cmd_fs(int argc, char **argv)
 		if (!strcmp(fsname, fs_types[i]->name))
 			r.ops = fs_types[i];
 	if (!r.ops) {
-		fprintf(stderr, "zwsim fs: --fs %s: accepted: zonefs%s\n", fsname,
-			!strcmp(fsname, "xfs-zoned") || !strcmp(fsname, "xfs") ?
-			" (the xfs models are not built yet)" : "");
+		fprintf(stderr, "zwsim fs: --fs %s: accepted: zonefs, xfs-zoned%s\n", fsname,
+			!strcmp(fsname, "xfs") ? " (the regular xfs path is not built yet)" : "");
 		return EXIT_USAGE;
 	}
 	f = strcmp(argv[optind], "-") ? fopen(argv[optind], "r") : stdin;

@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Zoned XFS writeback and completion (fs/xfs/xfs_aops.c, Linux 6.17): the
+ * two ops of the seed patch, xfs_end_bio() taking the sector the device
+ * chose, per-inode completion work, and xfs_zoned_end_io() remapping the
+ * file to where its data landed.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "xfs_zoned.h"
+
+/* --- extent forks ----------------------------------------------------- */
+
+int xfs_ifork_insert(struct xfs_ifork *ifp, struct xfs_bmbt_irec rec)
+{
+	size_t pos = 0;
+
+	while (pos < ifp->if_nextents && ifp->if_ext[pos].br_startoff < rec.br_startoff)
+		pos++;
+	/* Merge with a neighbour that continues it in the file and on disk. */
+	if (pos > 0) {
+		struct xfs_bmbt_irec *prev = &ifp->if_ext[pos - 1];
+
+		if (prev->br_startoff + prev->br_blockcount == rec.br_startoff &&
+		    prev->br_startblock + prev->br_blockcount == rec.br_startblock &&
+		    prev->br_blockcount + rec.br_blockcount <= XFS_MAX_BMBT_EXTLEN) {
+			prev->br_blockcount += rec.br_blockcount;
+			return 0;
+		}
+	}
+	if (ifp->if_nextents == ifp->if_max) {
+		size_t max = ifp->if_max ? ifp->if_max * 2 : 8;
+		struct xfs_bmbt_irec *n = realloc(ifp->if_ext, max * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		ifp->if_ext = n;
+		ifp->if_max = max;
+	}
+	memmove(&ifp->if_ext[pos + 1], &ifp->if_ext[pos],
+		(ifp->if_nextents - pos) * sizeof(*ifp->if_ext));
+	ifp->if_ext[pos] = rec;
+	ifp->if_nextents++;
+	return 0;
+}
+
+/* Unmap [off, off + len): the parts of extents there go (and their blocks, through @freed). */
+void xfs_ifork_remove(struct xfs_ifork *ifp, uint64_t off, uint64_t len,
+		      void (*freed)(struct xfs_mount *mp, uint64_t startblock, uint64_t n),
+		      struct xfs_mount *mp)
+{
+	uint64_t end = off + len;
+
+	for (size_t i = 0; i < ifp->if_nextents;) {
+		struct xfs_bmbt_irec *r = &ifp->if_ext[i];
+		uint64_t rend = r->br_startoff + r->br_blockcount;
+		uint64_t s = r->br_startoff > off ? r->br_startoff : off;
+		uint64_t e = rend < end ? rend : end;
+
+		if (s >= e) {
+			i++;
+			continue;
+		}
+		if (freed)
+			freed(mp, r->br_startblock + (s - r->br_startoff), e - s);
+		if (s > r->br_startoff && e < rend) {
+			/* a hole in the middle: split the extent */
+			struct xfs_bmbt_irec tail = {
+				.br_startoff = e, .br_blockcount = rend - e,
+				.br_startblock = r->br_startblock + (e - r->br_startoff),
+			};
+
+			r->br_blockcount = s - r->br_startoff;
+			xfs_ifork_insert(ifp, tail);
+			return;
+		}
+		if (s > r->br_startoff) {
+			r->br_blockcount = s - r->br_startoff;
+			i++;
+		} else if (e < rend) {
+			r->br_startblock += e - r->br_startoff;
+			r->br_blockcount = rend - e;
+			r->br_startoff = e;
+			i++;
+		} else {
+			memmove(r, r + 1, (ifp->if_nextents - i - 1) * sizeof(*r));
+			ifp->if_nextents--;
+		}
+	}
+}
+
+/* --- writeback: the seed's two ops ------------------------------------ */
+
+struct xfs_zoned_writepage_ctx {
+	struct iomap_writeback_ctx ctx;
+	struct xfs_open_zone *open_zone;
+};
+
+#define XFS_ZWPC(wpc) ((struct xfs_zoned_writepage_ctx *)(wpc))
+
+/*
+ * xfs_zoned_map_blocks(): the delalloc under @offset (in the COW fork) is
+ * taken out (XFS_BMAPI_REMAP: the reservation stays consumed) and mapped
+ * as an anonymous write with no disk address: the zone allocator places it
+ * at submission.  No delalloc there (a truncate raced): a hole.
+ */
+static void xfs_zoned_map_blocks(struct xfs_inode *ip, loff_t offset, unsigned int count,
+				 struct iomap *iomap)
+{
+	struct xfs_mount *mp = ip->i_mount;
+	uint64_t off = (uint64_t)offset / mp->m_blocksize;
+	uint64_t end = ((uint64_t)offset + count + mp->m_blocksize - 1) / mp->m_blocksize;
+	struct xfs_ifork *cow = &ip->i_cowfp;
+
+	memset(iomap, 0, sizeof(*iomap));
+	iomap->bdev = mp->m_bdev;
+	iomap->addr = IOMAP_NULL_ADDR;
+	for (size_t i = 0; i < cow->if_nextents; i++) {
+		const struct xfs_bmbt_irec *r = &cow->if_ext[i];
+
+		if (r->br_startoff + r->br_blockcount <= off)
+			continue;
+		if (r->br_startoff > off) {
+			iomap->type = IOMAP_HOLE;
+			iomap->offset = (loff_t)(off * mp->m_blocksize);
+			iomap->length = (r->br_startoff - off) * mp->m_blocksize;
+			return;
+		}
+		if (end > r->br_startoff + r->br_blockcount)
+			end = r->br_startoff + r->br_blockcount;
+		iomap->type = IOMAP_MAPPED;
+		iomap->flags = IOMAP_F_ANON_WRITE;
+		iomap->offset = (loff_t)(off * mp->m_blocksize);
+		iomap->length = (end - off) * mp->m_blocksize;
+		xfs_ifork_remove(cow, off, end - off, NULL, mp);
+		return;
+	}
+	iomap->type = IOMAP_HOLE;
+	iomap->offset = (loff_t)(off * mp->m_blocksize);
+	iomap->length = count;
+}
+
+/* xfs_zoned_writeback_range() */
+static ssize_t xfs_zoned_writeback_range(struct iomap_writeback_ctx *wpc, struct folio *folio,
+					 uint64_t offset, unsigned int len, uint64_t end_pos)
+{
+	xfs_zoned_map_blocks(wpc->inode->i_private, (loff_t)offset, len, &wpc->iomap);
+	return iomap_add_to_ioend(wpc, folio, (loff_t)offset, (loff_t)end_pos, len);
+}
+
+static void xfs_end_bio(struct bio *bio);
+
+/* xfs_zoned_writeback_submit(): exactly as the 6.17 patch has it. */
+static int xfs_zoned_writeback_submit(struct iomap_writeback_ctx *wpc, int error)
+{
+	struct iomap_ioend *ioend = wpc->wb_ctx;
+
+	ioend->io_bio.bi_end_io = xfs_end_bio;
+	zw_log_ioend(wpc->inode->i_data.mm->log, "ioend_submit", ioend, wpc->nr_folios, error);
+	if (error) {
+		ioend->io_bio.bi_status = errno_to_blk_status(error);
+		bio_endio(&ioend->io_bio);
+		return error;
+	}
+	xfs_zone_alloc_and_submit(ioend, &XFS_ZWPC(wpc)->open_zone);
+	return 0;
+}
+
+static const struct iomap_writeback_ops xfs_zoned_writeback_ops = {
+	.writeback_range = xfs_zoned_writeback_range,
+	.writeback_submit = xfs_zoned_writeback_submit,
+};
+
+/* xfs_vm_writepages(), zoned */
+static int xfs_zoned_writepages(struct address_space *mapping, struct writeback_control *wbc)
+{
+	struct xfs_inode *ip = mapping->host->i_private;
+	struct xfs_zoned_writepage_ctx xc = {
+		.ctx = {
+			.inode = mapping->host,
+			.wbc = wbc,
+			.ops = &xfs_zoned_writeback_ops,
+			.bdev = ip->i_mount->m_bdev,
+		},
+	};
+	int error = iomap_writepages(&xc.ctx);
+
+	xfs_open_zone_put(xc.open_zone);
+	return error;
+}
+
+/* --- completion ---------------------------------------------------------- */
+
+/*
+ * xfs_zoned_end_io(): one extent of the file now lives where the device
+ * put it; the blocks it replaces are freed.
+ */
+static void xfs_zoned_end_io(struct xfs_inode *ip, loff_t offset, size_t size, sector_t daddr,
+			     struct xfs_open_zone *oz)
+{
+	struct xfs_mount *mp = ip->i_mount;
+	uint64_t off = (uint64_t)offset / mp->m_blocksize;
+	uint64_t n = (size + mp->m_blocksize - 1) / mp->m_blocksize;
+	struct xfs_bmbt_irec rec = {
+		.br_startoff = off, .br_blockcount = n, .br_startblock = daddr / mp->m_blkbb,
+	};
+
+	xfs_ifork_remove(&ip->i_df, off, n, xfs_zone_free_blocks, mp);
+	xfs_ifork_insert(&ip->i_df, rec);
+	xfs_zone_record_written(mp, oz, n);
+	mp->s_device_bytes += n * mp->m_blocksize;
+	if (offset + (loff_t)size > ip->i_disk_size)
+		ip->i_disk_size = offset + (loff_t)size;
+}
+
+/* xfs_end_ioend(): remap on success; either way the zone references go and the folios finish. */
+static void xfs_end_ioend(struct iomap_ioend *ioend)
+{
+	struct xfs_inode *ip = ioend->io_inode->i_private;
+	int error = blk_status_to_errno(ioend->io_bio.bi_status);
+
+	/* An error means no remap: the data went nowhere the file will look. */
+	if (!error && ioend->io_private)
+		xfs_zoned_end_io(ip, ioend->io_offset, ioend->io_size, ioend->io_sector, ioend->io_private);
+	for (struct iomap_ioend *e = ioend; e; e = e->io_next)
+		xfs_open_zone_put(e->io_private);
+	iomap_finish_ioends(ioend, error);
+}
+
+/* xfs_end_io(): the inode's completion work: sort, merge, finish. */
+static void xfs_end_io(void *arg)
+{
+	struct xfs_inode *ip = arg;
+	struct iomap_ioend *list = iomap_sort_ioends(ip->i_ioend_list);
+
+	ip->i_ioend_list = NULL;
+	ip->i_ioend_work_queued = false;
+	while (list) {
+		struct iomap_ioend *ioend = list;
+
+		list = ioend->io_next;
+		ioend->io_next = NULL;
+		iomap_ioend_try_merge(ioend, &list);
+		xfs_end_ioend(ioend);
+	}
+}
+
+/* xfs_end_bio(): take the location a zone append got, queue the ioend for the inode's work. */
+static void xfs_end_bio(struct bio *bio)
+{
+	struct iomap_ioend *ioend = iomap_ioend_from_bio(bio);
+	struct xfs_inode *ip = ioend->io_inode->i_private;
+
+	if (bio->bi_op == REQ_OP_ZONE_APPEND) {
+		ioend->io_sector = bio->bi_iter.bi_sector;
+		if (ioend->io_private &&
+		    ioend->io_sector == ((struct xfs_open_zone *)ioend->io_private)->oz_rtg->rtg_start *
+					ip->i_mount->m_blkbb)
+			ioend->io_flags |= IOMAP_IOEND_BOUNDARY;
+	}
+	ioend->io_next = ip->i_ioend_list;
+	ip->i_ioend_list = ioend;
+	if (!ip->i_ioend_work_queued) {
+		ip->i_ioend_work_queued = true;
+		if (sim_schedule(ip->i_mount->m_bdev->loop, 0, xfs_end_io, ip))
+			xfs_end_io(ip);
+	}
+}
+
+static int xfs_zoned_read_range(struct address_space *mapping, struct folio *folio, size_t off,
+				size_t len)
+{
+	struct xfs_inode *ip = mapping->host->i_private;
+	struct xfs_mount *mp = ip->i_mount;
+	uint64_t fblock = ((uint64_t)folio_pos(folio) + off) / mp->m_blocksize;
+
+	memset(folio->data + off, 0, len);
+	for (size_t i = 0; i < ip->i_df.if_nextents; i++) {
+		const struct xfs_bmbt_irec *r = &ip->i_df.if_ext[i];
+
+		if (fblock >= r->br_startoff && fblock < r->br_startoff + r->br_blockcount) {
+			struct blk_dio dio;
+
+			blk_dio_sync(mp->m_bdev, REQ_OP_READ,
+				     (r->br_startblock + fblock - r->br_startoff) * mp->m_blkbb, len,
+				     folio->data + off, 0, &dio);
+			return blk_status_to_errno(dio.status);
+		}
+	}
+	return 0;	/* a hole reads as zeros */
+}
+
+const struct address_space_operations xfs_zoned_aops = {
+	.writepages = xfs_zoned_writepages,
+	.read_range = xfs_zoned_read_range,
+};

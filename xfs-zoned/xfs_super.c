@@ -1,0 +1,501 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Mounting the xfs-zoned model and the file calls a workload makes
+ * (fs/xfs/xfs_zone_alloc.c xfs_mount_zones(), xfs_file.c, xfs_zone_space_resv.c).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pattern.h"
+#include "xfs_zoned.h"
+
+#define MP(fs) ((struct xfs_mount *)(fs))
+#define EFSCORRUPTED EUCLEAN	/* as the kernel defines it */
+
+/* 6.17's xfs_max_open_zones(): max(2, min((rtgroups - 5) / 2 + 2, rtgroups / 4)). */
+static unsigned int xfs_max_open_zones(unsigned int rgcount)
+{
+	unsigned int a = rgcount > XFS_MIN_ZONES ? (rgcount - XFS_MIN_ZONES) / 2 + 2 : 2;
+	unsigned int b = rgcount / 4;
+	unsigned int m = a < b ? a : b;
+
+	return m > 2 ? m : 2;
+}
+
+static int xfs_parse_options(struct xfs_mount *mp, const char *options, unsigned int *max_open,
+			     char *err, size_t errlen)
+{
+	char *copy, *tok, *save = NULL;
+	int ret = 0;
+
+	if (!options || !*options)
+		return 0;
+	copy = strdup(options);
+	for (tok = strtok_r(copy, ",", &save); tok && !ret; tok = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(tok, "nolifetime")) {
+			mp->m_nolifetime = true;
+		} else if (!strncmp(tok, "max_open_zones=", 15)) {
+			*max_open = (unsigned int)strtoul(tok + 15, NULL, 10);
+		} else {
+			snprintf(err, errlen, "xfs: unknown mount option '%s' (accepted: nolifetime, max_open_zones=N)", tok);
+			ret = -EINVAL;
+		}
+	}
+	free(copy);
+	return ret;
+}
+
+/*
+ * xfs_mount_zones(): one realtime group per sequential zone, its state
+ * from the zone report: empty = free, partly written = open (it counts
+ * against the open limit), full = full.  Conventional zones hold metadata.
+ */
+static int xfs_zoned_mount(struct zw_fs **fsp, struct block_device *bdev, struct mm_ctx *mm,
+			   const char *options, char *err, size_t errlen)
+{
+	struct xfs_mount *mp = calloc(1, sizeof(*mp));
+	unsigned int nr = bdev->nr_zones, max_open = 0;
+	struct blk_zone *zones;
+	uint64_t available = 0, free_blocks = 0;
+	int ret;
+
+	if (!mp) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	mp->m_bdev = bdev;
+	mp->m_mm = mm;
+	mp->m_blocksize = bdev->lim.logical_block_size;
+	mp->m_blkbb = mp->m_blocksize >> SECTOR_SHIFT;
+	mp->m_next_ino = 128;
+	ret = xfs_parse_options(mp, options, &max_open, err, errlen);
+	zones = calloc(nr, sizeof(*zones));
+	mp->m_rtgroups = calloc(nr, sizeof(*mp->m_rtgroups));
+	if (!ret && (!zones || !mp->m_rtgroups)) {
+		snprintf(err, errlen, "out of memory");
+		ret = -ENOMEM;
+	}
+	if (!ret && blkdev_report_zones(bdev, 0, nr, zones) != (int)nr) {
+		snprintf(err, errlen, "xfs: zone report failed");
+		ret = -EIO;
+	}
+	for (unsigned int i = 0; !ret && i < nr; i++) {
+		struct xfs_rtgroup *rtg;
+
+		if (zones[i].type == BLK_ZONE_TYPE_CONVENTIONAL)
+			continue;
+		if (zones[i].cond == BLK_ZONE_COND_READONLY || zones[i].cond == BLK_ZONE_COND_OFFLINE) {
+			snprintf(err, errlen, "xfs: zone %u is %s: XFS refuses to mount", i,
+				 zone_cond_name(zones[i].cond));
+			ret = -EFSCORRUPTED;
+			break;
+		}
+		rtg = &mp->m_rtgroups[mp->m_nr_rtgroups++];
+		rtg->rtg_zno = i;
+		rtg->rtg_seq = true;
+		rtg->rtg_start = zones[i].start / mp->m_blkbb;
+		rtg->rtg_blocks = zones[i].capacity / mp->m_blkbb;
+		if (zones[i].cond == BLK_ZONE_COND_EMPTY) {
+			rtg->rtg_state = XFS_RTG_FREE;
+			mp->zi_nr_free_zones++;
+			free_blocks += rtg->rtg_blocks;
+		} else if (zones[i].cond == BLK_ZONE_COND_FULL) {
+			rtg->rtg_state = XFS_RTG_FULL;
+		} else {
+			/* A partly written zone is open again at mount, written up to its wp. */
+			struct xfs_open_zone *oz = calloc(1, sizeof(*oz));
+			uint64_t wp = (zones[i].wp - zones[i].start) / mp->m_blkbb;
+
+			if (!oz) {
+				ret = -ENOMEM;
+				break;
+			}
+			oz->oz_rtg = rtg;
+			oz->oz_ref = 1;
+			oz->oz_allocated = oz->oz_written = wp;
+			rtg->rtg_used = wp;
+			rtg->rtg_state = XFS_RTG_OPEN;
+			rtg->rtg_open_zone = oz;
+			oz->oz_prev = mp->zi_open_tail;
+			if (mp->zi_open_tail)
+				mp->zi_open_tail->oz_next = oz;
+			else
+				mp->zi_open_head = oz;
+			mp->zi_open_tail = oz;
+			mp->zi_nr_open_zones++;
+			available += rtg->rtg_blocks - wp;
+		}
+	}
+	free(zones);
+	if (!ret && mp->m_nr_rtgroups < XFS_MIN_ZONES) {
+		snprintf(err, errlen, "xfs: %u sequential zones: zoned XFS needs at least %u", mp->m_nr_rtgroups,
+			 XFS_MIN_ZONES);
+		ret = -EFSCORRUPTED;
+	}
+	if (!ret) {
+		/* the mount option, else the device's limit, else the kernel's formula; never more than either */
+		unsigned int formula = xfs_max_open_zones(mp->m_nr_rtgroups);
+
+		if (!max_open)
+			max_open = bdev->lim.max_open_zones ? bdev->lim.max_open_zones : formula;
+		if (bdev->lim.max_open_zones && max_open > bdev->lim.max_open_zones)
+			max_open = bdev->lim.max_open_zones;
+		if (max_open > formula)
+			max_open = formula;
+		if (max_open < XFS_MIN_OPEN_ZONES) {
+			snprintf(err, errlen, "xfs: %u open zones: zoned XFS needs at least %u", max_open,
+				 XFS_MIN_OPEN_ZONES);
+			ret = -EIO;
+		}
+		mp->m_max_open_zones = max_open;
+		/* both counters, less their reserved pools */
+		available += free_blocks;
+		mp->m_free_rtavailable = (int64_t)available -
+					 (int64_t)(XFS_GC_ZONES * mp->m_rtgroups[0].rtg_blocks);
+		mp->m_free_rtextents = (int64_t)available -
+				       (int64_t)(XFS_RESERVED_ZONES * mp->m_rtgroups[0].rtg_blocks);
+	}
+	if (ret) {
+		free(mp->m_rtgroups);
+		free(mp);
+		return ret;
+	}
+	*fsp = (struct zw_fs *)mp;
+	return 0;
+}
+
+static struct xfs_inode *xfs_lookup(struct xfs_mount *mp, const char *name, bool create)
+{
+	struct xfs_inode *ip, **n;
+
+	for (size_t i = 0; i < mp->m_nr_inodes; i++)
+		if (mp->m_inodes[i]->exists && !strcmp(mp->m_inodes[i]->name, name))
+			return mp->m_inodes[i];
+	if (!create || strlen(name) >= sizeof(ip->name))
+		return NULL;
+	n = realloc(mp->m_inodes, (mp->m_nr_inodes + 1) * sizeof(*n));
+	ip = calloc(1, sizeof(*ip));
+	if (!n || !ip) {
+		free(ip);
+		if (n)
+			mp->m_inodes = n;
+		return NULL;
+	}
+	mp->m_inodes = n;
+	mp->m_inodes[mp->m_nr_inodes++] = ip;
+	snprintf(ip->name, sizeof(ip->name), "%s", name);
+	ip->exists = true;
+	ip->i_mount = mp;
+	inode_init(&ip->i_vnode, mp->m_mm, mp->m_next_ino++, (unsigned int)__builtin_ctz(mp->m_blocksize),
+		   &xfs_zoned_aops);
+	ip->i_vnode.i_private = ip;
+	file_open(&ip->i_file, &ip->i_vnode);
+	return ip;
+}
+
+static int xfs_open(struct zw_fs *fs, const char *name)
+{
+	struct xfs_inode *ip = xfs_lookup(MP(fs), name, true);
+
+	if (!ip)
+		return -ENOMEM;
+	ip->i_wr_opens++;
+	return 0;
+}
+
+static int xfs_close(struct zw_fs *fs, const char *name)
+{
+	struct xfs_inode *ip = xfs_lookup(MP(fs), name, false);
+
+	if (!ip || !ip->i_wr_opens)
+		return -EBADF;
+	ip->i_wr_opens--;
+	return 0;
+}
+
+/*
+ * xfs_zoned_space_reserve(): the write's blocks plus 3 for the metadata
+ * splits, from both counters, greedily (a write gets cut to what is left).
+ */
+static int64_t xfs_zoned_space_reserve(struct xfs_mount *mp, int64_t want)
+{
+	int64_t got = want;
+
+	if (got > mp->m_free_rtextents)
+		got = mp->m_free_rtextents;
+	if (got > mp->m_free_rtavailable)
+		got = mp->m_free_rtavailable;
+	if (got <= 0)
+		return 0;
+	mp->m_free_rtextents -= got;
+	mp->m_free_rtavailable -= got;
+	return got;
+}
+
+static void xfs_zoned_space_unreserve(struct xfs_mount *mp, int64_t n)
+{
+	mp->m_free_rtextents += n;
+	mp->m_free_rtavailable += n;
+}
+
+static int xfs_writeback_inode(struct xfs_inode *ip, enum writeback_sync_modes mode)
+{
+	struct writeback_control wbc = {
+		.sync_mode = mode, .nr_to_write = INT64_MAX, .range_end = INT64_MAX,
+	};
+	int err = do_writepages(&ip->i_vnode.i_data, &wbc);
+
+	sim_run(ip->i_mount->m_bdev->loop);
+	return err;
+}
+
+/* xfs_file_buffered_write_zoned(): reserve, write into the page cache, return what was not used. */
+static ssize_t xfs_buffered_write(struct xfs_inode *ip, loff_t pos, size_t count)
+{
+	struct xfs_mount *mp = ip->i_mount;
+	unsigned int bs = mp->m_blocksize;
+	uint64_t first = (uint64_t)pos / bs, last = ((uint64_t)pos + count - 1) / bs;
+	int64_t want = (int64_t)(last - first + 1) + 3, got, consumed = 0;
+	size_t skip;
+	uint8_t *buf;
+	ssize_t ret;
+
+	got = xfs_zoned_space_reserve(mp, want);
+	if (got <= 3) {
+		/* ENOSPC: flush (what is written frees nothing here, but delalloc settles) and retry once */
+		xfs_zoned_space_unreserve(mp, got);
+		xfs_writeback_inode(ip, WB_SYNC_ALL);
+		got = xfs_zoned_space_reserve(mp, want);
+		if (got <= 3) {
+			xfs_zoned_space_unreserve(mp, got);
+			return -ENOSPC;
+		}
+	}
+	if (got < want) {	/* greedy: the write is cut to what the reservation covers */
+		count = (size_t)((uint64_t)(got - 3) * bs - (uint64_t)pos % bs);
+		last = first + (uint64_t)(got - 3) - 1;
+	}
+	buf = malloc((size_t)(last - first + 1) * bs);
+	if (!buf) {
+		xfs_zoned_space_unreserve(mp, got);
+		return -ENOMEM;
+	}
+	for (uint64_t b = first; b <= last; b++)
+		zw_pattern_fill(buf + (b - first) * bs, bs, zw_tag_file(ip->i_vnode.i_ino, b));
+	skip = (size_t)((uint64_t)pos - first * bs);
+	/* New delalloc (in the COW fork) holds its block's reservation until it is written. */
+	for (uint64_t b = first; b <= last; b++) {
+		bool had = false;
+
+		for (size_t i = 0; i < ip->i_cowfp.if_nextents && !had; i++)
+			had = b >= ip->i_cowfp.if_ext[i].br_startoff &&
+			      b < ip->i_cowfp.if_ext[i].br_startoff + ip->i_cowfp.if_ext[i].br_blockcount;
+		if (had)
+			continue;
+		xfs_ifork_insert(&ip->i_cowfp, (struct xfs_bmbt_irec){ .br_startoff = b, .br_blockcount = 1,
+								   .br_startblock = b });
+		consumed++;
+	}
+	ret = iomap_file_buffered_write(&ip->i_vnode, pos, count, buf + skip, 0);
+	free(buf);
+	/* What the new delalloc does not hold goes back: the 3 extra, and blocks already delalloc. */
+	xfs_zoned_space_unreserve(mp, got - consumed);
+	if (ret > 0)
+		mp->s_user_bytes += (uint64_t)ret;
+	return ret;
+}
+
+static ssize_t xfs_write(struct zw_fs *fs, const char *name, loff_t off, size_t len, bool direct,
+			 bool append)
+{
+	struct xfs_inode *ip = xfs_lookup(MP(fs), name, true);
+	ssize_t ret;
+
+	if (!ip)
+		return -ENOMEM;
+	if (append)
+		off = ip->i_vnode.i_size;
+	ret = xfs_buffered_write(ip, off, len);
+	/*
+	 * Direct writes of zoned XFS allocate and append at once; the model
+	 * writes through the cache and writes back before returning, which
+	 * places the data the same way.
+	 */
+	if (ret > 0 && direct) {
+		int err = xfs_writeback_inode(ip, WB_SYNC_ALL);
+
+		if (err)
+			return err;
+	}
+	return ret;
+}
+
+static ssize_t xfs_read(struct zw_fs *fs, const char *name, loff_t off, size_t len, void *buf)
+{
+	struct xfs_inode *ip = xfs_lookup(MP(fs), name, false);
+
+	return ip ? iomap_file_buffered_read(&ip->i_vnode, off, len, buf) : -ENOENT;
+}
+
+static int xfs_truncate(struct zw_fs *fs, const char *name, loff_t size)
+{
+	struct xfs_inode *ip = xfs_lookup(MP(fs), name, false);
+	struct xfs_mount *mp = MP(fs);
+	uint64_t from;
+
+	if (!ip)
+		return -ENOENT;
+	from = ((uint64_t)size + mp->m_blocksize - 1) / mp->m_blocksize;
+	truncate_setsize(&ip->i_vnode, size);
+	xfs_ifork_remove(&ip->i_df, from, UINT64_MAX / 2, xfs_zone_free_blocks, mp);
+	xfs_ifork_remove(&ip->i_cowfp, from, UINT64_MAX / 2, NULL, mp);
+	if (ip->i_disk_size > size)
+		ip->i_disk_size = size;
+	return 0;
+}
+
+static int xfs_unlink(struct zw_fs *fs, const char *name)
+{
+	struct xfs_inode *ip = xfs_lookup(MP(fs), name, false);
+
+	if (!ip)
+		return -ENOENT;
+	xfs_truncate(fs, name, 0);
+	ip->exists = false;
+	return 0;
+}
+
+static int xfs_fsync(struct zw_fs *fs, const char *name)
+{
+	struct xfs_inode *ip = xfs_lookup(MP(fs), name, false);
+
+	return ip ? vfs_fsync(&ip->i_file) : -ENOENT;
+}
+
+static int xfs_sync(struct zw_fs *fs)
+{
+	struct xfs_mount *mp = MP(fs);
+	int ret = 0;
+
+	for (size_t i = 0; i < mp->m_nr_inodes; i++) {
+		int err = xfs_writeback_inode(mp->m_inodes[i], WB_SYNC_ALL);
+
+		if (err && !ret)
+			ret = err;
+	}
+	return ret;
+}
+
+static int xfs_hint(struct zw_fs *fs, const char *name, enum rw_hint hint)
+{
+	struct xfs_inode *ip = xfs_lookup(MP(fs), name, true);
+
+	if (!ip)
+		return -ENOMEM;
+	ip->i_vnode.i_write_hint = (uint8_t)hint;
+	return 0;
+}
+
+static void xfs_report(struct zw_fs *fs, json_object *files)
+{
+	struct xfs_mount *mp = MP(fs);
+	uint64_t zone_bytes = mp->m_bdev->zone_size << SECTOR_SHIFT;
+
+	for (size_t i = 0; i < mp->m_nr_inodes; i++) {
+		struct xfs_inode *ip = mp->m_inodes[i];
+		json_object *f, *ext;
+
+		if (!ip->exists)
+			continue;
+		f = json_object_new_object();
+		ext = json_object_new_array();
+		for (size_t k = 0; k < ip->i_df.if_nextents; k++) {
+			const struct xfs_bmbt_irec *r = &ip->i_df.if_ext[k];
+			uint64_t daddr = r->br_startblock * mp->m_blocksize;
+			json_object *e = json_object_new_object();
+
+			json_object_object_add(e, "off", json_object_new_int64((int64_t)(r->br_startoff * mp->m_blocksize)));
+			json_object_object_add(e, "len", json_object_new_int64((int64_t)(r->br_blockcount * mp->m_blocksize)));
+			json_object_object_add(e, "zone", json_object_new_int64((int64_t)(daddr / zone_bytes)));
+			json_object_object_add(e, "zone_off", json_object_new_int64((int64_t)(daddr % zone_bytes)));
+			json_object_array_add(ext, e);
+		}
+		json_object_object_add(f, "size", json_object_new_int64(ip->i_vnode.i_size));
+		json_object_object_add(f, "extents", ext);
+		json_object_object_add(files, ip->name, f);
+	}
+}
+
+/* Every mapped block holds the file's own data for that block. */
+static int xfs_verify(struct zw_fs *fs, char *err, size_t errlen)
+{
+	struct xfs_mount *mp = MP(fs);
+	unsigned int bs = mp->m_blocksize;
+	void *buf = malloc(bs);
+
+	for (size_t i = 0; buf && i < mp->m_nr_inodes; i++) {
+		struct xfs_inode *ip = mp->m_inodes[i];
+
+		for (size_t k = 0; ip->exists && k < ip->i_df.if_nextents; k++) {
+			const struct xfs_bmbt_irec *r = &ip->i_df.if_ext[k];
+
+			for (uint64_t b = 0; b < r->br_blockcount; b++) {
+				struct blk_dio dio;
+				uint64_t tag;
+
+				blk_dio_sync(mp->m_bdev, REQ_OP_READ, (r->br_startblock + b) * mp->m_blkbb, bs,
+					     buf, 0, &dio);
+				if (dio.status || !zw_pattern_decode(buf, bs, &tag) ||
+				    tag != zw_tag_file(ip->i_vnode.i_ino, r->br_startoff + b)) {
+					snprintf(err, errlen, "%s: block %" PRIu64 " (device block %" PRIu64 ") is not what was written there",
+						 ip->name, r->br_startoff + b, r->br_startblock + b);
+					free(buf);
+					return -1;
+				}
+			}
+		}
+	}
+	free(buf);
+	return 0;
+}
+
+static void xfs_unmount(struct zw_fs *fs)
+{
+	struct xfs_mount *mp = MP(fs);
+
+	for (size_t i = 0; i < mp->m_nr_inodes; i++) {
+		inode_release(&mp->m_inodes[i]->i_vnode);
+		free(mp->m_inodes[i]->i_df.if_ext);
+		free(mp->m_inodes[i]->i_cowfp.if_ext);
+		free(mp->m_inodes[i]);
+	}
+	while (mp->zi_open_head) {
+		struct xfs_open_zone *oz = mp->zi_open_head;
+
+		mp->zi_open_head = oz->oz_next;
+		free(oz);
+	}
+	free(mp->m_inodes);
+	free(mp->m_rtgroups);
+	free(mp);
+}
+
+const struct zw_fs_ops xfs_zoned_fs_ops = {
+	.name = "xfs-zoned",
+	.mount = xfs_zoned_mount,
+	.unmount = xfs_unmount,
+	.open = xfs_open,
+	.close = xfs_close,
+	.write = xfs_write,
+	.read = xfs_read,
+	.truncate = xfs_truncate,
+	.unlink = xfs_unlink,
+	.fsync = xfs_fsync,
+	.sync = xfs_sync,
+	.hint = xfs_hint,
+	.report = xfs_report,
+	.verify = xfs_verify,
+};

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The xfs-zoned model: XFS on a zoned device as Linux 6.17 writes it back
+ * (fs/xfs/xfs_aops.c, xfs_zone_alloc.c, xfs_zone_space_resv.c).  Buffered
+ * writes reserve space and leave delalloc; writeback maps it as an
+ * anonymous write (no disk address), and xfs_zoned_writeback_submit()
+ * allocates in an open zone, splits the ioend at the zone's end and at the
+ * append limit, and submits zone appends; where the data landed is learnt
+ * at completion, when the file is remapped.  docs/xfs-zoned.md.
+ */
+#ifndef ZWSIM_XFS_ZONED_H
+#define ZWSIM_XFS_ZONED_H
+
+#include "blk.h"
+#include "iomap.h"
+#include "mm.h"
+#include "vfs.h"
+
+#define XFS_GC_ZONES		3
+#define XFS_RESERVED_ZONES	4
+#define XFS_MIN_ZONES		5
+#define XFS_MIN_OPEN_ZONES	2
+#define XFS_MAX_BMBT_EXTLEN	((1ull << 21) - 1)
+
+struct xfs_mount;
+struct xfs_open_zone;
+
+/* A mapping of file blocks: in the data fork to device blocks, in the COW fork delalloc. */
+struct xfs_bmbt_irec {
+	uint64_t br_startoff;		/* file block */
+	uint64_t br_blockcount;
+	uint64_t br_startblock;		/* device block (data fork) */
+};
+
+struct xfs_ifork {
+	struct xfs_bmbt_irec *if_ext;	/* sorted by br_startoff, not overlapping */
+	size_t if_nextents, if_max;
+};
+
+struct xfs_inode {
+	struct inode i_vnode;
+	struct file i_file;		/* the workload's file, for fsync's errors */
+	struct xfs_mount *i_mount;
+	char name[64];
+	bool exists;
+	unsigned int i_wr_opens;	/* open for write: such files are not packed */
+	struct xfs_ifork i_df;		/* data fork */
+	struct xfs_ifork i_cowfp;	/* delalloc (zoned XFS keeps it in the COW fork) */
+	loff_t i_disk_size;
+	struct iomap_ioend *i_ioend_list;	/* completions waiting for i_ioend_work */
+	bool i_ioend_work_queued;
+};
+
+enum xfs_rtg_state { XFS_RTG_FREE, XFS_RTG_OPEN, XFS_RTG_FULL };
+
+struct xfs_rtgroup {
+	unsigned int rtg_zno;		/* the device zone */
+	uint64_t rtg_start;		/* first device block */
+	uint64_t rtg_blocks;		/* blocks (the zone capacity) */
+	bool rtg_seq;
+	enum xfs_rtg_state rtg_state;
+	uint64_t rtg_used;		/* i_used_blocks of the rmap inode */
+	struct xfs_open_zone *rtg_open_zone;
+};
+
+struct xfs_open_zone {
+	struct xfs_open_zone *oz_prev, *oz_next;	/* zi_open_zones, LRU first */
+	int oz_ref;
+	uint64_t oz_allocated;		/* blocks handed out */
+	uint64_t oz_written;		/* blocks written and recorded */
+	enum rw_hint oz_write_hint;
+	struct xfs_rtgroup *oz_rtg;
+};
+
+struct xfs_mount {
+	struct block_device *m_bdev;
+	struct mm_ctx *m_mm;
+	unsigned int m_blocksize, m_blkbb;	/* bytes; sectors a block */
+	bool m_nolifetime;
+	struct xfs_rtgroup *m_rtgroups;
+	unsigned int m_nr_rtgroups;
+	struct xfs_open_zone *zi_open_head, *zi_open_tail;
+	unsigned int zi_nr_open_zones, m_max_open_zones;
+	unsigned int zi_free_zone_cursor, zi_nr_free_zones;
+	int64_t m_free_rtextents;	/* XC_FREE_RTEXTENTS, beyond its reserved pool */
+	int64_t m_free_rtavailable;	/* XC_FREE_RTAVAILABLE, beyond its reserved pool */
+	struct xfs_inode **m_inodes;
+	size_t m_nr_inodes;
+	uint64_t m_next_ino;
+	/* statistics */
+	uint64_t s_user_bytes, s_device_bytes, s_zone_resets;
+};
+
+/* xfs_zone_alloc.c */
+struct xfs_open_zone *xfs_select_zone(struct xfs_mount *mp, enum rw_hint hint, bool pack_tight);
+struct xfs_open_zone *xfs_last_used_zone(struct xfs_inode *ip, loff_t offset);
+void xfs_open_zone_put(struct xfs_open_zone *oz);
+void xfs_zone_alloc_and_submit(struct iomap_ioend *ioend, struct xfs_open_zone **oz);
+void xfs_zone_record_written(struct xfs_mount *mp, struct xfs_open_zone *oz, uint64_t n);
+void xfs_zone_free_blocks(struct xfs_mount *mp, uint64_t startblock, uint64_t n);
+
+/* xfs_aops.c */
+extern const struct address_space_operations xfs_zoned_aops;
+void xfs_ifork_remove(struct xfs_ifork *ifp, uint64_t off, uint64_t len,
+		      void (*freed)(struct xfs_mount *mp, uint64_t startblock, uint64_t n),
+		      struct xfs_mount *mp);
+int xfs_ifork_insert(struct xfs_ifork *ifp, struct xfs_bmbt_irec rec);
+
+#endif
