@@ -81,10 +81,9 @@ static int blkdev_writepages(struct address_space *mapping, struct writeback_con
 }
 
 static int blkdev_read_range(struct address_space *mapping, struct folio *folio, size_t off,
-			     size_t len)
+			     size_t len, void *buf)
 {
-	return blkdev_read_sync(mapping->host->i_private, folio_pos(folio) + (loff_t)off, len,
-				folio->data + off);
+	return blkdev_read_sync(mapping->host->i_private, folio_pos(folio) + (loff_t)off, len, buf);
 }
 
 static const struct address_space_operations blkdev_aops = {

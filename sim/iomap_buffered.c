@@ -58,17 +58,34 @@ static bool ifs_all_uptodate(const struct iomap_folio_state *ifs)
 	return true;
 }
 
-/* Fill a block for a partial write: zeros past EOF, else from storage (__iomap_write_begin()). */
+/*
+ * Fill a block of a folio: zeros past EOF (__iomap_write_begin()), else
+ * from storage; a tags-mode folio keeps the tag of the block read.
+ */
 static int iomap_read_block(struct inode *inode, struct folio *folio, size_t off)
 {
 	size_t bs = i_blocksize(inode);
 	struct address_space *mapping = &inode->i_data;
+	uint8_t *buf = folio->data ? folio->data + off : malloc(bs);
+	uint64_t tag;
+	int ret = 0;
 
-	if (folio_pos(folio) + (loff_t)off >= inode->i_size || !mapping->a_ops->read_range) {
-		memset(folio->data + off, 0, bs);
-		return 0;
+	if (!buf)
+		return -ENOMEM;
+	if (folio_pos(folio) + (loff_t)off >= inode->i_size || !mapping->a_ops->read_range)
+		memset(buf, 0, bs);
+	else
+		ret = mapping->a_ops->read_range(mapping, folio, off, bs, buf);
+	if (!ret && !folio->data) {
+		/* data a tags-mode cache cannot hold reads as an I/O error */
+		if (zw_pattern_decode(buf, bs, &tag))
+			folio->tags[off >> inode->i_blkbits] = tag;
+		else
+			ret = -EIO;
 	}
-	return mapping->a_ops->read_range(mapping, folio, off, bs);
+	if (!folio->data)
+		free(buf);
+	return ret;
 }
 
 /*
@@ -192,7 +209,7 @@ ssize_t iomap_file_buffered_read(struct inode *inode, loff_t pos, size_t len, vo
 			for (size_t b = off / bs; b <= (off + n - 1) / bs; b++) {
 				if (ifs ? ifs_block_uptodate(ifs, b) : false)
 					continue;
-				if (folio->tags || iomap_read_block(inode, folio, b * bs))
+				if (iomap_read_block(inode, folio, b * bs))
 					return done ? (ssize_t)done : -EIO;
 				if (ifs)
 					ifs->state[b] = 1;

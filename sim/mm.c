@@ -371,7 +371,14 @@ static struct folio *writeback_get_folio(struct address_space *mapping,
 		size_t pos = folio_lower_bound(mapping, wbc->index);
 		struct folio *folio;
 
-		/* A folio that starts before the index but covers it was written already. */
+		/*
+		 * filemap_get_folios_tag() finds a large folio from any index
+		 * inside it: a range (or a cyclic cursor) starting in the middle
+		 * of one includes it.  Once a folio is taken, wbc->index is its
+		 * end, so none is taken twice.
+		 */
+		if (pos && folio_next_index(mapping->folios[pos - 1]) > wbc->index)
+			pos--;
 		while (pos < mapping->nr_folios && !folio_test_dirty(mapping->folios[pos]))
 			pos++;
 		if (pos >= mapping->nr_folios || mapping->folios[pos]->index > wbc->end)

@@ -113,8 +113,12 @@ void mm_advance(struct mm_ctx *mm, uint64_t ns);
 struct address_space_operations {
 	/* Write back dirty folios (->writepages). */
 	int (*writepages)(struct address_space *mapping, struct writeback_control *wbc);
-	/* Fill a folio range from storage before a partial write (read_folio, simplified). */
-	int (*read_range)(struct address_space *mapping, struct folio *folio, size_t off, size_t len);
+	/*
+	 * Read the bytes of a folio range from storage into @buf (read_folio,
+	 * simplified); the caller keeps them as bytes or as tags.
+	 */
+	int (*read_range)(struct address_space *mapping, struct folio *folio, size_t off, size_t len,
+			  void *buf);
 };
 
 struct address_space {

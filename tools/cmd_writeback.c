@@ -177,14 +177,13 @@ static int run_op(struct blkdev_file *bf, const struct wb_op *op, bool verify, c
 		else
 			snprintf(res, rlen, "%zd", n);
 		if (verify && n > 0 && want) {
-			/* each byte is the pattern written there, or zero (never written) */
-			for (ssize_t i = 0; i < n; i += bs) {
-				size_t m = (size_t)(n - i) < bs ? (size_t)(n - i) : bs;
-				bool zero = true;
-
-				for (size_t k = 0; k < m && zero; k++)
-					zero = !got[i + (ssize_t)k];
-				if (!zero && memcmp(got + i, want + skip + i, m)) {
+			/*
+			 * each byte is the pattern written there, or zero (never
+			 * written): byte by byte, since neither reads nor writes
+			 * need to be block aligned
+			 */
+			for (ssize_t i = 0; i < n; i++) {
+				if (got[i] && got[i] != want[skip + (size_t)i]) {
 					snprintf(res + strlen(res), rlen - strlen(res), " data=bad@%" PRIu64,
 						 op->off + (uint64_t)i);
 					free(want);

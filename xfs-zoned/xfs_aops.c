@@ -271,13 +271,13 @@ static void xfs_end_bio(struct bio *bio)
 }
 
 static int xfs_zoned_read_range(struct address_space *mapping, struct folio *folio, size_t off,
-				size_t len)
+				size_t len, void *buf)
 {
 	struct xfs_inode *ip = mapping->host->i_private;
 	struct xfs_mount *mp = ip->i_mount;
 	uint64_t fblock = ((uint64_t)folio_pos(folio) + off) / mp->m_blocksize;
 
-	memset(folio->data + off, 0, len);
+	memset(buf, 0, len);
 	for (size_t i = 0; i < ip->i_df.if_nextents; i++) {
 		const struct xfs_bmbt_irec *r = &ip->i_df.if_ext[i];
 
@@ -286,7 +286,7 @@ static int xfs_zoned_read_range(struct address_space *mapping, struct folio *fol
 
 			blk_dio_sync(mp->m_bdev, REQ_OP_READ,
 				     (r->br_startblock + fblock - r->br_startoff) * mp->m_blkbb, len,
-				     folio->data + off, 0, &dio);
+				     buf, 0, &dio);
 			return blk_status_to_errno(dio.status);
 		}
 	}

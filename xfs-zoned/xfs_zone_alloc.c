@@ -120,7 +120,9 @@ static struct xfs_open_zone *xfs_try_open_zone(struct xfs_mount *mp, enum rw_hin
 	return NULL;
 }
 
-struct xfs_open_zone *xfs_select_zone(struct xfs_mount *mp, enum rw_hint hint, bool pack_tight)
+/* xfs_select_zone_nowait() */
+static struct xfs_open_zone *xfs_select_zone_nowait(struct xfs_mount *mp, enum rw_hint hint,
+						    bool pack_tight)
 {
 	struct xfs_open_zone *oz = NULL;
 
@@ -141,6 +143,23 @@ struct xfs_open_zone *xfs_select_zone(struct xfs_mount *mp, enum rw_hint hint, b
 		oz = xfs_select_open_zone(mp, WRITE_LIFE_NOT_SET, false, false);
 	if (!oz)
 		oz = xfs_select_open_zone(mp, hint, false, true);
+	return oz;
+}
+
+/*
+ * xfs_select_zone(): when no zone has space and none can be opened, the
+ * kernel sleeps on zi_zone_wait (TASK_UNINTERRUPTIBLE) until a completion
+ * marks a zone full (xfs_open_zone_mark_full() wakes it) and retries; it
+ * does not fail.  Here: run the device's completions one by one and retry.
+ * Only when nothing is left in flight (the kernel would wait for GC, which
+ * is not modelled) is there no zone.
+ */
+struct xfs_open_zone *xfs_select_zone(struct xfs_mount *mp, enum rw_hint hint, bool pack_tight)
+{
+	struct xfs_open_zone *oz = xfs_select_zone_nowait(mp, hint, pack_tight);
+
+	while (!oz && sim_run_one(mp->m_bdev->loop))
+		oz = xfs_select_zone_nowait(mp, hint, pack_tight);
 	return oz;
 }
 

@@ -70,14 +70,14 @@ static int zonefs_writepages(struct address_space *mapping, struct writeback_con
 }
 
 static int zonefs_read_range(struct address_space *mapping, struct folio *folio, size_t off,
-			     size_t len)
+			     size_t len, void *buf)
 {
 	struct zonefs_inode_info *zi = mapping->host->i_private;
 	struct blk_dio dio;
 
 	blk_dio_sync(zi->i_sbi->bdev, REQ_OP_READ,
 		     zi->i_zone->z_sector + ((uint64_t)folio_pos(folio) + off) / SECTOR_SIZE, len,
-		     folio->data + off, 0, &dio);
+		     buf, 0, &dio);
 	return blk_status_to_errno(dio.status);
 }
 
