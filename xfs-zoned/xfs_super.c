@@ -278,14 +278,18 @@ static ssize_t xfs_buffered_write(struct xfs_inode *ip, loff_t pos, size_t count
 		count = (size_t)((uint64_t)(got - 3) * bs - (uint64_t)pos % bs);
 		last = first + (uint64_t)(got - 3) - 1;
 	}
-	buf = malloc((size_t)(last - first + 1) * bs);
-	if (!buf) {
-		xfs_zoned_space_unreserve(mp, got);
-		return -ENOMEM;
-	}
-	for (uint64_t b = first; b <= last; b++)
-		zw_pattern_fill(buf + (b - first) * bs, bs, zw_tag_file(ip->i_vnode.i_ino, b));
+	/* Whole blocks carry their tags (a file's blocks have consecutive tags); a partial one, bytes. */
+	buf = NULL;
 	skip = (size_t)((uint64_t)pos - first * bs);
+	if (skip || count % bs) {
+		buf = malloc((size_t)(last - first + 1) * bs);
+		if (!buf) {
+			xfs_zoned_space_unreserve(mp, got);
+			return -ENOMEM;
+		}
+		for (uint64_t b = first; b <= last; b++)
+			zw_pattern_fill(buf + (b - first) * bs, bs, zw_tag_file(ip->i_vnode.i_ino, b));
+	}
 	/* New delalloc (in the COW fork) holds its block's reservation until it is written. */
 	for (uint64_t b = first; b <= last; b++) {
 		bool had = false;
@@ -299,7 +303,8 @@ static ssize_t xfs_buffered_write(struct xfs_inode *ip, loff_t pos, size_t count
 								   .br_startblock = b });
 		consumed++;
 	}
-	ret = iomap_file_buffered_write(&ip->i_vnode, pos, count, buf + skip, 0);
+	ret = iomap_file_buffered_write(&ip->i_vnode, pos, count, buf ? buf + skip : NULL,
+					zw_tag_file(ip->i_vnode.i_ino, first));
 	free(buf);
 	/* What the new delalloc does not hold goes back: the 3 extra, and blocks already delalloc. */
 	xfs_zoned_space_unreserve(mp, got - consumed);
