@@ -13,10 +13,8 @@
 
 #include <json.h>
 
-#include "blk.h"
 #include "cmds.h"
-#include "dev.h"
-#include "log.h"
+#include "stack.h"
 #include "vfs.h"
 
 static const struct zw_fs_ops *const fs_types[] = { &zonefs_fs_ops, &xfs_zoned_fs_ops };
@@ -403,10 +401,8 @@ int cmd_fs(int argc, char **argv)
 	enum sim_completion_policy order = SIM_COMPLETE_FIFO;
 	bool json = false, verify = false;
 	struct fs_run r = { 0 };
-	struct zw_log log = { 0 };
-	struct block_device bdev;
-	struct sim_loop loop;
 	struct mm_ctx mm;
+	struct zw_stack st;
 	struct fs_op *ops;
 	uint64_t seed = 0;
 	char err[512];
@@ -465,36 +461,20 @@ int cmd_fs(int argc, char **argv)
 		fclose(f);
 	if (ret)
 		return EXIT_USAGE;
-	if (zw_dev_open(spec, 0, &r.dev, err, sizeof(err))) {
-		fprintf(stderr, "zwsim fs: bad device spec '%s': %s\n", spec, err);
-		free(ops);
-		return EXIT_USAGE;
-	}
-	if (r.dev->real) {
-		fprintf(stderr, "zwsim fs: needs an emulated device (on a real one, mount the kernel's file system)\n");
-		zw_dev_close(r.dev);
-		free(ops);
-		return EXIT_USAGE;
-	}
-	sim_loop_init(&loop, order, seed);
-	if (logpath) {
-		log.clock = &loop.now;
-		log.f = strcmp(logpath, "-") ? fopen(logpath, "w") : stdout;
-		if (!log.f) {
-			fprintf(stderr, "zwsim fs: --log %s: %s\n", logpath, strerror(errno));
-			zw_dev_close(r.dev);
-			free(ops);
-			return EXIT_USAGE;
-		}
-	}
-	ret = blkdev_init(&bdev, r.dev, &loop, logpath ? &log : NULL, err, sizeof(err));
-	mm_ctx_init(&mm, &loop, 1ull << 30, r.dev->data_mode == ZW_DATA_TAGS);
-	mm.log = logpath ? &log : NULL;
-	if (!ret)
-		ret = r.ops->mount(&r.fs, &bdev, &mm, mopts, err, sizeof(err));
+	ret = zw_stack_open(&st, &(struct zw_stack_opts){
+		.cmd = "fs", .spec = spec, .log = logpath, .order = order, .seed = seed,
+		.emulated_only = "on a real one, mount the kernel's file system",
+	});
 	if (ret) {
+		free(ops);
+		return ret;
+	}
+	r.dev = st.dev;
+	mm_ctx_init(&mm, &st.loop, 1ull << 30, r.dev->data_mode == ZW_DATA_TAGS);
+	mm.log = zw_stack_log(&st);
+	if (r.ops->mount(&r.fs, st.bdevp, &mm, mopts, err, sizeof(err))) {
 		fprintf(stderr, "zwsim fs: mount: %s\n", err);
-		zw_dev_close(r.dev);
+		zw_stack_close(&st);
 		free(ops);
 		return EXIT_USAGE;
 	}
@@ -508,19 +488,15 @@ int cmd_fs(int argc, char **argv)
 		else
 			fprintf(stderr, "%s => %s\n", ops[i].text, res);
 	}
-	sim_run(&loop);
-	print_report(&r, &bdev, json);
+	sim_run(&st.loop);
+	print_report(&r, st.bdevp, json);
 	if (verify && r.ops->verify(r.fs, err, sizeof(err))) {
 		fprintf(stderr, "zwsim fs: verify: %s\n", err);
 		ret = EXIT_OPFAIL;
 	}
 	r.ops->unmount(r.fs);
-	blkdev_free(&bdev);
-	sim_loop_free(&loop);
 	free(mm.mappings);
-	if (log.f && log.f != stdout)
-		fclose(log.f);
-	zw_dev_close(r.dev);
+	zw_stack_close(&st);
 	free(r.open_files);
 	free(ops);
 	return ret;

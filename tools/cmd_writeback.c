@@ -15,8 +15,8 @@
 #include "blkdev.h"
 #include "cmds.h"
 #include "dev.h"
-#include "log.h"
 #include "pattern.h"
+#include "stack.h"
 
 static void writeback_usage(FILE *f)
 {
@@ -241,17 +241,13 @@ int cmd_writeback(int argc, char **argv)
 	};
 	enum sim_completion_policy order = SIM_COMPLETE_FIFO;
 	const char *spec = NULL, *logpath = NULL;
-	struct zw_log log = { 0 };
-	struct block_device bdev;
 	struct blkdev_file bf;
-	struct sim_loop loop;
+	struct zw_stack st;
 	struct mm_ctx mm = { 0 };
-	struct zw_dev *dev;
 	struct wb_op *ops;
 	bool verify = false;
 	uint64_t seed = 0, memory = 1ull << 30, bg_ratio = 10, ratio = 20;
 	uint64_t interval_ms = 5000, expire_ms = 30000;
-	char err[512];
 	size_t nr;
 	FILE *f;
 	int c, ret = EXIT_OK;
@@ -316,42 +312,22 @@ int cmd_writeback(int argc, char **argv)
 		fclose(f);
 	if (ret)
 		return EXIT_USAGE;
-	if (zw_dev_open(spec, 0, &dev, err, sizeof(err))) {
-		fprintf(stderr, "zwsim writeback: bad device spec '%s': %s\n", spec, err);
+	ret = zw_stack_open(&st, &(struct zw_stack_opts){
+		.cmd = "writeback", .spec = spec, .log = logpath, .order = order, .seed = seed,
+		.emulated_only = "the real kernel has its own page cache",
+	});
+	if (ret) {
 		free(ops);
-		return EXIT_USAGE;
+		return ret;
 	}
-	if (dev->real) {
-		fprintf(stderr, "zwsim writeback: needs an emulated device (the real kernel has its own page cache)\n");
-		zw_dev_close(dev);
-		free(ops);
-		return EXIT_USAGE;
-	}
-	sim_loop_init(&loop, order, seed);
-	if (logpath) {
-		log.clock = &loop.now;
-		log.f = strcmp(logpath, "-") ? fopen(logpath, "w") : stdout;
-		if (!log.f) {
-			fprintf(stderr, "zwsim writeback: --log %s: %s\n", logpath, strerror(errno));
-			zw_dev_close(dev);
-			free(ops);
-			return EXIT_USAGE;
-		}
-	}
-	if (blkdev_init(&bdev, dev, &loop, logpath ? &log : NULL, err, sizeof(err))) {
-		fprintf(stderr, "zwsim writeback: %s\n", err);
-		zw_dev_close(dev);
-		free(ops);
-		return EXIT_OPFAIL;
-	}
-	mm_ctx_init(&mm, &loop, memory, dev->data_mode == ZW_DATA_TAGS);
-	mm.log = logpath ? &log : NULL;
+	mm_ctx_init(&mm, &st.loop, memory, st.dev->data_mode == ZW_DATA_TAGS);
+	mm.log = zw_stack_log(&st);
 	mm.dirty_background_pages = memory * bg_ratio / 100 / PAGE_SIZE;
 	mm.dirty_limit_pages = memory * ratio / 100 / PAGE_SIZE;
 	mm.writeback_interval_ns = interval_ms * 1000000ull;
 	mm.next_flush_ns = mm.writeback_interval_ns;
 	mm.dirty_expire_ns = expire_ms * 1000000ull;
-	blkdev_file_init(&bf, &bdev, &mm);
+	blkdev_file_init(&bf, st.bdevp, &mm);
 	ret = EXIT_OK;
 	for (size_t i = 0; i < nr; i++) {
 		char res[96];
@@ -361,13 +337,9 @@ int cmd_writeback(int argc, char **argv)
 		printf("%s => %s\n", ops[i].text, res);
 	}
 	/* What is still dirty is dropped, as when a simulated machine stops. */
-	sim_run(&loop);
+	sim_run(&st.loop);
 	blkdev_file_release(&bf);
-	blkdev_free(&bdev);
-	sim_loop_free(&loop);
-	if (log.f && log.f != stdout)
-		fclose(log.f);
-	zw_dev_close(dev);
+	zw_stack_close(&st);
 	free(ops);
 	return ret;
 }

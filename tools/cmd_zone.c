@@ -9,10 +9,8 @@
 
 #include <json.h>
 
-#include "blk.h"
 #include "cmds.h"
-#include "dev.h"
-#include "log.h"
+#include "stack.h"
 #include "zone_script.h"
 
 static void zone_usage(FILE *f)
@@ -416,12 +414,11 @@ static int run_one(struct zw_dev *dev, struct block_device *bdev, int argc, char
 int cmd_zone(int argc, char **argv)
 {
 	struct zone_args a = { 0 };
-	struct block_device bdev, *bdevp;
-	struct zw_log log = { 0 };
-	struct sim_loop loop;
+	struct block_device *bdevp;
+	struct zw_stack st;
 	struct zw_dev *dev;
+	char cmd[32];
 	const char *sub;
-	char err[512];
 	int ret;
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -457,29 +454,15 @@ int cmd_zone(int argc, char **argv)
 		fprintf(stderr, "zwsim zone: unknown subcommand '%s' (see zwsim zone --help)\n", sub);
 		return EXIT_USAGE;
 	}
-	if (zw_dev_open(a.spec, a.force ? ZW_DEV_FORCE : 0, &dev, err, sizeof(err))) {
-		fprintf(stderr, "zwsim zone %s: bad device spec '%s': %s\n", sub, a.spec, err);
-		return EXIT_USAGE;
-	}
-	sim_loop_init(&loop, a.order, a.seed);
-	if (a.log) {
-		log.clock = &loop.now;
-		log.f = strcmp(a.log, "-") ? fopen(a.log, "w") : stdout;
-		if (!log.f) {
-			fprintf(stderr, "zwsim zone %s: --log %s: %s\n", sub, a.log, strerror(errno));
-			zw_dev_close(dev);
-			return EXIT_USAGE;
-		}
-	}
-	/* A real device has the kernel's block layer in its path already. */
-	if (dev->real)
-		a.raw = true;
-	if (!a.raw && blkdev_init(&bdev, dev, &loop, a.log ? &log : NULL, err, sizeof(err))) {
-		fprintf(stderr, "zwsim zone %s: %s\n", sub, err);
-		zw_dev_close(dev);
-		return EXIT_OPFAIL;
-	}
-	bdevp = a.raw ? NULL : &bdev;
+	snprintf(cmd, sizeof(cmd), "zone %s", sub);
+	ret = zw_stack_open(&st, &(struct zw_stack_opts){
+		.cmd = cmd, .spec = a.spec, .dev_flags = a.force ? ZW_DEV_FORCE : 0, .log = a.log,
+		.order = a.order, .seed = a.seed, .raw = a.raw,
+	});
+	if (ret)
+		return ret;
+	dev = st.dev;
+	bdevp = st.bdevp;
 	if (!strcmp(sub, "info")) {
 		ret = argc ? (fprintf(stderr, "zwsim zone info: takes no arguments\n"), EXIT_USAGE)
 			   : print_info(dev, a.o.json);
@@ -507,11 +490,6 @@ int cmd_zone(int argc, char **argv)
 			ret = run_one(dev, bdevp, argc + 1, words, &a.o);
 		}
 	}
-	if (bdevp)
-		blkdev_free(bdevp);
-	sim_loop_free(&loop);
-	if (log.f && log.f != stdout)
-		fclose(log.f);
-	zw_dev_close(dev);
+	zw_stack_close(&st);
 	return ret;
 }

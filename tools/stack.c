@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+#include "stack.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmds.h"
+
+int zw_stack_open(struct zw_stack *s, const struct zw_stack_opts *o)
+{
+	char err[512];
+
+	memset(s, 0, sizeof(*s));
+	if (zw_dev_open(o->spec, o->dev_flags, &s->dev, err, sizeof(err))) {
+		fprintf(stderr, "zwsim %s: bad device spec '%s': %s\n", o->cmd, o->spec, err);
+		return EXIT_USAGE;
+	}
+	if (s->dev->real && o->emulated_only) {
+		fprintf(stderr, "zwsim %s: needs an emulated device (%s)\n", o->cmd, o->emulated_only);
+		zw_stack_close(s);
+		return EXIT_USAGE;
+	}
+	sim_loop_init(&s->loop, o->order, o->seed);
+	if (o->log) {
+		s->log.clock = &s->loop.now;
+		s->log.f = strcmp(o->log, "-") ? fopen(o->log, "w") : stdout;
+		if (!s->log.f) {
+			fprintf(stderr, "zwsim %s: --log %s: %s\n", o->cmd, o->log, strerror(errno));
+			zw_stack_close(s);
+			return EXIT_USAGE;
+		}
+	}
+	/* A real device has the kernel's block layer in its path already. */
+	if (o->raw || s->dev->real)
+		return 0;
+	if (blkdev_init(&s->bdev, s->dev, &s->loop, zw_stack_log(s), err, sizeof(err))) {
+		fprintf(stderr, "zwsim %s: %s\n", o->cmd, err);
+		zw_stack_close(s);
+		return EXIT_OPFAIL;
+	}
+	s->bdevp = &s->bdev;
+	return 0;
+}
+
+void zw_stack_close(struct zw_stack *s)
+{
+	if (s->bdevp)
+		blkdev_free(s->bdevp);
+	sim_loop_free(&s->loop);
+	if (s->log.f && s->log.f != stdout)
+		fclose(s->log.f);
+	zw_dev_close(s->dev);
+	memset(s, 0, sizeof(*s));
+}

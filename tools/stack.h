@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What every command runs on: a device, the simulation loop, the event log
+ * and (for emulated devices) the block-layer model.  One place to open and
+ * close it all, with the commands' error messages.
+ */
+#ifndef ZWSIM_STACK_H
+#define ZWSIM_STACK_H
+
+#include <stdbool.h>
+
+#include "blk.h"
+#include "dev.h"
+#include "event.h"
+#include "log.h"
+
+struct zw_stack_opts {
+	const char *cmd;		/* "zone run", "writeback": for messages */
+	const char *spec;
+	unsigned int dev_flags;		/* ZW_DEV_FORCE */
+	const char *log;		/* path, "-" for stdout, NULL for none */
+	enum sim_completion_policy order;
+	uint64_t seed;
+	bool raw;			/* no block-layer model */
+	const char *emulated_only;	/* refuse real devices, saying why */
+};
+
+struct zw_stack {
+	struct zw_dev *dev;
+	struct sim_loop loop;
+	struct zw_log log;		/* log.f NULL: no log */
+	struct block_device bdev;
+	struct block_device *bdevp;	/* NULL without the block-layer model */
+};
+
+static inline struct zw_log *zw_stack_log(struct zw_stack *s)
+{
+	return s->log.f ? &s->log : NULL;
+}
+
+/* Open it all.  0, or the exit status after saying why on stderr. */
+int zw_stack_open(struct zw_stack *s, const struct zw_stack_opts *o);
+void zw_stack_close(struct zw_stack *s);
+
+#endif
