@@ -22,6 +22,7 @@ struct queue_limits {
 	unsigned int logical_block_size;
 	unsigned int max_hw_sectors;
 	unsigned int max_sectors;		/* split size, rounded to the block */
+	unsigned int max_segments;		/* segments in one command */
 	unsigned int chunk_sectors;		/* the zone size: bios never cross it */
 	unsigned int max_hw_zone_append_sectors;	/* the driver's; 0: emulated */
 	unsigned int max_zone_append_sectors;	/* what users may send */

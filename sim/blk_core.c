@@ -21,6 +21,8 @@
 
 /* BLK_DEF_MAX_SECTORS_CAP: the soft limit on I/O size the kernel applies. */
 #define BLK_DEF_MAX_SECTORS_CAP	2560u
+/* BLK_MAX_SEGMENTS: the segments of one request when the driver sets no other limit. */
+#define BLK_MAX_SEGMENTS	128u
 
 struct bio *bio_alloc_bioset(struct block_device *bdev, unsigned int nr_vecs, enum req_op op,
 			     uint32_t opf, size_t front_pad)
@@ -260,13 +262,26 @@ static void blk_submit_one(struct bio *bio)
 	blk_dispatch(bio);
 }
 
-/* get_max_io_size(): up to max_sectors, never across a zone (chunk), whole blocks. */
+/*
+ * get_max_io_size() and bio_split_rw_at(): up to max_sectors and
+ * max_segments, never across a zone (chunk), whole blocks.
+ */
 static uint32_t bio_max_sectors(const struct bio *bio)
 {
 	const struct queue_limits *lim = &bio->bi_bdev->lim;
 	uint64_t left = lim->chunk_sectors - bio->bi_iter.bi_sector % lim->chunk_sectors;
 	uint32_t max = lim->max_sectors < left ? lim->max_sectors : (uint32_t)left;
+	unsigned int nsegs = bio->bi_vcnt - bio->bi_iter.bi_idx;
 
+	if (nsegs > lim->max_segments) {
+		/* the bytes of the first max_segments segments left */
+		uint64_t bytes = bio->bi_io_vec[bio->bi_iter.bi_idx].bv_len - bio->bi_iter.bi_bvec_done;
+
+		for (unsigned int i = 1; i < lim->max_segments; i++)
+			bytes += bio->bi_io_vec[bio->bi_iter.bi_idx + i].bv_len;
+		if ((bytes >> SECTOR_SHIFT) < max)
+			max = (uint32_t)(bytes >> SECTOR_SHIFT);
+	}
 	return max - max % (lim->logical_block_size >> SECTOR_SHIFT);
 }
 
@@ -480,6 +495,7 @@ int blkdev_init(struct block_device *bdev, struct zw_dev *dev, struct sim_loop *
 									 : BLK_DEF_MAX_SECTORS_CAP;
 	lim->max_sectors -= lim->max_sectors % lba_sectors;
 	lim->chunk_sectors = (unsigned int)g->zone_size;
+	lim->max_segments = BLK_MAX_SEGMENTS;
 	lim->max_hw_zone_append_sectors = g->max_append_sectors;
 	/* Without native append the plugs emulate it with writes of up to max_sectors. */
 	lim->max_zone_append_sectors = g->max_append_sectors ? g->max_append_sectors : lim->max_sectors;

@@ -17,6 +17,8 @@
 
 #include "zone.h"
 
+struct zw_log;
+
 struct zw_io {
 	enum req_op op;
 	sector_t sector;	/* zone append: in, the zone start; out, where the data landed */
@@ -54,6 +56,7 @@ struct zw_dev {
 	unsigned int nr_zones;
 	enum zw_data_mode data_mode;
 	char *spec;			/* normalised: every key, in a fixed order */
+	struct zw_log *log;		/* zone condition changes go here, when set */
 };
 
 /* zw_dev_open() flags */

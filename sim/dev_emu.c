@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "dev_internal.h"
+#include "log.h"
 
 #define EMU(dev) ((struct emu_dev *)(dev))
 
@@ -284,6 +285,14 @@ static const struct zw_dev_ops file_dev_ops = {
 	.close = emu_close,
 };
 
+/* Every change of a zone's condition, in the event log. */
+static void emu_cond_changed(void *arg, unsigned int zno, uint8_t from, uint8_t to)
+{
+	struct emu_dev *e = arg;
+
+	zw_log_zone_cond(e->dev.log, zno, from, to);
+}
+
 /* A zone fault named in the spec: a file: device may carry it already. */
 static int emu_open_fault(struct emu_dev *e, unsigned int zno, enum blk_zone_cond cond,
 			  char *err, size_t errlen)
@@ -326,6 +335,8 @@ int emu_dev_open(const char *spec, struct zw_dev **devp, char *err, size_t errle
 		return ret;
 	}
 	e->dev.geo = e->zm.geo;		/* with the personality's clamps applied */
+	e->zm.on_cond_change = emu_cond_changed;
+	e->zm.on_cond_change_arg = e;
 	e->dev.nr_zones = e->zm.nr_zones;
 	e->dev.data_mode = e->cfg.data_mode;
 	geo = zw_spec_geometry_string(&e->cfg);

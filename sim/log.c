@@ -125,3 +125,16 @@ void zw_log_wb_error(struct zw_log *log, const struct inode *inode, int64_t pos,
 	json_object_object_add(o, "error", json_object_new_string(errno_name(error)));
 	log_emit(log, o);
 }
+
+void zw_log_zone_cond(struct zw_log *log, unsigned int zone, uint8_t from, uint8_t to)
+{
+	json_object *o;
+
+	if (!log || !log->f)
+		return;
+	o = log_event(log, "zone_cond");
+	json_object_object_add(o, "zone", json_object_new_uint64(zone));
+	json_object_object_add(o, "from", json_object_new_string(zone_cond_abbrev(from)));
+	json_object_object_add(o, "to", json_object_new_string(zone_cond_abbrev(to)));
+	log_emit(log, o);
+}

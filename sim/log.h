@@ -29,5 +29,6 @@ void zw_log_folio(struct zw_log *log, const char *ev, const struct inode *inode,
 void zw_log_ioend(struct zw_log *log, const char *ev, const struct iomap_ioend *ioend,
 		  uint32_t nr_folios, int error);
 void zw_log_wb_error(struct zw_log *log, const struct inode *inode, int64_t pos, int error);
+void zw_log_zone_cond(struct zw_log *log, unsigned int zone, uint8_t from, uint8_t to);
 
 #endif

@@ -44,6 +44,8 @@ static inline unsigned int nr_active(const struct zone_model *zm)
 /* Move @z to @cond, keeping the open/closed counts true. */
 static void zone_set_state(struct zone_model *zm, struct blk_zone *z, uint8_t cond)
 {
+	if (zm->on_cond_change && z->cond != cond)
+		zm->on_cond_change(zm->on_cond_change_arg, zidx(zm, z), z->cond, cond);
 	switch (z->cond) {
 	case BLK_ZONE_COND_IMP_OPEN: zm->nr_imp_open--; break;
 	case BLK_ZONE_COND_EXP_OPEN: zm->nr_exp_open--; break;
@@ -606,7 +608,7 @@ blk_status_t zone_set_cond(struct zone_model *zm, unsigned int zno,
 				 "only read-only and offline can be injected, not %s", zone_cond_name(cond));
 	if (z->cond == cond) {
 		/* null_set_zone_cond(): setting the same condition again restores the zone, empty. */
-		z->cond = BLK_ZONE_COND_EMPTY;
+		zone_set_state(zm, z, BLK_ZONE_COND_EMPTY);
 		z->wp = z->start;
 		return BLK_STS_OK;
 	}
@@ -615,7 +617,7 @@ blk_status_t zone_set_cond(struct zone_model *zm, unsigned int zno,
 		zone_set_state(zm, z, BLK_ZONE_COND_FULL);
 		z->wp = zone_end(z);
 	}
-	z->cond = cond;
+	zone_set_state(zm, z, cond);
 	z->wp = ZONE_WP_INVALID;
 	return BLK_STS_OK;
 }

@@ -77,6 +77,9 @@ struct zone_model {
 	unsigned int nr_imp_open, nr_exp_open, nr_closed;
 	unsigned int imp_close_zone_no;	/* null_blk's round-robin cursor */
 	uint64_t imp_open_clock;
+	/* Told of every change of a zone's condition (the event log), or NULL. */
+	void (*on_cond_change)(void *arg, unsigned int zno, uint8_t from, uint8_t to);
+	void *on_cond_change_arg;
 };
 
 /*

@@ -31,6 +31,7 @@ int zw_stack_open(struct zw_stack *s, const struct zw_stack_opts *o)
 			return EXIT_USAGE;
 		}
 	}
+	s->dev->log = zw_stack_log(s);
 	/* A real device has the kernel's block layer in its path already. */
 	if (o->raw || s->dev->real)
 		return 0;
