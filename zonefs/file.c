@@ -95,13 +95,15 @@ int zonefs_open(struct zw_fs *fs, const char *name)
 	struct zonefs_zone *z;
 	int ret;
 
+	/* zonefs_lookup(): a name that is no file is -ENOENT, even with O_CREAT */
 	if (!zi)
-		return -EACCES;	/* zonefs directories have no ->create */
+		return -ENOENT;
 	z = zi->i_zone;
-	if (zonefs_immutable(z))
-		return -EPERM;
+	/* inode_permission(MAY_WRITE): sb_permission()'s -EROFS, then IS_IMMUTABLE's -EPERM */
 	if (sbi->s_rdonly)
 		return -EROFS;
+	if (zonefs_immutable(z))
+		return -EPERM;
 	if (zonefs_zone_is_seq(z) && !zi->i_wr_refcnt) {
 		unsigned int wro = ++sbi->s_wro_seq_files;
 
@@ -256,15 +258,57 @@ ssize_t zonefs_write(struct zw_fs *fs, const char *name, loff_t off, size_t len,
 	return zonefs_file_buffered_write(zi, off, len);
 }
 
+/*
+ * A sequential file's data, read from its zone: the blocks around
+ * [off, off + len), as a buffered read(2) does (no alignment asked).  When
+ * that read (readahead) fails, each block is read again by itself, as
+ * filemap_read() -> filemap_update_page() -> filemap_read_folio() does with
+ * the folios readahead left !uptodate: the bytes before the first block
+ * that fails again are returned, or -EIO.
+ */
+static ssize_t zonefs_seq_read(struct zonefs_inode_info *zi, loff_t off, size_t len, void *buf)
+{
+	unsigned int bs = zi->i_sbi->s_blocksize;
+	uint64_t first = (uint64_t)off & ~(uint64_t)(bs - 1);
+	uint64_t end = ((uint64_t)off + len + bs - 1) & ~(uint64_t)(bs - 1);
+	char *blocks = malloc(end - first);
+	sector_t sector = zi->i_zone->z_sector + (first >> SECTOR_SHIFT);
+	struct blk_dio dio;
+	uint64_t good = end - first;
+	ssize_t ret;
+
+	if (!blocks)
+		return -ENOMEM;
+	blk_dio_sync(zi->i_sbi->bdev, REQ_OP_READ, sector, (size_t)(end - first), blocks, 0, &dio);
+	if (dio.status) {
+		for (good = 0; good < end - first; good += bs) {
+			blk_dio_sync(zi->i_sbi->bdev, REQ_OP_READ, sector + (good >> SECTOR_SHIFT), bs,
+				     blocks + good, 0, &dio);
+			if (dio.status)
+				break;
+		}
+	}
+	/* bytes of [off, off + len) in the blocks read */
+	good = good > (uint64_t)off - first ? good - ((uint64_t)off - first) : 0;
+	if (good > len)
+		good = len;
+	memcpy(buf, blocks + ((uint64_t)off - first), (size_t)good);
+	ret = good ? (ssize_t)good : blk_status_to_errno(dio.status);
+	free(blocks);
+	return ret;
+}
+
+/* zonefs_file_read_iter(), for read(2) without O_DIRECT */
 ssize_t zonefs_read(struct zw_fs *fs, const char *name, loff_t off, size_t len, void *buf)
 {
 	struct zonefs_inode_info *zi = zonefs_lookup(SBI(fs), name);
 	struct zonefs_zone *z;
-	struct blk_dio dio;
+	ssize_t ret;
 
 	if (!zi)
 		return -ENOENT;
 	z = zi->i_zone;
+	/* Offline zones cannot be read */
 	if (zonefs_immutable(z) && !(z->z_mode & 0777))
 		return -EPERM;
 	if (off >= zi->i_vnode.i_size)
@@ -272,12 +316,13 @@ ssize_t zonefs_read(struct zw_fs *fs, const char *name, loff_t off, size_t len, 
 	if ((loff_t)len > zi->i_vnode.i_size - off)
 		len = (size_t)(zi->i_vnode.i_size - off);
 	if (!zonefs_zone_is_seq(z))
-		return iomap_file_buffered_read(&zi->i_vnode, off, len, buf);
-	if (((uint64_t)off | len) & (zi->i_sbi->s_blocksize - 1))
-		return -EINVAL;
-	blk_dio_sync(zi->i_sbi->bdev, REQ_OP_READ, z->z_sector + ((uint64_t)off >> SECTOR_SHIFT), len,
-		     buf, 0, &dio);
-	return dio.status ? blk_status_to_errno(dio.status) : (ssize_t)len;
+		ret = iomap_file_buffered_read(&zi->i_vnode, off, len, buf);
+	else
+		ret = zonefs_seq_read(zi, off, len, buf);
+	/* generic_file_read_iter() failing with -EIO: the zone may have gone bad */
+	if (ret == -EIO)
+		zonefs_io_error(zi, false);
+	return ret;
 }
 
 /* zonefs_file_truncate(): to 0 resets the zone, to the capacity finishes it; nothing else. */
@@ -291,10 +336,14 @@ int zonefs_truncate(struct zw_fs *fs, const char *name, loff_t size)
 	if (!zi)
 		return -ENOENT;
 	z = zi->i_zone;
-	if (zonefs_immutable(z))
-		return -EPERM;
+	/* vfs_truncate(): mnt_want_write()'s -EROFS first; zonefs_inode_setattr(): IS_IMMUTABLE */
 	if (zi->i_sbi->s_rdonly)
 		return -EROFS;
+	if (zonefs_immutable(z))
+		return -EPERM;
+	/* setattr_prepare() -> inode_newsize_ok(): growing past s_maxbytes */
+	if (size > zi->i_vnode.i_size && (uint64_t)size > zi->i_sbi->s_maxbytes)
+		return -EFBIG;
 	if (!zonefs_zone_is_seq(z))
 		return -EPERM;
 	if (!size)
@@ -321,8 +370,11 @@ int zonefs_truncate(struct zw_fs *fs, const char *name, loff_t size)
 	return ret;
 }
 
+/* do_unlinkat(): mnt_want_write()'s -EROFS, the lookup, then no ->unlink: -EPERM */
 int zonefs_unlink(struct zw_fs *fs, const char *name)
 {
+	if (SBI(fs)->s_rdonly)
+		return -EROFS;
 	return zonefs_lookup(SBI(fs), name) ? -EPERM : -ENOENT;
 }
 
@@ -335,6 +387,8 @@ int zonefs_fsync(struct zw_fs *fs, const char *name)
 
 	if (!zi)
 		return -ENOENT;
+	if (zonefs_immutable(zi->i_zone))
+		return -EPERM;
 	if (!zonefs_zone_is_seq(zi->i_zone))
 		ret = vfs_fsync(&zi->i_file);
 	if (!ret) {

@@ -209,6 +209,9 @@ static int zonefs_init_file(struct zonefs_sb_info *sbi, unsigned int idx, unsign
 	z->z_capacity = zone->capacity << SECTOR_SHIFT;
 	z->z_flags = cnv ? ZONEFS_ZONE_CNV : 0;
 	z->z_mode = 0640;
+	/* zonefs_init_zgroup(): s_maxbytes, the largest capacity */
+	if (z->z_capacity > sbi->s_maxbytes)
+		sbi->s_maxbytes = z->z_capacity;
 	/* zonefs_init_zone(): the write pointer offset from the zone's condition */
 	switch (zone->cond) {
 	case BLK_ZONE_COND_OFFLINE:
@@ -349,6 +352,7 @@ static void zonefs_report(struct zw_fs *fs, json_object *files)
 		}
 		json_object_object_add(f, "size", json_object_new_int64(size));
 		json_object_object_add(f, "mode", json_object_new_int((int)zi->i_zone->z_mode));
+		json_object_object_add(f, "zone", json_object_new_int((int)zi->i_zone->z_zno));
 		json_object_object_add(f, "extents", ext);
 		json_object_object_add(files, zi->name, f);
 	}

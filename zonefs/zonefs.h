@@ -57,6 +57,7 @@ struct zonefs_sb_info {
 	unsigned int s_mount_opts;
 	bool s_rdonly;			/* SB_RDONLY */
 	unsigned int s_blocksize;
+	uint64_t s_maxbytes;		/* the largest file capacity (sb->s_maxbytes) */
 	struct zonefs_zone *zones;	/* every file's zone */
 	struct zonefs_inode_info *inodes;
 	unsigned int nr_files, nr_cnv;
