@@ -14,23 +14,9 @@
 
 /* --- extent forks ----------------------------------------------------- */
 
-int xfs_ifork_insert(struct xfs_ifork *ifp, struct xfs_bmbt_irec rec)
+/* xfs_iext_insert(): @rec at index @pos, as it is. */
+static int xfs_iext_insert_raw(struct xfs_ifork *ifp, size_t pos, struct xfs_bmbt_irec rec)
 {
-	size_t pos = 0;
-
-	while (pos < ifp->if_nextents && ifp->if_ext[pos].br_startoff < rec.br_startoff)
-		pos++;
-	/* Merge with a neighbour that continues it in the file and on disk. */
-	if (pos > 0) {
-		struct xfs_bmbt_irec *prev = &ifp->if_ext[pos - 1];
-
-		if (prev->br_startoff + prev->br_blockcount == rec.br_startoff &&
-		    prev->br_startblock + prev->br_blockcount == rec.br_startblock &&
-		    prev->br_blockcount + rec.br_blockcount <= XFS_MAX_BMBT_EXTLEN) {
-			prev->br_blockcount += rec.br_blockcount;
-			return 0;
-		}
-	}
 	if (ifp->if_nextents == ifp->if_max) {
 		size_t max = ifp->if_max ? ifp->if_max * 2 : 8;
 		struct xfs_bmbt_irec *n = realloc(ifp->if_ext, max * sizeof(*n));
@@ -45,6 +31,65 @@ int xfs_ifork_insert(struct xfs_ifork *ifp, struct xfs_bmbt_irec rec)
 	ifp->if_ext[pos] = rec;
 	ifp->if_nextents++;
 	return 0;
+}
+
+/* The realtime group (zone) of a device block; -1 outside them. */
+static long xfs_rtb_to_rgno(const struct xfs_mount *mp, uint64_t blk)
+{
+	for (unsigned int g = 0; g < mp->m_nr_rtgroups; g++)
+		if (blk >= mp->m_rtgroups[g].rtg_start &&
+		    blk < mp->m_rtgroups[g].rtg_start + mp->m_rtgroups[g].rtg_blocks)
+			return g;
+	return -1;
+}
+
+/*
+ * Whether @right continues @left in the file and on disk and may join it:
+ * at most XFS_MAX_BMBT_EXTLEN blocks, and, in the data fork (@mp set),
+ * never across realtime groups (xfs_bmap_same_rtgroup(): even where two
+ * zones are adjacent on disk, an extent stays in one group).
+ */
+static bool xfs_ifork_contiguous(const struct xfs_mount *mp, const struct xfs_bmbt_irec *left,
+				 const struct xfs_bmbt_irec *right)
+{
+	return left->br_startoff + left->br_blockcount == right->br_startoff &&
+	       left->br_startblock + left->br_blockcount == right->br_startblock &&
+	       left->br_blockcount + right->br_blockcount <= XFS_MAX_BMBT_EXTLEN &&
+	       (!mp || xfs_rtb_to_rgno(mp, left->br_startblock) ==
+			       xfs_rtb_to_rgno(mp, right->br_startblock));
+}
+
+/*
+ * Insert @rec (over a hole), merging it with its left and right neighbours
+ * where they continue it (xfs_bmap_add_extent_hole_real(),
+ * xfs_bmap_add_extent_hole_delay()).  @mp: the data fork, whose extents
+ * stay within a realtime group; NULL for delalloc.
+ */
+int xfs_ifork_insert(struct xfs_ifork *ifp, struct xfs_bmbt_irec rec, const struct xfs_mount *mp)
+{
+	size_t pos = 0;
+
+	while (pos < ifp->if_nextents && ifp->if_ext[pos].br_startoff < rec.br_startoff)
+		pos++;
+	if (pos > 0 && xfs_ifork_contiguous(mp, &ifp->if_ext[pos - 1], &rec)) {
+		struct xfs_bmbt_irec *prev = &ifp->if_ext[pos - 1];
+
+		prev->br_blockcount += rec.br_blockcount;
+		if (pos < ifp->if_nextents && xfs_ifork_contiguous(mp, prev, &ifp->if_ext[pos])) {
+			prev->br_blockcount += ifp->if_ext[pos].br_blockcount;
+			memmove(&ifp->if_ext[pos], &ifp->if_ext[pos + 1],
+				(ifp->if_nextents - pos - 1) * sizeof(*ifp->if_ext));
+			ifp->if_nextents--;
+		}
+		return 0;
+	}
+	if (pos < ifp->if_nextents && xfs_ifork_contiguous(mp, &rec, &ifp->if_ext[pos])) {
+		ifp->if_ext[pos].br_startoff = rec.br_startoff;
+		ifp->if_ext[pos].br_startblock = rec.br_startblock;
+		ifp->if_ext[pos].br_blockcount += rec.br_blockcount;
+		return 0;
+	}
+	return xfs_iext_insert_raw(ifp, pos, rec);
 }
 
 /* Unmap [off, off + len): the parts of extents there go (and their blocks, through @freed). */
@@ -74,7 +119,8 @@ void xfs_ifork_remove(struct xfs_ifork *ifp, uint64_t off, uint64_t len,
 			};
 
 			r->br_blockcount = s - r->br_startoff;
-			xfs_ifork_insert(ifp, tail);
+			/* the split leaves two extents (xfs_bmap_del_extent_real()): no merge */
+			xfs_iext_insert_raw(ifp, i + 1, tail);
 			return;
 		}
 		if (s > r->br_startoff) {
@@ -209,7 +255,7 @@ static void xfs_zoned_end_io(struct xfs_inode *ip, loff_t offset, size_t size, s
 	};
 
 	xfs_ifork_remove(&ip->i_df, off, n, xfs_zone_free_blocks, mp);
-	xfs_ifork_insert(&ip->i_df, rec);
+	xfs_ifork_insert(&ip->i_df, rec, mp);
 	xfs_zone_record_written(mp, oz, n);
 	mp->s_device_bytes += n * mp->m_blocksize;
 	if (offset + (loff_t)size > ip->i_disk_size)

@@ -159,6 +159,13 @@ static int xfs_zoned_mount(struct zw_fs **fsp, struct block_device *bdev, struct
 				       (int64_t)(XFS_RESERVED_ZONES * mp->m_rtgroups[0].rtg_blocks);
 	}
 	if (ret) {
+		/* the zones found partly written were opened */
+		while (mp->zi_open_head) {
+			struct xfs_open_zone *oz = mp->zi_open_head;
+
+			mp->zi_open_head = oz->oz_next;
+			free(oz);
+		}
 		free(mp->m_rtgroups);
 		free(mp);
 		return ret;
@@ -217,28 +224,43 @@ static int xfs_close(struct zw_fs *fs, const char *name)
 }
 
 /*
- * xfs_zoned_space_reserve(): the write's blocks plus 3 for the metadata
- * splits, from both counters, greedily (a write gets cut to what is left).
+ * xfs_zoned_space_reserve(): @count blocks from XC_FREE_RTEXTENTS, or, for
+ * a buffered write (XFS_ZR_GREEDY; a direct write takes all or nothing),
+ * what is left there (if the count is above 1 and anything is left), then the same count from XC_FREE_RTAVAILABLE, which is never cut:
+ * short of it, the kernel waits for GC to free a zone, or fails with
+ * ENOSPC when nothing is reclaimable and GC is idle.  GC is not modelled:
+ * ENOSPC.  The blocks reserved, or -ENOSPC.
  */
-static int64_t xfs_zoned_space_reserve(struct xfs_mount *mp, int64_t want)
+static int64_t xfs_zoned_space_reserve(struct xfs_mount *mp, int64_t count, bool greedy)
 {
-	int64_t got = want;
-
-	if (got > mp->m_free_rtextents)
-		got = mp->m_free_rtextents;
-	if (got > mp->m_free_rtavailable)
-		got = mp->m_free_rtavailable;
-	if (got <= 0)
-		return 0;
-	mp->m_free_rtextents -= got;
-	mp->m_free_rtavailable -= got;
-	return got;
+	if (count > mp->m_free_rtextents) {
+		if (!greedy || count <= 1 || mp->m_free_rtextents <= 0)
+			return -ENOSPC;
+		count = mp->m_free_rtextents;	/* xfs_zoned_reserve_extents_greedy() */
+	}
+	if (count > mp->m_free_rtavailable)
+		return -ENOSPC;
+	mp->m_free_rtextents -= count;
+	mp->m_free_rtavailable -= count;
+	return count;
 }
 
 static void xfs_zoned_space_unreserve(struct xfs_mount *mp, int64_t n)
 {
 	mp->m_free_rtextents += n;
 	mp->m_free_rtavailable += n;
+}
+
+/*
+ * Delalloc cut away before writeback (truncate, unlink) gives its
+ * reservation back to both counters: xfs_reflink_cancel_cow_blocks() ->
+ * xfs_bmap_del_extent_delay() without XFS_BMAPI_REMAP, which for a zoned
+ * inode calls xfs_zoned_add_available() and xfs_add_frextents().
+ */
+static void xfs_delalloc_release(struct xfs_mount *mp, uint64_t startblock, uint64_t n)
+{
+	(void)startblock;
+	xfs_zoned_space_unreserve(mp, (int64_t)n);
 }
 
 static int xfs_writeback_inode(struct xfs_inode *ip, enum writeback_sync_modes mode)
@@ -252,32 +274,32 @@ static int xfs_writeback_inode(struct xfs_inode *ip, enum writeback_sync_modes m
 	return err;
 }
 
-/* xfs_file_buffered_write_zoned(): reserve, write into the page cache, return what was not used. */
-static ssize_t xfs_buffered_write(struct xfs_inode *ip, loff_t pos, size_t count)
+/*
+ * xfs_file_buffered_write_zoned(): reserve (xfs_zoned_write_space_reserve():
+ * the count rounded up to blocks, plus one for a misaligned start and two
+ * for zeroing around EOF), cut the write to what the reservation covers
+ * (all of it: the extra blocks too), write into the page cache, return
+ * what the new delalloc did not take.  A failed reservation returns its
+ * error at once.
+ */
+static ssize_t xfs_buffered_write(struct xfs_inode *ip, loff_t pos, size_t count, bool greedy)
 {
 	struct xfs_mount *mp = ip->i_mount;
 	unsigned int bs = mp->m_blocksize;
-	uint64_t first = (uint64_t)pos / bs, last = ((uint64_t)pos + count - 1) / bs;
-	int64_t want = (int64_t)(last - first + 1) + 3, got, consumed = 0;
+	uint64_t first, last;
+	int64_t got, consumed = 0;
 	size_t skip;
 	uint8_t *buf;
 	ssize_t ret;
 
-	got = xfs_zoned_space_reserve(mp, want);
-	if (got <= 3) {
-		/* ENOSPC: flush (what is written frees nothing here, but delalloc settles) and retry once */
-		xfs_zoned_space_unreserve(mp, got);
-		xfs_writeback_inode(ip, WB_SYNC_ALL);
-		got = xfs_zoned_space_reserve(mp, want);
-		if (got <= 3) {
-			xfs_zoned_space_unreserve(mp, got);
-			return -ENOSPC;
-		}
-	}
-	if (got < want) {	/* greedy: the write is cut to what the reservation covers */
-		count = (size_t)((uint64_t)(got - 3) * bs - (uint64_t)pos % bs);
-		last = first + (uint64_t)(got - 3) - 1;
-	}
+	got = xfs_zoned_space_reserve(mp, (int64_t)((count + bs - 1) / bs) + 1 + 2, greedy);
+	if (got < 0)
+		return got;
+	/* iov_iter_truncate(from, XFS_FSB_TO_B(mp, ac.reserved_blocks) - (pos & m_blockmask)) */
+	if ((uint64_t)got * bs - (uint64_t)pos % bs < count)
+		count = (size_t)((uint64_t)got * bs - (uint64_t)pos % bs);
+	first = (uint64_t)pos / bs;
+	last = ((uint64_t)pos + count - 1) / bs;
 	/* Whole blocks carry their tags (a file's blocks have consecutive tags); a partial one, bytes. */
 	buf = NULL;
 	skip = (size_t)((uint64_t)pos - first * bs);
@@ -300,7 +322,7 @@ static ssize_t xfs_buffered_write(struct xfs_inode *ip, loff_t pos, size_t count
 		if (had)
 			continue;
 		xfs_ifork_insert(&ip->i_cowfp, (struct xfs_bmbt_irec){ .br_startoff = b, .br_blockcount = 1,
-								   .br_startblock = b });
+								   .br_startblock = b }, NULL);
 		consumed++;
 	}
 	ret = iomap_file_buffered_write(&ip->i_vnode, pos, count, buf ? buf + skip : NULL,
@@ -323,7 +345,8 @@ static ssize_t xfs_write(struct zw_fs *fs, const char *name, loff_t off, size_t 
 		return -ENOMEM;
 	if (append)
 		off = ip->i_vnode.i_size;
-	ret = xfs_buffered_write(ip, off, len);
+	/* xfs_file_dio_write_zoned() reserves without XFS_ZR_GREEDY */
+	ret = xfs_buffered_write(ip, off, len, !direct);
 	/*
 	 * Direct writes of zoned XFS allocate and append at once; the model
 	 * writes through the cache and writes back before returning, which
@@ -356,7 +379,7 @@ static int xfs_truncate(struct zw_fs *fs, const char *name, loff_t size)
 	from = ((uint64_t)size + mp->m_blocksize - 1) / mp->m_blocksize;
 	truncate_setsize(&ip->i_vnode, size);
 	xfs_ifork_remove(&ip->i_df, from, UINT64_MAX / 2, xfs_zone_free_blocks, mp);
-	xfs_ifork_remove(&ip->i_cowfp, from, UINT64_MAX / 2, NULL, mp);
+	xfs_ifork_remove(&ip->i_cowfp, from, UINT64_MAX / 2, xfs_delalloc_release, mp);
 	if (ip->i_disk_size > size)
 		ip->i_disk_size = size;
 	return 0;

@@ -105,7 +105,8 @@ static struct xfs_open_zone *xfs_try_open_zone(struct xfs_mount *mp, enum rw_hin
 		oz = calloc(1, sizeof(*oz));
 		if (!oz)
 			return NULL;
-		mp->zi_free_zone_cursor = (r + 1) % n;
+		/* xfs_find_free_zone(): the cursor stays at the zone it found */
+		mp->zi_free_zone_cursor = r;
 		mp->zi_nr_free_zones--;
 		rtg->rtg_state = XFS_RTG_OPEN;
 		rtg->rtg_open_zone = oz;
@@ -163,30 +164,34 @@ struct xfs_open_zone *xfs_select_zone(struct xfs_mount *mp, enum rw_hint hint, b
 	return oz;
 }
 
-/* xfs_last_used_zone(): the open zone of the extent just before @offset, to keep appending there. */
+/*
+ * xfs_last_used_zone(): the open zone of the last extent before @offset
+ * (xfs_iext_lookup_extent_before(): the one covering the block before
+ * @offset, else the nearest one before it, across any hole), to keep
+ * appending there.  A zone without space is fine: the allocation finds
+ * none and selects another.
+ */
 struct xfs_open_zone *xfs_last_used_zone(struct xfs_inode *ip, loff_t offset)
 {
 	struct xfs_mount *mp = ip->i_mount;
-	uint64_t fblock = (uint64_t)offset / mp->m_blocksize;
+	uint64_t fblock = ((uint64_t)offset + mp->m_blocksize - 1) / mp->m_blocksize;
+	const struct xfs_bmbt_irec *got = NULL;
 
 	if (!fblock)
 		return NULL;
-	for (size_t i = 0; i < ip->i_df.if_nextents; i++) {
-		const struct xfs_bmbt_irec *r = &ip->i_df.if_ext[i];
+	for (size_t i = 0; i < ip->i_df.if_nextents && ip->i_df.if_ext[i].br_startoff < fblock; i++)
+		got = &ip->i_df.if_ext[i];
+	if (!got)
+		return NULL;
+	for (unsigned int g = 0; g < mp->m_nr_rtgroups; g++) {
+		struct xfs_rtgroup *rtg = &mp->m_rtgroups[g];
 
-		if (r->br_startoff <= fblock - 1 && fblock - 1 < r->br_startoff + r->br_blockcount) {
-			uint64_t blk = r->br_startblock + (fblock - 1 - r->br_startoff);
-
-			for (unsigned int g = 0; g < mp->m_nr_rtgroups; g++) {
-				struct xfs_rtgroup *rtg = &mp->m_rtgroups[g];
-
-				if (blk >= rtg->rtg_start && blk < rtg->rtg_start + rtg->rtg_blocks &&
-				    rtg->rtg_open_zone && xfs_zone_has_space(rtg->rtg_open_zone)) {
-					rtg->rtg_open_zone->oz_ref++;
-					return rtg->rtg_open_zone;
-				}
-			}
-			return NULL;
+		if (got->br_startblock >= rtg->rtg_start &&
+		    got->br_startblock < rtg->rtg_start + rtg->rtg_blocks) {
+			if (!rtg->rtg_open_zone)
+				return NULL;
+			rtg->rtg_open_zone->oz_ref++;
+			return rtg->rtg_open_zone;
 		}
 	}
 	return NULL;

@@ -104,6 +104,6 @@ extern const struct address_space_operations xfs_zoned_aops;
 void xfs_ifork_remove(struct xfs_ifork *ifp, uint64_t off, uint64_t len,
 		      void (*freed)(struct xfs_mount *mp, uint64_t startblock, uint64_t n),
 		      struct xfs_mount *mp);
-int xfs_ifork_insert(struct xfs_ifork *ifp, struct xfs_bmbt_irec rec);
+int xfs_ifork_insert(struct xfs_ifork *ifp, struct xfs_bmbt_irec rec, const struct xfs_mount *mp);
 
 #endif

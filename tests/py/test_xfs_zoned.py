@@ -1,0 +1,636 @@
+"""The xfs-zoned model (zwsim fs --fs xfs-zoned): where zoned XFS (Linux 6.17,
+fs/xfs/xfs_zone_alloc.c, xfs_aops.c) puts each file's data, read from the
+--json report (files: NAME -> {size, extents: [{off, len, zone, zone_off}]},
+zones: [{zone, cond, wp}]) and the event log.  One behaviour per test; every
+scenario runs with --verify (each mapped block holds what was written there).
+
+The devices have 1 MiB zones (256 blocks of 4 KiB) and one conventional zone
+(zone 0, where XFS keeps its metadata); the realtime groups are the
+sequential zones, so realtime group N is zone N+1.  Open zones for user data:
+one less than the open limit (one is kept for GC), the limit being the
+max_open_zones mount option, else the device's limit, else
+max(2, min((groups - 5) / 2 + 2, groups / 4)); 16 sequential zones give 4.
+"""
+import json
+
+import pytest
+
+from conftest import dedent
+
+K = 1024
+M = 1024 * K
+ZONE = M
+
+# 16 sequential zones: open limit 4, three open zones for user data
+DEV = "emu:zones=17,zone_size=1M,conv=1"
+# 8 sequential zones: open limit 2, one open zone for user data
+DEV_ONE_ZONE = "emu:zones=9,zone_size=1M,conv=1"
+# 32 sequential zones: open limit 8 (the mount option chooses fewer)
+DEV_MANY = "emu:zones=33,zone_size=1M,conv=1"
+
+
+class Run:
+    def __init__(self, res):
+        self.res = res
+        self.report = json.loads(res.out)
+        # 'OPERATION => RESULT' lines go to stderr with --json
+        self.results = [line.split(" => ", 1)[1] for line in res.err.splitlines() if " => " in line]
+
+    def extents(self, name):
+        """The file's extents as (off, len, zone, zone_off) tuples."""
+        return [(e["off"], e["len"], e["zone"], e["zone_off"]) for e in self.report["files"][name]["extents"]]
+
+    def size(self, name):
+        return self.report["files"][name]["size"]
+
+    def zone(self, n):
+        """(cond, wp) of zone n."""
+        z = self.report["zones"][n]
+        return z["cond"], z["wp"]
+
+    def open_zones(self):
+        return [z["zone"] for z in self.report["zones"] if z["cond"] in ("oi", "oe", "cl")]
+
+
+def xfs(zw, dev, script, *opts):
+    """Run a workload; it must succeed and verify."""
+    res = zw("fs", "--fs", "xfs-zoned", "--dev", dev, "--json", "--verify", *opts, "-", input=dedent(script))
+    assert res.rc == 0, res
+    return Run(res)
+
+
+def log_events(path):
+    with open(path) as f:
+        return [json.loads(line) for line in f]
+
+
+# --- one file, one zone, zone ends -------------------------------------------
+
+def test_an_uninterrupted_large_write_stays_one_extent_within_a_zone(zw):
+    r = xfs(zw, DEV, """
+        write f 0 768k
+        sync
+    """)
+    assert r.results == ["786432", "0"]
+    assert r.extents("f") == [(0, 768 * K, 1, 0)]
+    assert r.zone(1) == ("oi", 768 * K)
+
+
+def test_zone_appends_cut_at_the_append_limit_land_back_to_back_as_one_extent(zwsim, tmp_path):
+    log = tmp_path / "events.jsonl"
+    r = xfs(zwsim, DEV + ",max_append=64k", """
+        write f 0 512k
+        sync
+    """, "--log", log)
+    assert r.extents("f") == [(0, 512 * K, 1, 0)]
+    ends = [e for e in log_events(log) if e["ev"] == "bio_end" and e["op"] == "zone_append"]
+    assert [(e["sector"], e["bytes"]) for e in ends] == [(2048 + 128 * i, 64 * K) for i in range(8)]
+
+
+def test_a_large_write_splits_exactly_at_the_zone_capacity(zw):
+    # one open zone for user data: each zone must be written to its capacity
+    # (and leave the open list) before the next one opens
+    r = xfs(zw, "emu:zones=9,zone_size=1M,zone_cap=768k,conv=1", """
+        write f 0 2M
+        sync
+    """)
+    assert r.results == ["2097152", "0"]
+    assert r.extents("f") == [(0, 768 * K, 1, 0), (768 * K, 768 * K, 2, 0), (1536 * K, 512 * K, 3, 0)]
+    assert [r.zone(z) for z in (1, 2, 3, 4)] == [("fu", 768 * K), ("fu", 768 * K), ("oi", 512 * K), ("em", 0)]
+
+
+def test_a_file_crossing_a_zone_end_is_two_extents_even_where_the_zones_touch(zwsim):
+    # zones 1 and 2 are adjacent on disk, but an extent never spans two realtime groups
+    r = xfs(zwsim, DEV, """
+        write f 0 1280k
+        sync
+    """)
+    assert r.extents("f") == [(0, 1 * M, 1, 0), (1 * M, 256 * K, 2, 0)]
+
+
+# --- which zone: open files, closed files ------------------------------------
+
+def test_files_open_for_write_land_in_different_zones(zw):
+    r = xfs(zw, DEV, """
+        open a
+        open b
+        open c
+        write a 0 64k
+        write b 0 64k
+        write c 0 64k
+        sync
+        close a
+        close b
+        close c
+    """)
+    assert [r.extents(n) for n in "abc"] == [[(0, 64 * K, 1, 0)], [(0, 64 * K, 2, 0)], [(0, 64 * K, 3, 0)]]
+    assert r.open_zones() == [1, 2, 3]
+
+
+def test_closed_files_are_packed_into_the_same_zone(zw):
+    r = xfs(zw, DEV, """
+        write a 0 64k
+        write b 0 128k
+        write c 0 4k
+        sync
+    """)
+    assert [r.extents(n) for n in "abc"] == [[(0, 64 * K, 1, 0)], [(0, 128 * K, 1, 64 * K)],
+                                             [(0, 4 * K, 1, 192 * K)]]
+    assert r.open_zones() == [1]
+    assert r.zone(1) == ("oi", 196 * K)
+
+
+def test_a_closed_file_is_packed_into_the_most_recently_used_zone(zwsim):
+    r = xfs(zwsim, DEV, """
+        open x
+        open y
+        write x 0 64k
+        fsync x
+        write y 0 64k
+        fsync y
+        write c 0 4k
+        fsync c
+    """)
+    assert r.extents("x") == [(0, 64 * K, 1, 0)]
+    assert r.extents("y") == [(0, 64 * K, 2, 0)]
+    assert r.extents("c") == [(0, 4 * K, 2, 64 * K)]
+
+
+# --- write hints (xfs_good_hint_match(), xfs_colocate_eagerly()) -------------
+
+HINTED = """
+    open a
+    open b
+    hint a {}
+    hint b {}
+    write a 0 64k
+    fsync a
+    write b 0 64k
+    fsync b
+    close a
+    close b
+"""
+
+
+@pytest.mark.parametrize("first, second, shared", [
+    ("short", "none", True),       # short, none and unset data go together
+    ("none", "short", True),
+    ("short", "short", True),
+    ("medium", "medium", True),    # medium with medium only
+    ("short", "medium", False),
+    ("medium", "short", False),
+    ("long", "long", False),       # long and extreme are not colocated eagerly
+    ("long", "extreme", False),
+])
+def test_write_hints_colocate_open_files_by_the_good_match_rules(zwsim, first, second, shared):
+    r = xfs(zwsim, DEV, HINTED.format(first, second))
+    assert r.extents("a") == [(0, 64 * K, 1, 0)]
+    assert r.extents("b") == ([(0, 64 * K, 1, 64 * K)] if shared else [(0, 64 * K, 2, 0)])
+
+
+def test_long_and_extreme_files_share_a_zone_once_none_can_be_opened(zwsim):
+    # two open zones for user data: short data opened one, long data the other
+    r = xfs(zwsim, DEV, """
+        open s
+        open l
+        open x
+        hint s short
+        hint l long
+        hint x extreme
+        write s 0 64k
+        fsync s
+        write l 0 64k
+        fsync l
+        write x 0 64k
+        fsync x
+    """, "--mount", "max_open_zones=3")
+    assert r.extents("s") == [(0, 64 * K, 1, 0)]
+    assert r.extents("l") == [(0, 64 * K, 2, 0)]
+    assert r.extents("x") == [(0, 64 * K, 2, 64 * K)]
+
+
+def test_unhinted_data_joins_a_short_zone_rather_than_the_least_recently_used_long_one(zwsim):
+    r = xfs(zwsim, DEV, """
+        open l
+        open s
+        open u
+        hint l long
+        hint s short
+        write l 0 64k
+        fsync l
+        write s 0 64k
+        fsync s
+        write u 0 64k
+        fsync u
+    """, "--mount", "max_open_zones=3")
+    assert r.extents("l") == [(0, 64 * K, 1, 0)]
+    assert r.extents("s") == [(0, 64 * K, 2, 0)]
+    assert r.extents("u") == [(0, 64 * K, 2, 64 * K)]
+
+
+def test_with_no_match_and_no_zone_to_open_data_goes_to_the_least_recently_used_zone(zwsim):
+    # zone 1 long (used by l, then x), zone 2 medium (used by m): short data
+    # matches neither and takes zone 2, the least recently used
+    r = xfs(zwsim, DEV, """
+        open l
+        open m
+        open x
+        open s
+        hint l long
+        hint m medium
+        hint x extreme
+        hint s short
+        write l 0 64k
+        fsync l
+        write m 0 64k
+        fsync m
+        write x 0 64k
+        fsync x
+        write s 0 64k
+        fsync s
+    """, "--mount", "max_open_zones=3")
+    assert r.extents("x") == [(0, 64 * K, 1, 64 * K)]
+    assert r.extents("s") == [(0, 64 * K, 2, 64 * K)]
+
+
+def test_a_closed_file_is_packed_only_into_a_zone_its_hint_matches(zwsim):
+    # zone 2 (long) is the most recently used; the closed unhinted file goes
+    # to zone 1 (short), the most recent one that matches
+    r = xfs(zwsim, DEV, """
+        hint a short
+        write a 0 64k
+        fsync a
+        hint b long
+        write b 0 64k
+        fsync b
+        write c 0 64k
+        fsync c
+    """)
+    assert r.extents("a") == [(0, 64 * K, 1, 0)]
+    assert r.extents("b") == [(0, 64 * K, 2, 0)]
+    assert r.extents("c") == [(0, 64 * K, 1, 64 * K)]
+
+
+def test_nolifetime_ignores_write_hints(zwsim):
+    script = HINTED.format("short", "none")
+    assert xfs(zwsim, DEV, script).extents("b") == [(0, 64 * K, 1, 64 * K)]
+    assert xfs(zwsim, DEV, script, "--mount", "nolifetime").extents("b") == [(0, 64 * K, 2, 0)]
+
+
+# --- overwrites, appends ------------------------------------------------------
+
+def test_an_overwrite_goes_out_of_place_after_the_data_already_in_the_zone(zw):
+    r = xfs(zw, DEV, """
+        write f 0 256k
+        sync
+        write f 64k 64k
+        sync
+    """)
+    assert r.extents("f") == [(0, 64 * K, 1, 0), (64 * K, 64 * K, 1, 256 * K), (128 * K, 128 * K, 1, 128 * K)]
+    assert r.zone(1) == ("oi", 320 * K)
+
+
+def test_an_overwrite_frees_the_old_blocks_for_new_writes(zwsim):
+    # 6 sequential zones: 2 zones of user space (4 kept back), 3 writable
+    # without GC.  The second 1 MiB overwrites the first: its blocks come
+    # back, so g still gets 1 MiB; then the space writable without GC is used up.
+    dev = "emu:zones=7,zone_size=1M,conv=1"
+    r = xfs(zwsim, dev, """
+        write f 0 1M
+        sync
+        write f 0 1M
+        sync
+        write g 0 2M
+        sync
+        write h 0 4k
+    """)
+    assert r.results == ["1048576", "0", "1048576", "0", "1048576 -ENOSPC", "0", "-ENOSPC"]
+    assert r.extents("f") == [(0, 1 * M, 2, 0)]
+    assert r.extents("g") == [(0, 1 * M, 3, 0)]
+    # without the overwrite the same device has room for 2 MiB in all
+    r = xfs(zwsim, dev, """
+        write f 0 1M
+        write g 0 2M
+        sync
+    """)
+    assert r.results == ["1048576", "1048576 -ENOSPC", "0"]
+
+
+def test_appending_continues_in_the_zone_of_the_files_previous_extent(zw):
+    # f is open for write, so without its previous extent it would open zone 3
+    r = xfs(zw, DEV, """
+        open f
+        open g
+        write f 0 64k
+        fsync f
+        write g 0 64k
+        fsync g
+        write f 64k 64k
+        fsync f
+    """)
+    assert r.extents("f") == [(0, 128 * K, 1, 0)]  # one extent: the new blocks continue the old
+    assert r.extents("g") == [(0, 64 * K, 2, 0)]
+    assert r.open_zones() == [1, 2]
+
+
+def test_a_write_beyond_a_hole_continues_in_the_zone_of_the_extent_before_the_hole(zwsim):
+    r = xfs(zwsim, DEV, """
+        open f
+        open g
+        write f 0 64k
+        fsync f
+        write g 0 64k
+        fsync g
+        write f 512k 64k
+        fsync f
+    """)
+    assert r.extents("f") == [(0, 64 * K, 1, 0), (512 * K, 64 * K, 1, 64 * K)]
+
+
+def test_an_overwrite_from_offset_zero_selects_a_zone_afresh(zwsim):
+    # no extent before offset 0: an open file gets a new zone
+    r = xfs(zwsim, DEV, """
+        open f
+        write f 0 128k
+        fsync f
+        write f 0 64k
+        fsync f
+    """)
+    assert r.extents("f") == [(0, 64 * K, 2, 0), (64 * K, 64 * K, 1, 64 * K)]
+
+
+def test_truncate_then_extend_continues_after_the_data_already_written(zwsim):
+    r = xfs(zwsim, DEV, """
+        write f 0 1M
+        sync
+        truncate f 256k
+        write f 256k 256k
+        sync
+    """)
+    assert r.size("f") == 512 * K
+    assert r.extents("f") == [(0, 256 * K, 1, 0), (256 * K, 256 * K, 2, 0)]
+
+
+# --- zones leaving the open list, open limits -------------------------------
+
+def test_a_zone_stays_open_until_its_last_block_is_written_then_the_next_zone_opens(zw):
+    # one open zone for user data: b takes the last 4 KiB of zone 1; zone 1
+    # leaves the open list when that write completes, and zone 2 opens
+    r = xfs(zw, DEV_ONE_ZONE, """
+        open a
+        open b
+        write a 0 1020k
+        fsync a
+        write b 0 64k
+        fsync b
+    """)
+    assert r.extents("a") == [(0, 1020 * K, 1, 0)]
+    assert r.extents("b") == [(0, 4 * K, 1, 1020 * K), (4 * K, 60 * K, 2, 0)]
+    assert [r.zone(z) for z in (1, 2, 3)] == [("fu", 1 * M), ("oi", 60 * K), ("em", 0)]
+
+
+def test_a_zone_filled_exactly_is_full_and_the_next_file_opens_the_next_zone(zwsim):
+    r = xfs(zwsim, DEV, """
+        write a 0 1M
+        write b 0 64k
+        sync
+    """)
+    assert r.extents("a") == [(0, 1 * M, 1, 0)]
+    assert r.extents("b") == [(0, 64 * K, 2, 0)]
+    assert r.zone(1) == ("fu", 1 * M)
+    assert r.open_zones() == [2]
+
+
+FIVE_OPEN_FILES = """
+    open a
+    open b
+    open c
+    open d
+    open e
+    write a 0 64k
+    write b 0 64k
+    write c 0 64k
+    write d 0 64k
+    write e 0 64k
+    sync
+"""
+
+
+def placement(r):
+    return {n: r.extents(n)[0][2:] for n in "abcde"}
+
+
+@pytest.mark.parametrize("dev, mount, user_zones", [
+    (DEV_MANY, "max_open_zones=4", 3),          # the mount option
+    (DEV_MANY, "max_open_zones=2", 1),
+    (DEV_MANY + ",max_open=3", None, 2),        # the device's limit
+    (DEV_MANY + ",max_open=3", "max_open_zones=6", 2),  # never above the device's limit
+    (DEV, None, 3),                             # 16 zones: min((16 - 5) / 2 + 2, 16 / 4) = 4
+    (DEV, "max_open_zones=10", 3),              # never above that either
+    (DEV_ONE_ZONE, None, 1),                    # 8 zones: max(2, min(3, 2))
+])
+def test_open_zones_for_user_data_are_one_less_than_the_open_limit(zwsim, dev, mount, user_zones):
+    r = xfs(zwsim, dev, FIVE_OPEN_FILES, *(["--mount", mount] if mount else []))
+    # the first files open a zone each; the rest share them, least recently used first
+    want = {}
+    for i, n in enumerate("abcde"):
+        z = i % user_zones
+        want[n] = (1 + z, 64 * K * (i // user_zones))
+    assert placement(r) == want
+    assert len(r.open_zones()) == user_zones
+
+
+def test_mount_is_refused_below_two_open_zones(zwsim):
+    res = zwsim("fs", "--fs", "xfs-zoned", "--dev", DEV, "--mount", "max_open_zones=1", "-", input="sync\n")
+    assert res.rc == 2
+    assert "1 open zones: zoned XFS needs at least 2" in res.err
+
+
+def test_mount_is_refused_below_five_sequential_zones(zw):
+    res = zw("fs", "--fs", "xfs-zoned", "--dev", "emu:zones=5,zone_size=1M,conv=1", "-", input="sync\n")
+    assert res.rc == 2
+    assert "4 sequential zones: zoned XFS needs at least 5" in res.err
+    r = xfs(zw, "emu:zones=6,zone_size=1M,conv=1", """
+        write f 0 4k
+        sync
+    """)
+    assert r.extents("f") == [(0, 4 * K, 1, 0)]
+
+
+def test_a_partly_written_zone_found_at_mount_is_open_and_takes_the_next_data(zwsim, tmp_path):
+    dev = "file:%s,zones=9,zone_size=1M,conv=1" % (tmp_path / "dev")
+    assert zwsim("zone", "write", "--dev", dev, "1", "0", "16").rc == 0
+    # the open limit is 2: zone 1 holds the one slot for user data
+    r = xfs(zwsim, dev, """
+        open a
+        write a 0 64k
+        fsync a
+    """)
+    assert r.extents("a") == [(0, 64 * K, 1, 64 * K)]
+
+
+def test_a_refused_mount_releases_the_partly_written_zones_it_opened(zw, tmp_path):
+    dev = "file:%s,zones=9,zone_size=1M,conv=1" % (tmp_path / "dev")
+    assert zw("zone", "write", "--dev", dev, "1", "0", "16").rc == 0
+    res = zw("fs", "--fs", "xfs-zoned", "--dev", dev, "--mount", "max_open_zones=1", "-", input="sync\n")
+    assert res.rc == 2  # and, with the sanitizer binary, nothing leaked
+    assert "1 open zones: zoned XFS needs at least 2" in res.err
+
+
+def test_new_zones_open_in_zone_order_skipping_zones_that_are_not_empty(zwsim, tmp_path):
+    dev = "file:%s,zones=17,zone_size=1M,conv=1" % (tmp_path / "dev")
+    assert zwsim("zone", "finish", "--dev", dev, "1").rc == 0
+    assert zwsim("zone", "finish", "--dev", dev, "3").rc == 0
+    r = xfs(zwsim, dev, """
+        open a
+        open b
+        write a 0 64k
+        write b 0 64k
+        sync
+    """)
+    assert r.extents("a") == [(0, 64 * K, 2, 0)]
+    assert r.extents("b") == [(0, 64 * K, 4, 0)]
+
+
+# --- space -------------------------------------------------------------------
+
+def test_enospc_when_the_space_is_used_up(zw):
+    # 5 sequential zones, 4 kept back: one zone of user space, no GC
+    r = xfs(zw, "emu:zones=6,zone_size=1M,conv=1", """
+        write f 0 2M
+        sync
+        write g 0 4k
+    """)
+    assert r.results == ["1048576 -ENOSPC", "0", "-ENOSPC"]
+    assert r.extents("f") == [(0, 1 * M, 1, 0)]
+    assert r.zone(1) == ("fu", 1 * M)
+    assert r.report["files"]["g"]["extents"] == []
+
+
+def test_a_write_larger_than_the_space_left_is_cut_to_it(zwsim):
+    r = xfs(zwsim, "emu:zones=6,zone_size=1M,conv=1", """
+        write f 0 512k
+        write g 0 1M
+        write h 0 4k
+        sync
+    """)
+    assert r.results == ["524288", "524288", "-ENOSPC", "0"]
+    assert r.extents("g") == [(0, 512 * K, 1, 512 * K)]
+
+
+def test_truncating_or_unlinking_dirty_data_gives_its_reservation_back(zwsim):
+    # one zone of user space: each 1 MiB of delalloc holds all of it until cut away
+    r = xfs(zwsim, "emu:zones=6,zone_size=1M,conv=1", """
+        write f 0 1M
+        truncate f 0
+        write g 0 1M
+        unlink g
+        write h 0 1M
+        sync
+    """)
+    assert r.results == ["1048576", "0", "1048576", "0", "1048576", "0"]
+    assert r.extents("f") == []
+    assert r.extents("h") == [(0, 1 * M, 1, 0)]
+
+
+def test_a_direct_write_that_does_not_fit_fails_whole_where_a_buffered_one_is_cut(zwsim):
+    # 512 KiB left: a 512 KiB write reserves 128 blocks + 3, too many; the
+    # buffered write takes what is left, the direct write nothing
+    script = """
+        write f 0 512k
+        {} g 0 512k
+        sync
+    """
+    assert xfs(zwsim, "emu:zones=6,zone_size=1M,conv=1", script.format("dwrite")).results == \
+        ["524288", "-ENOSPC", "0"]
+    assert xfs(zwsim, "emu:zones=6,zone_size=1M,conv=1", script.format("write")).results == \
+        ["524288", "524288", "0"]
+
+
+# --- errors: the seed's error path through XFS --------------------------------
+
+def test_a_device_write_error_in_writeback_is_returned_by_fsync_once(zw):
+    r = xfs(zw, DEV, """
+        write f 0 64k
+        inject fail_write=1
+        fsync f
+        fsync f
+    """)
+    assert r.results == ["65536", "0", "-EIO", "0"]
+    assert r.size("f") == 64 * K
+    assert r.extents("f") == []
+
+
+def test_a_failed_overwrite_is_not_remapped_and_the_old_data_stays(zwsim):
+    r = xfs(zwsim, DEV, """
+        write f 0 128k
+        sync
+        write f 0 64k
+        inject fail_write=1
+        fsync f
+        sync
+    """)
+    assert r.results == ["131072", "0", "65536", "0", "-EIO", "0"]
+    assert r.extents("f") == [(0, 128 * K, 1, 0)]
+
+
+def test_nothing_stays_in_writeback_after_a_write_error(zwsim, tmp_path):
+    log = tmp_path / "events.jsonl"
+    r = xfs(zwsim, DEV, """
+        write f 0 64k
+        inject err=2048:8:once
+        fsync f
+        sync
+        write g 0 64k
+        fsync g
+    """, "--log", log)
+    assert r.results == ["65536", "0", "-EIO", "0", "65536", "0"]
+    ev = log_events(log)
+    started = [(e["ino"], e["pos"]) for e in ev if e["ev"] == "folio_writeback_start"]
+    ended = [(e["ino"], e["pos"]) for e in ev if e["ev"] == "folio_writeback_end"]
+    assert sorted(started) == sorted(ended)
+    # the failed folio came back clean: f is not written again, g is written once
+    appends = [e for e in ev if e["ev"] == "bio_submit" and e["op"] == "zone_append"]
+    assert len(appends) == 2
+    assert r.extents("f") == []
+    # the failed append did not move the zone's write pointer: g lands at its start
+    assert r.extents("g") == [(0, 64 * K, 1, 0)]
+
+
+def test_a_failed_part_of_a_split_write_is_the_only_part_left_unmapped(zwsim):
+    # 1.5 MiB: the first 1 MiB fills zone 1, the rest goes to zone 2 and fails
+    r = xfs(zwsim, DEV, """
+        write f 0 1536k
+        inject fail_write=2
+        fsync f
+        fsync f
+    """)
+    assert r.results == ["1572864", "0", "-EIO", "0"]
+    assert r.extents("f") == [(0, 1 * M, 1, 0)]
+    assert r.zone(1) == ("fu", 1 * M)
+
+
+# --- the event log --------------------------------------------------------------
+
+def test_zone_appends_go_to_the_zone_start_and_complete_where_the_extent_landed(zw, tmp_path):
+    log = tmp_path / "events.jsonl"
+    r = xfs(zw, DEV, """
+        write a 0 64k
+        fsync a
+        write b 0 128k
+        fsync b
+        write c 0 1088k
+        fsync c
+    """, "--log", log)
+    ev = log_events(log)
+    submits = {e["id"]: e for e in ev if e["ev"] == "bio_submit" and e["op"] == "zone_append"}
+    ends = [e for e in ev if e["ev"] == "bio_end" and e["op"] == "zone_append"]
+    assert len(ends) == len(submits) == 4
+    zone_sectors = ZONE // 512
+    for e in ends:
+        assert e["status"] == "OK"
+        assert submits[e["id"]]["sector"] % zone_sectors == 0  # aimed at the zone start
+    landed = sorted((e["sector"] * 512 // ZONE, e["sector"] * 512 % ZONE, e["bytes"]) for e in ends)
+    extents = sorted((z, zo, ln) for n in "abc" for _, ln, z, zo in r.extents(n))
+    assert landed == extents == [(1, 0, 64 * K), (1, 64 * K, 128 * K), (1, 192 * K, 832 * K),
+                                 (2, 0, 256 * K)]

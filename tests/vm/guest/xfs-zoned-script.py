@@ -1,0 +1,430 @@
+#!/usr/bin/python3
+"""Run a `zwsim fs` script on the kernel's zoned XFS, or on zwsim's xfs-zoned
+model, and compare where the data landed (tests/vm/xfs-fidelity.sh,
+docs/fidelity-xfs-zoned.md).
+
+  xfs-zoned-script.py real DEV MOUNT_OPTS SCRIPT
+      mkfs.xfs -f DEV (a zoned device with conventional zones: the data
+      section and log go there, the realtime groups are the sequential
+      zones; or RTDEV@DATADEV: an external zoned realtime device), mount it
+      (-o MOUNT_OPTS unless '-'), run SCRIPT with real system calls, then
+      print the outcome as JSON, unmount.
+  xfs-zoned-script.py model ZWSIM SPEC MOUNT_OPTS SCRIPT
+      the same script on the model (zwsim fs --fs xfs-zoned --json --verify
+      on the emu: spec SPEC, the device's twin); the same JSON.  Fails if
+      the model's data does not verify.
+  xfs-zoned-script.py compare NAME REAL.json MODEL.json [TALLY]
+      what differs, and the agreement figures (one line, also appended to
+      TALLY as tab-separated values); exit 0 whatever the agreement.
+  xfs-zoned-script.py run NAME DEV ZWSIM SPEC MOUNT_OPTS SCRIPT OUTDIR TALLY
+      all three: OUTDIR/NAME.real.json, NAME.model.json, the comparison on
+      stdout, the figures appended to TALLY.
+  xfs-zoned-script.py summary TALLY
+      the totals of a tally.
+
+The outcome (JSON): "ops": [[OPERATION, RESULT], ...] as `zwsim fs` prints
+them; "files": {NAME: {"size", "extents": [[OFF, LEN, ZONE, ZONE_OFF], ...]}}
+(bytes; from `xfs_io -c 'bmap -v'` on the kernel: the extents as XFS records
+them, holes left out); "zones": {ZONE: [COND, WP]} for every sequential zone
+that is not empty (WP in bytes from the zone start, null when full).
+
+The system calls behind each script operation (as zonefs-script.py):
+  open F        open(F, O_RDWR|O_CREAT), kept until 'close F' (the file is
+                open for write: XFS does not pack it tightly)
+  write/dwrite  pwrite(2) calls of CALL bytes (default 1 MiB), O_DIRECT for
+                dwrite; a file not open is opened for the operation only
+  append        write(2) with O_DIRECT|O_APPEND
+  read F O L    pread(2)
+  truncate F L  truncate(2);  unlink F  unlink(2)
+  fsync F       fsync(2) on F's open descriptor, else on a new one
+  sync          sync(2)
+  hint F H      fcntl(F_SET_RW_HINT) (xfs_io has no command for write hints)
+  inject        not supported on the kernel side
+"""
+import errno
+import fcntl
+import json
+import mmap
+import os
+import re
+import struct
+import subprocess
+import sys
+import tempfile
+
+CALL_DEFAULT = 1 << 20
+F_SET_RW_HINT = 1024 + 12
+HINTS = ("notset", "none", "short", "medium", "long", "extreme")
+TALLY_FIELDS = ("scenario", "files_same", "files", "bytes_same", "bytes", "extents_same", "extents_real",
+                "extents_model", "extent_counts_same", "zones_same", "zones", "ops_same", "ops")
+
+
+def size(s):
+    m = re.fullmatch(r"(\d+)([kKmMgGtT]?)", s)
+    if not m:
+        raise ValueError("bad size %r" % s)
+    return int(m.group(1)) << {"": 0, "k": 10, "m": 20, "g": 30, "t": 40}[m.group(2).lower()]
+
+
+def errname(e):
+    return "-" + errno.errorcode.get(e, str(e))
+
+
+def parse(path):
+    ops = []
+    with open(path) as f:
+        for line in f:
+            words = line.split("#", 1)[0].split()
+            if words:
+                ops.append(words)
+    return ops
+
+
+class Real:
+    def __init__(self, dev, mnt):
+        self.dev = dev  # the zoned device: the internal or external realtime device
+        self.name = os.path.basename(dev)
+        self.mnt = mnt
+        self.fds = {}
+        self.bufs = {}
+        with open("/sys/block/%s/queue/chunk_sectors" % self.name) as f:
+            self.zone_bytes = int(f.read()) * 512
+
+    def path(self, name):
+        return os.path.join(self.mnt, name)
+
+    def buf(self, n):
+        """A page-aligned buffer of n bytes (O_DIRECT needs alignment)."""
+        if n not in self.bufs:
+            ln = max(n, 4096)
+            m = mmap.mmap(-1, ln)
+            m.write((bytes((i * 7 + 1) & 0xFF for i in range(256)) * (ln // 256 + 1))[:ln])
+            self.bufs[n] = m
+        return memoryview(self.bufs[n])[:n]
+
+    def write(self, name, off, length, call, direct, append):
+        flags = (os.O_DIRECT if direct else 0) | (os.O_APPEND if append else 0)
+        opened = name not in self.fds
+        try:
+            if opened:
+                fd = os.open(self.path(name), os.O_RDWR | os.O_CREAT | flags, 0o644)
+            else:
+                fd = self.fds[name]
+                cur = fcntl.fcntl(fd, fcntl.F_GETFL)
+                fcntl.fcntl(fd, fcntl.F_SETFL, (cur & ~(os.O_DIRECT | os.O_APPEND)) | flags)
+        except OSError as e:
+            return errname(e.errno)
+        done, n = 0, 0
+        try:
+            while done < length:
+                ln = min(length - done, call)
+                try:
+                    n = os.write(fd, self.buf(ln)) if append else os.pwrite(fd, self.buf(ln), off + done)
+                except OSError as e:
+                    n = -e.errno
+                if n <= 0:
+                    break
+                done += n
+                if n < ln:
+                    break
+        finally:
+            if opened:
+                os.close(fd)
+        if n < 0:
+            return "%d %s" % (done, errname(-n)) if done else errname(-n)
+        return str(done)
+
+    def with_fd(self, name, fn, flags=os.O_RDONLY):
+        if name in self.fds:
+            return fn(self.fds[name])
+        fd = os.open(self.path(name), flags)
+        try:
+            return fn(fd)
+        finally:
+            os.close(fd)
+
+    def run(self, w):
+        op = w[0]
+        try:
+            if op == "open":
+                if w[1] not in self.fds:
+                    self.fds[w[1]] = os.open(self.path(w[1]), os.O_RDWR | os.O_CREAT, 0o644)
+                return "0"
+            if op == "close":
+                if w[1] not in self.fds:
+                    return errname(errno.EBADF)
+                os.close(self.fds.pop(w[1]))
+                return "0"
+            if op in ("write", "dwrite"):
+                call = size(w[4]) if len(w) > 4 else CALL_DEFAULT
+                return self.write(w[1], size(w[2]), size(w[3]), call, op == "dwrite", False)
+            if op == "append":
+                call = size(w[3]) if len(w) > 3 else CALL_DEFAULT
+                return self.write(w[1], 0, size(w[2]), call, True, True)
+            if op == "read":
+                return str(self.with_fd(w[1], lambda fd: len(os.pread(fd, size(w[3]), size(w[2])))))
+            if op == "truncate":
+                os.truncate(self.path(w[1]), size(w[2]))
+                return "0"
+            if op == "unlink":
+                os.unlink(self.path(w[1]))
+                return "0"
+            if op == "fsync":
+                self.with_fd(w[1], os.fsync)
+                return "0"
+            if op == "sync":
+                os.sync()
+                return "0"
+            if op == "hint":
+                hint = HINTS.index(w[2])
+                self.with_fd(w[1], lambda fd: fcntl.fcntl(fd, F_SET_RW_HINT, struct.pack("Q", hint)),
+                             os.O_RDWR | os.O_CREAT)
+                return "0"
+        except OSError as e:
+            return errname(e.errno)
+        return "-EINVAL  # not supported on the kernel side"
+
+    def extents(self, names):
+        """Each file's extents from one xfs_io (every file opened, then
+        'bmap -v', which xfs_io runs on each open file, its name first):
+        {NAME: [[off, len, zone, zone_off], ...]} in bytes."""
+        if not names:
+            return {}
+        cmd = ["xfs_io", "-r", self.path(names[0])]
+        for n in names[1:]:
+            cmd += ["-c", "open -r " + self.path(n)]
+        cmd += ["-c", "bmap -v"]
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+        ext = {n: [] for n in names}
+        cur = None
+        for line in out.splitlines():
+            if line.endswith(":") and line[:-1].startswith(self.mnt + "/"):
+                cur = line[:-1][len(self.mnt) + 1:]
+                if cur in ext:
+                    ext[cur] = []  # the last listing of a file counts
+                continue
+            m = re.match(r"\s*\d+: \[(\d+)\.\.(\d+)\]:\s+(\d+)\.\.(\d+)\s", line)
+            if not m or cur not in ext:
+                continue  # the header, holes, delalloc
+            off, end, daddr = int(m.group(1)) * 512, (int(m.group(2)) + 1) * 512, int(m.group(3)) * 512
+            ext[cur].append([off, end - off, daddr // self.zone_bytes, daddr % self.zone_bytes])
+        return ext
+
+    def outcome(self, ops):
+        names = sorted(n for n in os.listdir(self.mnt) if os.path.isfile(self.path(n)))
+        ext = self.extents(names)
+        files = {n: {"size": os.stat(self.path(n)).st_size, "extents": ext[n]} for n in names}
+        zones = {}
+        rep = subprocess.run(["blkzone", "report", self.dev], capture_output=True, text=True, check=True).stdout
+        for i, line in enumerate(rep.splitlines()):
+            m = re.search(r"wptr (0x[0-9a-f]+).*zcond:\s*\d+\((\w+)\).*type:\s*\d+\((\w+)\)", line)
+            if not m or m.group(3) == "CONVENTIONAL" or m.group(2) == "em":
+                continue
+            wp = None if m.group(2) == "fu" else int(m.group(1), 16) * 512
+            zones[str(i)] = [m.group(2), wp]
+        return {"ops": ops, "files": files, "zones": zones}
+
+
+def sysctl(name, value=None):
+    p = "/proc/sys/vm/" + name
+    with open(p) as f:
+        old = f.read().strip()
+    if value is not None:
+        with open(p, "w") as f:
+            f.write(str(value))
+    return old
+
+
+def real(dev, mopts, script):
+    """DEV: a zoned device with conventional zones (internal realtime
+    device), or RTDEV@DATADEV: a zoned realtime device and a conventional
+    data device (-r rtdev=RTDEV,zoned=1, mounted with -o rtdev=RTDEV)."""
+    ops = parse(script)
+    rt, _, data = dev.partition("@")
+    opts = [] if mopts == "-" else [mopts]
+    mkfs = ["mkfs.xfs", "-q", "-f"]
+    if data:
+        mkfs += ["-r", "rtdev=%s,zoned=1" % rt]
+        opts.insert(0, "rtdev=" + rt)
+    else:
+        data = rt
+    # a mount left behind by an earlier run that broke
+    subprocess.run(["umount", data], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(mkfs + [data], check=True, stdout=subprocess.DEVNULL)
+    mnt = tempfile.mkdtemp(prefix="xfs-zoned-")
+    subprocess.run(["mount"] + (["-o", ",".join(opts)] if opts else []) + [data, mnt], check=True)
+    dev = rt
+    # No periodic or background writeback (the model has neither): data
+    # reaches the device only at the script's fsync/sync.
+    old = {k: sysctl(k) for k in ("dirty_writeback_centisecs", "dirty_background_ratio", "dirty_ratio")}
+    sysctl("dirty_writeback_centisecs", 0)
+    sysctl("dirty_bytes", 1 << 30)
+    sysctl("dirty_background_bytes", 768 << 20)
+    try:
+        r = Real(dev, mnt)
+        try:
+            done = [[" ".join(w), r.run(w)] for w in ops]
+            out = r.outcome(done)
+        finally:
+            for fd in r.fds.values():
+                os.close(fd)
+    finally:
+        for k, v in old.items():  # the ratios back: the *_bytes go back to 0
+            sysctl(k, v)
+        subprocess.run(["umount", mnt], check=True)
+        os.rmdir(mnt)
+    return out
+
+
+def model(zwsim, spec, mopts, script):
+    cmd = [zwsim, "fs", "--fs", "xfs-zoned", "--dev", spec, "--json", "--verify"]
+    if mopts != "-":
+        cmd += ["--mount", mopts]
+    p = subprocess.run(cmd + [script], capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.stderr.write(p.stderr)
+        raise RuntimeError("zwsim fs exited with status %d" % p.returncode)
+    ops = [line.split(" => ", 1) for line in p.stderr.splitlines() if " => " in line]
+    rep = json.loads(p.stdout)
+    files = {n: {"size": f["size"], "extents": [[e["off"], e["len"], e["zone"], e["zone_off"]]
+                                                for e in f["extents"]]}
+             for n, f in rep["files"].items()}
+    zones = {str(z["zone"]): [z["cond"], None if z["cond"] == "fu" else z["wp"]]
+             for z in rep["zones"] if z["cond"] not in ("nw", "em")}
+    return {"ops": ops, "files": files, "zones": zones}
+
+
+def fmt_ext(ext):
+    return " ".join("%d+%d@%d+%d" % tuple(e) for e in ext) or "(none)"
+
+
+def same_bytes(a, b):
+    """Bytes of extents a mapped to the same place by extents b (zone size does not matter:
+    both sides give (zone, zone_off), compared per byte range)."""
+    n = 0
+    for off, ln, z, zo in a:
+        for off2, ln2, z2, zo2 in b:
+            lo, hi = max(off, off2), min(off + ln, off2 + ln2)
+            if lo < hi and z == z2 and zo - off == zo2 - off2:
+                n += hi - lo
+    return n
+
+
+def load(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def save(out, path=None):
+    if path is None:
+        json.dump(out, sys.stdout, sort_keys=True)
+        print()
+        return
+    with open(path, "w") as f:
+        json.dump(out, f, sort_keys=True)
+        f.write("\n")
+
+
+def compare(name, r, m, tally=None):
+    t = dict.fromkeys(TALLY_FIELDS, 0)
+    t["scenario"] = name
+    lines = []
+    for i, (op, res) in enumerate(r["ops"]):
+        mres = m["ops"][i][1] if i < len(m["ops"]) else "(missing)"
+        t["ops"] += 1
+        if res == mres:
+            t["ops_same"] += 1
+        else:
+            lines.append("op     %-32s kernel %s, model %s" % (op, res, mres))
+    for n in sorted(set(r["files"]) | set(m["files"])):
+        rf, mf = r["files"].get(n), m["files"].get(n)
+        t["files"] += 1
+        rext = rf["extents"] if rf else []
+        mext = mf["extents"] if mf else []
+        rb = sum(e[1] for e in rext)
+        t["bytes"] += rb
+        t["bytes_same"] += same_bytes(rext, mext)
+        t["extents_real"] += len(rext)
+        t["extents_model"] += len(mext)
+        t["extents_same"] += sum(1 for e in rext if e in mext)
+        t["extent_counts_same"] += len(rext) == len(mext)
+        if rf and mf and rf["size"] == mf["size"] and rext == mext:
+            t["files_same"] += 1
+            lines.append("same   %-8s size=%d %s" % (n, rf["size"], fmt_ext(rext)))
+        else:
+            lines.append("DIFF   %-8s kernel: size=%s %s" % (n, rf["size"] if rf else "-", fmt_ext(rext)))
+            lines.append("       %-8s model:  size=%s %s" % ("", mf["size"] if mf else "-", fmt_ext(mext)))
+    for z in sorted(set(r["zones"]) | set(m["zones"]), key=int):
+        rz, mz = r["zones"].get(z, ["em", 0]), m["zones"].get(z, ["em", 0])
+        t["zones"] += 1
+        if rz == mz:
+            t["zones_same"] += 1
+        else:
+            lines.append("zone   %-4s kernel %s wp=%s, model %s wp=%s" % (z, rz[0], rz[1], mz[0], mz[1]))
+    print("\n".join(lines))
+    print("agreement %s: files %d/%d, bytes placed alike %d/%d, extents %d/%d (model %d), "
+          "extent counts %d/%d, zones %d/%d, results %d/%d" %
+          (name, t["files_same"], t["files"], t["bytes_same"], t["bytes"], t["extents_same"], t["extents_real"],
+           t["extents_model"], t["extent_counts_same"], t["files"], t["zones_same"], t["zones"], t["ops_same"],
+           t["ops"]))
+    if tally:
+        with open(tally, "a") as f:
+            f.write("\t".join(str(t[k]) for k in TALLY_FIELDS) + "\n")
+    return 0
+
+
+def summary(tally):
+    tot = dict.fromkeys(TALLY_FIELDS[1:], 0)
+    n = exact = 0
+    with open(tally) as f:
+        for line in f:
+            v = line.rstrip("\n").split("\t")
+            if len(v) != len(TALLY_FIELDS):
+                continue
+            n += 1
+            row = dict(zip(TALLY_FIELDS[1:], map(int, v[1:])))
+            exact += row["files_same"] == row["files"] and row["zones_same"] == row["zones"] and \
+                row["ops_same"] == row["ops"]
+            for k in tot:
+                tot[k] += row[k]
+    print("xfs-zoned fidelity, %d scenarios (%d identical): files %d/%d, bytes placed alike %d/%d, "
+          "extents %d/%d (model %d), extent counts %d/%d, zones %d/%d, results %d/%d" %
+          (n, exact, tot["files_same"], tot["files"], tot["bytes_same"], tot["bytes"], tot["extents_same"],
+           tot["extents_real"], tot["extents_model"], tot["extent_counts_same"], tot["files"],
+           tot["zones_same"], tot["zones"], tot["ops_same"], tot["ops"]))
+    return 0 if n else 1
+
+
+def run(name, dev, zwsim, spec, mopts, script, outdir, tally):
+    """The scenario on the kernel and on the model, then the comparison
+    (OUTDIR/NAME.real.json, NAME.model.json; the figures appended to TALLY)."""
+    base = os.path.join(outdir, name)
+    print("# %s: the kernel (mount options: %s)" % (name, mopts), flush=True)
+    r = real(dev, mopts, script)
+    save(r, base + ".real.json")
+    print("# %s: the model (%s)" % (name, spec), flush=True)
+    m = model(zwsim, spec, mopts, script)
+    save(m, base + ".model.json")
+    return compare(name, r, m, tally)
+
+
+def main(argv):
+    cmd, args = (argv[1], argv[2:]) if len(argv) > 1 else ("", [])
+    if cmd == "real" and len(args) == 3:
+        save(real(*args))
+        return 0
+    if cmd == "model" and len(args) == 4:
+        save(model(*args))
+        return 0
+    if cmd == "compare" and len(args) in (3, 4):
+        return compare(args[0], load(args[1]), load(args[2]), *args[3:])
+    if cmd == "run" and len(args) == 8:
+        return run(*args)
+    if cmd == "summary" and len(args) == 1:
+        return summary(args[0])
+    sys.stderr.write(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
