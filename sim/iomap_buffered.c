@@ -209,7 +209,13 @@ ssize_t iomap_file_buffered_read(struct inode *inode, loff_t pos, size_t len, vo
 			for (size_t b = off / bs; b <= (off + n - 1) / bs; b++) {
 				if (ifs ? ifs_block_uptodate(ifs, b) : false)
 					continue;
-				if (iomap_read_block(inode, folio, b * bs))
+				/*
+				 * filemap_read(): a failed readahead is followed by
+				 * one ->read_folio of its own, so an error that does
+				 * not repeat is not seen.
+				 */
+				if (iomap_read_block(inode, folio, b * bs) &&
+				    iomap_read_block(inode, folio, b * bs))
 					return done ? (ssize_t)done : -EIO;
 				if (ifs)
 					ifs->state[b] = 1;

@@ -145,7 +145,9 @@ static int zonefs_parse_options(struct zonefs_sb_info *sbi, const char *options,
 		return 0;
 	copy = strdup(options);
 	for (tok = strtok_r(copy, ",", &save); tok && !ret; tok = strtok_r(NULL, ",", &save)) {
-		if (!strcmp(tok, "explicit-open")) {
+		if (!strcmp(tok, "aggr_cnv")) {
+			sbi->s_mount_opts |= ZONEFS_MNTOPT_AGGR_CNV;
+		} else if (!strcmp(tok, "explicit-open")) {
 			sbi->s_mount_opts |= ZONEFS_MNTOPT_EXPLICIT_OPEN;
 		} else if (!strncmp(tok, "errors=", 7)) {
 			unsigned int e = !strcmp(tok + 7, "remount-ro") ? ZONEFS_MNTOPT_ERRORS_RO :
@@ -159,7 +161,7 @@ static int zonefs_parse_options(struct zonefs_sb_info *sbi, const char *options,
 			}
 			sbi->s_mount_opts = (sbi->s_mount_opts & ~ZONEFS_MNTOPT_ERRORS_MASK) | e;
 		} else {
-			snprintf(err, errlen, "zonefs: unknown mount option '%s' (accepted: explicit-open, errors=...)", tok);
+			snprintf(err, errlen, "zonefs: unknown mount option '%s' (accepted: explicit-open, errors=..., aggr_cnv)", tok);
 			ret = -EINVAL;
 		}
 	}
@@ -292,11 +294,27 @@ static int zonefs_mount(struct zw_fs **fsp, struct block_device *bdev, struct mm
 		goto fail;
 	}
 	/* Conventional files first (cnv/0...), then sequential (seq/0...), each in zone order. */
+	/*
+	 * aggr_cnv (zonefs_init_zgroup()): the run of conventional zones after
+	 * the super block is one zone as far as the file is concerned.
+	 */
+	if ((sbi->s_mount_opts & ZONEFS_MNTOPT_AGGR_CNV) && nr > 2 &&
+	    zones[1].type == BLK_ZONE_TYPE_CONVENTIONAL) {
+		unsigned int last = 1;
+
+		while (last + 1 < nr && zones[last + 1].type == BLK_ZONE_TYPE_CONVENTIONAL)
+			last++;
+		for (unsigned int zno = 2; zno <= last; zno++) {
+			zones[1].len += zones[zno].len;
+			zones[1].capacity += zones[zno].capacity;
+			zones[zno].type = 0;	/* part of cnv/0 */
+		}
+	}
 	for (int pass = 0; pass < 2; pass++)
 		for (unsigned int zno = 1; zno < nr; zno++) {
 			bool cnv = zones[zno].type == BLK_ZONE_TYPE_CONVENTIONAL;
 
-			if (cnv != !pass)
+			if (!zones[zno].type || cnv != !pass)
 				continue;
 			ret = zonefs_init_file(sbi, idx++, cnv ? cnv_idx++ : seq_idx++, &zones[zno], zno);
 			if (ret) {
@@ -368,6 +386,20 @@ static void zonefs_report(struct zw_fs *fs, json_object *files)
 	}
 }
 
+/* Each byte of @buf is zero or the byte of the block tagged @tag at that place. */
+static bool zonefs_partial_block_ok(const uint8_t *buf, unsigned int bs, uint64_t tag)
+{
+	uint8_t *want = malloc(bs);
+	bool ok = want != NULL;
+
+	if (want)
+		zw_pattern_fill(want, bs, tag);
+	for (unsigned int i = 0; ok && i < bs; i++)
+		ok = !buf[i] || buf[i] == want[i];
+	free(want);
+	return ok;
+}
+
 /* Every block of every file: its own data (the file's tag for that block) or zeros. */
 static int zonefs_verify(struct zw_fs *fs, char *err, size_t errlen)
 {
@@ -389,9 +421,14 @@ static int zonefs_verify(struct zw_fs *fs, char *err, size_t errlen)
 
 			blk_dio_sync(sbi->bdev, REQ_OP_READ, z->z_sector + (b * bs >> SECTOR_SHIFT), bs,
 				     buf, 0, &dio);
-			/* zeros: never written (a finished zone, a conventional file's holes) */
-			if (dio.status || !zw_pattern_decode(buf, bs, &tag) ||
-			    (tag != ZW_TAG_NONE && tag != zw_tag_file(zi->i_vnode.i_ino, b))) {
+			/*
+			 * zeros: never written (a finished zone, a conventional
+			 * file's holes); a block written in part holds the
+			 * file's data in that part and zeros around it
+			 */
+			if (dio.status || (!(zw_pattern_decode(buf, bs, &tag) &&
+					     (tag == ZW_TAG_NONE || tag == zw_tag_file(zi->i_vnode.i_ino, b))) &&
+					   !zonefs_partial_block_ok(buf, bs, zw_tag_file(zi->i_vnode.i_ino, b)))) {
 				snprintf(err, errlen, "%s: block %" PRIu64 " is not what was written there",
 					 zi->name, b);
 				free(buf);

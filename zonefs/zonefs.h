@@ -28,6 +28,11 @@
 #define ZONEFS_MNTOPT_ERRORS_ZOL	(1u << 2)	/* errors=zone-offline */
 #define ZONEFS_MNTOPT_ERRORS_REPAIR	(1u << 3)	/* errors=repair */
 #define ZONEFS_MNTOPT_EXPLICIT_OPEN	(1u << 4)
+/*
+ * The model's stand-in for mkzonefs's aggr_cnv feature (ZONEFS_F_AGGRCNV in
+ * the super block): the conventional zones after zone 0 make one file, cnv/0.
+ */
+#define ZONEFS_MNTOPT_AGGR_CNV		(1u << 5)
 #define ZONEFS_MNTOPT_ERRORS_MASK	0xfu
 
 struct zonefs_zone {

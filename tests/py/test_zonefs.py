@@ -792,3 +792,22 @@ def test_a_conventional_file_whose_writeback_fails_at_fsync_follows_errors(zw, m
         """ % tuple(results))
     assert files(rep)["cnv/0"] == cnv0 + (1,)
     assert rep["files"]["/sys/fs/zonefs"]["read_only"] is ro
+
+
+# --- aggr_cnv ----------------------------------------------------------------
+
+def test_aggr_cnv_makes_the_conventional_zones_after_the_super_block_one_file(zw):
+    ops, rep = run(zw, """
+        write cnv/0 1048000 8192
+        fsync cnv/0
+        read cnv/0 1048000 8192
+        write cnv/1 0 4096
+        """, mount="aggr_cnv", dev="emu:zones=8,zone_size=1M,conv=4,max_open=2")
+    assert ops == ("write cnv/0 1048000 8192 => 8192\n"
+                   "fsync cnv/0 => 0\n"
+                   "read cnv/0 1048000 8192 => 8192\n"
+                   "write cnv/1 0 4096 => -ENOENT\n")
+    # zones 1 to 3 are one 3 MiB file; the sequential files keep their numbers
+    assert files(rep)["cnv/0"] == (3 << 20, 0o640, 1)
+    assert sorted(n for n in files(rep) if n.startswith("cnv/")) == ["cnv/0"]
+    assert files(rep)["seq/0"][2] == 4

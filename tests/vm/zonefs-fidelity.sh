@@ -181,9 +181,8 @@ device_zonefs_fidelity() {
 	EOF
 
 	# the same on a conventional file, whose reads go through the page cache
-	# of sim/iomap_buffered.c (one attempt per block), not zonefs/
-	ZF_XFAIL="a conventional file's failed read is not retried (iomap_file_buffered_read(), docs/fidelity.md)" \
-		zf_scenario cnv-read-error "" <<-'EOF'
+	# of sim/iomap_buffered.c (a failed read is tried once more, as filemap_read() does)
+	zf_scenario cnv-read-error "" <<-'EOF'
 		dwrite cnv/0 0 8k
 		inject err=16392:8:once
 		read cnv/0 4k 4k
