@@ -41,3 +41,19 @@ int zw_dev_inject(struct zw_dev *dev, const char *fault, char *err, size_t errle
 	}
 	return dev->ops->inject(dev, fault, err, errlen);
 }
+
+void zw_dev_submit_passthrough(struct zw_dev *dev, struct zw_io *io)
+{
+	bool data = io->op == REQ_OP_READ || io->op == REQ_OP_WRITE || io->op == REQ_OP_ZONE_APPEND;
+
+	if (!dev->real && data && dev->geo.max_hw_sectors && io->nr_sectors > dev->geo.max_hw_sectors) {
+		zone_result_ok(&io->res);
+		io->res.status = BLK_STS_INVAL;
+		snprintf(io->res.reason, sizeof(io->res.reason),
+			 "a command of %u sectors is larger than the device's max_hw_sectors (%u): "
+			 "the kernel refuses to map it for passthrough",
+			 io->nr_sectors, dev->geo.max_hw_sectors);
+		return;
+	}
+	zw_dev_submit(dev, io);
+}

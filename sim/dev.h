@@ -76,6 +76,15 @@ static inline void zw_dev_submit(struct zw_dev *dev, struct zw_io *io)
 	dev->ops->submit(dev, io);
 }
 
+/*
+ * One command to the device as NVMe passthrough (/dev/ngXnY) sends it: no
+ * splitting, so a read, write or zone append larger than the device's
+ * max_hw_sectors never reaches it: the kernel refuses to map the buffer
+ * (blk_rq_map_user_iov(), block/blk-map.c: -EINVAL).  Real devices get
+ * the command as it is (their kernel makes that check itself).
+ */
+void zw_dev_submit_passthrough(struct zw_dev *dev, struct zw_io *io);
+
 static inline int zw_dev_report_zones(struct zw_dev *dev, unsigned int zno,
 				      unsigned int nr, struct blk_zone *zones)
 {

@@ -89,10 +89,36 @@ static blk_status_t emu_store_write_piece(struct emu_dev *e, unsigned int zno, s
 	return BLK_STS_OK;
 }
 
+/*
+ * Memory-backed null_blk reads only what lies below a sequential zone's
+ * write pointer and fills the rest with 0xFF bytes: null_transfer() copies
+ * null_zone_valid_read_len() bytes, then nullb_fill_pattern()
+ * (drivers/block/null_blk/main.c, zoned.c).  Seen on Linux 7.2: a read
+ * above the wp of a null_blk zone returns 0xFF, not zeros.
+ */
+static void emu_nullblk_fill_above_wp(const struct emu_dev *e, unsigned int zno, sector_t off,
+				      unsigned int n, char *buf)
+{
+	const struct blk_zone *z = &e->zm.zones[zno];
+	sector_t valid, from;
+
+	if (emu_model(e) != ZONE_MODEL_NULLBLK || !zone_is_seq(z) || z->wp == ZONE_WP_INVALID)
+		return;
+	valid = z->wp - z->start;
+	if (off + n <= valid)
+		return;
+	from = off > valid ? off : valid;
+	memset(buf + ((from - off) << SECTOR_SHIFT), 0xff, (size_t)(off + n - from) << SECTOR_SHIFT);
+}
+
 static blk_status_t emu_store_read_piece(struct emu_dev *e, unsigned int zno, sector_t off,
 					 unsigned int n, char *buf, struct zw_io *io)
 {
-	return e->store->read(e, zno, off, n, buf, &io->res);
+	blk_status_t sts = e->store->read(e, zno, off, n, buf, &io->res);
+
+	if (!sts)
+		emu_nullblk_fill_above_wp(e, zno, off, n, buf);
+	return sts;
 }
 
 static void emu_write(struct emu_dev *e, struct zw_io *io)

@@ -83,6 +83,8 @@ int nvme_dev_open(const char *path, unsigned int flags, struct zw_dev **devp, ch
 		  size_t errlen);
 /* 0 when @path is neither mounted nor carries a file system signature; else -EBUSY and why. */
 int zw_real_dev_safe_to_write(const char *path, char *err, size_t errlen);
+/* /sys/block/DEV/queue/@attr of the block device @path, as a number; @dflt when unreadable. */
+unsigned long zw_sysfs_queue_value(const char *path, const char *attr, unsigned long dflt);
 
 int emu_store_mem_init(struct emu_dev *e, char *err, size_t errlen);
 int emu_store_file_init(struct emu_dev *e, char *err, size_t errlen);

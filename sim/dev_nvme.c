@@ -322,8 +322,15 @@ int nvme_dev_open(const char *path, unsigned int flags, struct zw_dev **devp, ch
 	/* MOR/MAR are 0-based, all ones for no limit */
 	g->max_open = le32toh(zns.mor) == 0xffffffff ? 0 : le32toh(zns.mor) + 1;
 	g->max_active = le32toh(zns.mar) == 0xffffffff ? 0 : le32toh(zns.mar) + 1;
-	g->max_hw_sectors = 1024;
-	g->max_append_sectors = 1024;
+	/*
+	 * The kernel's limits for the namespace's block device: MDTS as
+	 * max_hw_sectors (a larger passthrough command is refused with
+	 * -EINVAL) and ZASL as the zone append limit; QEMU's default MDTS 7
+	 * (512 KiB) when sysfs cannot tell.
+	 */
+	g->max_hw_sectors = (unsigned int)zw_sysfs_queue_value(blk, "max_hw_sectors_kb", 512) * 2;
+	g->max_append_sectors = (unsigned int)(zw_sysfs_queue_value(blk, "zone_append_max_bytes",
+								    512 << 10) >> SECTOR_SHIFT);
 	nd->dev.nr_zones = (unsigned int)(nsze / zsze);
 	{
 		struct blk_zone z;

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * Before zwsim writes to a real device: it must not be mounted, and must
- * not carry a file system signature (libblkid's safe probe).
+ * not carry a file system signature (libblkid's safe probe).  Also the
+ * real devices' shared look-up of the kernel's queue limits in sysfs.
  */
 #include <blkid/blkid.h>
 #include <errno.h>
+#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,4 +75,23 @@ int zw_real_dev_safe_to_write(const char *path, char *err, size_t errlen)
 		return -EBUSY;
 	}
 	return 0;
+}
+
+/* The kernel's limits for the device, from sysfs; @dflt when unreadable. */
+unsigned long zw_sysfs_queue_value(const char *path, const char *attr, unsigned long dflt)
+{
+	char real[PATH_MAX], p[PATH_MAX + 64];
+	unsigned long v;
+	FILE *f;
+	int ok;
+
+	if (!realpath(path, real))
+		return dflt;
+	snprintf(p, sizeof(p), "/sys/block/%s/queue/%s", basename(real), attr);
+	f = fopen(p, "r");
+	if (!f)
+		return dflt;
+	ok = fscanf(f, "%lu", &v) == 1;
+	fclose(f);
+	return ok ? v : dflt;
 }

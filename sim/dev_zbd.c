@@ -21,6 +21,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -38,7 +41,6 @@ struct zbd_dev {
 };
 
 #define ZBD(dev) ((struct zbd_dev *)(dev))
-#define ZBD_ALIGN 4096
 
 static void zbd_to_blk_zone(const struct zbd_zone *zz, struct blk_zone *z)
 {
@@ -88,13 +90,33 @@ static void zbd_fail(struct zw_io *io, int err, const char *what)
 		 errno_name(-err));
 }
 
-/* Fill an aligned buffer with what the io carries. */
+/*
+ * A page-aligned buffer of 4 KiB pages, never huge pages: direct I/O builds
+ * its bios from the buffer's pages (__blkdev_direct_IO(),
+ * bio_iov_iter_get_pages()), merging physically contiguous ones into one
+ * segment, so a buffer backed by transparent huge pages gets bios larger
+ * than 1 MiB and a write the block layer splits fails at a point that
+ * depends on where the pages happen to lie.  Seen on Linux 7.2: a 48 MiB
+ * write across a zone's capacity stopped at a different block on each run
+ * with THP, always at the model's (1 MiB bios of 256 pages) without.
+ */
+static void *zbd_buffer_alloc(size_t len)
+{
+	void *buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (buf == MAP_FAILED)
+		return NULL;
+	madvise(buf, len, MADV_NOHUGEPAGE);	/* before the first touch */
+	return buf;
+}
+
+/* Fill a buffer with what the io carries. */
 static void *zbd_io_buffer(const struct zw_dev *dev, const struct zw_io *io, size_t len)
 {
 	unsigned int lbs = dev->geo.lba_size;
-	void *buf;
+	void *buf = zbd_buffer_alloc(len);
 
-	if (posix_memalign(&buf, ZBD_ALIGN, len))
+	if (!buf)
 		return NULL;
 	if (io->op == REQ_OP_READ)
 		return buf;
@@ -128,17 +150,25 @@ static void zbd_rw(struct zbd_dev *zd, struct zw_io *io)
 		zbd_fail(io, EIO, io->op == REQ_OP_READ ? "short read" : "short write");
 	else if (io->op == REQ_OP_READ && io->buf)
 		memcpy(io->buf, buf, len);
-	free(buf);
+	munmap(buf, len);
 }
 
 /*
  * Zone append emulated from user space: learn the zone's write pointer and
  * write there.  Commands are synchronous, so there is one write in flight
- * per zone, as the kernel's zone write plug would have it.
+ * per zone, as the kernel's zone write plug would have it.  The checks are
+ * the kernel's: blk_check_zone_append() (a sequential zone's start, no
+ * larger than the append limit, which for emulated append is max_sectors),
+ * and blk_zone_wplug_handle_write() for a full zone: it has no write plug,
+ * a new one starts at the append's own offset, the zone start, so the
+ * emulated append is a write there, and the device answers it (ZBC:
+ * -EREMOTEIO, as zwsim's model of the plug says).
  */
 static void zbd_append(struct zbd_dev *zd, struct zw_io *io)
 {
-	unsigned int zno = (unsigned int)(io->sector / zd->dev.geo.zone_size);
+	const struct zone_geometry *g = &zd->dev.geo;
+	unsigned int zno = (unsigned int)(io->sector / g->zone_size);
+	unsigned int limit = g->max_append_sectors ? g->max_append_sectors : g->max_hw_sectors;
 	struct blk_zone z;
 	int ret = zbd_dev_report_zones(&zd->dev, zno, 1, &z);
 
@@ -146,15 +176,19 @@ static void zbd_append(struct zbd_dev *zd, struct zw_io *io)
 		zbd_fail(io, ret < 0 ? -ret : EIO, "zone report");
 		return;
 	}
-	if (io->sector != z.start) {
-		zbd_fail(io, EIO, "zone append not at a zone start");
+	if (io->sector != z.start || z.type == BLK_ZONE_TYPE_CONVENTIONAL) {
+		zbd_fail(io, EIO, "zone append not at the start of a sequential zone");
 		return;
 	}
-	if (z.cond == BLK_ZONE_COND_FULL || z.wp == ZONE_WP_INVALID) {
+	if (limit && io->nr_sectors > limit) {
+		zbd_fail(io, EIO, "zone append larger than the device's zone append limit");
+		return;
+	}
+	if (z.cond != BLK_ZONE_COND_FULL && z.wp == ZONE_WP_INVALID) {
 		zbd_fail(io, EIO, "zone append to a zone without a valid write pointer");
 		return;
 	}
-	io->sector = z.wp;
+	io->sector = z.cond == BLK_ZONE_COND_FULL ? z.start : z.wp;
 	io->op = REQ_OP_WRITE;
 	zbd_rw(zd, io);
 	io->op = REQ_OP_ZONE_APPEND;
@@ -232,23 +266,18 @@ static const struct zw_dev_ops zbd_dev_ops = {
 	.close = zbd_dev_close,
 };
 
-/* The kernel's limits for the device, from sysfs; @dflt when unreadable. */
-static unsigned long sysfs_queue_value(const char *path, const char *attr, unsigned long dflt)
+/*
+ * Where the block layer splits: max_sectors in 512-byte sectors (BLKSECTGET),
+ * exact where sysfs rounds it down to KiB (null_blk's 255 sectors are
+ * "127" in max_sectors_kb, 254 sectors).
+ */
+static unsigned int zbd_max_sectors(int fd, const char *path)
 {
-	char real[PATH_MAX], p[PATH_MAX + 64];
-	unsigned long v;
-	FILE *f;
-	int ok;
+	unsigned short max = 0;
 
-	if (!realpath(path, real))
-		return dflt;
-	snprintf(p, sizeof(p), "/sys/block/%s/queue/%s", basename(real), attr);
-	f = fopen(p, "r");
-	if (!f)
-		return dflt;
-	ok = fscanf(f, "%lu", &v) == 1;
-	fclose(f);
-	return ok ? v : dflt;
+	if (!ioctl(fd, BLKSECTGET, &max) && max)
+		return max;
+	return (unsigned int)zw_sysfs_queue_value(path, "max_sectors_kb", 128) * 2;
 }
 
 int zbd_dev_open(const char *path, unsigned int flags, struct zw_dev **devp, char *err,
@@ -286,10 +315,16 @@ int zbd_dev_open(const char *path, unsigned int flags, struct zw_dev **devp, cha
 	g->lba_size = info.lblock_size;
 	g->max_open = info.max_nr_open_zones;
 	g->max_active = info.max_nr_active_zones;
-	g->max_hw_sectors = (unsigned int)sysfs_queue_value(path, "max_hw_sectors_kb", 128) * 2;
-	g->max_append_sectors = (unsigned int)(sysfs_queue_value(path, "zone_append_max_bytes", 0) >> SECTOR_SHIFT);
+	g->max_hw_sectors = zbd_max_sectors(zd->fd, path);
+	g->max_append_sectors = (unsigned int)(zw_sysfs_queue_value(path, "zone_append_max_bytes", 0) >> SECTOR_SHIFT);
 	g->model = !strncmp(basename(zd->path), "nvme", 4) ? ZONE_MODEL_ZNS :
 		   !strncmp(basename(zd->path), "sd", 2) ? ZONE_MODEL_ZBC : ZONE_MODEL_NULLBLK;
+	/*
+	 * sd_zbc gives SCSI disks no native zone append: the block layer
+	 * emulates it, and zone_append_max_bytes shows that emulation's limit.
+	 */
+	if (g->model == ZONE_MODEL_ZBC)
+		g->max_append_sectors = 0;
 	zd->dev.nr_zones = info.nr_zones;
 	zd->zbuf_nr = 4096;
 	zd->zbuf = calloc(zd->zbuf_nr, sizeof(*zd->zbuf));

@@ -50,3 +50,13 @@ bool zw_pattern_decode(const void *block, size_t size, uint64_t *tag)
 	*tag = w[0];
 	return true;
 }
+
+bool zw_pattern_is_unwritten_fill(const void *block, size_t size)
+{
+	const uint64_t *w = block;
+
+	for (size_t i = 0; i < size / sizeof(uint64_t); i++)
+		if (w[i] != ~0ull)
+			return false;
+	return true;
+}

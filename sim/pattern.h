@@ -47,4 +47,10 @@ void zw_pattern_fill(void *block, size_t size, uint64_t tag);
  */
 bool zw_pattern_decode(const void *block, size_t size, uint64_t *tag);
 
+/*
+ * True when every byte of the block is 0xFF: what memory-backed null_blk
+ * returns for blocks above a zone's write pointer (nullb_fill_pattern()).
+ */
+bool zw_pattern_is_unwritten_fill(const void *block, size_t size);
+
 #endif

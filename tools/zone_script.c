@@ -316,7 +316,10 @@ static void print_result(struct zs_state *st, const struct zs_op *op, struct zs_
 	fputc('\n', st->out);
 }
 
-/* Each block of a read must be zeros or whole data this script could have written there. */
+/*
+ * Each block of a read must be unwritten (zeros, or null_blk's 0xFF fill
+ * above the write pointer) or whole data this script could have written there.
+ */
 static void verify_read(struct zs_state *st, const struct zs_op *op, const uint8_t *buf,
 			struct zs_result *r)
 {
@@ -328,6 +331,11 @@ static void verify_read(struct zs_state *st, const struct zs_op *op, const uint8
 		unsigned int zno = (unsigned int)(sector / st->dev->geo.zone_size);
 		uint64_t tag;
 		bool ok = zw_pattern_decode(buf + i * bs, bs, &tag);
+
+		if (!ok && zw_pattern_is_unwritten_fill(buf + i * bs, bs)) {
+			ok = true;	/* null_blk's 0xFF above the write pointer */
+			tag = ZW_TAG_NONE;
+		}
 
 		if (ok && tag != ZW_TAG_NONE && tag != zw_tag_write(sector / st->lba_sectors))
 			ok = (tag >> 62) == 1 && ((tag >> 32) & 0x3fffffff) == zno;
@@ -379,7 +387,7 @@ static void run_io(struct zs_state *st, const struct zs_op *op, struct zs_result
 		io.res.status = dio.status;
 		io.sector = dio.sector;
 	} else {
-		zw_dev_submit(st->dev, &io);
+		zw_dev_submit_passthrough(st->dev, &io);
 	}
 	r->res = io.res;
 	r->status = io.res.status;

@@ -75,45 +75,168 @@ zoned_checks() {
 }
 export -f zone_geometry zone_report_parse
 
+# --- conformance: the same zone scripts on a real device and on its twin ----
+#
+#   conformance LABEL REAL TWIN FRESH [TWIN_OPTION...]
+#
+# Runs every script of tests/conformance (made concrete for the geometry by
+# zs-expand; one that does not apply is counted as n/a) and the random
+# scripts of CONF_SEEDS (CONF_OPS operations each, zwsim zone gen on TWIN)
+# on the real device REAL (a zwsim spec, written with --force) and on its
+# emu: twin TWIN (with the TWIN_OPTIONs, e.g. --raw), both with --verify, and
+# compares the two outputs line for line: one check per script.
+# FRESH makes the real device as new before each script: "reset" runs
+# `reset all` first (in the same zwsim run; its line is not compared), any
+# other value is a command that makes the device again (null_blk's
+# implicit-close cursor survives a reset all).
+# A known device deviation is an entry of CONF_XFAIL, keyed "LABEL:SCRIPT",
+# whose value says why (docs/real-devices.md).  Each script's figures go to
+# $ZWSIM_VM_OUT/conformance/tally: LABEL, SCRIPT, lines compared, lines
+# identical, pass|fail|xfail|n/a.  The concrete scripts are kept next to it.
+# Starting a process costs about 0.2 s in the guest (TCG), so this uses
+# bash builtins where it can and runs the two sides in parallel.
+CONF_DIR=$ZWSIM_VM_REPO/tests/conformance
+CONF_SEEDS=${ZWSIM_VM_CONF_SEEDS:-1 2 3 4 5}
+CONF_OPS=${ZWSIM_VM_CONF_OPS:-200}
+CONF_OUT=$ZWSIM_VM_OUT/conformance
+declare -A CONF_XFAIL=()
+
+# conf_check LABEL NAME SCRIPT REAL TWIN FRESH [TWIN_OPTION...]
+conf_check() {
+	local label=$1 name=$2 script=$3 real=$4 twin=$5 fresh=$6 rc=0 log a b i same nmax result
+	local xfail=${CONF_XFAIL["$label:$name"]:-} rscript=$script
+	local -a la lb lines
+	shift 6
+	_check_log "$label: conformance $name"
+	log=$CHECK_LOG a=$CHECK_LOG.a b=$CHECK_LOG.b
+	if [ "$fresh" = reset ]; then
+		rscript=$script.real
+		mapfile -t lines <"$script"
+		printf '%s\n' "reset all" "${lines[@]}" >"$rscript"
+	else
+		$fresh >>"$log" 2>&1 || echo "# making the device fresh failed: $fresh" >>"$log"
+	fi
+	{
+		echo "# $label: conformance $name"
+		echo "# A: $ZWSIM zone run --verify --force --dev $real $rscript"
+		echo "# B: $ZWSIM zone run --verify $* --dev $twin $script"
+	} >>"$log"
+	"$ZWSIM" zone run --verify --force --dev "$real" "$rscript" >"$a" 2>>"$log" &
+	"$ZWSIM" zone run --verify "$@" --dev "$twin" "$script" >"$b" 2>>"$log" || { echo "# B failed with status $?" >>"$log"; rc=1; }
+	wait $! || { echo "# A failed with status $?" >>"$log"; rc=1; }
+	mapfile -t la <"$a"
+	mapfile -t lb <"$b"
+	if [ "$fresh" = reset ]; then
+		[ "${la[0]:-}" = "reset all => OK 0 cond=- wp=-" ] || { echo "# the reset all before the script failed: ${la[0]:-}" >>"$log"; rc=1; }
+		la=("${la[@]:1}")
+		printf '%s\n' "${la[@]}" >"$a"
+	fi
+	nmax=${#la[@]}
+	[ ${#lb[@]} -gt "$nmax" ] && nmax=${#lb[@]}
+	same=0
+	for ((i = 0; i < nmax; i++)); do
+		[ $i -lt ${#la[@]} ] && [ $i -lt ${#lb[@]} ] && [ "${la[i]}" = "${lb[i]}" ] && same=$((same + 1))
+	done
+	if [ "$same" -eq "$nmax" ] && [ "$nmax" -gt 0 ]; then
+		echo "# same output ($nmax lines)" >>"$log"
+	else
+		rc=1
+		diff -u "$a" "$b" >>"$log"
+	fi
+	result=pass
+	[ -n "$xfail" ] && result=xfail
+	[ $rc -ne 0 ] && result=fail
+	[ $rc -eq 0 ] && [ -n "$xfail" ] && result=fail
+	printf '%s\t%s\t%s\t%s\t%s\n' "$label" "$name" "$nmax" "$same" "$result" >>"$CONF_OUT/tally"
+	GUEST_XFAIL=$xfail _check_result "$label: conformance $name" "$rc" "$log"
+}
+
+# nullb_fresh NAME ATTR=VALUE...: the null_blk device NAME made again
+nullb_fresh() {
+	local name=$1
+	shift
+	nullb_remove "$name" && nullb_create "$name" "$@" >/dev/null
+}
+
+conformance() {
+	local label=$1 real=$2 twin=$3 fresh=$4 dir s name seed
+	shift 4
+	dir=$CONF_OUT/${label//[^A-Za-z0-9._-]/-}
+	mkdir -p "$dir"
+	guest_check "$label: conformance scripts made for $twin" \
+		"$CONF_DIR/zs-expand" -o "$dir" "$twin" "$CONF_DIR"/*.zs || return
+	for s in "$CONF_DIR"/*.zs; do
+		name=${s##*/}
+		name=${name%.zs}
+		if [ -e "$dir/$name.na" ]; then
+			printf '%s\t%s\t0\t0\tn/a\n' "$label" "$name" >>"$CONF_OUT/tally"
+			continue
+		fi
+		conf_check "$label" "$name" "$dir/$name.zs" "$real" "$twin" "$fresh" "$@"
+	done
+	for seed in $CONF_SEEDS; do
+		name=random-seed$seed
+		"$ZWSIM" zone gen --seed "$seed" --ops "$CONF_OPS" --dev "$twin" >"$dir/$name.zs" ||
+			{ guest_check "$label: zone gen --seed $seed" false; continue; }
+		conf_check "$label" "$name" "$dir/$name.zs" "$real" "$twin" "$fresh" "$@"
+	done
+}
+
 device_nullb_seq() {
-	local label="null_blk all sequential" dev emu=emu:model=nullblk,zones=16,zone_size=64M
-	guest_make dev "$label: made (1 GiB, 64 MiB zones)" \
-		nullb_create nullb0 size=1024 zone_size=64 || return
+	local label="null_blk all sequential" dev twin emu=emu:model=nullblk,zones=16,zone_size=64M
+	local attrs=(size=1024 zone_size=64)
+	guest_make dev "$label: made (1 GiB, 64 MiB zones)" nullb_create nullb0 "${attrs[@]}" || return
 	zoned_checks "$label" "$dev" "$emu" 16 64M 0 0 0 0
+	guest_make twin "$label: zwsim zone twin" "$ZWSIM" zone twin --dev "zbd:$dev" &&
+		conformance "$label" "zbd:$dev" "$twin" reset
 	guest_check "$label: removed" nullb_remove "$dev"
 }
 
 device_nullb_conv() {
-	local label="null_blk conv+limits" dev
+	local label="null_blk conv+limits" dev twin
 	local emu=emu:model=nullblk,zones=16,zone_size=64M,zone_cap=48M,conv=2,max_open=4,max_active=6
+	local attrs=(size=1024 zone_size=64 zone_capacity=48 zone_nr_conv=2 zone_max_open=4 zone_max_active=6)
 	guest_make dev "$label: made (2 conventional, capacity 48 of 64 MiB, open 4, active 6)" \
-		nullb_create nullb1 size=1024 zone_size=64 zone_capacity=48 zone_nr_conv=2 \
-		zone_max_open=4 zone_max_active=6 || return
-	# Linux null_blk gives conventional zones a capacity equal to the zone
-	# size; zwsim's model gives them zone_cap
+		nullb_create nullb1 "${attrs[@]}" || return
 	zoned_checks "$label" "$dev" "$emu" 16 64M 48M 2 4 6
+	# a new device for each script: null_blk's implicit-close cursor
+	# survives a reset all
+	guest_make twin "$label: zwsim zone twin" "$ZWSIM" zone twin --dev "zbd:$dev" &&
+		conformance "$label" "zbd:$dev" "$twin" "nullb_fresh nullb1 ${attrs[*]}"
 	guest_check "$label: removed" nullb_remove "$dev"
 }
 
 device_nullb_small() {
-	local label="null_blk 512B small zones" dev
+	local label="null_blk 512B small zones" dev twin
 	local emu=emu:model=nullblk,zones=32,zone_size=8M,zone_cap=6M,conv=4,max_open=3,max_active=3,lba=512,max_append=32k
+	local attrs=(size=256 blocksize=512 zone_size=8 zone_capacity=6 zone_nr_conv=4
+		zone_max_open=3 zone_max_active=3 zone_append_max_sectors=64)
 	guest_make dev "$label: made (512 B blocks, 8 MiB zones, 4 conventional, append 64 sectors)" \
-		nullb_create nullb2 size=256 blocksize=512 zone_size=8 zone_capacity=6 zone_nr_conv=4 \
-		zone_max_open=3 zone_max_active=3 zone_append_max_sectors=64 || return
-	# Linux null_blk gives conventional zones a capacity equal to the zone
-	# size; zwsim's model gives them zone_cap
+		nullb_create nullb2 "${attrs[@]}" || return
 	zoned_checks "$label" "$dev" "$emu" 32 8M 6M 4 3 3
 	guest_check "$label: zone append limit is 64 sectors" \
 		test "$(cat /sys/block/"${dev#/dev/}"/queue/zone_append_max_bytes)" = 32768
+	# open = active = 3: null_blk never closes a zone implicitly (that needs
+	# a free active slot), so a reset all makes the device as new
+	guest_make twin "$label: zwsim zone twin" "$ZWSIM" zone twin --dev "zbd:$dev" &&
+		conformance "$label" "zbd:$dev" "$twin" reset
 	guest_check "$label: removed" nullb_remove "$dev"
 }
 
 device_zns() {
-	local label="NVMe ZNS" dev
+	local label="NVMe ZNS" dev twin ng
 	local emu=emu:model=zns,zones=16,zone_size=64M,zone_cap=48M,max_open=8,max_active=10
 	guest_make dev "$label: namespace found" zns_dev || return
 	zoned_checks "$label" "$dev" "$emu" 16 64M 48M 0 8 10
+	# through the block layer (zbd:), then NVMe passthrough (nvme:, the
+	# twin without zwsim's block layer: --raw).  In that order: passthrough
+	# writes leave the kernel's zone write plugs stale (a block-layer reset
+	# all would bring them back in line)
+	guest_make twin "$label: zwsim zone twin (block layer)" "$ZWSIM" zone twin --dev "zbd:$dev" &&
+		conformance "$label" "zbd:$dev" "$twin" reset
+	ng=/dev/ng${dev#/dev/nvme}
+	guest_make twin "$label: zwsim zone twin (passthrough, $ng)" "$ZWSIM" zone twin --dev "nvme:$ng" &&
+		conformance "$label passthrough" "nvme:$ng" "$twin" reset --raw
 }
 
 device_nvme_conv() {
@@ -124,13 +247,15 @@ device_nvme_conv() {
 }
 
 device_zbc() {
-	local label="SCSI ZBC (tcmu file_zbc)" dev
+	local label="SCSI ZBC (tcmu file_zbc)" dev twin
 	local emu=emu:model=zbc,zones=16,zone_size=64M,conv=2,max_open=4
 	guest_check "$label: tcmu-runner started" tcmu_start || return
 	# file_zbc caps open-N at half the sequential zones (here 7)
 	guest_make dev "$label: made (1 GiB, 64 MiB zones, 2 conventional, open 4)" \
 		zbc_create zbc0 model=HM lba=4096 zsize=64 conv=2 open=4 size=1G || return
 	zoned_checks "$label" "$dev" "$emu" 16 64M 0 2 4 0
+	guest_make twin "$label: zwsim zone twin" "$ZWSIM" zone twin --dev "zbd:$dev" &&
+		conformance "$label" "zbd:$dev" "$twin" reset
 	guest_check "$label: removed" zbc_remove zbc0
 }
 
@@ -158,6 +283,19 @@ zonefs_works() { # DEV NR_SEQ_FILES
 	return $rc
 }
 
+# small zones with limits that leave room for the implicit-close scripts
+device_nullb_limits() {
+	local label="null_blk small zones+limits" dev twin
+	local emu=emu:model=nullblk,zones=16,zone_size=4M,zone_cap=3M,conv=2,max_open=3,max_active=5
+	local attrs=(size=64 zone_size=4 zone_capacity=3 zone_nr_conv=2 zone_max_open=3 zone_max_active=5)
+	guest_make dev "$label: made (4 MiB zones, capacity 3 MiB, 2 conventional, open 3, active 5)" \
+		nullb_create nullb4 "${attrs[@]}" || return
+	zoned_checks "$label" "$dev" "$emu" 16 4M 3M 2 3 5
+	guest_make twin "$label: zwsim zone twin" "$ZWSIM" zone twin --dev "zbd:$dev" &&
+		conformance "$label" "zbd:$dev" "$twin" "nullb_fresh nullb4 ${attrs[*]}"  # see nullb1
+	guest_check "$label: removed" nullb_remove "$dev"
+}
+
 device_nullb_fs() {
 	local label="null_blk for file systems" dev
 	guest_make dev "$label: made (2 GiB, 64 MiB zones, 8 conventional)" \
@@ -168,11 +306,15 @@ device_nullb_fs() {
 }
 
 echo "guest: $(uname -r), $(nproc) CPUs, zwsim at $ZWSIM"
+mkdir -p "$CONF_OUT" && : >"$CONF_OUT/tally"
 device_nullb_seq
 device_nullb_conv
 device_nullb_small
+device_nullb_limits
 device_nullb_fs
+. "$(dirname "${BASH_SOURCE[0]}")/zonefs-fidelity.sh" # zonefs: the kernel against the model (docs/fidelity.md)
 device_zns
 device_nvme_conv
 device_zbc
+. "$(dirname "${BASH_SOURCE[0]}")/xfs-fidelity.sh" && device_xfs_fidelity # zoned XFS: the kernel against the model (docs/fidelity-xfs-zoned.md)
 guest_summary >/dev/null

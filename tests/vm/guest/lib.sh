@@ -55,7 +55,9 @@ wait_for() {
 modload() { modprobe "$@" || { vm_err "modprobe $* failed"; return 1; }; }
 
 configfs() {
-	[ -d /sys/kernel/config ] && mountpoint -q /sys/kernel/config && return 0
+	local _dev mp _rest
+	# /proc/mounts read with builtins: a process costs ~0.2 s under TCG
+	while read -r _dev mp _rest; do [ "$mp" = /sys/kernel/config ] && return 0; done </proc/mounts
 	modprobe configfs 2>/dev/null
 	mount -t configfs configfs /sys/kernel/config
 }
@@ -373,8 +375,11 @@ GUEST_NCHECK=0
 _check_log() { # _check_log NAME: sets CHECK_LOG, the log file for the next check
 	local slug
 	GUEST_NCHECK=$((GUEST_NCHECK + 1))
-	slug=$(printf '%s' "$1" | tr -c 'A-Za-z0-9._-' '-' | tr -s '-' | cut -c1-60)
-	mkdir -p "$GUEST_CHECKS_DIR"
+	# builtins only (starting a process costs ~0.2 s under TCG)
+	slug=${1//[^A-Za-z0-9._-]/-}
+	while [[ $slug == *--* ]]; do slug=${slug//--/-}; done
+	slug=${slug:0:60}
+	[ -d "$GUEST_CHECKS_DIR" ] || mkdir -p "$GUEST_CHECKS_DIR"
 	CHECK_LOG=$(printf '%s/%03d-%s.log' "$GUEST_CHECKS_DIR" "$GUEST_NCHECK" "${slug%-}")
 }
 
