@@ -33,6 +33,7 @@ help:
 	@echo "make            build ./zwsim"
 	@echo "make test       unit tests (plain and with ASan+UBSan) and the pytest suite"
 	@echo "make bench      benchmarks: one 'bench: NAME VALUE UNIT' line per figure"
+	@echo "make test-vm    the VM tier: real zoned devices in a QEMU guest (tests/vm/README.md)"
 	@echo "make demo       run the demo zone scenario on the embedded device"
 	@echo "make deps       install the Debian packages the build and tests need"
 	@echo "make clean      remove build products"
