@@ -9,8 +9,8 @@ OPT      ?= -O2 -g
 INC      := -Isim
 JSONC_CFLAGS := $(shell pkg-config --cflags json-c 2>/dev/null)
 JSONC_LIBS   := $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
-# libzwsim's own dependencies: JSON; libzbd, libblkid and libnvme for real devices
-LIBS     := $(JSONC_LIBS) -lzbd -lblkid -lnvme
+# libzwsim's own dependencies: JSON; libzbd, libblkid, libnvme and liburing for real devices
+LIBS     := $(JSONC_LIBS) -lzbd -lblkid -lnvme -luring
 CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(INC) $(JSONC_CFLAGS) $(EXTRA_CFLAGS)
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 

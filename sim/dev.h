@@ -4,6 +4,7 @@
  *
  *   emu:zones=64,zone_size=256M,zone_cap=192M,conv=4,max_open=14,model=zns
  *   file:/var/tmp/zdev,zones=16        (zloop layout: one file per zone)
+ *   zbd:/dev/nullb0,qd=8               (a real zoned block device; qd: async I/O)
  *
  * Every command is a struct zw_io submitted to the device; the outcome is
  * in io->res (Linux status, the device's native code, a reason).
@@ -37,6 +38,9 @@ enum zw_data_mode {
 
 struct zw_dev;
 
+/* An asynchronous command's completion: io->res holds the outcome. */
+typedef void (*zw_io_done_fn)(struct zw_io *io, void *arg);
+
 struct zw_dev_ops {
 	const char *kind;	/* "emu", "file", ... */
 	/* Copy up to @nr zones from @zno on; returns how many, or -errno. */
@@ -44,6 +48,16 @@ struct zw_dev_ops {
 			    struct blk_zone *zones);
 	/* Execute @io (read, write, zone append, zone management, flush). */
 	void (*submit)(struct zw_dev *dev, struct zw_io *io);
+	/*
+	 * Optional asynchronous path (zbd: with qd > 1, io_uring): start a
+	 * read or write, at most dev->qd in flight (waiting for one to
+	 * complete when full); @done runs from reap().  Other commands
+	 * wait for what is in flight, run synchronously and complete at
+	 * once.  0, or -errno.
+	 */
+	int (*submit_async)(struct zw_dev *dev, struct zw_io *io, zw_io_done_fn done, void *arg);
+	/* Complete what has finished (@wait: at least one, if any is in flight); how many, or -errno. */
+	int (*reap)(struct zw_dev *dev, bool wait);
 	/* Fault injection (emulated devices): 0, or -errno with a message. */
 	int (*inject)(struct zw_dev *dev, const char *fault, char *err, size_t errlen);
 	void (*close)(struct zw_dev *dev);
@@ -57,6 +71,7 @@ struct zw_dev {
 	enum zw_data_mode data_mode;
 	char *spec;			/* normalised: every key, in a fixed order */
 	struct zw_log *log;		/* zone condition changes go here, when set */
+	unsigned int qd;		/* commands in flight at most (1: synchronous) */
 };
 
 /* zw_dev_open() flags */
@@ -75,6 +90,17 @@ static inline void zw_dev_submit(struct zw_dev *dev, struct zw_io *io)
 {
 	dev->ops->submit(dev, io);
 }
+
+/*
+ * Start @io; @done(@io, @arg) runs when it completes: from zw_dev_reap() on
+ * a device with an asynchronous path, before this returns on any other.
+ * 0, or -errno (then @done never runs).
+ */
+int zw_dev_submit_async(struct zw_dev *dev, struct zw_io *io, zw_io_done_fn done, void *arg);
+/* Complete finished asynchronous commands (@wait: wait for one); how many, or -errno. */
+int zw_dev_reap(struct zw_dev *dev, bool wait);
+/* A struct sim_loop ext_poll hook for the device @arg: zw_dev_reap(arg, true). */
+int zw_dev_loop_poll(void *arg);
 
 /*
  * One command to the device as NVMe passthrough (/dev/ngXnY) sends it: no

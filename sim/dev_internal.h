@@ -77,8 +77,10 @@ struct emu_dev {
 
 /* Backends: open the device a spec names (the kind prefix already checked). */
 int emu_dev_open(const char *spec, struct zw_dev **devp, char *err, size_t errlen);
-int zbd_dev_open(const char *path, unsigned int flags, struct zw_dev **devp, char *err,
-		 size_t errlen);
+/* zbd: qd, the queue depth: 1 synchronous, up to ZW_ZBD_MAX_QD with io_uring */
+#define ZW_ZBD_MAX_QD 1024
+int zbd_dev_open(const char *path, unsigned int qd, unsigned int flags, struct zw_dev **devp,
+		 char *err, size_t errlen);
 int nvme_dev_open(const char *path, unsigned int flags, struct zw_dev **devp, char *err,
 		  size_t errlen);
 /* 0 when @path is neither mounted nor carries a file system signature; else -EBUSY and why. */

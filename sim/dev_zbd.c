@@ -7,6 +7,12 @@
  * zone's write pointer, one at a time (the kernel's plugging idea), which
  * returns where it landed.
  *
+ * With qd=N > 1 (zbd:/dev/X,qd=N), reads and writes may also go
+ * asynchronously through io_uring, at most N in flight, their completions
+ * reaped by the caller (zw_dev_reap(), a sim_loop's ext_poll hook); zone
+ * appends, zone management and flushes stay synchronous, after what is in
+ * flight has completed.
+ *
  * Safety: the device is opened for writing only with ZW_DEV_FORCE, and
  * never when it is mounted or carries a file system signature (libblkid).
  * Errors keep their meaning: the errno the kernel returned, mapped back to
@@ -17,6 +23,7 @@
 #include <inttypes.h>
 #include <libgen.h>
 #include <libzbd/zbd.h>
+#include <liburing.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +38,16 @@
 #include "dev_internal.h"
 #include "pattern.h"
 
+/* An asynchronous command in flight. */
+struct zbd_req {
+	struct zw_io *io;
+	zw_io_done_fn done;
+	void *arg;
+	void *buf;		/* the aligned buffer the kernel reads or writes */
+	size_t len;
+	struct zbd_req *next_free;
+};
+
 struct zbd_dev {
 	struct zw_dev dev;
 	int fd;
@@ -38,6 +55,11 @@ struct zbd_dev {
 	char *path;
 	struct zbd_zone *zbuf;	/* report buffer */
 	unsigned int zbuf_nr;
+	/* qd > 1: io_uring */
+	bool ring_ok;
+	struct io_uring ring;
+	struct zbd_req *reqs, *free_reqs;	/* qd of them */
+	unsigned int inflight;
 };
 
 #define ZBD(dev) ((struct zbd_dev *)(dev))
@@ -129,6 +151,18 @@ static void *zbd_io_buffer(const struct zw_dev *dev, const struct zw_io *io, siz
 	return buf;
 }
 
+/* A read or write done: @n bytes, or -errno (pread/pwrite's or io_uring's). */
+static void zbd_rw_end(struct zw_io *io, void *buf, size_t len, ssize_t n)
+{
+	if (n < 0)
+		zbd_fail(io, (int)-n, io->op == REQ_OP_READ ? "read" : "write");
+	else if ((size_t)n != len)
+		zbd_fail(io, EIO, io->op == REQ_OP_READ ? "short read" : "short write");
+	else if (io->op == REQ_OP_READ && io->buf)
+		memcpy(io->buf, buf, len);
+	munmap(buf, len);
+}
+
 static void zbd_rw(struct zbd_dev *zd, struct zw_io *io)
 {
 	size_t len = (size_t)io->nr_sectors << SECTOR_SHIFT;
@@ -144,13 +178,50 @@ static void zbd_rw(struct zbd_dev *zd, struct zw_io *io)
 		n = pread(zd->fd, buf, len, ofst);
 	else
 		n = pwrite(zd->fd, buf, len, ofst);
-	if (n < 0)
-		zbd_fail(io, errno, io->op == REQ_OP_READ ? "read" : "write");
-	else if ((size_t)n != len)
-		zbd_fail(io, EIO, io->op == REQ_OP_READ ? "short read" : "short write");
-	else if (io->op == REQ_OP_READ && io->buf)
-		memcpy(io->buf, buf, len);
-	munmap(buf, len);
+	zbd_rw_end(io, buf, len, n < 0 ? -errno : n);
+}
+
+/* Complete what io_uring has finished; with @wait, at least one when any is in flight. */
+static int zbd_reap(struct zw_dev *dev, bool wait)
+{
+	struct zbd_dev *zd = ZBD(dev);
+	int done = 0;
+
+	while (zd->inflight) {
+		struct io_uring_cqe *cqe;
+		struct zbd_req *rq;
+		int ret = wait && !done ? io_uring_wait_cqe(&zd->ring, &cqe)
+					: io_uring_peek_cqe(&zd->ring, &cqe);
+
+		if (ret == -EAGAIN)
+			break;
+		if (ret == -EINTR)
+			continue;
+		if (ret < 0)
+			return ret;
+		rq = io_uring_cqe_get_data(cqe);
+		zbd_rw_end(rq->io, rq->buf, rq->len, cqe->res);
+		io_uring_cqe_seen(&zd->ring, cqe);
+		rq->io->res.sector = rq->io->sector;
+		zd->inflight--;
+		rq->next_free = zd->free_reqs;
+		zd->free_reqs = rq;
+		rq->done(rq->io, rq->arg);
+		done++;
+	}
+	return done;
+}
+
+/* Wait for everything in flight (before a synchronous command). */
+static int zbd_drain(struct zbd_dev *zd)
+{
+	while (zd->inflight) {
+		int ret = zbd_reap(&zd->dev, true);
+
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
 }
 
 /*
@@ -216,16 +287,27 @@ static void zbd_mgmt(struct zbd_dev *zd, struct zw_io *io)
 		zbd_fail(io, errno, req_op_name(io->op));
 }
 
+/* Refuse a change to a device opened read-only; true when refused. */
+static bool zbd_refuse(struct zbd_dev *zd, struct zw_io *io)
+{
+	if (zd->writable || io->op == REQ_OP_READ)
+		return false;
+	io->res.status = BLK_STS_NOTSUPP;
+	snprintf(io->res.reason, sizeof(io->res.reason),
+		 "%s was opened read-only: pass --force to change a real device", zd->path);
+	return true;
+}
+
 static void zbd_submit(struct zw_dev *dev, struct zw_io *io)
 {
 	struct zbd_dev *zd = ZBD(dev);
+	int ret;
 
 	zone_result_ok(&io->res);
-	if (!zd->writable && io->op != REQ_OP_READ) {
-		io->res.status = BLK_STS_NOTSUPP;
-		snprintf(io->res.reason, sizeof(io->res.reason),
-			 "%s was opened read-only: pass --force to change a real device",
-			 zd->path);
+	if (zbd_refuse(zd, io))
+		return;
+	if (zd->ring_ok && (ret = zbd_drain(zd))) {
+		zbd_fail(io, -ret, "waiting for the I/O in flight");
 		return;
 	}
 	switch (io->op) {
@@ -247,10 +329,65 @@ static void zbd_submit(struct zw_dev *dev, struct zw_io *io)
 	io->res.sector = io->sector;
 }
 
+static int zbd_submit_async(struct zw_dev *dev, struct zw_io *io, zw_io_done_fn done, void *arg)
+{
+	struct zbd_dev *zd = ZBD(dev);
+	struct io_uring_sqe *sqe;
+	struct zbd_req *rq;
+	int ret;
+
+	if (io->op != REQ_OP_READ && io->op != REQ_OP_WRITE) {
+		zbd_submit(dev, io);	/* synchronous, after what is in flight */
+		done(io, arg);
+		return 0;
+	}
+	zone_result_ok(&io->res);
+	if (zbd_refuse(zd, io)) {
+		done(io, arg);
+		return 0;
+	}
+	while (!zd->free_reqs) {	/* qd in flight: wait for one */
+		ret = zbd_reap(dev, true);
+		if (ret < 0)
+			return ret;
+	}
+	rq = zd->free_reqs;
+	rq->len = (size_t)io->nr_sectors << SECTOR_SHIFT;
+	rq->buf = zbd_io_buffer(dev, io, rq->len);
+	if (!rq->buf)
+		return -ENOMEM;
+	sqe = io_uring_get_sqe(&zd->ring);
+	if (!sqe) {	/* cannot be: the ring has qd entries */
+		munmap(rq->buf, rq->len);
+		return -EBUSY;
+	}
+	if (io->op == REQ_OP_READ)
+		io_uring_prep_read(sqe, zd->fd, rq->buf, (unsigned int)rq->len, io->sector << SECTOR_SHIFT);
+	else
+		io_uring_prep_write(sqe, zd->fd, rq->buf, (unsigned int)rq->len, io->sector << SECTOR_SHIFT);
+	rq->io = io;
+	rq->done = done;
+	rq->arg = arg;
+	io_uring_sqe_set_data(sqe, rq);
+	ret = io_uring_submit(&zd->ring);
+	if (ret < 0) {
+		munmap(rq->buf, rq->len);
+		return ret;
+	}
+	zd->free_reqs = rq->next_free;
+	zd->inflight++;
+	return 0;
+}
+
 static void zbd_dev_close(struct zw_dev *dev)
 {
 	struct zbd_dev *zd = ZBD(dev);
 
+	if (zd->ring_ok) {
+		zbd_drain(zd);
+		io_uring_queue_exit(&zd->ring);
+	}
+	free(zd->reqs);
 	if (zd->fd >= 0)
 		zbd_close(zd->fd);
 	free(zd->zbuf);
@@ -263,6 +400,16 @@ static const struct zw_dev_ops zbd_dev_ops = {
 	.kind = "zbd",
 	.report_zones = zbd_dev_report_zones,
 	.submit = zbd_submit,
+	.close = zbd_dev_close,
+};
+
+/* qd > 1: reads and writes may also go through io_uring */
+static const struct zw_dev_ops zbd_dev_ops_async = {
+	.kind = "zbd",
+	.report_zones = zbd_dev_report_zones,
+	.submit = zbd_submit,
+	.submit_async = zbd_submit_async,
+	.reap = zbd_reap,
 	.close = zbd_dev_close,
 };
 
@@ -280,8 +427,8 @@ static unsigned int zbd_max_sectors(int fd, const char *path)
 	return (unsigned int)zw_sysfs_queue_value(path, "max_sectors_kb", 128) * 2;
 }
 
-int zbd_dev_open(const char *path, unsigned int flags, struct zw_dev **devp, char *err,
-		 size_t errlen)
+int zbd_dev_open(const char *path, unsigned int qd, unsigned int flags, struct zw_dev **devp,
+		 char *err, size_t errlen)
 {
 	struct zbd_dev *zd = calloc(1, sizeof(*zd));
 	struct zone_geometry *g;
@@ -296,6 +443,7 @@ int zbd_dev_open(const char *path, unsigned int flags, struct zw_dev **devp, cha
 	zd->fd = -1;
 	zd->dev.ops = &zbd_dev_ops;
 	zd->dev.real = true;
+	zd->dev.qd = qd;
 	zd->path = strdup(path);
 	zd->writable = flags & ZW_DEV_FORCE;
 	if (zd->writable && (ret = zw_real_dev_safe_to_write(path, err, errlen)))
@@ -350,7 +498,27 @@ int zbd_dev_open(const char *path, unsigned int flags, struct zw_dev **devp, cha
 		g->seq_pref |= zones[i].type == BLK_ZONE_TYPE_SEQWRITE_PREF;
 	}
 	free(zones);
-	if (asprintf(&zd->dev.spec, "zbd:%s", path) < 0)
+	if (qd > 1) {
+		zd->reqs = calloc(qd, sizeof(*zd->reqs));
+		if (!zd->reqs) {
+			snprintf(err, errlen, "out of memory");
+			ret = -ENOMEM;
+			goto fail;
+		}
+		for (unsigned int i = 0; i < qd; i++) {
+			zd->reqs[i].next_free = zd->free_reqs;
+			zd->free_reqs = &zd->reqs[i];
+		}
+		ret = io_uring_queue_init(qd, &zd->ring, 0);
+		if (ret < 0) {
+			snprintf(err, errlen, "%s: qd=%u: io_uring: %s", path, qd, strerror(-ret));
+			goto fail;
+		}
+		zd->ring_ok = true;
+		zd->dev.ops = &zbd_dev_ops_async;
+	}
+	if ((qd > 1 ? asprintf(&zd->dev.spec, "zbd:%s,qd=%u", path, qd)
+		    : asprintf(&zd->dev.spec, "zbd:%s", path)) < 0)
 		zd->dev.spec = NULL;
 	*devp = &zd->dev;
 	return 0;

@@ -87,8 +87,11 @@ bool sim_run_one(struct sim_loop *loop)
 	struct sim_event ev, last;
 	size_t i = 0;
 
-	if (!loop->nr)
-		return false;
+	while (!loop->nr) {
+		/* reaped completions may have scheduled nothing: poll again */
+		if (!loop->ext_poll || loop->ext_poll(loop->ext_arg) <= 0)
+			return false;
+	}
 	ev = loop->heap[0];
 	last = loop->heap[--loop->nr];
 	while (loop->nr) {

@@ -37,6 +37,16 @@ struct sim_loop {
 	/* latency model: base + per 4 KiB, in ns */
 	uint64_t lat_base_ns, lat_per_4k_ns;
 	uint64_t shuffle_window_ns;
+	/*
+	 * External completions (a real device's asynchronous I/O): when the
+	 * queue is empty, sim_run_one() calls ext_poll(ext_arg), which waits
+	 * for what is in flight and turns each completion into an event (at
+	 * the current virtual time: sim_schedule(loop, 0, ...)).  It returns
+	 * how many completions it reaped: 0 when nothing is in flight (the
+	 * loop is done), or -errno.  NULL: none (emulated devices).
+	 */
+	int (*ext_poll)(void *arg);
+	void *ext_arg;
 };
 
 void sim_loop_init(struct sim_loop *loop, enum sim_completion_policy policy, uint64_t seed);
@@ -47,7 +57,7 @@ int sim_schedule(struct sim_loop *loop, uint64_t delay_ns, sim_event_fn fn, void
 /* Schedule a device completion of @bytes by the loop's policy. */
 int sim_schedule_completion(struct sim_loop *loop, uint64_t bytes, sim_event_fn fn, void *arg);
 
-/* Run the next event; false when there is none. */
+/* Run the next event (polling ext_poll when the queue is empty); false when there is none. */
 bool sim_run_one(struct sim_loop *loop);
 /* Run events until none is left. */
 void sim_run(struct sim_loop *loop);

@@ -10,6 +10,7 @@
 #include <json.h>
 
 #include "cmds.h"
+#include "pattern.h"
 #include "stack.h"
 #include "zone_script.h"
 
@@ -28,6 +29,15 @@ static void zone_usage(FILE *f)
 		"  run SCRIPT                run a zone script (- for standard input)\n"
 		"  gen [--seed N] [--ops N]  print a random zone script for the device (seeded)\n"
 		"  twin                      print the emu: spec of a device just like this one\n"
+		"  fill ZONE...|all          write sequential zones from the write pointer to\n"
+		"                            their capacity, in parallel: one write (1 MiB at\n"
+		"                            most) in flight per zone, as the kernel's zone\n"
+		"                            write plug has it, up to the device's queue depth\n"
+		"                            of zones at once (zbd:DEV,qd=N: io_uring, N in\n"
+		"                            flight; other devices: one at a time), and no more\n"
+		"                            than its max_open and max_active.  The data\n"
+		"                            is what 'write' puts there, so 'read --verify'\n"
+		"                            checks it.  One line per zone, as named\n"
 		"\n"
 		"Each operation prints one line:\n"
 		"  OPERATION => STATUS ERRNO cond=C wp=W [at=A]\n"
@@ -70,7 +80,8 @@ static void zone_usage(FILE *f)
 		"  zwsim zone report --dev emu:zones=8,zone_size=64M,conv=1\n"
 		"  zwsim zone run --dev emu:model=zns,zones=4,zone_size=1M,zone_cap=768k,max_open=2 my.zs\n"
 		"  zwsim zone write --dev file:/var/tmp/zdev,zones=8 3 0 16\n"
-		"  zwsim zone run --force --dev zbd:/dev/nullb0 my.zs   # a real zoned device\n",
+		"  zwsim zone run --force --dev zbd:/dev/nullb0 my.zs   # a real zoned device\n"
+		"  zwsim zone fill --force --dev zbd:/dev/nullb0,qd=8 all   # 8 zones at once\n",
 		zw_dev_spec_help);
 }
 
@@ -414,6 +425,202 @@ static int run_one(struct zw_dev *dev, struct block_device *bdev, int argc, char
 	return ret == 0 ? EXIT_OK : ret == -2 ? EXIT_USAGE : EXIT_OPFAIL;
 }
 
+/*
+ * zone fill: sequential zones written from their write pointer to their
+ * capacity, one write in flight per zone (the kernel's zone write plug),
+ * up to the device's queue depth of zones at once.  Completions come
+ * through the event loop: an asynchronous device's (zbd:,qd=N) through its
+ * ext_poll hook, each as an event at the current virtual time.
+ */
+struct fill_zone {
+	struct fill *f;
+	unsigned int zno;
+	sector_t next, end;	/* the next write's sector; the zone's capacity end */
+	struct zw_io io;
+	bool failed;
+};
+
+struct fill {
+	struct zw_dev *dev;
+	struct sim_loop *loop;
+	struct fill_zone *zones;
+	unsigned int nr, started;
+	unsigned int chunk;	/* sectors a write */
+	int err;		/* -errno: submitting failed */
+};
+
+static void fill_event(void *arg);
+
+static void fill_done(struct zw_io *io, void *arg)
+{
+	struct fill_zone *fz = arg;
+
+	(void)io;
+	if (sim_schedule(fz->f->loop, 0, fill_event, fz))
+		fz->f->err = -ENOMEM;
+}
+
+/* The zone's next write, or the next zone's first when it is done. */
+static void fill_next(struct fill_zone *fz)
+{
+	struct fill *f = fz->f;
+
+	while (fz) {
+		unsigned int nr;
+		int ret;
+
+		if (fz->failed || fz->next >= fz->end || f->err) {
+			fz = f->started < f->nr ? &f->zones[f->started++] : NULL;
+			continue;
+		}
+		nr = fz->end - fz->next < f->chunk ? (unsigned int)(fz->end - fz->next) : f->chunk;
+		memset(&fz->io, 0, sizeof(fz->io));
+		fz->io.op = REQ_OP_WRITE;
+		fz->io.sector = fz->next;
+		fz->io.nr_sectors = nr;
+		fz->io.tag = zw_tag_write(fz->next / (f->dev->geo.lba_size >> SECTOR_SHIFT));
+		ret = zw_dev_submit_async(f->dev, &fz->io, fill_done, fz);
+		if (ret) {
+			f->err = ret;
+			return;
+		}
+		return;
+	}
+}
+
+static void fill_event(void *arg)
+{
+	struct fill_zone *fz = arg;
+
+	if (fz->io.res.status)
+		fz->failed = true;
+	else
+		fz->next += fz->io.nr_sectors;
+	fill_next(fz);
+}
+
+static int zone_fill(struct zw_dev *dev, struct sim_loop *loop, int argc, char **argv,
+		     const struct zs_opts *o)
+{
+	const struct zone_geometry *g = &dev->geo;
+	unsigned int lba_sectors = g->lba_size >> SECTOR_SHIFT;
+	unsigned int qd = dev->qd > 1 ? dev->qd : 1;
+	struct fill f = { .dev = dev, .loop = loop };
+	struct blk_zone *zones;
+	int ret = EXIT_OK;
+
+	if (!argc) {
+		fprintf(stderr, "zwsim zone fill: takes ZONE... or all\n");
+		return EXIT_USAGE;
+	}
+	zones = calloc(dev->nr_zones, sizeof(*zones));
+	f.zones = calloc(dev->nr_zones, sizeof(*f.zones));
+	if (!zones || !f.zones) {
+		fprintf(stderr, "zwsim zone fill: out of memory\n");
+		ret = EXIT_OPFAIL;
+		goto out;
+	}
+	if (zw_dev_report_zones(dev, 0, dev->nr_zones, zones) != (int)dev->nr_zones) {
+		fprintf(stderr, "zwsim zone fill: zone report failed\n");
+		ret = EXIT_OPFAIL;
+		goto out;
+	}
+	for (int i = 0; i < argc; i++) {
+		bool all = !strcmp(argv[i], "all");
+		char *end;
+		unsigned long zno = strtoul(argv[i], &end, 10);
+
+		if (all && argc > 1) {
+			fprintf(stderr, "zwsim zone fill: 'all' stands alone\n");
+			ret = EXIT_USAGE;
+			goto out;
+		}
+		if (!all && (!*argv[i] || *end || zno >= dev->nr_zones)) {
+			fprintf(stderr, "zwsim zone fill: zone '%s' does not exist (the device has zones 0 to %u)\n",
+				argv[i], dev->nr_zones - 1);
+			ret = EXIT_USAGE;
+			goto out;
+		}
+		for (unsigned int z = all ? 0 : (unsigned int)zno; z < (all ? dev->nr_zones : zno + 1); z++) {
+			struct fill_zone *fz;
+
+			if (!zone_is_seq(&zones[z])) {
+				if (all)
+					continue;
+				fprintf(stderr, "zwsim zone fill: zone %u is conventional: fill writes sequential zones\n", z);
+				ret = EXIT_USAGE;
+				goto out;
+			}
+			for (unsigned int k = 0; k < f.nr; k++)
+				if (f.zones[k].zno == z) {
+					fprintf(stderr, "zwsim zone fill: zone %u named twice\n", z);
+					ret = EXIT_USAGE;
+					goto out;
+				}
+			fz = &f.zones[f.nr++];
+			fz->f = &f;
+			fz->zno = z;
+			fz->end = zones[z].start + zones[z].capacity;
+			fz->next = zones[z].cond == BLK_ZONE_COND_FULL || zones[z].wp == ZONE_WP_INVALID
+				   ? fz->end : zones[z].wp;
+			/* a read-only or offline zone: one write, which the device refuses */
+			if (zones[z].cond == BLK_ZONE_COND_READONLY || zones[z].cond == BLK_ZONE_COND_OFFLINE)
+				fz->next = zones[z].start;
+		}
+	}
+	/* 1 MiB a write; no more than the device takes in one command when no block layer splits it */
+	f.chunk = 2048;
+	if (!dev->real && g->max_hw_sectors && g->max_hw_sectors < f.chunk)
+		f.chunk = g->max_hw_sectors;
+	f.chunk -= f.chunk % lba_sectors;
+	if (!f.chunk)
+		f.chunk = lba_sectors;
+	/* no more zones at once than the device may have open and active */
+	if (g->max_open && g->max_open < qd)
+		qd = g->max_open;
+	if (g->max_active && g->max_active < qd)
+		qd = g->max_active;
+	loop->ext_poll = zw_dev_loop_poll;
+	loop->ext_arg = dev;
+	while (f.started < f.nr && f.started < qd && !f.err)
+		fill_next(&f.zones[f.started++]);
+	sim_run(loop);
+	loop->ext_poll = NULL;
+	loop->ext_arg = NULL;
+	if (f.err) {
+		fprintf(stderr, "zwsim zone fill: submitting a write failed: %s\n", strerror(-f.err));
+		zw_dev_reap(dev, false);
+		ret = EXIT_OPFAIL;
+		goto out;
+	}
+	for (unsigned int k = 0; k < f.nr; k++) {
+		struct fill_zone *fz = &f.zones[k];
+		blk_status_t st = fz->failed ? fz->io.res.status : BLK_STS_OK;
+		struct blk_zone z;
+		char wp[32] = "-";
+		const char *cond = "-";
+
+		if (zw_dev_report_zones(dev, fz->zno, 1, &z) == 1) {
+			cond = zone_cond_abbrev(z.cond);
+			if (zone_is_seq(&z) && z.wp != ZONE_WP_INVALID)
+				snprintf(wp, sizeof(wp), "%" PRIu64, (uint64_t)(z.wp - z.start) / lba_sectors);
+		}
+		printf("fill %u => %s %s cond=%s wp=%s", fz->zno, blk_status_name(st),
+		       errno_name(blk_status_to_errno(st)), cond, wp);
+		if (fz->failed)
+			printf(" at=%" PRIu64, (uint64_t)(fz->next - zones[fz->zno].start) / lba_sectors);
+		if (fz->failed && o->explain)
+			printf("  # %s", fz->io.res.reason);
+		putchar('\n');
+		if (fz->failed)
+			ret = EXIT_OPFAIL;
+	}
+out:
+	free(zones);
+	free(f.zones);
+	return ret;
+}
+
 int cmd_zone(int argc, char **argv)
 {
 	struct zone_args a = { 0 };
@@ -453,7 +660,7 @@ int cmd_zone(int argc, char **argv)
 	if (strcmp(sub, "info") && strcmp(sub, "report") && strcmp(sub, "run") &&
 	    strcmp(sub, "open") && strcmp(sub, "close") && strcmp(sub, "finish") &&
 	    strcmp(sub, "reset") && strcmp(sub, "write") && strcmp(sub, "append") &&
-	    strcmp(sub, "read") && strcmp(sub, "gen") && strcmp(sub, "twin")) {
+	    strcmp(sub, "read") && strcmp(sub, "gen") && strcmp(sub, "twin") && strcmp(sub, "fill")) {
 		fprintf(stderr, "zwsim zone: unknown subcommand '%s' (see zwsim zone --help)\n", sub);
 		return EXIT_USAGE;
 	}
@@ -476,6 +683,8 @@ int cmd_zone(int argc, char **argv)
 	} else if (!strcmp(sub, "gen")) {
 		ret = argc ? (fprintf(stderr, "zwsim zone gen: takes no arguments (--seed N, --ops N)\n"), EXIT_USAGE)
 			   : zone_gen(dev, a.seed, a.ops);
+	} else if (!strcmp(sub, "fill")) {
+		ret = zone_fill(dev, &st.loop, argc, argv, &a.o);
 	} else if (!strcmp(sub, "twin")) {
 		ret = argc ? (fprintf(stderr, "zwsim zone twin: takes no arguments\n"), EXIT_USAGE)
 			   : print_twin(dev);

@@ -3,7 +3,7 @@
 # quiet when everything is present.  Run as root (or with sudo available).
 set -eu
 
-PACKAGES="gcc make pkg-config libc6-dev libjson-c-dev libzbd-dev libblkid-dev libnvme-dev libcmocka-dev python3 python3-pytest"
+PACKAGES="gcc make pkg-config libc6-dev libjson-c-dev libzbd-dev libblkid-dev libnvme-dev libcmocka-dev liburing-dev python3 python3-pytest"
 
 missing=""
 for p in $PACKAGES; do

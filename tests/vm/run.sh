@@ -182,6 +182,29 @@ conformance() {
 	done
 }
 
+# fill_qd_check DEV CAP_BLOCKS ZONE...|all: `zwsim zone fill` at qd=8 (io_uring,
+# up to 8 zones written at once, one write in flight each) after a reset all;
+# each zone it names must be full with its write pointer at the capacity,
+# and read back with --verify; a reset all at the end frees null_blk's memory
+fill_qd_check() {
+	local dev=$1 cap=$2 out line z rc=0
+	shift 2
+	"$ZWSIM" zone reset all --force --dev "zbd:$dev" || return 1
+	out=$("$ZWSIM" zone fill --force --explain --dev "zbd:$dev,qd=8" "$@") || rc=1
+	echo "$out"
+	[ -n "$out" ] || rc=1
+	while read -r line; do
+		z=${line#fill }
+		z=${z%% *}
+		[ "$line" = "fill $z => OK 0 cond=fu wp=$cap" ] || { echo "# not full at $cap: $line"; rc=1; }
+		line=$("$ZWSIM" zone read --verify --dev "zbd:$dev" "$z" 0 "$cap") || rc=1
+		echo "$line"
+		[ "$line" = "read $z 0 $cap => OK 0 cond=fu wp=$cap data=ok" ] || rc=1
+	done <<<"$out"
+	"$ZWSIM" zone reset all --force --dev "zbd:$dev" || rc=1
+	return $rc
+}
+
 device_nullb_seq() {
 	local label="null_blk all sequential" dev twin emu=emu:model=nullblk,zones=16,zone_size=64M
 	local attrs=(size=1024 zone_size=64)
@@ -189,6 +212,7 @@ device_nullb_seq() {
 	zoned_checks "$label" "$dev" "$emu" 16 64M 0 0 0 0
 	guest_make twin "$label: zwsim zone twin" "$ZWSIM" zone twin --dev "zbd:$dev" &&
 		conformance "$label" "zbd:$dev" "$twin" reset
+	guest_check "$label: zone fill at qd=8 (io_uring), 8 zones, verified" fill_qd_check "$dev" 16384 8 9 10 11 12 13 14 15
 	guest_check "$label: removed" nullb_remove "$dev"
 }
 
@@ -203,6 +227,8 @@ device_nullb_conv() {
 	# survives a reset all
 	guest_make twin "$label: zwsim zone twin" "$ZWSIM" zone twin --dev "zbd:$dev" &&
 		conformance "$label" "zbd:$dev" "$twin" "nullb_fresh nullb1 ${attrs[*]}"
+	guest_check "$label: zone fill at qd=8 (io_uring, 4 at once: open 4), 6 zones, verified" \
+		fill_qd_check "$dev" 12288 2 3 4 5 6 7
 	guest_check "$label: removed" nullb_remove "$dev"
 }
 
@@ -220,6 +246,8 @@ device_nullb_small() {
 	# a free active slot), so a reset all makes the device as new
 	guest_make twin "$label: zwsim zone twin" "$ZWSIM" zone twin --dev "zbd:$dev" &&
 		conformance "$label" "zbd:$dev" "$twin" reset
+	guest_check "$label: zone fill at qd=8 (io_uring, 3 at once: open 3), all zones, verified" \
+		fill_qd_check "$dev" 12288 all
 	guest_check "$label: removed" nullb_remove "$dev"
 }
 
@@ -293,6 +321,8 @@ device_nullb_limits() {
 	zoned_checks "$label" "$dev" "$emu" 16 4M 3M 2 3 5
 	guest_make twin "$label: zwsim zone twin" "$ZWSIM" zone twin --dev "zbd:$dev" &&
 		conformance "$label" "zbd:$dev" "$twin" "nullb_fresh nullb4 ${attrs[*]}"  # see nullb1
+	guest_check "$label: zone fill at qd=8 (io_uring, 3 at once: open 3), all zones, verified" \
+		fill_qd_check "$dev" 768 all
 	guest_check "$label: removed" nullb_remove "$dev"
 }
 
