@@ -47,6 +47,8 @@ struct zw_fs_ops {
 	int (*hint)(struct zw_fs *fs, const char *name, enum rw_hint hint);
 	/* Each file's size and extents: {NAME: {"size", "extents": [{off, len, zone, zone_off}]}} */
 	void (*report)(struct zw_fs *fs, json_object *files);
+	/* optional: file-system statistics for the report's "stats" object */
+	void (*stats)(struct zw_fs *fs, json_object *stats);
 	/* Read every file back through its mapping; 0, or -1 with the first mismatch. */
 	int (*verify)(struct zw_fs *fs, char *err, size_t errlen);
 };

@@ -46,11 +46,14 @@ static void fs_usage(FILE *f)
 		"  --dev SPEC      the device (zwsim zone --help)\n"
 		"  --mount OPTS    mount options (zonefs: explicit-open, aggr_cnv,\n"
 		"                  errors=remount-ro|zone-ro|zone-offline|repair;\n"
-		"                  xfs-zoned: nolifetime, max_open_zones=N)\n"
+		"                  xfs-zoned: nolifetime, max_open_zones=N,\n"
+		"                  zonegc_low_space=PERCENT)\n"
 		"  --json          the end report as JSON: {\"files\": {NAME: {\"size\", \"extents\":\n"
 		"                  [{\"off\", \"len\", \"zone\", \"zone_off\"}]}}, \"zones\": [{\"zone\",\n"
 		"                  \"cond\", \"wp\"}]} (bytes; wp from the zone start); zonefs adds\n"
-		"                  each file's \"mode\" and \"zone\", and \"/sys/fs/zonefs\" counters\n"
+		"                  each file's \"mode\" and \"zone\", and \"/sys/fs/zonefs\" counters;\n"
+		"                  xfs-zoned adds \"stats\" (bytes written by the user, to the\n"
+		"                  device, moved by GC, zone resets, write amplification, zones)\n"
 		"  --verify        read every file back through its mapping; exit 1 on a mismatch\n"
 		"  --log FILE, --order fifo|latency|shuffle, --seed N\n"
 		"\n"
@@ -348,6 +351,12 @@ static void print_report(struct fs_run *r, struct block_device *bdev, bool json)
 	}
 	json_object_object_add(top, "files", files);
 	json_object_object_add(top, "zones", zones);
+	if (r->ops->stats) {
+		json_object *stats = json_object_new_object();
+
+		r->ops->stats(r->fs, stats);
+		json_object_object_add(top, "stats", stats);
+	}
 	if (json) {
 		printf("%s\n", json_object_to_json_string_ext(top, JSON_C_TO_STRING_PLAIN));
 	} else {

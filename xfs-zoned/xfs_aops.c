@@ -240,26 +240,68 @@ static int xfs_zoned_writepages(struct address_space *mapping, struct writeback_
 
 /* --- completion ---------------------------------------------------------- */
 
-/*
- * xfs_zoned_end_io(): one extent of the file now lives where the device
- * put it; the blocks it replaces are freed.
- */
-static void xfs_zoned_end_io(struct xfs_inode *ip, loff_t offset, size_t size, sector_t daddr,
-			     struct xfs_open_zone *oz)
+/* Map [off, off + n) to @startblock, freeing what was mapped there (xfs_zoned_map_extent()). */
+static void xfs_zoned_map_extent(struct xfs_inode *ip, uint64_t off, uint64_t n, uint64_t startblock,
+				 struct xfs_open_zone *oz)
 {
 	struct xfs_mount *mp = ip->i_mount;
-	uint64_t off = (uint64_t)offset / mp->m_blocksize;
-	uint64_t n = (size + mp->m_blocksize - 1) / mp->m_blocksize;
-	struct xfs_bmbt_irec rec = {
-		.br_startoff = off, .br_blockcount = n, .br_startblock = daddr / mp->m_blkbb,
-	};
+	struct xfs_bmbt_irec rec = { .br_startoff = off, .br_blockcount = n, .br_startblock = startblock };
 
 	xfs_ifork_remove(&ip->i_df, off, n, xfs_zone_free_blocks, mp);
 	xfs_ifork_insert(&ip->i_df, rec, mp);
 	xfs_zone_record_written(mp, oz, n);
+}
+
+/*
+ * xfs_zoned_end_io(): the file's data now lives where the device put it;
+ * the blocks it replaces are freed.  One step per data-fork extent: for GC
+ * (@old_startblock not NULLFSBLOCK) a part the file no longer maps at the
+ * old location (overwritten, truncated or unlinked meanwhile) is skipped:
+ * written, but free at once (xfs_zone_skip_blocks()).
+ */
+void xfs_zoned_end_io(struct xfs_inode *ip, loff_t offset, size_t size, sector_t daddr,
+		      struct xfs_open_zone *oz, uint64_t old_startblock)
+{
+	struct xfs_mount *mp = ip->i_mount;
+	uint64_t off = (uint64_t)offset / mp->m_blocksize;
+	uint64_t n = (size + mp->m_blocksize - 1) / mp->m_blocksize;
+	uint64_t startblock = daddr / mp->m_blkbb;
+
 	mp->s_device_bytes += n * mp->m_blocksize;
-	if (offset + (loff_t)size > ip->i_disk_size)
-		ip->i_disk_size = offset + (loff_t)size;
+	if (old_startblock == NULLFSBLOCK) {
+		xfs_zoned_map_extent(ip, off, n, startblock, oz);
+		if (offset + (loff_t)size > ip->i_disk_size)
+			ip->i_disk_size = offset + (loff_t)size;
+		return;
+	}
+	for (uint64_t done = 0; done < n;) {
+		uint64_t p = off + done, len = n - done;
+		const struct xfs_bmbt_irec *got = NULL;
+		bool live = false;
+
+		for (size_t i = 0; i < ip->i_df.if_nextents; i++) {
+			const struct xfs_bmbt_irec *r = &ip->i_df.if_ext[i];
+
+			if (r->br_startoff + r->br_blockcount <= p)
+				continue;
+			if (r->br_startoff <= p)
+				got = r;
+			else if (r->br_startoff - p < len)
+				len = r->br_startoff - p;	/* a hole up to the next extent */
+			break;
+		}
+		if (got) {
+			if (got->br_startoff + got->br_blockcount - p < len)
+				len = got->br_startoff + got->br_blockcount - p;
+			live = ip->exists &&
+			       got->br_startblock + (p - got->br_startoff) == old_startblock + done;
+		}
+		if (live)
+			xfs_zoned_map_extent(ip, p, len, startblock + done, oz);
+		else
+			xfs_zone_skip_blocks(mp, oz, len);
+		done += len;
+	}
 }
 
 /* xfs_end_ioend(): remap on success; either way the zone references go and the folios finish. */
@@ -270,7 +312,8 @@ static void xfs_end_ioend(struct iomap_ioend *ioend)
 
 	/* An error means no remap: the data went nowhere the file will look. */
 	if (!error && ioend->io_private)
-		xfs_zoned_end_io(ip, ioend->io_offset, ioend->io_size, ioend->io_sector, ioend->io_private);
+		xfs_zoned_end_io(ip, ioend->io_offset, ioend->io_size, ioend->io_sector, ioend->io_private,
+				 NULLFSBLOCK);
 	for (struct iomap_ioend *e = ioend; e; e = e->io_next)
 		xfs_open_zone_put(e->io_private);
 	iomap_finish_ioends(ioend, error);

@@ -39,8 +39,18 @@ static int xfs_parse_options(struct xfs_mount *mp, const char *options, unsigned
 			mp->m_nolifetime = true;
 		} else if (!strncmp(tok, "max_open_zones=", 15)) {
 			*max_open = (unsigned int)strtoul(tok + 15, NULL, 10);
+		} else if (!strncmp(tok, "zonegc_low_space=", 17)) {
+			/* /sys/fs/xfs/<dev>/zoned/zonegc_low_space: a percentage, 0..100 */
+			char *end;
+			unsigned long v = strtoul(tok + 17, &end, 10);
+
+			if (!tok[17] || *end || v > 100) {
+				snprintf(err, errlen, "xfs: zonegc_low_space=%s: a percentage from 0 to 100", tok + 17);
+				ret = -EINVAL;
+			}
+			mp->m_zonegc_low_space = (unsigned int)v;
 		} else {
-			snprintf(err, errlen, "xfs: unknown mount option '%s' (accepted: nolifetime, max_open_zones=N)", tok);
+			snprintf(err, errlen, "xfs: unknown mount option '%s' (accepted: nolifetime, max_open_zones=N, zonegc_low_space=N)", tok);
 			ret = -EINVAL;
 		}
 	}
@@ -157,6 +167,15 @@ static int xfs_zoned_mount(struct zw_fs **fsp, struct block_device *bdev, struct
 					 (int64_t)(XFS_GC_ZONES * mp->m_rtgroups[0].rtg_blocks);
 		mp->m_free_rtextents = (int64_t)available -
 				       (int64_t)(XFS_RESERVED_ZONES * mp->m_rtgroups[0].rtg_blocks);
+		/* the reserved pools start full: GC allocates from them */
+		mp->m_resv_rtavailable = mp->m_resv_rtavailable_total =
+			(int64_t)(XFS_GC_ZONES * mp->m_rtgroups[0].rtg_blocks);
+		mp->m_resv_rtextents = mp->m_resv_rtextents_total =
+			(int64_t)(XFS_RESERVED_ZONES * mp->m_rtgroups[0].rtg_blocks);
+		if (xfs_zone_gc_mount(mp)) {
+			snprintf(err, errlen, "out of memory");
+			ret = -ENOMEM;
+		}
 	}
 	if (ret) {
 		/* the zones found partly written were opened */
@@ -166,6 +185,7 @@ static int xfs_zoned_mount(struct zw_fs **fsp, struct block_device *bdev, struct
 			mp->zi_open_head = oz->oz_next;
 			free(oz);
 		}
+		xfs_zone_gc_unmount(mp);
 		free(mp->m_rtgroups);
 		free(mp);
 		return ret;
@@ -226,29 +246,47 @@ static int xfs_close(struct zw_fs *fs, const char *name)
 /*
  * xfs_zoned_space_reserve(): @count blocks from XC_FREE_RTEXTENTS, or, for
  * a buffered write (XFS_ZR_GREEDY; a direct write takes all or nothing),
- * what is left there (if the count is above 1 and anything is left), then the same count from XC_FREE_RTAVAILABLE, which is never cut:
- * short of it, the kernel waits for GC to free a zone, or fails with
- * ENOSPC when nothing is reclaimable and GC is idle.  GC is not modelled:
- * ENOSPC.  The blocks reserved, or -ENOSPC.
+ * what is left there (if the count is above 1 and anything is left), then
+ * the same count from XC_FREE_RTAVAILABLE, which is never cut
+ * (xfs_zoned_reserve_available()): short of it, the writer wakes GC and
+ * waits, and gives up with -ENOSPC only when nothing is reclaimable and GC
+ * is idle.  The kernel sleeps until xfs_zoned_add_available() wakes it;
+ * here the writer runs the simulation's events (completions, GC) one by
+ * one and looks again.  -EIO after a shutdown.  The blocks reserved, or
+ * -errno (with the first counter given back).
  */
 static int64_t xfs_zoned_space_reserve(struct xfs_mount *mp, int64_t count, bool greedy)
 {
+	uint64_t seen = UINT64_MAX;
+
+	if (mp->m_shutdown)
+		return -EIO;
 	if (count > mp->m_free_rtextents) {
 		if (!greedy || count <= 1 || mp->m_free_rtextents <= 0)
 			return -ENOSPC;
 		count = mp->m_free_rtextents;	/* xfs_zoned_reserve_extents_greedy() */
 	}
-	if (count > mp->m_free_rtavailable)
-		return -ENOSPC;
 	mp->m_free_rtextents -= count;
+	while (count > mp->m_free_rtavailable) {
+		if (mp->m_shutdown) {
+			xfs_add_frextents(mp, count);
+			return -EIO;
+		}
+		xfs_zone_gc_wake_waiter(mp, &seen);
+		if ((!xfs_zone_any_reclaimable(mp) && !xfs_zone_gc_running(mp)) ||
+		    !sim_run_one(mp->m_bdev->loop)) {
+			xfs_add_frextents(mp, count);
+			return -ENOSPC;
+		}
+	}
 	mp->m_free_rtavailable -= count;
 	return count;
 }
 
 static void xfs_zoned_space_unreserve(struct xfs_mount *mp, int64_t n)
 {
-	mp->m_free_rtextents += n;
-	mp->m_free_rtavailable += n;
+	xfs_add_frextents(mp, n);
+	xfs_zoned_add_available(mp, n);
 }
 
 /*
@@ -506,9 +544,50 @@ static void xfs_unmount(struct zw_fs *fs)
 		mp->zi_open_head = oz->oz_next;
 		free(oz);
 	}
+	xfs_zone_gc_unmount(mp);
 	free(mp->m_inodes);
 	free(mp->m_rtgroups);
 	free(mp);
+}
+
+/*
+ * The "stats" object of the report: bytes the workload wrote (write(2)),
+ * bytes of file data written to the device (writeback and GC), bytes GC
+ * moved, zone resets, write amplification (device / user), and the
+ * realtime groups by state.
+ */
+static void xfs_stats(struct zw_fs *fs, json_object *stats)
+{
+	struct xfs_mount *mp = MP(fs);
+	json_object *zones = json_object_new_object();
+	int64_t nfree = 0, nopen = 0, nfull = 0, nreclaimable = 0, nreset = 0;
+
+	for (unsigned int g = 0; g < mp->m_nr_rtgroups; g++) {
+		const struct xfs_rtgroup *rtg = &mp->m_rtgroups[g];
+
+		nfree += rtg->rtg_state == XFS_RTG_FREE;
+		nopen += rtg->rtg_state == XFS_RTG_OPEN;
+		nfull += rtg->rtg_state == XFS_RTG_FULL;
+		nreclaimable += rtg->rtg_reclaimable;
+		nreset += rtg->rtg_on_reset_list;
+	}
+	json_object_object_add(stats, "user_bytes", json_object_new_uint64(mp->s_user_bytes));
+	json_object_object_add(stats, "device_bytes", json_object_new_uint64(mp->s_device_bytes));
+	json_object_object_add(stats, "gc_bytes", json_object_new_uint64(mp->s_gc_bytes));
+	json_object_object_add(stats, "zone_resets", json_object_new_uint64(mp->s_zone_resets));
+	json_object_object_add(stats, "write_amplification",
+			       json_object_new_double(mp->s_user_bytes ?
+						      (double)mp->s_device_bytes / (double)mp->s_user_bytes : 0.0));
+	json_object_object_add(zones, "free", json_object_new_int64(nfree));
+	json_object_object_add(zones, "open", json_object_new_int64(nopen));
+	json_object_object_add(zones, "full", json_object_new_int64(nfull));
+	json_object_object_add(zones, "reclaimable", json_object_new_int64(nreclaimable));
+	json_object_object_add(zones, "reset_pending", json_object_new_int64(nreset));
+	json_object_object_add(zones, "gc_zone", mp->zi_open_gc_zone ?
+			       json_object_new_int64(mp->zi_open_gc_zone->oz_rtg->rtg_zno) : NULL);
+	json_object_object_add(stats, "zones", zones);
+	json_object_object_add(stats, "free_rtextents", json_object_new_int64(mp->m_free_rtextents));
+	json_object_object_add(stats, "free_rtavailable", json_object_new_int64(mp->m_free_rtavailable));
 }
 
 const struct zw_fs_ops xfs_zoned_fs_ops = {
@@ -525,5 +604,6 @@ const struct zw_fs_ops xfs_zoned_fs_ops = {
 	.sync = xfs_sync,
 	.hint = xfs_hint,
 	.report = xfs_report,
+	.stats = xfs_stats,
 	.verify = xfs_verify,
 };

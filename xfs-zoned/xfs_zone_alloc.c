@@ -85,17 +85,18 @@ static struct xfs_open_zone *xfs_select_open_zone(struct xfs_mount *mp, enum rw_
 }
 
 /*
- * xfs_try_open_zone(): only while an open slot is left besides the one GC
- * needs, and a free zone besides GC's spare; the next free zone from the
- * rotating cursor.
+ * xfs_open_zone(): the next free zone from the rotating cursor
+ * (xfs_find_free_zone(): the cursor stays at the zone it found), opened at
+ * write pointer 0.  A user zone goes on the open list (the list's
+ * reference) and counts in nr_open; the GC zone does neither: its
+ * reference is zi_open_gc_zone's.  A user zone comes back with a second
+ * reference, the caller's.
  */
-static struct xfs_open_zone *xfs_try_open_zone(struct xfs_mount *mp, enum rw_hint hint)
+struct xfs_open_zone *xfs_open_zone(struct xfs_mount *mp, enum rw_hint hint, bool is_gc)
 {
 	struct xfs_open_zone *oz;
 	unsigned int n = mp->m_nr_rtgroups;
 
-	if (mp->zi_nr_open_zones >= mp->m_max_open_zones - 1 || mp->zi_nr_free_zones < 2)
-		return NULL;
 	for (unsigned int i = 0; i < n; i++) {
 		unsigned int r = (mp->zi_free_zone_cursor + i) % n;
 		struct xfs_rtgroup *rtg = &mp->m_rtgroups[r];
@@ -105,20 +106,39 @@ static struct xfs_open_zone *xfs_try_open_zone(struct xfs_mount *mp, enum rw_hin
 		oz = calloc(1, sizeof(*oz));
 		if (!oz)
 			return NULL;
-		/* xfs_find_free_zone(): the cursor stays at the zone it found */
 		mp->zi_free_zone_cursor = r;
 		mp->zi_nr_free_zones--;
 		rtg->rtg_state = XFS_RTG_OPEN;
 		rtg->rtg_open_zone = oz;
 		oz->oz_rtg = rtg;
-		oz->oz_ref = 1;		/* the open list's */
+		oz->oz_ref = 1;		/* the open list's, or zi_open_gc_zone's */
 		oz->oz_write_hint = hint;
+		oz->oz_is_gc = is_gc;
+		if (is_gc)
+			return oz;
 		mp->zi_nr_open_zones++;
 		zi_list_add_tail(mp, oz);
 		oz->oz_ref++;		/* the caller's */
 		return oz;
 	}
 	return NULL;
+}
+
+/*
+ * xfs_try_open_zone(): only while an open slot is left besides the one GC
+ * needs, and a free zone besides GC's spare; opening a zone uses up free
+ * space, so GC is woken if it is needed now.
+ */
+static struct xfs_open_zone *xfs_try_open_zone(struct xfs_mount *mp, enum rw_hint hint)
+{
+	struct xfs_open_zone *oz;
+
+	if (mp->zi_nr_open_zones >= mp->m_max_open_zones - XFS_OPEN_GC_ZONES || mp->zi_nr_free_zones < 2)
+		return NULL;
+	oz = xfs_open_zone(mp, hint, false);
+	if (oz && xfs_zoned_need_gc(mp))
+		xfs_zone_gc_wake(mp);
+	return oz;
 }
 
 /* xfs_select_zone_nowait() */
@@ -150,17 +170,23 @@ static struct xfs_open_zone *xfs_select_zone_nowait(struct xfs_mount *mp, enum r
 /*
  * xfs_select_zone(): when no zone has space and none can be opened, the
  * kernel sleeps on zi_zone_wait (TASK_UNINTERRUPTIBLE) until a completion
- * marks a zone full (xfs_open_zone_mark_full() wakes it) and retries; it
- * does not fail.  Here: run the device's completions one by one and retry.
- * Only when nothing is left in flight (the kernel would wait for GC, which
- * is not modelled) is there no zone.
+ * marks a zone full (xfs_open_zone_mark_full() wakes it) or GC resets
+ * one, and retries; it does not fail.  Here: run the simulation's events
+ * (completions, the GC work) one by one and retry.  Only when nothing is
+ * left to run is there no zone.
  */
 struct xfs_open_zone *xfs_select_zone(struct xfs_mount *mp, enum rw_hint hint, bool pack_tight)
 {
 	struct xfs_open_zone *oz = xfs_select_zone_nowait(mp, hint, pack_tight);
+	uint64_t seen = UINT64_MAX;
 
-	while (!oz && sim_run_one(mp->m_bdev->loop))
+	while (!oz) {
+		if (xfs_zoned_need_gc(mp))
+			xfs_zone_gc_wake_waiter(mp, &seen);
+		if (!sim_run_one(mp->m_bdev->loop))
+			break;
 		oz = xfs_select_zone_nowait(mp, hint, pack_tight);
+	}
 	return oz;
 }
 
@@ -272,23 +298,115 @@ select_zone:
 	xfs_submit_zoned_bio(ioend, *oz, is_seq);
 	return;
 out_error:
-	/* No zone has space: the kernel waits for GC, which this model does not have yet. */
+	/* No zone has space and nothing is left to run (GC cannot free one either). */
 	ioend->io_bio.bi_status = BLK_STS_NOSPC;
 	bio_endio(&ioend->io_bio);
 }
 
-/* The zone is written to its capacity: it leaves the open list. */
+/* --- the free-space counters (xfs_add_freecounter()) ------------------ */
+
+/* Freed space refills the reserved pool first, then the general counter. */
+static void xfs_add_freecounter(int64_t *general, int64_t *res_avail, int64_t res_total, int64_t n)
+{
+	if (*res_avail < res_total) {
+		int64_t used = res_total - *res_avail;
+
+		if (n <= used) {
+			*res_avail += n;
+			return;
+		}
+		*res_avail = res_total;
+		n -= used;
+	}
+	*general += n;
+}
+
+/* xfs_add_frextents(): XC_FREE_RTEXTENTS */
+void xfs_add_frextents(struct xfs_mount *mp, int64_t n)
+{
+	xfs_add_freecounter(&mp->m_free_rtextents, &mp->m_resv_rtextents, mp->m_resv_rtextents_total, n);
+}
+
+/* xfs_zoned_add_available(): XC_FREE_RTAVAILABLE (waiters poll, see xfs_zoned_space_reserve()) */
+void xfs_zoned_add_available(struct xfs_mount *mp, int64_t n)
+{
+	xfs_add_freecounter(&mp->m_free_rtavailable, &mp->m_resv_rtavailable, mp->m_resv_rtavailable_total, n);
+}
+
+/* --- reclaimable accounting (xfs_zone_account_reclaimable()) ------------- */
+
+static unsigned int xfs_zone_bucket(const struct xfs_rtgroup *rtg, uint64_t used)
+{
+	return (unsigned int)(XFS_ZONE_USED_BUCKETS * used / rtg->rtg_blocks);
+}
+
+static void xfs_zone_remove_from_bucket(struct xfs_mount *mp, struct xfs_rtgroup *rtg)
+{
+	if (rtg->rtg_bucket >= 0)
+		mp->zi_used_bucket_entries[rtg->rtg_bucket]--;
+	rtg->rtg_bucket = -1;
+}
+
+static void xfs_zone_add_to_bucket(struct xfs_mount *mp, struct xfs_rtgroup *rtg, unsigned int bucket)
+{
+	rtg->rtg_bucket = (int)bucket;
+	mp->zi_used_bucket_entries[bucket]++;
+}
+
+/*
+ * xfs_zone_account_reclaimable(): @freed blocks of a full zone are no
+ * longer used.  Nothing used: out of its bucket, onto the reset list, GC
+ * woken.  Just full: into bucket 10 * used / blocks, marked RECLAIMABLE,
+ * GC woken if needed.  Else: to its new bucket.
+ */
+static void xfs_zone_account_reclaimable(struct xfs_mount *mp, struct xfs_rtgroup *rtg, uint64_t freed)
+{
+	uint64_t used = rtg->rtg_used;
+	bool was_full = used + freed == rtg->rtg_blocks;
+
+	if (used == 0) {
+		xfs_zone_remove_from_bucket(mp, rtg);
+		rtg->rtg_reclaimable = false;
+		if (!rtg->rtg_on_reset_list) {
+			rtg->rtg_on_reset_list = true;
+			mp->zi_reset_list[mp->zi_nr_reset++] = (unsigned int)(rtg - mp->m_rtgroups);
+		}
+		xfs_zone_gc_wake(mp);
+	} else if (was_full) {
+		xfs_zone_add_to_bucket(mp, rtg, xfs_zone_bucket(rtg, used));
+		rtg->rtg_reclaimable = true;
+		if (xfs_zoned_need_gc(mp))
+			xfs_zone_gc_wake(mp);
+	} else if (rtg->rtg_bucket >= 0 && (unsigned int)rtg->rtg_bucket != xfs_zone_bucket(rtg, used)) {
+		xfs_zone_remove_from_bucket(mp, rtg);
+		xfs_zone_add_to_bucket(mp, rtg, xfs_zone_bucket(rtg, used));
+	}
+}
+
+/*
+ * xfs_open_zone_mark_full(): the zone is written to its capacity: it
+ * leaves the open list (or stops being the GC zone), and what of it is no
+ * longer used becomes reclaimable.
+ */
 static void xfs_zone_mark_full(struct xfs_mount *mp, struct xfs_open_zone *oz)
 {
 	struct xfs_rtgroup *rtg = oz->oz_rtg;
 
 	rtg->rtg_open_zone = NULL;
 	rtg->rtg_state = XFS_RTG_FULL;
-	zi_list_del(mp, oz);
-	mp->zi_nr_open_zones--;
-	xfs_open_zone_put(oz);	/* the open list's reference */
+	if (oz->oz_is_gc) {
+		if (mp->zi_open_gc_zone == oz)
+			mp->zi_open_gc_zone = NULL;
+	} else {
+		zi_list_del(mp, oz);
+		mp->zi_nr_open_zones--;
+	}
+	xfs_open_zone_put(oz);	/* the open list's (or zi_open_gc_zone's) reference */
+	if (rtg->rtg_used < rtg->rtg_blocks)
+		xfs_zone_account_reclaimable(mp, rtg, rtg->rtg_blocks - rtg->rtg_used);
 }
 
+/* xfs_zone_record_blocks() */
 void xfs_zone_record_written(struct xfs_mount *mp, struct xfs_open_zone *oz, uint64_t n)
 {
 	oz->oz_written += n;
@@ -297,16 +415,33 @@ void xfs_zone_record_written(struct xfs_mount *mp, struct xfs_open_zone *oz, uin
 		xfs_zone_mark_full(mp, oz);
 }
 
-/* xfs_zone_free_blocks(): overwritten or deleted data gives its blocks back to the first counter only. */
+/* xfs_zone_skip_blocks(): GC data the file no longer maps there: written, but free at once. */
+void xfs_zone_skip_blocks(struct xfs_mount *mp, struct xfs_open_zone *oz, uint64_t n)
+{
+	oz->oz_written += n;
+	xfs_add_frextents(mp, (int64_t)n);
+	if (oz->oz_written == oz->oz_rtg->rtg_blocks)
+		xfs_zone_mark_full(mp, oz);
+}
+
+/*
+ * xfs_zone_free_blocks(): overwritten or deleted data gives its blocks
+ * back to XC_FREE_RTEXTENTS only; a zone that is not open has its
+ * reclaimable accounting updated (an open one is accounted when full).
+ */
 void xfs_zone_free_blocks(struct xfs_mount *mp, uint64_t startblock, uint64_t n)
 {
 	for (unsigned int g = 0; g < mp->m_nr_rtgroups; g++) {
 		struct xfs_rtgroup *rtg = &mp->m_rtgroups[g];
 
 		if (startblock >= rtg->rtg_start && startblock < rtg->rtg_start + rtg->rtg_blocks) {
-			rtg->rtg_used -= n < rtg->rtg_used ? n : rtg->rtg_used;
+			uint64_t k = n < rtg->rtg_used ? n : rtg->rtg_used;
+
+			rtg->rtg_used -= k;
+			if (!rtg->rtg_open_zone && k && rtg->rtg_state == XFS_RTG_FULL)
+				xfs_zone_account_reclaimable(mp, rtg, k);
 			break;
 		}
 	}
-	mp->m_free_rtextents += (int64_t)n;
+	xfs_add_frextents(mp, (int64_t)n);
 }

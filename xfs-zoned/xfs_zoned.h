@@ -21,6 +21,10 @@
 #define XFS_MIN_ZONES		5
 #define XFS_MIN_OPEN_ZONES	2
 #define XFS_MAX_BMBT_EXTLEN	((1ull << 21) - 1)
+#define XFS_OPEN_GC_ZONES	1
+#define XFS_ZONE_USED_BUCKETS	10
+#define XFS_GC_CHUNK_SIZE	(1u << 20)
+#define XFS_ZONE_GC_NR_SCRATCH	2
 
 struct xfs_mount;
 struct xfs_open_zone;
@@ -61,6 +65,10 @@ struct xfs_rtgroup {
 	enum xfs_rtg_state rtg_state;
 	uint64_t rtg_used;		/* i_used_blocks of the rmap inode */
 	struct xfs_open_zone *rtg_open_zone;
+	int rtg_bucket;			/* used bucket (10 * used / blocks) while reclaimable, else -1 */
+	bool rtg_reclaimable;		/* XFS_RTG_RECLAIMABLE: full, 0 < used < blocks */
+	bool rtg_on_reset_list;		/* used == 0: waiting for GC to reset it */
+	unsigned int rtg_gccount;	/* GC chunks reading from it */
 };
 
 struct xfs_open_zone {
@@ -69,8 +77,11 @@ struct xfs_open_zone {
 	uint64_t oz_allocated;		/* blocks handed out */
 	uint64_t oz_written;		/* blocks written and recorded */
 	enum rw_hint oz_write_hint;
+	bool oz_is_gc;			/* the GC zone: not on the open list */
 	struct xfs_rtgroup *oz_rtg;
 };
+
+struct xfs_zone_gc;
 
 struct xfs_mount {
 	struct block_device *m_bdev;
@@ -84,11 +95,20 @@ struct xfs_mount {
 	unsigned int zi_free_zone_cursor, zi_nr_free_zones;
 	int64_t m_free_rtextents;	/* XC_FREE_RTEXTENTS, beyond its reserved pool */
 	int64_t m_free_rtavailable;	/* XC_FREE_RTAVAILABLE, beyond its reserved pool */
+	int64_t m_resv_rtextents, m_resv_rtextents_total;	/* the reserved pools: res_avail, res_total */
+	int64_t m_resv_rtavailable, m_resv_rtavailable_total;
+	unsigned int m_zonegc_low_space;	/* percent (sysfs zonegc_low_space; a mount option here) */
+	bool m_shutdown;		/* a GC I/O error: xfs_force_shutdown() */
+	unsigned int zi_used_bucket_entries[XFS_ZONE_USED_BUCKETS];
+	unsigned int *zi_reset_list, zi_nr_reset;	/* rtgroup indices, FIFO */
+	struct xfs_open_zone *zi_open_gc_zone;
+	struct xfs_zone_gc *zi_gc;
+	uint64_t zi_gc_progress;	/* bumped by each GC step that changed something */
 	struct xfs_inode **m_inodes;
 	size_t m_nr_inodes;
 	uint64_t m_next_ino;
 	/* statistics */
-	uint64_t s_user_bytes, s_device_bytes, s_zone_resets;
+	uint64_t s_user_bytes, s_device_bytes, s_gc_bytes, s_zone_resets;
 };
 
 /* xfs_zone_alloc.c */
@@ -98,6 +118,19 @@ void xfs_open_zone_put(struct xfs_open_zone *oz);
 void xfs_zone_alloc_and_submit(struct iomap_ioend *ioend, struct xfs_open_zone **oz);
 void xfs_zone_record_written(struct xfs_mount *mp, struct xfs_open_zone *oz, uint64_t n);
 void xfs_zone_free_blocks(struct xfs_mount *mp, uint64_t startblock, uint64_t n);
+void xfs_zone_skip_blocks(struct xfs_mount *mp, struct xfs_open_zone *oz, uint64_t n);
+struct xfs_open_zone *xfs_open_zone(struct xfs_mount *mp, enum rw_hint hint, bool is_gc);
+void xfs_add_frextents(struct xfs_mount *mp, int64_t n);
+void xfs_zoned_add_available(struct xfs_mount *mp, int64_t n);
+
+/* xfs_zone_gc.c */
+bool xfs_zoned_need_gc(struct xfs_mount *mp);
+bool xfs_zone_gc_running(struct xfs_mount *mp);
+bool xfs_zone_any_reclaimable(const struct xfs_mount *mp);
+void xfs_zone_gc_wake(struct xfs_mount *mp);
+void xfs_zone_gc_wake_waiter(struct xfs_mount *mp, uint64_t *seen);
+int xfs_zone_gc_mount(struct xfs_mount *mp);
+void xfs_zone_gc_unmount(struct xfs_mount *mp);
 
 /* xfs_aops.c */
 extern const struct address_space_operations xfs_zoned_aops;
@@ -105,5 +138,8 @@ void xfs_ifork_remove(struct xfs_ifork *ifp, uint64_t off, uint64_t len,
 		      void (*freed)(struct xfs_mount *mp, uint64_t startblock, uint64_t n),
 		      struct xfs_mount *mp);
 int xfs_ifork_insert(struct xfs_ifork *ifp, struct xfs_bmbt_irec rec, const struct xfs_mount *mp);
+void xfs_zoned_end_io(struct xfs_inode *ip, loff_t offset, size_t size, sector_t daddr,
+		      struct xfs_open_zone *oz, uint64_t old_startblock);
+#define NULLFSBLOCK UINT64_MAX
 
 #endif

@@ -634,3 +634,104 @@ def test_zone_appends_go_to_the_zone_start_and_complete_where_the_extent_landed(
     extents = sorted((z, zo, ln) for n in "abc" for _, ln, z, zo in r.extents(n))
     assert landed == extents == [(1, 0, 64 * K), (1, 64 * K, 128 * K), (1, 192 * K, 832 * K),
                                  (2, 0, 256 * K)]
+
+
+# --- garbage collection (fs/xfs/xfs_zone_gc.c) -------------------------------
+
+def stats(r):
+    return r.report["stats"]
+
+
+def test_overwriting_more_than_the_device_holds_runs_through_gc(zw):
+    # 16 zones of 1 MiB, 13 writable without GC: 8 MiB of data, then 40 MiB
+    # of scattered 64 KiB overwrites, each made durable at once
+    import random
+    rnd = random.Random(1)
+    lines = ["write f 0 8M", "sync"]
+    for _ in range(640):
+        lines += ["write f %d 64k" % (rnd.randrange(128) * 64 * K), "fsync f"]
+    r = xfs(zw, DEV, "\n".join(lines) + "\n")
+    assert all(res in ("0", str(64 * K), str(8 * M)) for res in r.results), r.results
+    s = stats(r)
+    assert s["user_bytes"] == 8 * M + 640 * 64 * K > 13 * M
+    assert s["gc_bytes"] > 0
+    # zones are reset and written again: far more resets than zones
+    assert s["zone_resets"] > 16
+    # the figures add up: every byte written reached the device once, GC added its own
+    assert s["device_bytes"] == s["user_bytes"] + s["gc_bytes"]
+    assert s["write_amplification"] == pytest.approx(s["device_bytes"] / s["user_bytes"])
+    assert s["write_amplification"] > 1
+    z = s["zones"]
+    assert z["free"] + z["open"] + z["full"] == 16
+
+
+def test_a_fully_overwritten_zone_is_reset_and_reused_without_moving_data(zw):
+    # every 1 MiB overwrite empties a whole zone: reset, nothing to move
+    lines = ["write f 0 8M", "sync"]
+    for _ in range(4):
+        for i in range(8):
+            lines += ["write f %d 1M" % (i * M), "fsync f"]
+    r = xfs(zw, DEV, "\n".join(lines) + "\n")
+    s = stats(r)
+    assert s["gc_bytes"] == 0
+    assert s["zone_resets"] >= 32 - 13
+    assert s["device_bytes"] == s["user_bytes"] == 40 * M
+    assert s["write_amplification"] == 1.0
+
+
+def test_gc_collects_the_least_used_zone_first(zw):
+    # one open zone for user data, GC needed below one zone writable:
+    # a keeps 256k in zone 1, b 512k in zone 2; GC moves a's first
+    r = xfs(zw, DEV_ONE_ZONE, """
+        write a 0 1M
+        sync
+        write b 0 1M
+        sync
+        write c 0 1M
+        sync
+        write a 0 768k
+        sync
+        write b 0 512k
+        sync
+    """)
+    gc_zone = r.extents("a")[-1][2]
+    assert r.extents("a")[-1] == (768 * K, 256 * K, gc_zone, 0)
+    assert r.extents("b")[-1] == (512 * K, 512 * K, gc_zone, 256 * K)
+    # both victims were reset
+    assert r.zone(1) == ("em", 0) and r.zone(2) == ("em", 0)
+    assert stats(r)["gc_bytes"] >= 768 * K
+
+
+def test_zonegc_low_space_starts_gc_earlier(zw):
+    # plenty of space writable without GC: zone 2 keeps its garbage, unless
+    # zonegc_low_space asks GC to run while less is available than 100% of the free space
+    script = """
+        write f 0 2M
+        sync
+        write f 0 1536k
+        sync
+    """
+    r = xfs(zw, DEV, script)
+    assert stats(r)["gc_bytes"] == 0
+    assert stats(r)["zones"]["reclaimable"] == 1
+    r = xfs(zw, DEV, script, "--mount", "zonegc_low_space=100")
+    assert stats(r)["gc_bytes"] == 512 * K
+    assert stats(r)["zones"]["reclaimable"] == 0
+    assert r.zone(2) == ("em", 0)
+
+
+def test_zonegc_low_space_must_be_a_percentage(zw):
+    res = zw("fs", "--fs", "xfs-zoned", "--dev", DEV, "--mount", "zonegc_low_space=101", "-", input="sync\n")
+    assert res.rc != 0
+    assert "zonegc_low_space" in res.err
+
+
+def test_enospc_only_when_nothing_is_reclaimable(zw):
+    # all data live: no GC can help, the writer fails instead of waiting
+    r = xfs(zw, "emu:zones=6,zone_size=1M,conv=1", """
+        write f 0 1M
+        sync
+        write g 0 4k
+    """)
+    assert r.results == ["1048576", "0", "-ENOSPC"]
+    assert stats(r)["gc_bytes"] == 0
