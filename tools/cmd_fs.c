@@ -461,14 +461,11 @@ int cmd_fs(int argc, char **argv)
 			!strcmp(fsname, "xfs") ? " (the regular xfs path is not built yet)" : "");
 		return EXIT_USAGE;
 	}
-	f = strcmp(argv[optind], "-") ? fopen(argv[optind], "r") : stdin;
-	if (!f) {
-		fprintf(stderr, "zwsim fs: %s: %s\n", argv[optind], strerror(errno));
+	f = zw_script_open("fs", argv[optind]);
+	if (!f)
 		return EXIT_USAGE;
-	}
 	ret = parse_script(f, argv[optind], &ops, &nr);
-	if (f != stdin)
-		fclose(f);
+	zw_script_close(f);
 	if (ret)
 		return EXIT_USAGE;
 	ret = zw_stack_open(&st, &(struct zw_stack_opts){

@@ -302,14 +302,11 @@ int cmd_writeback(int argc, char **argv)
 		fprintf(stderr, "zwsim writeback: needs --dev SPEC and one SCRIPT (see zwsim writeback --help)\n");
 		return EXIT_USAGE;
 	}
-	f = strcmp(argv[optind], "-") ? fopen(argv[optind], "r") : stdin;
-	if (!f) {
-		fprintf(stderr, "zwsim writeback: %s: %s\n", argv[optind], strerror(errno));
+	f = zw_script_open("writeback", argv[optind]);
+	if (!f)
 		return EXIT_USAGE;
-	}
 	ret = parse_script(f, argv[optind], &ops, &nr);
-	if (f != stdin)
-		fclose(f);
+	zw_script_close(f);
 	if (ret)
 		return EXIT_USAGE;
 	ret = zw_stack_open(&st, &(struct zw_stack_opts){

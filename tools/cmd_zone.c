@@ -385,14 +385,11 @@ static int run_script(struct zw_dev *dev, struct block_device *bdev, int argc, c
 		fprintf(stderr, "zwsim zone run: takes one SCRIPT file (- for standard input)\n");
 		return EXIT_USAGE;
 	}
-	f = strcmp(argv[0], "-") ? fopen(argv[0], "r") : stdin;
-	if (!f) {
-		fprintf(stderr, "zwsim zone run: %s: %s\n", argv[0], strerror(errno));
+	f = zw_script_open("zone run", argv[0]);
+	if (!f)
 		return EXIT_USAGE;
-	}
 	ret = zs_parse(f, argv[0], dev, &s, err, sizeof(err));
-	if (f != stdin)
-		fclose(f);
+	zw_script_close(f);
 	if (ret) {
 		fprintf(stderr, "zwsim zone run: %s\n", err);
 		return EXIT_USAGE;

@@ -54,3 +54,18 @@ void zw_stack_close(struct zw_stack *s)
 	zw_dev_close(s->dev);
 	memset(s, 0, sizeof(*s));
 }
+
+FILE *zw_script_open(const char *cmd, const char *path)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+
+	if (!f)
+		fprintf(stderr, "zwsim %s: %s: %s\n", cmd, path, strerror(errno));
+	return f;
+}
+
+void zw_script_close(FILE *f)
+{
+	if (f && f != stdin)
+		fclose(f);
+}

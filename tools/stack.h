@@ -8,6 +8,7 @@
 #define ZWSIM_STACK_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "blk.h"
 #include "dev.h"
@@ -37,6 +38,10 @@ static inline struct zw_log *zw_stack_log(struct zw_stack *s)
 {
 	return s->log.f ? &s->log : NULL;
 }
+
+/* A script named on the command line ("-": standard input); NULL after saying why. */
+FILE *zw_script_open(const char *cmd, const char *path);
+void zw_script_close(FILE *f);
 
 /* Open it all.  0, or the exit status after saying why on stderr. */
 int zw_stack_open(struct zw_stack *s, const struct zw_stack_opts *o);
