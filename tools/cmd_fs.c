@@ -168,18 +168,16 @@ static int parse_script(FILE *f, const char *name, struct fs_op **opsp, size_t *
 	unsigned int line = 0;
 
 	while (getline(&buf, &cap, f) >= 0) {
-		char *w[6], *p, *save = NULL;
-		int argc = 0;
+		char *w[6];
+		int argc = zw_split_words(buf, w, 6);
 		struct fs_op op = { .line = ++line };
 		struct fs_op *n;
 
-		if ((p = strchr(buf, '#')))
-			*p = '\0';
-		for (p = strtok_r(buf, " \t\r\n", &save); p && argc < 6; p = strtok_r(NULL, " \t\r\n", &save))
-			w[argc++] = p;
 		if (!argc)
 			continue;
-		if (parse_line(argc, w, &op, why, sizeof(why))) {
+		if (argc > 6)
+			snprintf(why, sizeof(why), "too many words");
+		if (argc > 6 || parse_line(argc, w, &op, why, sizeof(why))) {
 			fprintf(stderr, "zwsim fs: %s:%u: %s\n", name, line, why);
 			free(ops);
 			free(buf);

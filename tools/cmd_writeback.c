@@ -82,15 +82,11 @@ static int parse_script(FILE *f, const char *name, struct wb_op **opsp, size_t *
 	unsigned int line = 0;
 
 	while (getline(&buf, &cap, f) >= 0) {
-		char *w[4], *p, *save = NULL;
-		int argc = 0;
+		char *w[4];
+		int argc = zw_split_words(buf, w, 4);
 		struct wb_op op = { .line = ++line };
 		struct wb_op *n;
 
-		if ((p = strchr(buf, '#')))
-			*p = '\0';
-		for (p = strtok_r(buf, " \t\r\n", &save); p && argc < 4; p = strtok_r(NULL, " \t\r\n", &save))
-			w[argc++] = p;
 		if (!argc)
 			continue;
 		if ((!strcmp(w[0], "write") || !strcmp(w[0], "read")) && argc == 3 &&

@@ -69,3 +69,17 @@ void zw_script_close(FILE *f)
 	if (f && f != stdin)
 		fclose(f);
 }
+
+int zw_split_words(char *line, char **w, int max)
+{
+	char *p, *save = NULL;
+	int n = 0;
+
+	p = strchr(line, '#');
+	if (p)
+		*p = '\0';
+	for (p = strtok_r(line, " \t\r\n", &save); p; p = strtok_r(NULL, " \t\r\n", &save), n++)
+		if (n < max)
+			w[n] = p;
+	return n;
+}

@@ -42,6 +42,12 @@ static inline struct zw_log *zw_stack_log(struct zw_stack *s)
 /* A script named on the command line ("-": standard input); NULL after saying why. */
 FILE *zw_script_open(const char *cmd, const char *path);
 void zw_script_close(FILE *f);
+/*
+ * Split a script line into words in place ('#' starts a comment).  Keeps
+ * at most @max words in @w; returns how many there were, so a caller sees
+ * more than @max as too many.
+ */
+int zw_split_words(char *line, char **w, int max);
 
 /* Open it all.  0, or the exit status after saying why on stderr. */
 int zw_stack_open(struct zw_stack *s, const struct zw_stack_opts *o);

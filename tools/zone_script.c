@@ -13,6 +13,7 @@
 
 #include "blk.h"
 #include "pattern.h"
+#include "stack.h"
 
 #define MAX_WORDS 8
 
@@ -185,21 +186,12 @@ int zs_parse(FILE *f, const char *name, const struct zw_dev *dev, struct zs_scri
 
 	memset(s, 0, sizeof(*s));
 	while (!ret && getline(&buf, &cap, f) >= 0) {
-		char *p, *save = NULL;
-		int argc = 0;
+		int argc = zw_split_words(buf, w, MAX_WORDS);
 
 		line++;
-		p = strchr(buf, '#');
-		if (p)
-			*p = '\0';
-		for (p = strtok_r(buf, " \t\r\n", &save); p; p = strtok_r(NULL, " \t\r\n", &save)) {
-			if (argc == MAX_WORDS) {
-				ret = op_error(err, errlen, name, line, "too many words");
-				break;
-			}
-			w[argc++] = p;
-		}
-		if (!ret && argc)
+		if (argc > MAX_WORDS)
+			ret = op_error(err, errlen, name, line, "too many words");
+		else if (argc)
 			ret = add_op(s, argc, w, dev, name, line, err, errlen);
 	}
 	free(buf);

@@ -23,34 +23,56 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The model mounted on an emulated device, with everything under it. */
+struct bench_fs {
+	struct zw_dev *dev;
+	struct sim_loop loop;
+	struct mm_ctx mm;
+	struct block_device bdev;
+	struct zw_fs *fs;
+};
+
+static const struct zw_fs_ops *const ops = &xfs_zoned_fs_ops;
+
+static void bench_mount(struct bench_fs *b, const char *spec)
+{
+	char err[256];
+
+	if (zw_dev_open(spec, 0, &b->dev, err, sizeof(err))) {
+		fprintf(stderr, "bench: %s\n", err);
+		exit(1);
+	}
+	sim_loop_init(&b->loop, SIM_COMPLETE_FIFO, 1);
+	mm_ctx_init(&b->mm, &b->loop, 1ull << 30, true);
+	if (blkdev_init(&b->bdev, b->dev, &b->loop, NULL, err, sizeof(err)) ||
+	    ops->mount(&b->fs, &b->bdev, &b->mm, NULL, err, sizeof(err))) {
+		fprintf(stderr, "bench: %s\n", err);
+		exit(1);
+	}
+}
+
+static void bench_unmount(struct bench_fs *b)
+{
+	ops->unmount(b->fs);
+	blkdev_free(&b->bdev);
+	sim_loop_free(&b->loop);
+	free(b->mm.mappings);
+	zw_dev_close(b->dev);
+}
+
 static int bench_gc(void)
 {
 	/* 32 zones of 1 MiB: 29 writable without GC; a 20 MiB file overwritten at random */
-	const char *spec = "emu:zones=33,zone_size=1M,conv=1,data=tags";
-	const struct zw_fs_ops *ops = &xfs_zoned_fs_ops;
 	const uint64_t file_blocks = 20 * 256, writes = 1u << 15, sync_every = 1024;
-	struct block_device bdev;
-	struct sim_loop loop;
-	struct mm_ctx mm;
-	struct zw_dev *dev;
-	struct zw_fs *fs;
-	char err[256];
 	uint64_t x = 88172645463325252ull;
+	struct bench_fs b;
+	struct zw_fs *fs;
 	double t;
 
-	if (zw_dev_open(spec, 0, &dev, err, sizeof(err))) {
-		fprintf(stderr, "bench: %s\n", err);
-		return 1;
-	}
-	sim_loop_init(&loop, SIM_COMPLETE_FIFO, 1);
-	mm_ctx_init(&mm, &loop, 1ull << 30, true);
-	if (blkdev_init(&bdev, dev, &loop, NULL, err, sizeof(err)) ||
-	    ops->mount(&fs, &bdev, &mm, NULL, err, sizeof(err))) {
-		fprintf(stderr, "bench: %s\n", err);
-		return 1;
-	}
-	for (uint64_t b = 0; b < file_blocks; b += 256)
-		if (ops->write(fs, "f", (loff_t)(b * 4096), 1 << 20, false, false) != 1 << 20) {
+	bench_mount(&b, "emu:zones=33,zone_size=1M,conv=1,data=tags");
+	fs = b.fs;
+	for (uint64_t blk = 0; blk < file_blocks; blk += 256)
+		if (ops->write(fs, "f", (loff_t)(blk * 4096), 1 << 20, false, false) != 1 << 20) {
 			fprintf(stderr, "bench: fill failed\n");
 			return 1;
 		}
@@ -76,38 +98,20 @@ static int bench_gc(void)
 	}
 	t = now() - t;
 	printf("bench: xfs_zoned_gc_writes_per_s %.0f writes/s\n", writes / t);
-	ops->unmount(fs);
-	blkdev_free(&bdev);
-	sim_loop_free(&loop);
-	free(mm.mappings);
-	zw_dev_close(dev);
+	bench_unmount(&b);
 	return 0;
 }
 
 int main(void)
 {
-	const char *spec = "emu:zones=512,zone_size=256M,data=tags,max_open=14";
-	const struct zw_fs_ops *ops = &xfs_zoned_fs_ops;
-	struct block_device bdev;
-	struct sim_loop loop;
-	struct mm_ctx mm;
-	struct zw_dev *dev;
-	struct zw_fs *fs;
-	char err[256], name[16];
 	const unsigned int files = 8, writes = 1u << 20;
+	struct bench_fs b;
+	struct zw_fs *fs;
+	char name[16];
 	double t;
 
-	if (zw_dev_open(spec, 0, &dev, err, sizeof(err))) {
-		fprintf(stderr, "bench: %s\n", err);
-		return 1;
-	}
-	sim_loop_init(&loop, SIM_COMPLETE_FIFO, 1);
-	mm_ctx_init(&mm, &loop, 1ull << 30, true);
-	if (blkdev_init(&bdev, dev, &loop, NULL, err, sizeof(err)) ||
-	    ops->mount(&fs, &bdev, &mm, NULL, err, sizeof(err))) {
-		fprintf(stderr, "bench: %s\n", err);
-		return 1;
-	}
+	bench_mount(&b, "emu:zones=512,zone_size=256M,data=tags,max_open=14");
+	fs = b.fs;
 	t = now();
 	/* eight files written round robin, 4 KiB at a time; background writeback at 10% dirty */
 	for (unsigned int i = 0; i < writes; i++) {
@@ -123,11 +127,7 @@ int main(void)
 	}
 	t = now() - t;
 	printf("bench: xfs_zoned_writes_per_s %.0f writes/s\n", writes / t);
-	ops->unmount(fs);
-	blkdev_free(&bdev);
-	sim_loop_free(&loop);
-	free(mm.mappings);
-	zw_dev_close(dev);
+	bench_unmount(&b);
 	fflush(stdout);
 	return bench_gc();
 }
