@@ -182,16 +182,41 @@ static void zbd_rw(struct zbd_dev *zd, struct zw_io *io)
 }
 
 /* Complete what io_uring has finished; with @wait, at least one when any is in flight. */
+/*
+ * Submit what is published in the submission ring but not yet taken by the
+ * kernel.  A busy ring (-EAGAIN, -EBUSY) is retried before the next wait
+ * for a completion (zbd_reap()); any other error is the caller's.
+ */
+static int zbd_flush_sq(struct zbd_dev *zd)
+{
+	while (io_uring_sq_ready(&zd->ring)) {
+		int ret = io_uring_submit(&zd->ring);
+
+		if (ret == -EINTR)
+			continue;
+		if (ret == -EAGAIN || ret == -EBUSY)
+			return 0;
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
 static int zbd_reap(struct zw_dev *dev, bool wait)
 {
 	struct zbd_dev *zd = ZBD(dev);
 	int done = 0;
+	int ret = zbd_flush_sq(zd);
+
+	if (ret < 0)
+		return ret;
 
 	while (zd->inflight) {
 		struct io_uring_cqe *cqe;
 		struct zbd_req *rq;
-		int ret = wait && !done ? io_uring_wait_cqe(&zd->ring, &cqe)
-					: io_uring_peek_cqe(&zd->ring, &cqe);
+
+		ret = wait && !done ? io_uring_wait_cqe(&zd->ring, &cqe)
+				    : io_uring_peek_cqe(&zd->ring, &cqe);
 
 		if (ret == -EAGAIN)
 			break;
@@ -369,14 +394,14 @@ static int zbd_submit_async(struct zw_dev *dev, struct zw_io *io, zw_io_done_fn 
 	rq->done = done;
 	rq->arg = arg;
 	io_uring_sqe_set_data(sqe, rq);
-	ret = io_uring_submit(&zd->ring);
-	if (ret < 0) {
-		munmap(rq->buf, rq->len);
-		return ret;
-	}
+	/*
+	 * From here the SQE belongs to the ring: liburing publishes it even
+	 * when io_uring_enter() then fails, and the kernel may still take it,
+	 * so the request (and its buffer) stays in flight either way.
+	 */
 	zd->free_reqs = rq->next_free;
 	zd->inflight++;
-	return 0;
+	return zbd_flush_sq(zd);
 }
 
 static void zbd_dev_close(struct zw_dev *dev)
