@@ -548,3 +548,54 @@ size_t invalidate_mapping_pages(struct address_space *mapping)
 	mapping->nr_folios = kept;
 	return dropped;
 }
+
+/* --- for direct I/O: ranged write-and-wait and invalidation ------------- */
+
+int filemap_write_and_wait_range(struct address_space *mapping, loff_t lstart, loff_t lend)
+{
+	struct writeback_control wbc = {
+		.sync_mode = WB_SYNC_ALL,
+		.nr_to_write = INT64_MAX,
+		.range_start = lstart,
+		.range_end = lend,
+	};
+	int err;
+
+	if (lend < lstart)
+		return 0;
+	err = do_writepages(mapping, &wbc);
+	/* __filemap_fdatawait_range(): every folio of the range off writeback */
+	if (err != -EIO) {
+		pgoff_t start = (pgoff_t)lstart >> PAGE_SHIFT, end = (pgoff_t)lend >> PAGE_SHIFT;
+		size_t pos = folio_lower_bound(mapping, start);
+
+		if (pos && folio_next_index(mapping->folios[pos - 1]) > start)
+			pos--;
+		for (; pos < mapping->nr_folios && mapping->folios[pos]->index <= end; pos++)
+			folio_wait_writeback(mapping->folios[pos]);
+	}
+	return err;
+}
+
+int invalidate_inode_pages2_range(struct address_space *mapping, pgoff_t start, pgoff_t end)
+{
+	size_t pos = folio_lower_bound(mapping, start);
+	int ret = 0;
+
+	/* a large folio that starts before @start but reaches into the range */
+	if (pos && folio_next_index(mapping->folios[pos - 1]) > start)
+		pos--;
+	while (pos < mapping->nr_folios && mapping->folios[pos]->index <= end) {
+		struct folio *folio = mapping->folios[pos];
+
+		folio_wait_writeback(folio);
+		/* invalidate_complete_folio2(): a dirty folio stays, and the caller hears -EBUSY */
+		if (folio_test_dirty(folio)) {
+			ret = -EBUSY;
+			pos++;
+			continue;
+		}
+		filemap_remove_at(mapping, pos);
+	}
+	return ret;
+}

@@ -216,4 +216,17 @@ size_t invalidate_mapping_pages(struct address_space *mapping);
 /* Drop folios past @newsize, zero the tail of the last (truncate_setsize()). */
 void truncate_setsize(struct inode *inode, loff_t newsize);
 
+/*
+ * Write back the dirty folios of bytes [@lstart, @lend] (WB_SYNC_ALL) and
+ * wait until none of that range is under writeback
+ * (filemap_write_and_wait_range()).  0, or what writeback returned.
+ */
+int filemap_write_and_wait_range(struct address_space *mapping, loff_t lstart, loff_t lend);
+/*
+ * Drop the folios of pages [@start, @end] after waiting for their
+ * writeback (invalidate_inode_pages2_range()); a dirty folio stays and
+ * makes it -EBUSY.  0 or -EBUSY.
+ */
+int invalidate_inode_pages2_range(struct address_space *mapping, pgoff_t start, pgoff_t end);
+
 #endif
