@@ -272,6 +272,18 @@ xf_scenarios() {
 		sync
 	EOF
 
+	# O_DIRECT appends to two files, interleaved: each keeps to its zone.
+	xf_scenario direct-appends-interleaved <<-'EOF'
+		append a 64k
+		append b 64k
+		append a 64k
+		append b 128k
+		append a 192k
+		append b 4k
+		append a 4k
+		sync
+	EOF
+
 	# Interleaved buffered writes to closed files, written back together.
 	xf_scenario interleaved-closed <<-'EOF'
 		write a 0 64k
