@@ -284,6 +284,14 @@ xf_scenarios() {
 		sync
 	EOF
 
+	# An O_DIRECT append after buffered data still in the cache: the
+	# cached range is not the write's, so the direct data lands first.
+	xf_scenario direct-append-after-buffered <<-'EOF'
+		write f 0 64k
+		append f 32k
+		sync
+	EOF
+
 	# Interleaved buffered writes to closed files, written back together.
 	xf_scenario interleaved-closed <<-'EOF'
 		write a 0 64k
