@@ -55,8 +55,24 @@ int errseq_check_and_advance(errseq_t *eseq, errseq_t *since)
 
 void mapping_set_error(struct address_space *mapping, int error)
 {
-	if (error)
-		errseq_set(&mapping->wb_err, error);
+	if (!error)
+		return;
+	errseq_set(&mapping->wb_err, error);
+	/* the legacy bits too, for filemap_check_errors() */
+	mapping->flags |= error == -ENOSPC ? AS_ENOSPC : AS_EIO;
+}
+
+/* filemap_check_errors(): the legacy bits, reported once and cleared. */
+static int filemap_check_errors(struct address_space *mapping)
+{
+	int ret = 0;
+
+	if (mapping->flags & AS_ENOSPC)
+		ret = -ENOSPC;
+	if (mapping->flags & AS_EIO)
+		ret = -EIO;
+	mapping->flags &= ~(AS_EIO | AS_ENOSPC);
+	return ret;
 }
 
 void file_open(struct file *file, struct inode *inode)
@@ -67,6 +83,8 @@ void file_open(struct file *file, struct inode *inode)
 
 int file_check_and_advance_wb_err(struct file *file)
 {
+	/* it stands in for filemap_check_errors(), so it clears the legacy bits too */
+	file->f_inode->i_data.flags &= ~(AS_EIO | AS_ENOSPC);
 	return errseq_check_and_advance(&file->f_inode->i_data.wb_err, &file->f_wb_err);
 }
 
@@ -559,7 +577,7 @@ int filemap_write_and_wait_range(struct address_space *mapping, loff_t lstart, l
 		.range_start = lstart,
 		.range_end = lend,
 	};
-	int err;
+	int err, err2;
 
 	if (lend < lstart)
 		return 0;
@@ -574,7 +592,9 @@ int filemap_write_and_wait_range(struct address_space *mapping, loff_t lstart, l
 		for (; pos < mapping->nr_folios && mapping->folios[pos]->index <= end; pos++)
 			folio_wait_writeback(mapping->folios[pos]);
 	}
-	return err;
+	/* an error a completion recorded (now or before) is reported here once */
+	err2 = filemap_check_errors(mapping);
+	return err ? err : err2;
 }
 
 int invalidate_inode_pages2_range(struct address_space *mapping, pgoff_t start, pgoff_t end)

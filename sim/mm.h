@@ -132,7 +132,12 @@ struct address_space {
 	pgoff_t writeback_index;	/* where cyclic writeback goes on */
 	unsigned int min_order, max_order;	/* folio sizes the mapping allows */
 	uint64_t dirtied_when;		/* virtual ns when it went from clean to dirty */
+	unsigned long flags;		/* AS_EIO, AS_ENOSPC: the legacy error bits */
 };
+
+/* address_space->flags (enum mapping_flags) */
+#define AS_EIO		(1ul << 0)
+#define AS_ENOSPC	(1ul << 1)
 
 struct inode {
 	uint64_t i_ino;

@@ -684,6 +684,27 @@ def test_a_direct_write_over_dirty_cached_data_writes_it_back_first_then_wins(zw
     assert r.extents("f") == [(0, 32 * K, 1, 0), (32 * K, 64 * K, 1, 128 * K), (96 * K, 32 * K, 1, 96 * K)]
 
 
+def test_when_writing_back_the_cached_range_fails_the_direct_write_falls_back_to_buffered(zwsim, tmp_path):
+    # kiocb_invalidate_pages() fails (the write-back's -EIO, AS_EIO):
+    # iomap_dio_rw() says -ENOTBLK and xfs_file_write_iter() writes through
+    # the cache instead; fsync then writes it back and reports the error once
+    log = tmp_path / "events.jsonl"
+    r = xfs(zwsim, DEV, """
+        write f 0 64k
+        inject fail_write=1
+        dwrite f 0 64k
+        fsync f
+        fsync f
+    """, "--log", log)
+    assert r.results == ["65536", "0", "65536", "-EIO", "0"]
+    ev = log_events(log)
+    assert [e for e in ev if e.get("dio") is True] == []
+    assert [e["ret"] for e in ev if e["ev"] == "dio_end"] == ["-ENOTBLK"]
+    # the cached data went out twice: failed inside the direct write, then at fsync
+    assert sum(e["ev"] == "folio_writeback_start" for e in ev) == 2
+    assert r.extents("f") == [(0, 64 * K, 1, 0)]
+
+
 def test_a_direct_write_gives_back_the_reservation_it_did_not_use(zwsim):
     # 64 KiB reserves 16 + 3 blocks; the 3 extra come back
     r = xfs(zwsim, DEV, """

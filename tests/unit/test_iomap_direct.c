@@ -404,6 +404,45 @@ static void a_failed_direct_write_drops_the_cache_only_before(void **state)
 	fake_fs_free(fs);
 }
 
+static void a_failed_write_back_of_the_cached_range_is_ENOTBLK_and_sends_nothing(void **state)
+{
+	struct fake_fs *fs = setup();
+	char err[128];
+
+	(void)state;
+	fake_write(fs, 0, 16 * KiB);
+	assert_int_equal(zw_dev_inject(fs->dev, "fail_write=1", err, sizeof(err)), 0);
+	assert_int_equal(dio_write(fs, &fake_dio_ops, 0, 16 * KiB, 1), -ENOTBLK);
+	assert_int_equal(count_dio_bios(fake_log(fs)), 0);
+	/* the caller falls back to buffered I/O: ->end_io is not called */
+	assert_int_equal(rec.nr_end_io, 0);
+	/* reported once (AS_EIO cleared): the next direct write goes ahead */
+	assert_int_equal(dio_write(fs, &fake_dio_ops, 0, 16 * KiB, 1), 16 * KiB);
+	/* fsync still reports it, once (errseq) */
+	assert_int_equal(vfs_fsync(&fs->file), -EIO);
+	assert_int_equal(vfs_fsync(&fs->file), 0);
+	fake_fs_free(fs);
+}
+
+static void a_dirty_folio_left_in_the_range_is_ENOTBLK(void **state)
+{
+	struct fake_fs *fs = setup();
+	struct address_space *mapping = &fs->inode.i_data;
+
+	(void)state;
+	/* a folio the writeback cannot reach: dirty again while clean of I/O */
+	fake_write(fs, 0, 4 * KiB);
+	assert_int_equal(fake_sync(fs), 0);
+	mapping->a_ops = NULL;	/* no ->writepages: nothing writes it back */
+	fake_write(fs, 0, 4 * KiB);
+	assert_int_equal(dio_write(fs, &fake_dio_ops, 0, 4 * KiB, 1), -ENOTBLK);
+	assert_int_equal(count_dio_bios(fake_log(fs)), 0);
+	assert_true(folio_test_dirty(mapping->folios[0]));
+	/* let the cleanup write it back */
+	fs->inode.i_data.a_ops = &fake_aops;
+	fake_fs_free(fs);
+}
+
 /* --- alignment ------------------------------------------------------------------------ */
 
 static void a_misaligned_position_or_length_is_EINVAL_and_sends_nothing(void **state)
@@ -480,6 +519,8 @@ int main(void)
 		cmocka_unit_test(dirty_cached_data_is_written_back_first_and_the_range_dropped),
 		cmocka_unit_test(what_was_cached_during_the_write_is_dropped_after_it),
 		cmocka_unit_test(a_failed_direct_write_drops_the_cache_only_before),
+		cmocka_unit_test(a_failed_write_back_of_the_cached_range_is_ENOTBLK_and_sends_nothing),
+		cmocka_unit_test(a_dirty_folio_left_in_the_range_is_ENOTBLK),
 		cmocka_unit_test(a_misaligned_position_or_length_is_EINVAL_and_sends_nothing),
 		cmocka_unit_test(a_write_to_a_hole_mapping_is_EIO),
 		cmocka_unit_test(a_read_fills_holes_with_zeros_and_stops_at_eof),
