@@ -549,10 +549,10 @@ def test_a_direct_write_that_does_not_fit_fails_whole_where_a_buffered_one_is_cu
 
 # --- direct writes (xfs_file_dio_write_zoned) ---------------------------------
 
-def test_a_direct_write_is_zone_appends_with_no_folio_in_writeback(zwsim, tmp_path):
+def test_a_direct_write_is_zone_appends_with_no_folio_in_writeback(zw, tmp_path):
     log = tmp_path / "events.jsonl"
     # one call of 1.5 MiB (CALL 2M)
-    r = xfs(zwsim, DEV, """
+    r = xfs(zw, DEV, """
         dwrite f 0 1536k 2M
     """, "--log", log)
     assert r.results == ["1572864"]
@@ -577,8 +577,8 @@ def test_a_direct_write_is_zone_appends_with_no_folio_in_writeback(zwsim, tmp_pa
     assert r.size("f") == 1536 * K
 
 
-def test_o_direct_appends_continue_in_each_files_zone(zwsim):
-    r = xfs(zwsim, DEV, """
+def test_o_direct_appends_continue_in_each_files_zone(zw):
+    r = xfs(zw, DEV, """
         open f
         open g
         append f 64k
@@ -618,8 +618,8 @@ def test_a_misaligned_direct_write_is_einval(zwsim):
     assert r.extents("f") == [(4 * K, 4 * K, 1, 0)]
 
 
-def test_a_device_error_fails_the_direct_write_with_eio_and_keeps_the_old_mapping(zwsim):
-    r = xfs(zwsim, DEV, """
+def test_a_device_error_fails_the_direct_write_with_eio_and_keeps_the_old_mapping(zw):
+    r = xfs(zw, DEV, """
         write f 0 128k
         sync
         inject fail_write=1
@@ -659,9 +659,9 @@ def test_a_failed_direct_append_does_not_move_the_size(zwsim):
     assert r.size("f") == 64 * K
 
 
-def test_a_direct_write_over_dirty_cached_data_writes_it_back_first_then_wins(zwsim, tmp_path):
+def test_a_direct_write_over_dirty_cached_data_writes_it_back_first_then_wins(zw, tmp_path):
     log = tmp_path / "events.jsonl"
-    r = xfs(zwsim, DEV, """
+    r = xfs(zw, DEV, """
         write f 0 128k
         dwrite f 32k 64k
         sync
@@ -684,12 +684,12 @@ def test_a_direct_write_over_dirty_cached_data_writes_it_back_first_then_wins(zw
     assert r.extents("f") == [(0, 32 * K, 1, 0), (32 * K, 64 * K, 1, 128 * K), (96 * K, 32 * K, 1, 96 * K)]
 
 
-def test_when_writing_back_the_cached_range_fails_the_direct_write_falls_back_to_buffered(zwsim, tmp_path):
+def test_when_writing_back_the_cached_range_fails_the_direct_write_falls_back_to_buffered(zw, tmp_path):
     # kiocb_invalidate_pages() fails (the write-back's -EIO, AS_EIO):
     # iomap_dio_rw() says -ENOTBLK and xfs_file_write_iter() writes through
     # the cache instead; fsync then writes it back and reports the error once
     log = tmp_path / "events.jsonl"
-    r = xfs(zwsim, DEV, """
+    r = xfs(zw, DEV, """
         write f 0 64k
         inject fail_write=1
         dwrite f 0 64k
