@@ -31,6 +31,8 @@
 #define BIO_CHAIN			(1u << 0)
 #define BIO_ZONE_WRITE_PLUGGING		(1u << 1)
 #define BIO_EMULATES_ZONE_APPEND	(1u << 2)
+/* zwsim: built by iomap's direct I/O (the event log says "dio"); splits inherit it */
+#define BIO_DIO				(1u << 3)
 
 struct bio;
 struct block_device;

@@ -118,6 +118,7 @@ struct bio *bio_split_bioset(struct bio *bio, uint32_t sectors, size_t front_pad
 	if (!split)
 		return NULL;
 	split->bi_write_hint = bio->bi_write_hint;
+	split->bi_flags |= bio->bi_flags & BIO_DIO;
 	split->bi_iter.bi_sector = bio->bi_iter.bi_sector;
 	while (done < bytes) {
 		struct bio_vec bv = bio_iter_bvec(bio, &iter);

@@ -86,6 +86,9 @@ const char *errno_name(int err)
 		{ -EEXIST, "-EEXIST" },
 		{ -EISDIR, "-EISDIR" },
 		{ -ENOTDIR, "-ENOTDIR" },
+		{ -ENOTBLK, "-ENOTBLK" },
+		{ -EFAULT, "-EFAULT" },
+		{ -EUCLEAN, "-EUCLEAN" },
 	};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (names[i].err == err)

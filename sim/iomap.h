@@ -167,4 +167,121 @@ ssize_t iomap_file_buffered_write(struct inode *inode, loff_t pos, size_t len, c
 /* A read from the page cache, falling back to ->read_range for what is not cached. */
 ssize_t iomap_file_buffered_read(struct inode *inode, loff_t pos, size_t len, void *buf);
 
+/* --- direct I/O (fs/iomap/direct-io.c, iomap_iter.c; docs/direct-io.md) --- */
+
+/* iomap_iter->flags: what the caller of ->iomap_begin is doing */
+#define IOMAP_WRITE		(1u << 0)
+#define IOMAP_ZERO		(1u << 1)
+#define IOMAP_REPORT		(1u << 2)
+#define IOMAP_FAULT		(1u << 3)
+#define IOMAP_DIRECT		(1u << 4)
+#define IOMAP_NOWAIT		(1u << 5)
+#define IOMAP_OVERWRITE_ONLY	(1u << 6)
+
+/* kiocb->ki_flags (IOCB_*) */
+#define IOCB_APPEND		(1u << 1)
+#define IOCB_DIRECT		(1u << 2)
+#define IOCB_NOWAIT		(1u << 7)
+
+/* A file position and how the call was made (struct kiocb, include/linux/fs.h). */
+struct kiocb {
+	struct file *ki_filp;
+	loff_t ki_pos;
+	unsigned int ki_flags;
+};
+
+/*
+ * The caller's buffer (struct iov_iter, reduced): @buf, or, with @buf NULL,
+ * self-describing blocks tagged @tag, @tag + 1, ... (one tag per logical
+ * block of the device, as bio_add_data() has them).  @write: the buffer is
+ * the source (ITER_SOURCE, a write); else the destination of a read.
+ */
+struct iov_iter {
+	bool write;
+	void *buf;
+	uint64_t tag;
+	size_t count;		/* bytes left */
+	size_t done;		/* bytes consumed from the start */
+};
+
+/* One step of walking a file range through a file system's mappings (struct iomap_iter). */
+struct iomap_iter {
+	struct inode *inode;
+	loff_t pos;		/* where this mapping's part starts */
+	uint64_t len;		/* bytes left in the whole range */
+	int status;
+	unsigned int flags;	/* IOMAP_* above */
+	struct iomap iomap;
+	struct iomap srcmap;
+	void *private;		/* the caller's (iomap_dio_rw()'s @private) */
+};
+
+struct iomap_ops {
+	/*
+	 * Map the range at @pos, up to @length bytes, into @iomap (which may
+	 * cover less, never more than the range needs).  0 or -errno.
+	 */
+	int (*iomap_begin)(struct inode *inode, loff_t pos, loff_t length, unsigned int flags,
+			   struct iomap *iomap, struct iomap *srcmap);
+	/* optional: @written of the @length bytes at @pos were handled.  0 or -errno. */
+	int (*iomap_end)(struct inode *inode, loff_t pos, loff_t length, ssize_t written,
+			 unsigned int flags, struct iomap *iomap);
+};
+
+/* dio flags handed to ->end_io (IOMAP_DIO_* of include/linux/iomap.h) */
+#define IOMAP_DIO_UNWRITTEN	(1u << 0)
+#define IOMAP_DIO_COW		(1u << 1)
+/* iomap_dio_rw()'s dio_flags */
+#define IOMAP_DIO_FORCE_WAIT	(1u << 0)
+#define IOMAP_DIO_OVERWRITE_ONLY	(1u << 1)
+#define IOMAP_DIO_PARTIAL	(1u << 2)
+#define IOMAP_DIO_FSBLOCK_ALIGNED	(1u << 3)
+/* iomap_dio's private flags */
+#define IOMAP_DIO_WRITE		(1u << 30)
+
+struct iomap_dio_ops {
+	/*
+	 * optional: allocate the bios with this many bytes in front (a
+	 * bio_set's front_pad: offsetof(struct iomap_ioend, io_bio) for
+	 * iomap_ioend_bioset, so the bio can become an ioend).
+	 */
+	size_t bio_front_pad;
+	/* optional: submit @bio for file offset @file_offset (else submit_bio()). */
+	void (*submit_io)(const struct iomap_iter *iter, struct bio *bio, loff_t file_offset);
+	/* optional: once, when every bio has completed: the result (0 or -errno). */
+	int (*end_io)(struct kiocb *iocb, ssize_t size, int error, unsigned int flags);
+};
+
+/* One direct I/O in flight (struct iomap_dio). */
+struct iomap_dio {
+	struct kiocb *iocb;
+	struct iov_iter *iter;
+	const struct iomap_dio_ops *dops;
+	loff_t i_size;		/* at issue */
+	loff_t size;		/* bytes put in bios */
+	int ref;		/* bios in flight, + 1 while submitting */
+	unsigned int flags;
+	int error;		/* the first one */
+	uint64_t id;		/* the event log's */
+};
+
+/*
+ * A synchronous direct read or write of @iter at @iocb->ki_pos
+ * (iomap_dio_rw()): the page cache range is written back and invalidated
+ * first (-ENOTBLK when that fails: the caller falls back to buffered I/O),
+ * the range is mapped through @ops, bios are built per mapping and handed
+ * to @dops->submit_io (or submit_bio()), the caller waits for all of them
+ * by running the simulation, @dops->end_io is called once, and the range
+ * is invalidated again.  Returns the bytes done (ki_pos moves on), 0 for
+ * nothing, or the first error.  @private reaches ->submit_io as
+ * iter->private.
+ */
+ssize_t iomap_dio_rw(struct kiocb *iocb, struct iov_iter *iter, const struct iomap_ops *ops,
+		     const struct iomap_dio_ops *dops, unsigned int dio_flags, void *private,
+		     size_t done_before);
+/* The default completion of a direct I/O bio (iomap_dio_bio_end_io()). */
+void iomap_dio_bio_end_io(struct bio *bio);
+/* A direct ioend finished (from iomap_finish_ioends()): its bio's share of the dio. */
+uint32_t iomap_finish_ioend_direct(struct iomap_ioend *ioend);
+
 #endif

@@ -204,6 +204,8 @@ static uint32_t iomap_finish_ioend(struct iomap_ioend *ioend, int error)
 		ioend->io_error = error;
 	if (--ioend->io_remaining)
 		return 0;
+	if (ioend->io_flags & IOMAP_IOEND_DIRECT)
+		return iomap_finish_ioend_direct(ioend);
 	return iomap_finish_ioend_buffered(ioend);
 }
 

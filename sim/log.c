@@ -33,6 +33,8 @@ static void add_bio(json_object *o, const struct bio *bio)
 		json_object_object_add(o, "fua", json_object_new_boolean(1));
 	if (bio->bi_opf & REQ_PREFLUSH)
 		json_object_object_add(o, "preflush", json_object_new_boolean(1));
+	if (bio->bi_flags & BIO_DIO)
+		json_object_object_add(o, "dio", json_object_new_boolean(1));
 }
 
 void zw_log_bio(struct zw_log *log, const char *ev, const struct bio *bio)
@@ -136,5 +138,27 @@ void zw_log_zone_cond(struct zw_log *log, unsigned int zone, uint8_t from, uint8
 	json_object_object_add(o, "zone", json_object_new_uint64(zone));
 	json_object_object_add(o, "from", json_object_new_string(zone_cond_abbrev(from)));
 	json_object_object_add(o, "to", json_object_new_string(zone_cond_abbrev(to)));
+	log_emit(log, o);
+}
+
+void zw_log_dio(struct zw_log *log, const char *ev, const struct inode *inode, uint64_t id,
+		bool write, int64_t pos, uint64_t bytes, const int64_t *ret)
+{
+	json_object *o;
+
+	if (!log || !log->f)
+		return;
+	o = log_event(log, ev);
+	json_object_object_add(o, "dio_id", json_object_new_uint64(id));
+	json_object_object_add(o, "ino", json_object_new_uint64(inode->i_ino));
+	json_object_object_add(o, "op", json_object_new_string(write ? "write" : "read"));
+	json_object_object_add(o, "pos", json_object_new_int64(pos));
+	json_object_object_add(o, "bytes", json_object_new_uint64(bytes));
+	if (ret) {
+		if (*ret < 0)
+			json_object_object_add(o, "ret", json_object_new_string(errno_name((int)*ret)));
+		else
+			json_object_object_add(o, "ret", json_object_new_int64(*ret));
+	}
 	log_emit(log, o);
 }

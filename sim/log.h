@@ -7,6 +7,7 @@
 #ifndef ZWSIM_LOG_H
 #define ZWSIM_LOG_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "bio.h"
@@ -29,6 +30,12 @@ void zw_log_folio(struct zw_log *log, const char *ev, const struct inode *inode,
 void zw_log_ioend(struct zw_log *log, const char *ev, const struct iomap_ioend *ioend,
 		  uint32_t nr_folios, int error);
 void zw_log_wb_error(struct zw_log *log, const struct inode *inode, int64_t pos, int error);
+/*
+ * A direct I/O starts ("dio_submit": @bytes asked for) or ends ("dio_end":
+ * @bytes put in bios, @ret what the call returns).
+ */
+void zw_log_dio(struct zw_log *log, const char *ev, const struct inode *inode, uint64_t id,
+		bool write, int64_t pos, uint64_t bytes, const int64_t *ret);
 void zw_log_zone_cond(struct zw_log *log, unsigned int zone, uint8_t from, uint8_t to);
 
 #endif

@@ -55,8 +55,24 @@ int errseq_check_and_advance(errseq_t *eseq, errseq_t *since)
 
 void mapping_set_error(struct address_space *mapping, int error)
 {
-	if (error)
-		errseq_set(&mapping->wb_err, error);
+	if (!error)
+		return;
+	errseq_set(&mapping->wb_err, error);
+	/* the legacy bits too, for filemap_check_errors() */
+	mapping->flags |= error == -ENOSPC ? AS_ENOSPC : AS_EIO;
+}
+
+/* filemap_check_errors(): the legacy bits, reported once and cleared. */
+static int filemap_check_errors(struct address_space *mapping)
+{
+	int ret = 0;
+
+	if (mapping->flags & AS_ENOSPC)
+		ret = -ENOSPC;
+	if (mapping->flags & AS_EIO)
+		ret = -EIO;
+	mapping->flags &= ~(AS_EIO | AS_ENOSPC);
+	return ret;
 }
 
 void file_open(struct file *file, struct inode *inode)
@@ -67,6 +83,8 @@ void file_open(struct file *file, struct inode *inode)
 
 int file_check_and_advance_wb_err(struct file *file)
 {
+	/* it stands in for filemap_check_errors(), so it clears the legacy bits too */
+	file->f_inode->i_data.flags &= ~(AS_EIO | AS_ENOSPC);
 	return errseq_check_and_advance(&file->f_inode->i_data.wb_err, &file->f_wb_err);
 }
 
@@ -547,4 +565,57 @@ size_t invalidate_mapping_pages(struct address_space *mapping)
 	}
 	mapping->nr_folios = kept;
 	return dropped;
+}
+
+/* --- for direct I/O: ranged write-and-wait and invalidation ------------- */
+
+int filemap_write_and_wait_range(struct address_space *mapping, loff_t lstart, loff_t lend)
+{
+	struct writeback_control wbc = {
+		.sync_mode = WB_SYNC_ALL,
+		.nr_to_write = INT64_MAX,
+		.range_start = lstart,
+		.range_end = lend,
+	};
+	int err, err2;
+
+	if (lend < lstart)
+		return 0;
+	err = do_writepages(mapping, &wbc);
+	/* __filemap_fdatawait_range(): every folio of the range off writeback */
+	if (err != -EIO) {
+		pgoff_t start = (pgoff_t)lstart >> PAGE_SHIFT, end = (pgoff_t)lend >> PAGE_SHIFT;
+		size_t pos = folio_lower_bound(mapping, start);
+
+		if (pos && folio_next_index(mapping->folios[pos - 1]) > start)
+			pos--;
+		for (; pos < mapping->nr_folios && mapping->folios[pos]->index <= end; pos++)
+			folio_wait_writeback(mapping->folios[pos]);
+	}
+	/* an error a completion recorded (now or before) is reported here once */
+	err2 = filemap_check_errors(mapping);
+	return err ? err : err2;
+}
+
+int invalidate_inode_pages2_range(struct address_space *mapping, pgoff_t start, pgoff_t end)
+{
+	size_t pos = folio_lower_bound(mapping, start);
+	int ret = 0;
+
+	/* a large folio that starts before @start but reaches into the range */
+	if (pos && folio_next_index(mapping->folios[pos - 1]) > start)
+		pos--;
+	while (pos < mapping->nr_folios && mapping->folios[pos]->index <= end) {
+		struct folio *folio = mapping->folios[pos];
+
+		folio_wait_writeback(folio);
+		/* invalidate_complete_folio2(): a dirty folio stays, and the caller hears -EBUSY */
+		if (folio_test_dirty(folio)) {
+			ret = -EBUSY;
+			pos++;
+			continue;
+		}
+		filemap_remove_at(mapping, pos);
+	}
+	return ret;
 }

@@ -132,7 +132,12 @@ struct address_space {
 	pgoff_t writeback_index;	/* where cyclic writeback goes on */
 	unsigned int min_order, max_order;	/* folio sizes the mapping allows */
 	uint64_t dirtied_when;		/* virtual ns when it went from clean to dirty */
+	unsigned long flags;		/* AS_EIO, AS_ENOSPC: the legacy error bits */
 };
+
+/* address_space->flags (enum mapping_flags) */
+#define AS_EIO		(1ul << 0)
+#define AS_ENOSPC	(1ul << 1)
 
 struct inode {
 	uint64_t i_ino;
@@ -215,5 +220,18 @@ int vfs_fsync(struct file *file);
 size_t invalidate_mapping_pages(struct address_space *mapping);
 /* Drop folios past @newsize, zero the tail of the last (truncate_setsize()). */
 void truncate_setsize(struct inode *inode, loff_t newsize);
+
+/*
+ * Write back the dirty folios of bytes [@lstart, @lend] (WB_SYNC_ALL) and
+ * wait until none of that range is under writeback
+ * (filemap_write_and_wait_range()).  0, or what writeback returned.
+ */
+int filemap_write_and_wait_range(struct address_space *mapping, loff_t lstart, loff_t lend);
+/*
+ * Drop the folios of pages [@start, @end] after waiting for their
+ * writeback (invalidate_inode_pages2_range()); a dirty folio stays and
+ * makes it -EBUSY.  0 or -EBUSY.
+ */
+int invalidate_inode_pages2_range(struct address_space *mapping, pgoff_t start, pgoff_t end);
 
 #endif

@@ -255,7 +255,7 @@ static int xfs_close(struct zw_fs *fs, const char *name)
  * one and looks again.  -EIO after a shutdown.  The blocks reserved, or
  * -errno (with the first counter given back).
  */
-static int64_t xfs_zoned_space_reserve(struct xfs_mount *mp, int64_t count, bool greedy)
+int64_t xfs_zoned_space_reserve(struct xfs_mount *mp, int64_t count, bool greedy)
 {
 	uint64_t seen = UINT64_MAX;
 
@@ -283,7 +283,7 @@ static int64_t xfs_zoned_space_reserve(struct xfs_mount *mp, int64_t count, bool
 	return count;
 }
 
-static void xfs_zoned_space_unreserve(struct xfs_mount *mp, int64_t n)
+void xfs_zoned_space_unreserve(struct xfs_mount *mp, int64_t n)
 {
 	xfs_add_frextents(mp, n);
 	xfs_zoned_add_available(mp, n);
@@ -383,20 +383,13 @@ static ssize_t xfs_write(struct zw_fs *fs, const char *name, loff_t off, size_t 
 		return -ENOMEM;
 	if (append)
 		off = ip->i_vnode.i_size;
-	/* xfs_file_dio_write_zoned() reserves without XFS_ZR_GREEDY */
-	ret = xfs_buffered_write(ip, off, len, !direct);
-	/*
-	 * Direct writes of zoned XFS allocate and append at once; the model
-	 * writes through the cache and writes back before returning, which
-	 * places the data the same way.
-	 */
-	if (ret > 0 && direct) {
-		int err = xfs_writeback_inode(ip, WB_SYNC_ALL);
-
-		if (err)
-			return err;
+	/* xfs_file_write_iter(): O_DIRECT, unless the direct path says fall back (-ENOTBLK) */
+	if (direct) {
+		ret = xfs_file_dio_write_zoned(ip, off, len, append);
+		if (ret != -ENOTBLK)
+			return ret;
 	}
-	return ret;
+	return xfs_buffered_write(ip, off, len, true);
 }
 
 static ssize_t xfs_read(struct zw_fs *fs, const char *name, loff_t off, size_t len, void *buf)

@@ -141,5 +141,25 @@ int xfs_ifork_insert(struct xfs_ifork *ifp, struct xfs_bmbt_irec rec, const stru
 void xfs_zoned_end_io(struct xfs_inode *ip, loff_t offset, size_t size, sector_t daddr,
 		      struct xfs_open_zone *oz, uint64_t old_startblock);
 #define NULLFSBLOCK UINT64_MAX
+/* xfs_end_bio(): a zoned write's completion, buffered or direct */
+void xfs_end_bio(struct bio *bio);
+
+/* xfs_super.c: the space reservation (xfs_zone_space_resv.c) */
+int64_t xfs_zoned_space_reserve(struct xfs_mount *mp, int64_t count, bool greedy);
+void xfs_zoned_space_unreserve(struct xfs_mount *mp, int64_t n);
+
+/* xfs_file.c: direct writes */
+
+/* What one write reserved and the zone it writes into (struct xfs_zone_alloc_ctx). */
+struct xfs_zone_alloc_ctx {
+	struct xfs_open_zone *open_zone;
+	int64_t reserved_blocks;
+};
+
+/*
+ * xfs_file_dio_write_zoned(): an O_DIRECT write of @count bytes at @pos.
+ * Bytes written, or -errno; -ENOTBLK: fall back to a buffered write.
+ */
+ssize_t xfs_file_dio_write_zoned(struct xfs_inode *ip, loff_t pos, size_t count, bool append);
 
 #endif

@@ -547,6 +547,178 @@ def test_a_direct_write_that_does_not_fit_fails_whole_where_a_buffered_one_is_cu
         ["524288", "524288", "0"]
 
 
+# --- direct writes (xfs_file_dio_write_zoned) ---------------------------------
+
+def test_a_direct_write_is_zone_appends_with_no_folio_in_writeback(zw, tmp_path):
+    log = tmp_path / "events.jsonl"
+    # one call of 1.5 MiB (CALL 2M)
+    r = xfs(zw, DEV, """
+        dwrite f 0 1536k 2M
+    """, "--log", log)
+    assert r.results == ["1572864"]
+    ev = log_events(log)
+    # nothing went through the page cache: no folio, no ioend of writeback
+    assert [e for e in ev if e["ev"].startswith("folio_") or e["ev"] == "ioend_submit"] == []
+    # one dio, its bios (1 MiB, then 512 KiB) zone appends aimed at a zone start
+    assert [e["ev"] for e in ev if e["ev"].startswith("dio_")] == ["dio_submit", "dio_end"]
+    start = next(e for e in ev if e["ev"] == "dio_submit")
+    end = next(e for e in ev if e["ev"] == "dio_end")
+    assert (start["pos"], start["bytes"], end["bytes"], end["ret"]) == (0, 1536 * K, 1536 * K, 1536 * K)
+    # (--verify reads the file back at the end: those reads are not the write's)
+    bios = [e for e in ev if e["ev"] == "bio_submit" and e["op"] != "read"]
+    assert [(e["op"], e["bytes"], e.get("dio")) for e in bios] == \
+        [("zone_append", 1 * M, True), ("zone_append", 512 * K, True)]
+    assert all(e["sector"] % (ZONE // 512) == 0 for e in bios)
+    # every bio ended before the dio did
+    ends = [i for i, e in enumerate(ev) if e["ev"] == "bio_end" and e["op"] != "read"]
+    assert max(ends) < ev.index(end)
+    # the first bio filled zone 1, the second went to zone 2
+    assert r.extents("f") == [(0, 1 * M, 1, 0), (1 * M, 512 * K, 2, 0)]
+    assert r.size("f") == 1536 * K
+
+
+def test_o_direct_appends_continue_in_each_files_zone(zw):
+    r = xfs(zw, DEV, """
+        open f
+        open g
+        append f 64k
+        append g 64k
+        append f 64k
+        append g 128k
+        append f 4k
+    """)
+    assert r.results == ["0", "0", "65536", "65536", "65536", "131072", "4096"]
+    assert r.extents("f") == [(0, 132 * K, 1, 0)]
+    assert r.extents("g") == [(0, 192 * K, 2, 0)]
+    assert (r.size("f"), r.size("g")) == (132 * K, 192 * K)
+
+
+def test_an_o_direct_append_starts_at_the_size_the_file_has_at_issue(zwsim):
+    # a buffered write moves the size at once; the append goes after it
+    r = xfs(zwsim, DEV, """
+        write f 0 64k
+        append f 32k
+        sync
+    """)
+    assert r.results == ["65536", "32768", "0"]
+    assert r.size("f") == 96 * K
+    # the dirty 64 KiB is outside the direct write's range, so it stays in
+    # the cache: the direct data reaches zone 1 first, the cached data
+    # follows it at sync (the closed file packed into the same zone)
+    assert r.extents("f") == [(0, 64 * K, 1, 32 * K), (64 * K, 32 * K, 1, 0)]
+
+
+def test_a_misaligned_direct_write_is_einval(zwsim):
+    r = xfs(zwsim, DEV, """
+        dwrite f 512 4k
+        dwrite f 0 6k
+        dwrite f 4k 4k
+    """)
+    assert r.results == ["-EINVAL", "-EINVAL", "4096"]
+    assert r.extents("f") == [(4 * K, 4 * K, 1, 0)]
+
+
+def test_a_device_error_fails_the_direct_write_with_eio_and_keeps_the_old_mapping(zw):
+    r = xfs(zw, DEV, """
+        write f 0 128k
+        sync
+        inject fail_write=1
+        dwrite f 0 64k
+        fsync f
+        dwrite f 0 64k
+    """)
+    # the error is the call's, not the mapping's: fsync has nothing to report
+    assert r.results == ["131072", "0", "0", "-EIO", "0", "65536"]
+    # the failed write (from offset 0: a zone selected afresh, zone 2) was
+    # not remapped; the retry went to a new zone, the rest stays in zone 1
+    assert r.extents("f") == [(0, 64 * K, 3, 0), (64 * K, 64 * K, 1, 64 * K)]
+    assert r.size("f") == 128 * K
+    # zone 2's 16 blocks were allocated but never written: it stays open
+    assert r.zone(2) == ("oi", 0)
+
+
+def test_a_failed_direct_write_is_not_remapped(zwsim):
+    r = xfs(zwsim, DEV, """
+        write f 0 128k
+        sync
+        inject fail_write=1
+        dwrite f 0 64k
+    """)
+    assert r.results == ["131072", "0", "0", "-EIO"]
+    assert r.extents("f") == [(0, 128 * K, 1, 0)]
+
+
+def test_a_failed_direct_append_does_not_move_the_size(zwsim):
+    r = xfs(zwsim, DEV, """
+        write f 0 64k
+        sync
+        inject fail_write=1
+        append f 64k
+    """)
+    assert r.results == ["65536", "0", "0", "-EIO"]
+    assert r.size("f") == 64 * K
+
+
+def test_a_direct_write_over_dirty_cached_data_writes_it_back_first_then_wins(zw, tmp_path):
+    log = tmp_path / "events.jsonl"
+    r = xfs(zw, DEV, """
+        write f 0 128k
+        dwrite f 32k 64k
+        sync
+        read f 0 128k
+    """, "--log", log)
+    assert r.results == ["131072", "65536", "0", "131072"]
+    ev = log_events(log)
+    dio_start = next(i for i, e in enumerate(ev) if e["ev"] == "dio_submit")
+    wb_start = next(i for i, e in enumerate(ev) if e["ev"] == "folio_writeback_start")
+    wb_end = next(i for i, e in enumerate(ev) if e["ev"] == "folio_writeback_end")
+    first_dio_bio = next(i for i, e in enumerate(ev) if e["ev"] == "bio_submit" and e.get("dio"))
+    # the cached 128 KiB went out inside the direct write, before its bio
+    assert dio_start < wb_start < wb_end < first_dio_bio
+    # and only once: the cache range was dropped, sync has nothing to write
+    assert sum(e["ev"] == "folio_writeback_start" for e in ev) == 1
+    dio_end = next(e for e in ev if e["ev"] == "bio_end" and e.get("dio"))
+    landed = dio_end["sector"] * 512 % ZONE
+    assert landed == 128 * K
+    # the direct data maps the middle; the cached data the rest
+    assert r.extents("f") == [(0, 32 * K, 1, 0), (32 * K, 64 * K, 1, 128 * K), (96 * K, 32 * K, 1, 96 * K)]
+
+
+def test_when_writing_back_the_cached_range_fails_the_direct_write_falls_back_to_buffered(zw, tmp_path):
+    # kiocb_invalidate_pages() fails (the write-back's -EIO, AS_EIO):
+    # iomap_dio_rw() says -ENOTBLK and xfs_file_write_iter() writes through
+    # the cache instead; fsync then writes it back and reports the error once
+    log = tmp_path / "events.jsonl"
+    r = xfs(zw, DEV, """
+        write f 0 64k
+        inject fail_write=1
+        dwrite f 0 64k
+        fsync f
+        fsync f
+    """, "--log", log)
+    assert r.results == ["65536", "0", "65536", "-EIO", "0"]
+    ev = log_events(log)
+    assert [e for e in ev if e.get("dio") is True] == []
+    assert [e["ret"] for e in ev if e["ev"] == "dio_end"] == ["-ENOTBLK"]
+    # the cached data went out twice: failed inside the direct write, then at fsync
+    assert sum(e["ev"] == "folio_writeback_start" for e in ev) == 2
+    assert r.extents("f") == [(0, 64 * K, 1, 0)]
+
+
+def test_a_direct_write_gives_back_the_reservation_it_did_not_use(zwsim):
+    # 64 KiB reserves 16 + 3 blocks; the 3 extra come back
+    r = xfs(zwsim, DEV, """
+        dwrite f 0 64k
+    """)
+    r0 = xfs(zwsim, DEV, """
+        open f
+    """)
+    used = stats(r0)["free_rtextents"] - stats(r)["free_rtextents"]
+    assert used == 16
+    assert stats(r0)["free_rtavailable"] - stats(r)["free_rtavailable"] == 16
+    assert stats(r)["user_bytes"] == stats(r)["device_bytes"] == 64 * K
+
+
 # --- errors: the seed's error path through XFS --------------------------------
 
 def test_a_device_write_error_in_writeback_is_returned_by_fsync_once(zw):

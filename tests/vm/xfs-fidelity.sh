@@ -272,6 +272,26 @@ xf_scenarios() {
 		sync
 	EOF
 
+	# O_DIRECT appends to two files, interleaved: each keeps to its zone.
+	xf_scenario direct-appends-interleaved <<-'EOF'
+		append a 64k
+		append b 64k
+		append a 64k
+		append b 128k
+		append a 192k
+		append b 4k
+		append a 4k
+		sync
+	EOF
+
+	# An O_DIRECT append after buffered data still in the cache: the
+	# cached range is not the write's, so the direct data lands first.
+	xf_scenario direct-append-after-buffered <<-'EOF'
+		write f 0 64k
+		append f 32k
+		sync
+	EOF
+
 	# Interleaved buffered writes to closed files, written back together.
 	xf_scenario interleaved-closed <<-'EOF'
 		write a 0 64k
