@@ -170,6 +170,8 @@ static uint8_t *file_pattern(unsigned int bs, uint64_t ino, loff_t pos, size_t l
 	return buf;
 }
 
+static ssize_t zonefs_file_buffered_write(struct zonefs_inode_info *zi, loff_t pos, size_t count);
+
 /* zonefs_file_dio_write() */
 static ssize_t zonefs_file_dio_write(struct zonefs_inode_info *zi, loff_t pos, size_t count)
 {
@@ -188,6 +190,19 @@ static ssize_t zonefs_file_dio_write(struct zonefs_inode_info *zi, loff_t pos, s
 			return -EINVAL;
 		z->z_wpoffset += count;
 		zonefs_inode_account_active(zi);
+	} else {
+		/*
+		 * iomap_dio_rw() -> kiocb_invalidate_pages(): cached data of a
+		 * conventional file reaches the device first, and is dropped,
+		 * so that neither its writeback nor a later read undoes this
+		 * write.  A failure sends the kernel back to buffered I/O.
+		 */
+		loff_t end = pos + (loff_t)count - 1;
+
+		if (filemap_write_and_wait_range(&inode->i_data, pos, end) ||
+		    invalidate_inode_pages2_range(&inode->i_data, (pgoff_t)pos >> PAGE_SHIFT,
+						  (pgoff_t)end >> PAGE_SHIFT))
+			return zonefs_file_buffered_write(zi, pos, count);
 	}
 	blk_dio_sync(sbi->bdev, REQ_OP_WRITE, z->z_sector + ((uint64_t)pos >> SECTOR_SHIFT), count,
 		     NULL, zw_tag_file(inode->i_ino, (uint64_t)pos / bs), &dio);
@@ -197,6 +212,9 @@ static ssize_t zonefs_file_dio_write(struct zonefs_inode_info *zi, loff_t pos, s
 		zonefs_io_error(zi, true);
 		return ret;
 	}
+	/* kiocb_invalidate_post_direct_write(): drop what was cached meanwhile */
+	(void)invalidate_inode_pages2_range(&inode->i_data, (pgoff_t)pos >> PAGE_SHIFT,
+					    (pgoff_t)(pos + (loff_t)count - 1) >> PAGE_SHIFT);
 	if (pos + (loff_t)count > inode->i_size)
 		inode->i_size = pos + (loff_t)count;
 	/* A file written to its capacity is full: no longer open, nor active. */

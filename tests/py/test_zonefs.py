@@ -794,6 +794,22 @@ def test_a_conventional_file_whose_writeback_fails_at_fsync_follows_errors(zw, m
     assert rep["files"]["/sys/fs/zonefs"]["read_only"] is ro
 
 
+def test_a_direct_write_to_a_conventional_file_writes_cached_data_back_first_and_drops_it(zw, tmp_path):
+    # iomap_dio_rw() -> kiocb_invalidate_pages(): the dirty 64 KiB folio goes
+    # to the device before the direct write, so that it cannot land on top of
+    # it later; sync then has nothing left to write
+    log = tmp_path / "ev.jsonl"
+    r = zw("fs", "--fs", "zonefs", "--dev", DEV, "--verify", "--log", str(log), "-", input=dedent("""
+        write cnv/0 0 64k
+        dwrite cnv/0 0 16k
+        sync
+        """))
+    assert r.rc == 0, r
+    writes = [(e["sector"], e["bytes"]) for e in map(json.loads, log.read_text().splitlines())
+              if e["ev"] == "bio_submit" and e["op"] == "write" and e["sector"] >= 2048]
+    assert writes == [(2048, 65536), (2048, 16384)]
+
+
 # --- aggr_cnv ----------------------------------------------------------------
 
 def test_aggr_cnv_makes_the_conventional_zones_after_the_super_block_one_file(zw):
