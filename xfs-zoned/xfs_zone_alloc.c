@@ -323,10 +323,16 @@ struct xfs_open_zone *xfs_last_used_zone(struct xfs_inode *ip, loff_t offset)
 }
 
 /*
- * Newer kernels: xfs_get_cached_zone(): the zone the inode last wrote to,
- * with a reference, whatever the offset and whether the zone still has
- * space (a full one is dropped at allocation, which finds no space there).
- * Never the GC zone: only user zones are cached.
+ * The zone the inode last selected, with a reference, whatever the offset
+ * and whether the zone still has space (a full one is replaced at
+ * allocation, which finds no space there); never the GC zone: only
+ * selected user zones are cached.  Newer kernels keep it in the inode
+ * (xfs_get_cached_zone(), xfs_set_cached_zone(): VFS_I(ip)->i_private,
+ * held until the inode is evicted).  6.16 to 6.18 kept it in an MRU cache
+ * keyed by inode number (xfs_cached_zone(),
+ * xfs_zone_cache_create_association(): m_zone_cache), whose entries
+ * expire about 5 s after their last use; the model has no time between a
+ * script's calls, so its entries never expire here.
  */
 static struct xfs_open_zone *xfs_get_cached_zone(struct xfs_inode *ip)
 {
@@ -337,7 +343,7 @@ static struct xfs_open_zone *xfs_get_cached_zone(struct xfs_inode *ip)
 	return oz;
 }
 
-/* Newer kernels: xfs_set_cached_zone(): the inode keeps a reference to its new zone. */
+/* xfs_set_cached_zone() (6.17: xfs_zone_cache_create_association()): a reference to the new zone */
 static void xfs_set_cached_zone(struct xfs_inode *ip, struct xfs_open_zone *oz)
 {
 	struct xfs_open_zone *old = ip->i_cached_zone;
@@ -414,31 +420,29 @@ static enum rw_hint xfs_inode_write_hint(const struct xfs_inode *ip)
 
 /*
  * xfs_zone_alloc_and_submit(): @oz is the writeback context's zone (the
- * one this writeback last used; NULL at its start).  Without one, newer
- * kernels take the inode's cached zone, whatever the offset
- * (xfs_get_cached_zone()), and cache each zone they select
- * (xfs_set_cached_zone()); 6.17 looks up the zone of the file's extent
- * before the offset (xfs_last_used_zone()), and caches nothing.
+ * one this writeback last used; NULL at its start).  Without one, 6.17
+ * first looks, at an offset past 0, for the open zone of the file's extent
+ * before the offset (xfs_last_used_zone(), removed in 6.18); then both
+ * take the zone cached for the inode, whatever the offset, and cache each
+ * zone they select.
  */
 void xfs_zone_alloc_and_submit(struct iomap_ioend *ioend, struct xfs_open_zone **oz)
 {
 	struct xfs_inode *ip = ioend->io_inode->i_private;
 	struct xfs_mount *mp = ip->i_mount;
-	bool newest = mp->m_kernel != XFS_KERNEL_6_17;
 	bool pack_tight = xfs_zoned_pack_tight(ip), is_seq = true;
 	uint64_t alloc_len;
 
-	if (!*oz && newest)
-		*oz = xfs_get_cached_zone(ip);
-	else if (!*oz && ioend->io_offset)
+	if (!*oz && mp->m_kernel == XFS_KERNEL_6_17 && ioend->io_offset)
 		*oz = xfs_last_used_zone(ip, ioend->io_offset);
+	if (!*oz)
+		*oz = xfs_get_cached_zone(ip);
 	if (!*oz) {
 select_zone:
 		*oz = xfs_select_zone(mp, xfs_inode_write_hint(ip), pack_tight);
 		if (!*oz)
 			goto out_error;
-		if (newest)
-			xfs_set_cached_zone(ip, *oz);
+		xfs_set_cached_zone(ip, *oz);
 	}
 	alloc_len = xfs_zone_alloc_blocks(*oz, (ioend->io_size + mp->m_blocksize - 1) / mp->m_blocksize,
 					  &ioend->io_sector,

@@ -39,13 +39,13 @@
  *                              xfs_good_hint_match())
  *   xfs_select_zone_nowait()   the order of the passes
  *   xfs_zoned_pack_tight()     files of a zone's capacity or more
- *   xfs_zone_alloc_and_submit() the inode's cached zone vs
- *                              xfs_last_used_zone()
+ *   xfs_zone_alloc_and_submit() 6.17's xfs_last_used_zone() before the
+ *                              inode's cached zone
  *   xfs_open_zone()            lowest free zone vs the rotating cursor
  *   xfs_calc_open_zones()      (xfs_super.c) the default open limit
  */
 enum xfs_kernel_rules {
-	XFS_KERNEL_NEWEST,	/* Linux 7.2 (fs/xfs/xfs_zone_alloc.c as of 6.19-7.x) */
+	XFS_KERNEL_NEWEST,	/* Linux 7.2 (the newest xfs_zone_alloc.c read: 7.0-era) */
 	XFS_KERNEL_6_17,	/* Linux 6.17 */
 };
 
@@ -72,10 +72,11 @@ struct xfs_inode {
 	bool exists;
 	unsigned int i_wr_opens;	/* open for write: such files are not packed */
 	/*
-	 * The open zone the inode last wrote to (newer kernels: VFS_I(ip)->i_private,
-	 * xfs_set_cached_zone(); the model's i_vnode.i_private points back here).
-	 * A reference, held until another zone replaces it or the inode goes
-	 * (xfs_fs_evict_inode(): here unlink and unmount).
+	 * The open zone last selected for the inode's data (newer kernels:
+	 * VFS_I(ip)->i_private, xfs_set_cached_zone(); 6.16-6.18: an MRU cache
+	 * keyed by inode number; the model's i_vnode.i_private points back
+	 * here).  A reference, held until another zone replaces it or the
+	 * inode goes (xfs_fs_evict_inode(): here unlink and unmount).
 	 */
 	struct xfs_open_zone *i_cached_zone;
 	struct xfs_ifork i_df;		/* data fork */

@@ -412,14 +412,12 @@ def test_a_write_beyond_a_hole_continues_in_the_zone_of_the_extent_before_the_ho
     assert r.extents("f") == [(0, 64 * K, 1, 0), (512 * K, 64 * K, 1, 64 * K)]
 
 
-@pytest.mark.parametrize("kernel, first", [
-    # 7.2: the inode's cached zone, whatever the offset (xfs_get_cached_zone())
-    ("7.2", (0, 64 * K, 1, 128 * K)),
-    # 6.17: no extent before offset 0 (xfs_last_used_zone()): an open file
-    # gets a new zone
-    ("6.17", (0, 64 * K, 2, 0)),
-])
-def test_an_overwrite_from_offset_zero_goes_by_each_kernels_rules(zwsim, kernel, first):
+@pytest.mark.parametrize("kernel", KERNELS)
+def test_an_overwrite_from_offset_zero_continues_in_the_files_cached_zone(zwsim, kernel):
+    # the zone selected for the inode is cached, whatever the offset (7.2:
+    # xfs_get_cached_zone(); 6.17: nothing before offset 0 for
+    # xfs_last_used_zone(), then xfs_cached_zone()); without the cache the
+    # open file would get a new zone
     r = xfs(zwsim, DEV, """
         open f
         write f 0 128k
@@ -427,17 +425,13 @@ def test_an_overwrite_from_offset_zero_goes_by_each_kernels_rules(zwsim, kernel,
         write f 0 64k
         fsync f
     """, *mount(kernel))
-    assert r.extents("f") == [first, (64 * K, 64 * K, 1, 64 * K)]
+    assert r.extents("f") == [(0, 64 * K, 1, 128 * K), (64 * K, 64 * K, 1, 64 * K)]
 
 
-@pytest.mark.parametrize("kernel, a", [
-    # 7.2: the zone cached in the inode outlives the close (it goes with the inode)
-    ("7.2", (0, 64 * K, 1, 64 * K)),
-    # 6.17: nothing before offset 0; a closed file is packed into the most
-    # recently used zone, b's
-    ("6.17", (0, 64 * K, 2, 64 * K)),
-])
-def test_a_closed_file_rewritten_from_offset_zero_goes_back_to_its_cached_zone_on_7_2(zwsim, kernel, a):
+@pytest.mark.parametrize("kernel", KERNELS)
+def test_a_closed_file_rewritten_from_offset_zero_goes_back_to_its_cached_zone(zwsim, kernel):
+    # the cached zone outlives the close (it goes with the inode); without it
+    # the closed file would be packed into the most recently used zone, b's
     r = xfs(zwsim, DEV, """
         open a
         open b
@@ -450,8 +444,32 @@ def test_a_closed_file_rewritten_from_offset_zero_goes_back_to_its_cached_zone_o
         write a 0 64k
         fsync a
     """, *mount(kernel))
-    assert r.extents("a") == [a]
+    assert r.extents("a") == [(0, 64 * K, 1, 64 * K)]
     assert r.extents("b") == [(0, 64 * K, 2, 0)]
+
+
+@pytest.mark.parametrize("kernel, redo", [
+    ("7.2", (512 * K, 64 * K, 2, 64 * K)),     # the cached zone, zone 2
+    ("6.17", (512 * K, 64 * K, 3, 0)),          # a new zone
+])
+def test_6_17_looks_at_the_extent_before_the_offset_first(zw, kernel, redo):
+    # f's 1088 KiB: zone 1's 1 MiB (two appends of 512 KiB), then 64 KiB in
+    # zone 2, which is cached for f.  The second append fails: zone 1 has
+    # no space left to hand out but is never written full, so it stays
+    # open.  Rewriting the lost range: 6.17's xfs_last_used_zone() finds
+    # zone 1 (the extent before the offset), which has no space, and
+    # selects a new zone without looking at the cache; 7.2 has only the cache.
+    r = xfs(zw, DEV + ",max_append=512k", """
+        open f
+        write f 0 1088k
+        inject fail_write=2
+        fsync f
+        write f 512k 64k
+        fsync f
+    """, *mount(kernel))
+    assert r.results == ["0", "1114112", "0", "-EIO", "65536", "0"]
+    assert r.extents("f") == [(0, 512 * K, 1, 0), redo, (1 * M, 64 * K, 2, 0)]
+    assert r.zone(1) == ("oi", 512 * K)
 
 
 def test_a_file_whose_cached_zone_was_unlinked_with_it_starts_afresh(zw):
