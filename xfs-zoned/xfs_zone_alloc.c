@@ -47,7 +47,8 @@ void xfs_open_zone_put(struct xfs_open_zone *oz)
 enum xfs_zone_alloc_score { XFS_ZONE_ALLOC_ANY, XFS_ZONE_ALLOC_OK, XFS_ZONE_ALLOC_GOOD };
 
 /*
- * Newer kernels (Linux 6.18 on, 7.2 included): xfs_zoned_hint_score[zone][file].
+ * Newer kernels: xfs_zoned_hint_score[zone][file], in its newest form
+ * (the matrix's first posting, September 2025, scored more pairs).
  * GOOD: short with short, medium with medium.  OK: unset with unset, none
  * with none, long and extreme together.  Any other pair: ANY.
  */
