@@ -15,7 +15,10 @@
 #define MP(fs) ((struct xfs_mount *)(fs))
 #define EFSCORRUPTED EUCLEAN	/* as the kernel defines it */
 
-/* 6.17's xfs_max_open_zones(): max(2, min((rtgroups - 5) / 2 + 2, rtgroups / 4)). */
+/*
+ * xfs_max_open_zones(): max(2, min((rtgroups - 5) / 2 + 2, rtgroups / 4)):
+ * an open data zone needs a spare, and at most a quarter of the zones open.
+ */
 static unsigned int xfs_max_open_zones(unsigned int rgcount)
 {
 	unsigned int a = rgcount > XFS_MIN_ZONES ? (rgcount - XFS_MIN_ZONES) / 2 + 2 : 2;
@@ -37,6 +40,16 @@ static int xfs_parse_options(struct xfs_mount *mp, const char *options, unsigned
 	for (tok = strtok_r(copy, ",", &save); tok && !ret; tok = strtok_r(NULL, ",", &save)) {
 		if (!strcmp(tok, "nolifetime")) {
 			mp->m_nolifetime = true;
+		} else if (!strncmp(tok, "kernel=", 7)) {
+			/* zwsim's own: whose zone selection rules (enum xfs_kernel_rules) */
+			if (!strcmp(tok + 7, "7.2")) {
+				mp->m_kernel = XFS_KERNEL_NEWEST;
+			} else if (!strcmp(tok + 7, "6.17")) {
+				mp->m_kernel = XFS_KERNEL_6_17;
+			} else {
+				snprintf(err, errlen, "xfs: kernel=%s: the model has the rules of kernel=7.2 (the default) and kernel=6.17", tok + 7);
+				ret = -EINVAL;
+			}
 		} else if (!strncmp(tok, "max_open_zones=", 15)) {
 			*max_open = (unsigned int)strtoul(tok + 15, NULL, 10);
 		} else if (!strncmp(tok, "zonegc_low_space=", 17)) {
@@ -50,7 +63,7 @@ static int xfs_parse_options(struct xfs_mount *mp, const char *options, unsigned
 			}
 			mp->m_zonegc_low_space = (unsigned int)v;
 		} else {
-			snprintf(err, errlen, "xfs: unknown mount option '%s' (accepted: nolifetime, max_open_zones=N, zonegc_low_space=N)", tok);
+			snprintf(err, errlen, "xfs: unknown mount option '%s' (accepted: nolifetime, max_open_zones=N, zonegc_low_space=N, kernel=7.2|6.17)", tok);
 			ret = -EINVAL;
 		}
 	}
@@ -146,11 +159,17 @@ static int xfs_zoned_mount(struct zw_fs **fsp, struct block_device *bdev, struct
 		ret = -EFSCORRUPTED;
 	}
 	if (!ret) {
-		/* the mount option, else the device's limit, else the kernel's formula; never more than either */
+		/*
+		 * xfs_calc_open_zones(): the mount option, else the device's
+		 * limit, else a default: XFS_DEFAULT_MAX_OPEN_ZONES in newer
+		 * kernels, xfs_max_open_zones() in 6.17; then never more than
+		 * the device's limit or xfs_max_open_zones().
+		 */
 		unsigned int formula = xfs_max_open_zones(mp->m_nr_rtgroups);
+		unsigned int dflt = mp->m_kernel == XFS_KERNEL_6_17 ? formula : XFS_DEFAULT_MAX_OPEN_ZONES;
 
 		if (!max_open)
-			max_open = bdev->lim.max_open_zones ? bdev->lim.max_open_zones : formula;
+			max_open = bdev->lim.max_open_zones ? bdev->lim.max_open_zones : dflt;
 		if (bdev->lim.max_open_zones && max_open > bdev->lim.max_open_zones)
 			max_open = bdev->lim.max_open_zones;
 		if (max_open > formula)
@@ -424,6 +443,12 @@ static int xfs_unlink(struct zw_fs *fs, const char *name)
 		return -ENOENT;
 	xfs_truncate(fs, name, 0);
 	ip->exists = false;
+	/*
+	 * xfs_fs_evict_inode() drops the inode's cached zone; an unlinked
+	 * inode can no longer be written here (its name makes a new inode),
+	 * so it goes now.
+	 */
+	xfs_inode_drop_cached_zone(ip);
 	return 0;
 }
 
@@ -526,6 +551,7 @@ static void xfs_unmount(struct zw_fs *fs)
 	struct xfs_mount *mp = MP(fs);
 
 	for (size_t i = 0; i < mp->m_nr_inodes; i++) {
+		xfs_inode_drop_cached_zone(mp->m_inodes[i]);
 		inode_release(&mp->m_inodes[i]->i_vnode);
 		free(mp->m_inodes[i]->i_df.if_ext);
 		free(mp->m_inodes[i]->i_cowfp.if_ext);

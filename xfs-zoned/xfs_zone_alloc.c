@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Open zones, zone selection, allocation and zone-append submission
- * (fs/xfs/xfs_zone_alloc.c, Linux 6.17).
+ * (fs/xfs/xfs_zone_alloc.c: Linux 7.2 by default, 6.17 with kernel=6.17;
+ * see enum xfs_kernel_rules).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -39,8 +40,39 @@ void xfs_open_zone_put(struct xfs_open_zone *oz)
 }
 
 /*
- * xfs_good_hint_match(): long and extreme data share zones, medium its own,
- * and short, none and unset together.
+ * How well an open zone's data and a file's data go together, as newer
+ * kernels score it (xfs_zone_alloc_score): ANY is a last resort, OK a fit,
+ * GOOD a fit worth skipping a new zone for.
+ */
+enum xfs_zone_alloc_score { XFS_ZONE_ALLOC_ANY, XFS_ZONE_ALLOC_OK, XFS_ZONE_ALLOC_GOOD };
+
+/*
+ * Newer kernels: xfs_zoned_hint_score[zone][file], in its newest form
+ * (the matrix's first posting, September 2025, scored more pairs).
+ * GOOD: short with short, medium with medium.  OK: unset with unset, none
+ * with none, long and extreme together.  Any other pair: ANY.
+ */
+static unsigned int xfs_zoned_hint_score(enum rw_hint zone_hint, enum rw_hint file_hint)
+{
+	switch (zone_hint) {
+	case WRITE_LIFE_NOT_SET:
+	case WRITE_LIFE_NONE:
+		return file_hint == zone_hint ? XFS_ZONE_ALLOC_OK : XFS_ZONE_ALLOC_ANY;
+	case WRITE_LIFE_SHORT:
+	case WRITE_LIFE_MEDIUM:
+		return file_hint == zone_hint ? XFS_ZONE_ALLOC_GOOD : XFS_ZONE_ALLOC_ANY;
+	case WRITE_LIFE_LONG:
+	case WRITE_LIFE_EXTREME:
+		return file_hint == WRITE_LIFE_LONG || file_hint == WRITE_LIFE_EXTREME ?
+		       XFS_ZONE_ALLOC_OK : XFS_ZONE_ALLOC_ANY;
+	}
+	return XFS_ZONE_ALLOC_ANY;
+}
+
+/*
+ * Linux 6.17: xfs_good_hint_match(): long and extreme data share zones,
+ * medium its own, and short, none and unset together.  There is no score:
+ * a pass either wants a good match or takes any zone.
  */
 static bool xfs_good_hint_match(enum rw_hint zone_hint, enum rw_hint file_hint)
 {
@@ -55,16 +87,13 @@ static bool xfs_good_hint_match(enum rw_hint zone_hint, enum rw_hint file_hint)
 	}
 }
 
-/* Take a reference, adopt the file's hint if the zone has none, move it to the MRU end. */
-static struct xfs_open_zone *xfs_use_zone(struct xfs_mount *mp, struct xfs_open_zone *oz,
-					  enum rw_hint hint)
+/* The zone's score for the file's data, by the mount's kernel rules. */
+static unsigned int xfs_zone_score(const struct xfs_mount *mp, enum rw_hint zone_hint,
+				   enum rw_hint file_hint)
 {
-	oz->oz_ref++;
-	if (oz->oz_write_hint == WRITE_LIFE_NOT_SET)
-		oz->oz_write_hint = hint;
-	zi_list_del(mp, oz);
-	zi_list_add_tail(mp, oz);
-	return oz;
+	if (mp->m_kernel == XFS_KERNEL_6_17)
+		return xfs_good_hint_match(zone_hint, file_hint) ? XFS_ZONE_ALLOC_GOOD : XFS_ZONE_ALLOC_ANY;
+	return xfs_zoned_hint_score(zone_hint, file_hint);
 }
 
 static bool xfs_zone_has_space(const struct xfs_open_zone *oz)
@@ -72,22 +101,55 @@ static bool xfs_zone_has_space(const struct xfs_open_zone *oz)
 	return oz->oz_allocated < oz->oz_rtg->rtg_blocks;
 }
 
-/* An open zone for @hint: least recently used first, or most recently for tight packing. */
-static struct xfs_open_zone *xfs_select_open_zone(struct xfs_mount *mp, enum rw_hint hint,
-						  bool mru, bool any)
+/*
+ * xfs_try_use_zone(): a zone with space whose score for the file's data
+ * is at least @goodness: take a reference, give the zone the file's hint
+ * if it has none (and the file has one), move it to the MRU end.
+ */
+static bool xfs_try_use_zone(struct xfs_mount *mp, struct xfs_open_zone *oz, enum rw_hint file_hint,
+			     unsigned int goodness)
 {
-	struct xfs_open_zone *oz;
+	if (!xfs_zone_has_space(oz) || xfs_zone_score(mp, oz->oz_write_hint, file_hint) < goodness)
+		return false;
+	oz->oz_ref++;
+	if (file_hint != WRITE_LIFE_NOT_SET && oz->oz_write_hint == WRITE_LIFE_NOT_SET)
+		oz->oz_write_hint = file_hint;
+	zi_list_del(mp, oz);
+	zi_list_add_tail(mp, oz);
+	return true;
+}
 
-	for (oz = mru ? mp->zi_open_tail : mp->zi_open_head; oz; oz = mru ? oz->oz_prev : oz->oz_next)
-		if (xfs_zone_has_space(oz) && (any || xfs_good_hint_match(oz->oz_write_hint, hint)))
-			return xfs_use_zone(mp, oz, hint);
+/* xfs_select_open_zone_lru(): least recently used first */
+static struct xfs_open_zone *xfs_select_open_zone_lru(struct xfs_mount *mp, enum rw_hint file_hint,
+						      unsigned int goodness)
+{
+	for (struct xfs_open_zone *oz = mp->zi_open_head; oz; oz = oz->oz_next)
+		if (xfs_try_use_zone(mp, oz, file_hint, goodness))
+			return oz;
 	return NULL;
 }
 
 /*
- * xfs_open_zone(): the next free zone from the rotating cursor
- * (xfs_find_free_zone(): the cursor stays at the zone it found), opened at
- * write pointer 0.  A user zone goes on the open list (the list's
+ * xfs_select_open_zone_mru(): most recently used first, for tight
+ * packing.  Newer kernels want at least XFS_ZONE_ALLOC_OK here, 6.17 a
+ * good match.
+ */
+static struct xfs_open_zone *xfs_select_open_zone_mru(struct xfs_mount *mp, enum rw_hint file_hint)
+{
+	unsigned int goodness = mp->m_kernel == XFS_KERNEL_6_17 ? XFS_ZONE_ALLOC_GOOD : XFS_ZONE_ALLOC_OK;
+
+	for (struct xfs_open_zone *oz = mp->zi_open_tail; oz; oz = oz->oz_prev)
+		if (xfs_try_use_zone(mp, oz, file_hint, goodness))
+			return oz;
+	return NULL;
+}
+
+/*
+ * xfs_open_zone(): a free zone, opened at write pointer 0.  Which one:
+ * newer kernels take the free zone with the lowest index (the start of a
+ * disk is its fast end); Linux 6.17 the next one from a rotating cursor
+ * (xfs_find_free_zone(): the cursor stays at the zone it found, and the
+ * search wraps to 0).  A user zone goes on the open list (the list's
  * reference) and counts in nr_open; the GC zone does neither: its
  * reference is zi_open_gc_zone's.  A user zone comes back with a second
  * reference, the caller's.
@@ -96,9 +158,10 @@ struct xfs_open_zone *xfs_open_zone(struct xfs_mount *mp, enum rw_hint hint, boo
 {
 	struct xfs_open_zone *oz;
 	unsigned int n = mp->m_nr_rtgroups;
+	unsigned int first = mp->m_kernel == XFS_KERNEL_6_17 ? mp->zi_free_zone_cursor : 0;
 
 	for (unsigned int i = 0; i < n; i++) {
-		unsigned int r = (mp->zi_free_zone_cursor + i) % n;
+		unsigned int r = (first + i) % n;
 		struct xfs_rtgroup *rtg = &mp->m_rtgroups[r];
 
 		if (rtg->rtg_state != XFS_RTG_FREE)
@@ -126,14 +189,16 @@ struct xfs_open_zone *xfs_open_zone(struct xfs_mount *mp, enum rw_hint hint, boo
 
 /*
  * xfs_try_open_zone(): only while an open slot is left besides the one GC
- * needs, and a free zone besides GC's spare; opening a zone uses up free
- * space, so GC is woken if it is needed now.
+ * needs, and a free zone besides GC's spare (XFS_GC_ZONES -
+ * XFS_OPEN_GC_ZONES); opening a zone uses up free space, so GC is woken if
+ * it is needed now.  The same in 6.17 and newer kernels.
  */
 static struct xfs_open_zone *xfs_try_open_zone(struct xfs_mount *mp, enum rw_hint hint)
 {
 	struct xfs_open_zone *oz;
 
-	if (mp->zi_nr_open_zones >= mp->m_max_open_zones - XFS_OPEN_GC_ZONES || mp->zi_nr_free_zones < 2)
+	if (mp->zi_nr_open_zones >= mp->m_max_open_zones - XFS_OPEN_GC_ZONES ||
+	    mp->zi_nr_free_zones < XFS_GC_ZONES - XFS_OPEN_GC_ZONES)
 		return NULL;
 	oz = xfs_open_zone(mp, hint, false);
 	if (oz && xfs_zoned_need_gc(mp))
@@ -141,30 +206,65 @@ static struct xfs_open_zone *xfs_try_open_zone(struct xfs_mount *mp, enum rw_hin
 	return oz;
 }
 
-/* xfs_select_zone_nowait() */
+/*
+ * xfs_select_zone_nowait(), newer kernels (Linux 7.2): every file first
+ * looks for a zone its data fits really well (XFS_ZONE_ALLOC_GOOD, least
+ * recently used first); a file to pack tightly then for the most recently
+ * used zone that fits at least OK; then a new zone; then a zone that fits
+ * OK; then the least recently used zone, whatever its hint.
+ */
+static struct xfs_open_zone *xfs_select_zone_nowait_newest(struct xfs_mount *mp, enum rw_hint hint,
+							   bool pack_tight)
+{
+	struct xfs_open_zone *oz = xfs_select_open_zone_lru(mp, hint, XFS_ZONE_ALLOC_GOOD);
+
+	if (!oz && pack_tight)
+		oz = xfs_select_open_zone_mru(mp, hint);
+	if (!oz)
+		oz = xfs_try_open_zone(mp, hint);
+	if (!oz)
+		oz = xfs_select_open_zone_lru(mp, hint, XFS_ZONE_ALLOC_OK);
+	if (!oz)
+		oz = xfs_select_open_zone_lru(mp, hint, XFS_ZONE_ALLOC_ANY);
+	return oz;
+}
+
+/*
+ * xfs_select_zone_nowait(), Linux 6.17: medium, short and none data look
+ * for a good match first (xfs_colocate_eagerly(), least recently used
+ * first); otherwise a file to pack tightly looks for the most recently
+ * used good match; then a new zone; then other hinted data a good match
+ * after all; then a zone good for unset data; then any zone.  The last two
+ * passes look as unset data, so they give no zone the file's hint.
+ */
+static struct xfs_open_zone *xfs_select_zone_nowait_617(struct xfs_mount *mp, enum rw_hint hint,
+							bool pack_tight)
+{
+	bool eager = hint == WRITE_LIFE_MEDIUM || hint == WRITE_LIFE_SHORT || hint == WRITE_LIFE_NONE;
+	struct xfs_open_zone *oz = NULL;
+
+	if (eager)
+		oz = xfs_select_open_zone_lru(mp, hint, XFS_ZONE_ALLOC_GOOD);
+	else if (pack_tight)
+		oz = xfs_select_open_zone_mru(mp, hint);
+	if (!oz)
+		oz = xfs_try_open_zone(mp, hint);
+	if (!oz && hint != WRITE_LIFE_NOT_SET && !eager)
+		oz = xfs_select_open_zone_lru(mp, hint, XFS_ZONE_ALLOC_GOOD);
+	if (!oz)
+		oz = xfs_select_open_zone_lru(mp, WRITE_LIFE_NOT_SET, XFS_ZONE_ALLOC_GOOD);
+	if (!oz)
+		oz = xfs_select_open_zone_lru(mp, WRITE_LIFE_NOT_SET, XFS_ZONE_ALLOC_ANY);
+	return oz;
+}
+
+/* xfs_select_zone_nowait(): @hint is xfs_inode_write_hint() (unset with nolifetime) */
 static struct xfs_open_zone *xfs_select_zone_nowait(struct xfs_mount *mp, enum rw_hint hint,
 						    bool pack_tight)
 {
-	struct xfs_open_zone *oz = NULL;
-
-	if (mp->m_nolifetime)
-		hint = WRITE_LIFE_NOT_SET;
-	/* (a) a zone already open for this kind of data */
-	if (hint == WRITE_LIFE_MEDIUM || hint == WRITE_LIFE_SHORT || hint == WRITE_LIFE_NONE)
-		oz = xfs_select_open_zone(mp, hint, false, false);
-	else if (pack_tight)
-		oz = xfs_select_open_zone(mp, hint, true, false);
-	/* (b) a new zone */
-	if (!oz)
-		oz = xfs_try_open_zone(mp, hint);
-	/* (c) a good match after all, (d) an unhinted zone, (e) any zone with space */
-	if (!oz && hint != WRITE_LIFE_NOT_SET)
-		oz = xfs_select_open_zone(mp, hint, false, false);
-	if (!oz)
-		oz = xfs_select_open_zone(mp, WRITE_LIFE_NOT_SET, false, false);
-	if (!oz)
-		oz = xfs_select_open_zone(mp, hint, false, true);
-	return oz;
+	if (mp->m_kernel == XFS_KERNEL_6_17)
+		return xfs_select_zone_nowait_617(mp, hint, pack_tight);
+	return xfs_select_zone_nowait_newest(mp, hint, pack_tight);
 }
 
 /*
@@ -191,11 +291,11 @@ struct xfs_open_zone *xfs_select_zone(struct xfs_mount *mp, enum rw_hint hint, b
 }
 
 /*
- * xfs_last_used_zone(): the open zone of the last extent before @offset
- * (xfs_iext_lookup_extent_before(): the one covering the block before
- * @offset, else the nearest one before it, across any hole), to keep
- * appending there.  A zone without space is fine: the allocation finds
- * none and selects another.
+ * Linux 6.17: xfs_last_used_zone(): the open zone of the last extent
+ * before @offset (xfs_iext_lookup_extent_before(): the one covering the
+ * block before @offset, else the nearest one before it, across any hole),
+ * to keep appending there; not the GC zone.  A zone without space is
+ * fine: the allocation finds none and selects another.
  */
 struct xfs_open_zone *xfs_last_used_zone(struct xfs_inode *ip, loff_t offset)
 {
@@ -214,13 +314,68 @@ struct xfs_open_zone *xfs_last_used_zone(struct xfs_inode *ip, loff_t offset)
 
 		if (got->br_startblock >= rtg->rtg_start &&
 		    got->br_startblock < rtg->rtg_start + rtg->rtg_blocks) {
-			if (!rtg->rtg_open_zone)
+			if (!rtg->rtg_open_zone || rtg->rtg_open_zone->oz_is_gc)
 				return NULL;
 			rtg->rtg_open_zone->oz_ref++;
 			return rtg->rtg_open_zone;
 		}
 	}
 	return NULL;
+}
+
+/*
+ * The zone the inode last selected, with a reference, whatever the offset
+ * and whether the zone still has space (a full one is replaced at
+ * allocation, which finds no space there); never the GC zone: only
+ * selected user zones are cached.  Newer kernels keep it in the inode
+ * (xfs_get_cached_zone(), xfs_set_cached_zone(): VFS_I(ip)->i_private,
+ * held until the inode is evicted).  6.16 to 6.18 kept it in an MRU cache
+ * keyed by inode number (xfs_cached_zone(),
+ * xfs_zone_cache_create_association(): m_zone_cache), whose entries
+ * expire about 5 s after their last use; the model has no time between a
+ * script's calls, so its entries never expire here.
+ */
+static struct xfs_open_zone *xfs_get_cached_zone(struct xfs_inode *ip)
+{
+	struct xfs_open_zone *oz = ip->i_cached_zone;
+
+	if (oz)
+		oz->oz_ref++;
+	return oz;
+}
+
+/* xfs_set_cached_zone() (6.17: xfs_zone_cache_create_association()): a reference to the new zone */
+static void xfs_set_cached_zone(struct xfs_inode *ip, struct xfs_open_zone *oz)
+{
+	struct xfs_open_zone *old = ip->i_cached_zone;
+
+	oz->oz_ref++;
+	ip->i_cached_zone = oz;
+	xfs_open_zone_put(old);
+}
+
+/* The inode goes: its cached zone's reference with it (xfs_fs_evict_inode()). */
+void xfs_inode_drop_cached_zone(struct xfs_inode *ip)
+{
+	xfs_open_zone_put(ip->i_cached_zone);
+	ip->i_cached_zone = NULL;
+}
+
+/*
+ * xfs_zoned_pack_tight(): a file not open for write (nor append-only,
+ * which the model has not) is packed tightly into the most recently used
+ * zone: small files written after they were closed (an untar, a copy).
+ * Newer kernels do not pack a file whose size reaches a zone's capacity:
+ * it already fills a zone.
+ */
+static bool xfs_zoned_pack_tight(struct xfs_inode *ip)
+{
+	struct xfs_mount *mp = ip->i_mount;
+	uint64_t zone_capacity = mp->m_rtgroups[0].rtg_blocks * mp->m_blocksize;
+
+	if (mp->m_kernel != XFS_KERNEL_6_17 && (uint64_t)ip->i_vnode.i_size >= zone_capacity)
+		return false;
+	return !ip->i_wr_opens;
 }
 
 /* xfs_zone_alloc_blocks(): up to @count blocks from the zone; where they start. */
@@ -258,21 +413,37 @@ static void xfs_submit_zoned_bio(struct iomap_ioend *ioend, struct xfs_open_zone
 	submit_bio(&ioend->io_bio);
 }
 
+/* xfs_inode_write_hint(): the file's write hint, none with nolifetime */
+static enum rw_hint xfs_inode_write_hint(const struct xfs_inode *ip)
+{
+	return ip->i_mount->m_nolifetime ? WRITE_LIFE_NOT_SET : (enum rw_hint)ip->i_vnode.i_write_hint;
+}
+
+/*
+ * xfs_zone_alloc_and_submit(): @oz is the writeback context's zone (the
+ * one this writeback last used; NULL at its start).  Without one, 6.17
+ * first looks, at an offset past 0, for the open zone of the file's extent
+ * before the offset (xfs_last_used_zone(), removed in 6.18); then both
+ * take the zone cached for the inode, whatever the offset, and cache each
+ * zone they select.
+ */
 void xfs_zone_alloc_and_submit(struct iomap_ioend *ioend, struct xfs_open_zone **oz)
 {
 	struct xfs_inode *ip = ioend->io_inode->i_private;
 	struct xfs_mount *mp = ip->i_mount;
-	bool pack_tight = !ip->i_wr_opens, is_seq = true;
+	bool pack_tight = xfs_zoned_pack_tight(ip), is_seq = true;
 	uint64_t alloc_len;
 
-	/* Appending to a file continues in the zone of its previous extent while it is open. */
-	if (!*oz && ioend->io_offset)
+	if (!*oz && mp->m_kernel == XFS_KERNEL_6_17 && ioend->io_offset)
 		*oz = xfs_last_used_zone(ip, ioend->io_offset);
+	if (!*oz)
+		*oz = xfs_get_cached_zone(ip);
 	if (!*oz) {
 select_zone:
-		*oz = xfs_select_zone(mp, (enum rw_hint)ip->i_vnode.i_write_hint, pack_tight);
+		*oz = xfs_select_zone(mp, xfs_inode_write_hint(ip), pack_tight);
 		if (!*oz)
 			goto out_error;
+		xfs_set_cached_zone(ip, *oz);
 	}
 	alloc_len = xfs_zone_alloc_blocks(*oz, (ioend->io_size + mp->m_blocksize - 1) / mp->m_blocksize,
 					  &ioend->io_sector,

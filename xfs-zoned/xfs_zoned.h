@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The xfs-zoned model: XFS on a zoned device as Linux 6.17 writes it back
- * (fs/xfs/xfs_aops.c, xfs_zone_alloc.c, xfs_zone_space_resv.c).  Buffered
+ * The xfs-zoned model: XFS on a zoned device as Linux writes it back
+ * (fs/xfs/xfs_aops.c, xfs_zone_alloc.c, xfs_zone_space_resv.c).  Where
+ * kernels differ (zone selection, the open limit), the default is the
+ * newest kernel's rule (Linux 7.2, the kernel the VM tier boots) and the
+ * mount option kernel=6.17 selects 6.17's: see enum xfs_kernel_rules.
+ * Buffered
  * writes reserve space and leave delalloc; writeback maps it as an
  * anonymous write (no disk address), and xfs_zoned_writeback_submit()
  * allocates in an open zone, splits the ioend at the zone's end and at the
@@ -25,6 +29,25 @@
 #define XFS_ZONE_USED_BUCKETS	10
 #define XFS_GC_CHUNK_SIZE	(1u << 20)
 #define XFS_ZONE_GC_NR_SCRATCH	2
+#define XFS_DEFAULT_MAX_OPEN_ZONES	128	/* newer kernels (6.18 on) */
+
+/*
+ * Which kernel's rules the model follows where kernels differ (the mount
+ * option kernel=7.2, the default, or kernel=6.17).  Each difference is a
+ * small branch on m_kernel in the function the kernel has it in:
+ *   xfs_zone_score()           hint scoring (xfs_zoned_hint_score[] vs
+ *                              xfs_good_hint_match())
+ *   xfs_select_zone_nowait()   the order of the passes
+ *   xfs_zoned_pack_tight()     files of a zone's capacity or more
+ *   xfs_zone_alloc_and_submit() 6.17's xfs_last_used_zone() before the
+ *                              inode's cached zone
+ *   xfs_open_zone()            lowest free zone vs the rotating cursor
+ *   xfs_calc_open_zones()      (xfs_super.c) the default open limit
+ */
+enum xfs_kernel_rules {
+	XFS_KERNEL_NEWEST,	/* Linux 7.2 (the newest xfs_zone_alloc.c read: 7.0-era) */
+	XFS_KERNEL_6_17,	/* Linux 6.17 */
+};
 
 struct xfs_mount;
 struct xfs_open_zone;
@@ -48,6 +71,14 @@ struct xfs_inode {
 	char name[64];
 	bool exists;
 	unsigned int i_wr_opens;	/* open for write: such files are not packed */
+	/*
+	 * The open zone last selected for the inode's data (newer kernels:
+	 * VFS_I(ip)->i_private, xfs_set_cached_zone(); 6.16-6.18: an MRU cache
+	 * keyed by inode number; the model's i_vnode.i_private points back
+	 * here).  A reference, held until another zone replaces it or the
+	 * inode goes (xfs_fs_evict_inode(): here unlink and unmount).
+	 */
+	struct xfs_open_zone *i_cached_zone;
 	struct xfs_ifork i_df;		/* data fork */
 	struct xfs_ifork i_cowfp;	/* delalloc (zoned XFS keeps it in the COW fork) */
 	loff_t i_disk_size;
@@ -88,6 +119,7 @@ struct xfs_mount {
 	struct mm_ctx *m_mm;
 	unsigned int m_blocksize, m_blkbb;	/* bytes; sectors a block */
 	bool m_nolifetime;
+	enum xfs_kernel_rules m_kernel;	/* mount option kernel= */
 	struct xfs_rtgroup *m_rtgroups;
 	unsigned int m_nr_rtgroups;
 	struct xfs_open_zone *zi_open_head, *zi_open_tail;
@@ -114,6 +146,7 @@ struct xfs_mount {
 /* xfs_zone_alloc.c */
 struct xfs_open_zone *xfs_select_zone(struct xfs_mount *mp, enum rw_hint hint, bool pack_tight);
 struct xfs_open_zone *xfs_last_used_zone(struct xfs_inode *ip, loff_t offset);
+void xfs_inode_drop_cached_zone(struct xfs_inode *ip);
 void xfs_open_zone_put(struct xfs_open_zone *oz);
 void xfs_zone_alloc_and_submit(struct iomap_ioend *ioend, struct xfs_open_zone **oz);
 void xfs_zone_record_written(struct xfs_mount *mp, struct xfs_open_zone *oz, uint64_t n);

@@ -1,5 +1,5 @@
-"""The xfs-zoned model (zwsim fs --fs xfs-zoned): where zoned XFS (Linux 6.17,
-fs/xfs/xfs_zone_alloc.c, xfs_aops.c) puts each file's data, read from the
+"""The xfs-zoned model (zwsim fs --fs xfs-zoned): where zoned XFS
+(fs/xfs/xfs_zone_alloc.c, xfs_aops.c) puts each file's data, read from the
 --json report (files: NAME -> {size, extents: [{off, len, zone, zone_off}]},
 zones: [{zone, cond, wp}]) and the event log.  One behaviour per test; every
 scenario runs with --verify (each mapped block holds what was written there).
@@ -10,6 +10,10 @@ sequential zones, so realtime group N is zone N+1.  Open zones for user data:
 one less than the open limit (one is kept for GC), the limit being the
 max_open_zones mount option, else the device's limit, else
 max(2, min((groups - 5) / 2 + 2, groups / 4)); 16 sequential zones give 4.
+
+Where kernels differ, the model follows Linux 7.2 (the kernel of the VM
+tier) by default and Linux 6.17 with --mount kernel=6.17; a test of such a
+rule runs both, with each kernel's placement stated (KERNELS, mount()).
 """
 import json
 
@@ -50,6 +54,16 @@ class Run:
 
     def open_zones(self):
         return [z["zone"] for z in self.report["zones"] if z["cond"] in ("oi", "oe", "cl")]
+
+
+# The two rule sets: "7.2" runs with no kernel= option (it is the default).
+KERNELS = ("7.2", "6.17")
+
+
+def mount(kernel, *opts):
+    """--mount arguments: the options given, plus kernel=6.17 for 6.17's rules."""
+    opts = list(opts) + (["kernel=6.17"] if kernel == "6.17" else [])
+    return ["--mount", ",".join(opts)] if opts else []
 
 
 def xfs(zw, dev, script, *opts):
@@ -156,7 +170,9 @@ def test_a_closed_file_is_packed_into_the_most_recently_used_zone(zwsim):
     assert r.extents("c") == [(0, 4 * K, 2, 64 * K)]
 
 
-# --- write hints (xfs_good_hint_match(), xfs_colocate_eagerly()) -------------
+# --- write hints --------------------------------------------------------------
+# 7.2: xfs_zoned_hint_score[zone][file]; 6.17: xfs_good_hint_match(),
+# xfs_colocate_eagerly()
 
 HINTED = """
     open a
@@ -172,18 +188,24 @@ HINTED = """
 """
 
 
-@pytest.mark.parametrize("first, second, shared", [
-    ("short", "none", True),       # short, none and unset data go together
-    ("none", "short", True),
-    ("short", "short", True),
-    ("medium", "medium", True),    # medium with medium only
-    ("short", "medium", False),
-    ("medium", "short", False),
-    ("long", "long", False),       # long and extreme are not colocated eagerly
-    ("long", "extreme", False),
+@pytest.mark.parametrize("first, second, shared_7_2, shared_6_17", [
+    # 7.2: only a GOOD score (short with short, medium with medium) beats
+    # opening a new zone; 6.17: short, none and unset data go together
+    ("short", "none", False, True),
+    ("none", "short", False, True),
+    ("none", "none", False, True),    # 7.2: none with none is only OK
+    ("short", "short", True, True),
+    ("medium", "medium", True, True),  # medium with medium only
+    ("short", "medium", False, False),
+    ("medium", "short", False, False),
+    ("long", "long", False, False),    # long and extreme: not before a new zone
+    ("long", "extreme", False, False),
 ])
-def test_write_hints_colocate_open_files_by_the_good_match_rules(zwsim, first, second, shared):
-    r = xfs(zwsim, DEV, HINTED.format(first, second))
+@pytest.mark.parametrize("kernel", KERNELS)
+def test_write_hints_colocate_open_files_by_each_kernels_rules(zwsim, kernel, first, second, shared_7_2,
+                                                               shared_6_17):
+    r = xfs(zwsim, DEV, HINTED.format(first, second), *mount(kernel))
+    shared = shared_7_2 if kernel == "7.2" else shared_6_17
     assert r.extents("a") == [(0, 64 * K, 1, 0)]
     assert r.extents("b") == ([(0, 64 * K, 1, 64 * K)] if shared else [(0, 64 * K, 2, 0)])
 
@@ -209,7 +231,14 @@ def test_long_and_extreme_files_share_a_zone_once_none_can_be_opened(zwsim):
     assert r.extents("x") == [(0, 64 * K, 2, 64 * K)]
 
 
-def test_unhinted_data_joins_a_short_zone_rather_than_the_least_recently_used_long_one(zwsim):
+@pytest.mark.parametrize("kernel, u", [
+    # 7.2: no zone scores even OK for unset data (short/unset and long/unset
+    # are ANY): the least recently used zone, the long one
+    ("7.2", (0, 64 * K, 1, 64 * K)),
+    # 6.17: a zone good for unset data first (xfs_good_hint_match(): short)
+    ("6.17", (0, 64 * K, 2, 64 * K)),
+])
+def test_unhinted_data_with_no_zone_to_open_goes_by_each_kernels_rules(zwsim, kernel, u):
     r = xfs(zwsim, DEV, """
         open l
         open s
@@ -222,10 +251,34 @@ def test_unhinted_data_joins_a_short_zone_rather_than_the_least_recently_used_lo
         fsync s
         write u 0 64k
         fsync u
-    """, "--mount", "max_open_zones=3")
+    """, *mount(kernel, "max_open_zones=3"))
     assert r.extents("l") == [(0, 64 * K, 1, 0)]
     assert r.extents("s") == [(0, 64 * K, 2, 0)]
-    assert r.extents("u") == [(0, 64 * K, 2, 64 * K)]
+    assert r.extents("u") == [u]
+
+
+@pytest.mark.parametrize("kernel, v", [
+    # 7.2: after no new zone, a zone scoring OK: unset data with unset data
+    ("7.2", (0, 64 * K, 2, 64 * K)),
+    # 6.17: the least recently used zone good for unset data: the short one
+    ("6.17", (0, 64 * K, 1, 64 * K)),
+])
+def test_unhinted_data_with_no_zone_to_open_prefers_an_unhinted_zone_on_7_2(zwsim, kernel, v):
+    r = xfs(zwsim, DEV, """
+        open s
+        open u
+        open v
+        hint s short
+        write s 0 64k
+        fsync s
+        write u 0 64k
+        fsync u
+        write v 0 64k
+        fsync v
+    """, *mount(kernel, "max_open_zones=3"))
+    assert r.extents("s") == [(0, 64 * K, 1, 0)]
+    assert r.extents("u") == [(0, 64 * K, 2, 0)]
+    assert r.extents("v") == [v]
 
 
 def test_with_no_match_and_no_zone_to_open_data_goes_to_the_least_recently_used_zone(zwsim):
@@ -253,9 +306,15 @@ def test_with_no_match_and_no_zone_to_open_data_goes_to_the_least_recently_used_
     assert r.extents("s") == [(0, 64 * K, 2, 64 * K)]
 
 
-def test_a_closed_file_is_packed_only_into_a_zone_its_hint_matches(zwsim):
-    # zone 2 (long) is the most recently used; the closed unhinted file goes
-    # to zone 1 (short), the most recent one that matches
+@pytest.mark.parametrize("kernel, c", [
+    # 7.2 (xfs_select_open_zone_mru() wants XFS_ZONE_ALLOC_OK): neither a
+    # long nor a short zone is OK for unset data: a new zone
+    ("7.2", (0, 64 * K, 3, 0)),
+    # 6.17: zone 2 (long) is the most recently used; the closed unhinted
+    # file goes to zone 1 (short), the most recent good match
+    ("6.17", (0, 64 * K, 1, 64 * K)),
+])
+def test_a_closed_file_is_packed_only_into_a_zone_its_hint_matches(zwsim, kernel, c):
     r = xfs(zwsim, DEV, """
         hint a short
         write a 0 64k
@@ -265,16 +324,18 @@ def test_a_closed_file_is_packed_only_into_a_zone_its_hint_matches(zwsim):
         fsync b
         write c 0 64k
         fsync c
-    """)
+    """, *mount(kernel))
     assert r.extents("a") == [(0, 64 * K, 1, 0)]
     assert r.extents("b") == [(0, 64 * K, 2, 0)]
-    assert r.extents("c") == [(0, 64 * K, 1, 64 * K)]
+    assert r.extents("c") == [c]
 
 
-def test_nolifetime_ignores_write_hints(zwsim):
-    script = HINTED.format("short", "none")
-    assert xfs(zwsim, DEV, script).extents("b") == [(0, 64 * K, 1, 64 * K)]
-    assert xfs(zwsim, DEV, script, "--mount", "nolifetime").extents("b") == [(0, 64 * K, 2, 0)]
+@pytest.mark.parametrize("kernel", KERNELS)
+def test_nolifetime_ignores_write_hints(zwsim, kernel):
+    # two short files share a zone; without hints, two open files do not
+    script = HINTED.format("short", "short")
+    assert xfs(zwsim, DEV, script, *mount(kernel)).extents("b") == [(0, 64 * K, 1, 64 * K)]
+    assert xfs(zwsim, DEV, script, *mount(kernel, "nolifetime")).extents("b") == [(0, 64 * K, 2, 0)]
 
 
 # --- overwrites, appends ------------------------------------------------------
@@ -290,7 +351,11 @@ def test_an_overwrite_goes_out_of_place_after_the_data_already_in_the_zone(zw):
     assert r.zone(1) == ("oi", 320 * K)
 
 
-def test_an_overwrite_frees_the_old_blocks_for_new_writes(zwsim):
+@pytest.mark.parametrize("kernel, g_zone", [
+    ("7.2", 1),     # zone 1, emptied by the overwrite and reset: the lowest free zone
+    ("6.17", 3),    # the rotating cursor goes on past zone 2
+])
+def test_an_overwrite_frees_the_old_blocks_for_new_writes(zwsim, kernel, g_zone):
     # 6 sequential zones: 2 zones of user space (4 kept back), 3 writable
     # without GC.  The second 1 MiB overwrites the first: its blocks come
     # back, so g still gets 1 MiB; then the space writable without GC is used up.
@@ -303,10 +368,10 @@ def test_an_overwrite_frees_the_old_blocks_for_new_writes(zwsim):
         write g 0 2M
         sync
         write h 0 4k
-    """)
+    """, *mount(kernel))
     assert r.results == ["1048576", "0", "1048576", "0", "1048576 -ENOSPC", "0", "-ENOSPC"]
     assert r.extents("f") == [(0, 1 * M, 2, 0)]
-    assert r.extents("g") == [(0, 1 * M, 3, 0)]
+    assert r.extents("g") == [(0, 1 * M, g_zone, 0)]
     # without the overwrite the same device has room for 2 MiB in all
     r = xfs(zwsim, dev, """
         write f 0 1M
@@ -347,16 +412,104 @@ def test_a_write_beyond_a_hole_continues_in_the_zone_of_the_extent_before_the_ho
     assert r.extents("f") == [(0, 64 * K, 1, 0), (512 * K, 64 * K, 1, 64 * K)]
 
 
-def test_an_overwrite_from_offset_zero_selects_a_zone_afresh(zwsim):
-    # no extent before offset 0: an open file gets a new zone
+@pytest.mark.parametrize("kernel", KERNELS)
+def test_an_overwrite_from_offset_zero_continues_in_the_files_cached_zone(zwsim, kernel):
+    # the zone selected for the inode is cached, whatever the offset (7.2:
+    # xfs_get_cached_zone(); 6.17: nothing before offset 0 for
+    # xfs_last_used_zone(), then xfs_cached_zone()); without the cache the
+    # open file would get a new zone
     r = xfs(zwsim, DEV, """
         open f
         write f 0 128k
         fsync f
         write f 0 64k
         fsync f
+    """, *mount(kernel))
+    assert r.extents("f") == [(0, 64 * K, 1, 128 * K), (64 * K, 64 * K, 1, 64 * K)]
+
+
+@pytest.mark.parametrize("kernel", KERNELS)
+def test_a_closed_file_rewritten_from_offset_zero_goes_back_to_its_cached_zone(zwsim, kernel):
+    # the cached zone outlives the close (it goes with the inode); without it
+    # the closed file would be packed into the most recently used zone, b's
+    r = xfs(zwsim, DEV, """
+        open a
+        open b
+        write a 0 64k
+        fsync a
+        write b 0 64k
+        fsync b
+        close a
+        close b
+        write a 0 64k
+        fsync a
+    """, *mount(kernel))
+    assert r.extents("a") == [(0, 64 * K, 1, 64 * K)]
+    assert r.extents("b") == [(0, 64 * K, 2, 0)]
+
+
+@pytest.mark.parametrize("kernel, redo", [
+    ("7.2", (512 * K, 64 * K, 2, 64 * K)),     # the cached zone, zone 2
+    ("6.17", (512 * K, 64 * K, 3, 0)),          # a new zone
+])
+def test_6_17_looks_at_the_extent_before_the_offset_first(zw, kernel, redo):
+    # f's 1088 KiB: zone 1's 1 MiB (two appends of 512 KiB), then 64 KiB in
+    # zone 2, which is cached for f.  The second append fails: zone 1 has
+    # no space left to hand out but is never written full, so it stays
+    # open.  Rewriting the lost range: 6.17's xfs_last_used_zone() finds
+    # zone 1 (the extent before the offset), which has no space, and
+    # selects a new zone without looking at the cache; 7.2 has only the cache.
+    r = xfs(zw, DEV + ",max_append=512k", """
+        open f
+        write f 0 1088k
+        inject fail_write=2
+        fsync f
+        write f 512k 64k
+        fsync f
+    """, *mount(kernel))
+    assert r.results == ["0", "1114112", "0", "-EIO", "65536", "0"]
+    assert r.extents("f") == [(0, 512 * K, 1, 0), redo, (1 * M, 64 * K, 2, 0)]
+    assert r.zone(1) == ("oi", 512 * K)
+
+
+def test_a_file_whose_cached_zone_was_unlinked_with_it_starts_afresh(zw):
+    # unlink drops the inode's cached zone (xfs_fs_evict_inode(); with the
+    # sanitizer build: no reference leaked); a new file of that name is a
+    # new inode, packed like any closed file
+    r = xfs(zw, DEV, """
+        open f
+        open g
+        write f 0 64k
+        fsync f
+        write g 0 64k
+        fsync g
+        close f
+        unlink f
+        write f 0 64k
+        fsync f
     """)
-    assert r.extents("f") == [(0, 64 * K, 2, 0), (64 * K, 64 * K, 1, 64 * K)]
+    assert r.extents("f") == [(0, 64 * K, 2, 64 * K)]
+    assert r.extents("g") == [(0, 64 * K, 2, 0)]
+
+
+@pytest.mark.parametrize("size, packed_7_2", [
+    (1 * M, False),        # a zone's capacity: 7.2 does not pack it
+    (1020 * K, True),      # less: packed
+])
+@pytest.mark.parametrize("kernel", KERNELS)
+def test_a_closed_file_of_a_zones_capacity_is_not_packed_on_7_2(zwsim, kernel, size, packed_7_2):
+    r = xfs(zwsim, DEV, """
+        write small 0 64k
+        write big 0 %d
+        sync
+    """ % size, *mount(kernel))
+    assert r.extents("small") == [(0, 64 * K, 1, 0)]
+    if kernel == "6.17" or packed_7_2:
+        # after small in zone 1, the rest in zone 2
+        assert r.extents("big") == [(0, 960 * K, 1, 64 * K), (960 * K, size - 960 * K, 2, 0)]
+    else:
+        # xfs_zoned_pack_tight(): "already using a full zone": a new zone
+        assert r.extents("big") == [(0, 1 * M, 2, 0)]
 
 
 def test_truncate_then_extend_continues_after_the_data_already_written(zwsim):
@@ -438,6 +591,54 @@ def test_open_zones_for_user_data_are_one_less_than_the_open_limit(zwsim, dev, m
         want[n] = (1 + z, 64 * K * (i // user_zones))
     assert placement(r) == want
     assert len(r.open_zones()) == user_zones
+
+
+@pytest.mark.parametrize("kernel, user_zones", [
+    # 600 sequential zones, no device limit: xfs_max_open_zones() is
+    # min((600 - 5) / 2 + 2, 600 / 4) = 150; 7.2 starts from
+    # XFS_DEFAULT_MAX_OPEN_ZONES (128), 6.17 from the formula itself
+    ("7.2", 127),
+    ("6.17", 149),
+])
+def test_the_default_open_limit_is_128_on_7_2_and_the_formula_on_6_17(zwsim, kernel, user_zones):
+    files = ["f%d" % i for i in range(160)]
+    script = "".join("open %s\n" % f for f in files) + "".join("write %s 0 4k\n" % f for f in files) + "sync\n"
+    r = xfs(zwsim, "emu:zones=601,zone_size=64k,conv=1", script, *mount(kernel))
+    assert len(r.open_zones()) == user_zones
+    # a zone each for the first files, then the least recently used ones again
+    assert [r.extents(f)[0][2:] for f in files[:user_zones + 2]] == \
+        [(z, 0) for z in range(1, user_zones + 1)] + [(1, 4 * K), (2, 4 * K)]
+
+
+@pytest.mark.parametrize("kernel, g_zone", [
+    ("7.2", 1),     # the lowest free zone: zone 1, reset after the overwrite emptied it
+    ("6.17", 3),    # the rotating cursor: on from zone 2, where it found the last one
+])
+def test_a_new_zone_is_the_lowest_free_one_on_7_2_and_the_cursors_next_on_6_17(zwsim, kernel, g_zone):
+    r = xfs(zwsim, DEV, """
+        write f 0 1M
+        sync
+        write f 0 1M
+        sync
+        open g
+        write g 0 64k
+        fsync g
+    """, *mount(kernel))
+    assert stats(r)["zone_resets"] == 1
+    assert r.extents("f") == [(0, 1 * M, 2, 0)]
+    assert r.extents("g") == [(0, 64 * K, g_zone, 0)]
+    assert r.open_zones() == [g_zone]
+
+
+def test_kernel_7_2_is_the_default_and_other_kernels_are_refused(zwsim):
+    script = HINTED.format("short", "none")
+    default = xfs(zwsim, DEV, script)
+    assert xfs(zwsim, DEV, script, "--mount", "kernel=7.2").report == default.report
+    assert xfs(zwsim, DEV, script, "--mount", "kernel=6.17").report != default.report
+    for bad in ("6.18", "7", "", "latest"):
+        res = zwsim("fs", "--fs", "xfs-zoned", "--dev", DEV, "--mount", "kernel=" + bad, "-", input="sync\n")
+        assert res.rc == 2
+        assert "xfs: kernel=%s: the model has the rules of kernel=7.2 (the default) and kernel=6.17" % bad in res.err
 
 
 def test_mount_is_refused_below_two_open_zones(zwsim):
@@ -784,7 +985,13 @@ def test_a_failed_part_of_a_split_write_is_the_only_part_left_unmapped(zwsim):
 
 # --- the event log --------------------------------------------------------------
 
-def test_zone_appends_go_to_the_zone_start_and_complete_where_the_extent_landed(zw, tmp_path):
+@pytest.mark.parametrize("kernel, want", [
+    # 7.2: c (more than a zone's capacity) is not packed: a new zone, then the next
+    ("7.2", [(1, 0, 64 * K), (1, 64 * K, 128 * K), (2, 0, 1 * M), (3, 0, 64 * K)]),
+    # 6.17: c is packed after a and b, and goes on in zone 2
+    ("6.17", [(1, 0, 64 * K), (1, 64 * K, 128 * K), (1, 192 * K, 832 * K), (2, 0, 256 * K)]),
+])
+def test_zone_appends_go_to_the_zone_start_and_complete_where_the_extent_landed(zw, tmp_path, kernel, want):
     log = tmp_path / "events.jsonl"
     r = xfs(zw, DEV, """
         write a 0 64k
@@ -793,7 +1000,7 @@ def test_zone_appends_go_to_the_zone_start_and_complete_where_the_extent_landed(
         fsync b
         write c 0 1088k
         fsync c
-    """, "--log", log)
+    """, "--log", log, *mount(kernel))
     ev = log_events(log)
     submits = {e["id"]: e for e in ev if e["ev"] == "bio_submit" and e["op"] == "zone_append"}
     ends = [e for e in ev if e["ev"] == "bio_end" and e["op"] == "zone_append"]
@@ -804,8 +1011,7 @@ def test_zone_appends_go_to_the_zone_start_and_complete_where_the_extent_landed(
         assert submits[e["id"]]["sector"] % zone_sectors == 0  # aimed at the zone start
     landed = sorted((e["sector"] * 512 // ZONE, e["sector"] * 512 % ZONE, e["bytes"]) for e in ends)
     extents = sorted((z, zo, ln) for n in "abc" for _, ln, z, zo in r.extents(n))
-    assert landed == extents == [(1, 0, 64 * K), (1, 64 * K, 128 * K), (1, 192 * K, 832 * K),
-                                 (2, 0, 256 * K)]
+    assert landed == extents == want
 
 
 # --- garbage collection (fs/xfs/xfs_zone_gc.c) -------------------------------
@@ -851,7 +1057,11 @@ def test_a_fully_overwritten_zone_is_reset_and_reused_without_moving_data(zw):
     assert s["write_amplification"] == 1.0
 
 
-def test_gc_collects_the_least_used_zone_first(zw):
+@pytest.mark.parametrize("kernel, gc_zone", [
+    ("7.2", 1),     # the GC zone is the lowest free one: zone 1, reset by then
+    ("6.17", 7),    # the rotating cursor's next free zone
+])
+def test_gc_collects_the_least_used_zone_first(zw, kernel, gc_zone):
     # one open zone for user data, GC needed below one zone writable:
     # a keeps 256k in zone 1, b 512k in zone 2; GC moves a's first
     r = xfs(zw, DEV_ONE_ZONE, """
@@ -865,13 +1075,42 @@ def test_gc_collects_the_least_used_zone_first(zw):
         sync
         write b 0 512k
         sync
-    """)
-    gc_zone = r.extents("a")[-1][2]
+    """, *mount(kernel))
+    assert stats(r)["zones"]["gc_zone"] == gc_zone
     assert r.extents("a")[-1] == (768 * K, 256 * K, gc_zone, 0)
     assert r.extents("b")[-1] == (512 * K, 512 * K, gc_zone, 256 * K)
-    # both victims were reset
-    assert r.zone(1) == ("em", 0) and r.zone(2) == ("em", 0)
+    # both victims were reset (7.2: zone 1 then became the GC zone)
+    assert r.zone(2) == ("em", 0)
+    assert r.zone(1) == (("oi", 768 * K) if kernel == "7.2" else ("em", 0))
     assert stats(r)["gc_bytes"] >= 768 * K
+
+
+@pytest.mark.parametrize("kernel, moved", [
+    ("7.2", (768 * K, 256 * K, 1, 0)),
+    ("6.17", (768 * K, 256 * K, 7, 0)),
+])
+def test_appending_after_data_gc_moved_does_not_write_into_the_gc_zone(zw, kernel, moved):
+    # as above; then a, open, appends after its last extent, which GC moved
+    # into the GC zone: user data never goes there (6.17: xfs_last_used_zone()
+    # skips the GC zone; 7.2: the inode caches only user zones)
+    r = xfs(zw, DEV_ONE_ZONE, """
+        write a 0 1M
+        sync
+        write b 0 1M
+        sync
+        write c 0 1M
+        sync
+        write a 0 768k
+        sync
+        write b 0 512k
+        sync
+        open a
+        write a 1M 64k
+        fsync a
+    """, *mount(kernel))
+    assert stats(r)["zones"]["gc_zone"] == moved[2]
+    assert r.extents("a")[1:] == [moved, (1 * M, 64 * K, 6, 256 * K)]
+    assert r.zone(moved[2]) == ("oi", 768 * K)
 
 
 def test_zonegc_low_space_starts_gc_earlier(zw):

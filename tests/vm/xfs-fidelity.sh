@@ -7,6 +7,10 @@
 # `xfs_io -c 'bmap -v'`), extent counts, every sequential zone's condition
 # and write pointer after sync, and every call's result.
 #
+# The model runs with its default rules (Linux 7.2's: no kernel= mount
+# option), the kernel the guest boots; the scenarios' own mount options
+# are passed to both sides.
+#
 # Differences are reported, not failed: a scenario's check fails only when
 # the harness breaks (the kernel side or the model cannot run the script, or
 # the model's data does not verify).  Each scenario's comparison is in
