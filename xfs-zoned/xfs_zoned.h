@@ -109,6 +109,7 @@ struct xfs_mount {
 	uint64_t m_next_ino;
 	/* statistics */
 	uint64_t s_user_bytes, s_device_bytes, s_gc_bytes, s_zone_resets;
+	bool m_regular;			/* the regular (non-zoned) path: xfs_regular.c */
 };
 
 /* xfs_zone_alloc.c */
@@ -141,5 +142,10 @@ int xfs_ifork_insert(struct xfs_ifork *ifp, struct xfs_bmbt_irec rec, const stru
 void xfs_zoned_end_io(struct xfs_inode *ip, loff_t offset, size_t size, sector_t daddr,
 		      struct xfs_open_zone *oz, uint64_t old_startblock);
 #define NULLFSBLOCK UINT64_MAX
+/* The completion work's bio end_io, shared by both paths: queue on the inode's list. */
+void xfs_end_bio(struct bio *bio);
+
+/* xfs_regular.c: xfs_end_ioend() of the regular (non-zoned) path */
+void xfs_end_ioend_regular(struct iomap_ioend *ioend);
 
 #endif
