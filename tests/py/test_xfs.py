@@ -364,3 +364,91 @@ def test_a_regular_device_spec(zwsim):
     assert "4 (4 conventional, 0 SEQ_WRITE_REQUIRED)" in res.out
     res = zwsim("zone", "info", "--dev", "emu:zoned=0,zones=4,zone_size=16M,conv=1")
     assert res.rc != 0 and "zoned=0: a regular device takes no conv" in res.err
+
+
+# --- side by side: the regular path and the zoned path on the same workload ---------
+
+SIDE_BY_SIDE = """
+    # interleaved writes of two files
+    write a 0 128k
+    write b 0 64k
+    write a 128k 128k
+    write b 64k 64k
+    write a 256k 256k
+    sync
+    # an overwrite and an append
+    write a 64k 64k
+    write b 128k 128k
+    sync
+    # truncate, a third file, unlink
+    truncate a 384k
+    write c 0 192k
+    unlink b
+    sync
+"""
+# the same 32 MiB: a regular device, and a zoned one (one conventional zone, 31 sequential)
+DEV_REGULAR = "emu:zoned=0,size=32M,zone_size=1M"
+DEV_ZONED = "emu:zones=32,zone_size=1M,conv=1"
+
+
+def run_both(zw, tmp_path, script):
+    out = {}
+    for fs, dev in (("xfs", DEV_REGULAR), ("xfs-zoned", DEV_ZONED)):
+        log = tmp_path / (fs + ".jsonl")
+        res = zw("fs", "--fs", fs, "--dev", dev, "--json", "--verify", "--log", log, "-", input=dedent(script))
+        assert res.rc == 0, res
+        out[fs] = (Run(res), events(log))
+    return out
+
+
+def zone_extents(r, name):
+    return [(e["off"], e["len"], e["zone"], e["zone_off"]) for e in r.report["files"][name]["extents"]]
+
+
+def test_side_by_side_both_paths_run_the_same_workload_and_verify(zw, tmp_path):
+    both = run_both(zw, tmp_path, SIDE_BY_SIDE)
+    for fs in both:
+        r = both[fs][0]
+        assert r.results == ["131072", "65536", "131072", "65536", "262144", "0", "65536", "131072", "0",
+                             "0", "196608", "0", "0"], fs
+        assert sorted(r.report["files"]) == ["a", "c"]
+        assert r.file("a")["size"] == 384 * K and r.file("c")["size"] == 192 * K
+        # every byte written once: no GC, no CoW
+        assert r.stats["user_bytes"] == r.stats["device_bytes"] == 1 * M
+
+
+def test_side_by_side_an_overwrite_is_in_place_on_xfs_and_out_of_place_on_xfs_zoned(zw, tmp_path):
+    both = run_both(zw, tmp_path, SIDE_BY_SIDE)
+    xr, zr = both["xfs"][0], both["xfs-zoned"][0]
+    # xfs: a's delalloc became one extent at the device's start, and the overwrite landed in it
+    assert zone_extents(xr, "a") == [(0, 384 * K, 0, 0)]
+    # xfs-zoned: the overwrite went to the zone's tail; a is cut in three
+    assert zone_extents(zr, "a") == [(0, 64 * K, 1, 0), (64 * K, 64 * K, 1, 640 * K), (128 * K, 256 * K, 1, 128 * K)]
+    xw = [(e["op"], e["sector"], e["bytes"]) for e in both["xfs"][1] if e["ev"] == "bio_submit" and e["op"] != "read"]
+    zw_ = [(e["op"], e["sector"], e["bytes"]) for e in both["xfs-zoned"][1]
+           if e["ev"] == "bio_submit" and e["op"] != "read"]
+    # xfs writes where the blocks are (the overwrite at a's sector 128); xfs-zoned appends to zone 1's start
+    assert xw == [("write", 0, 512 * K), ("write", 1024, 128 * K), ("write", 128, 64 * K),
+                  ("write", 1280, 128 * K), ("write", 1536, 192 * K)]
+    assert zw_ == [("zone_append", 2048, n) for n in (512 * K, 128 * K, 64 * K, 128 * K, 192 * K)]
+
+
+def test_side_by_side_only_xfs_defers_just_the_ioends_that_need_it(zw, tmp_path):
+    both = run_both(zw, tmp_path, SIDE_BY_SIDE)
+    xev = both["xfs"][1]
+    # the four appends go to the completion work; the overwrite inside the on-disk size does not
+    assert [(e["ino"], e["offset"]) for e in xev if e["ev"] == "ioend_defer"] == \
+        [(128, 0), (129, 0), (129, 128 * K), (130, 0)]
+    assert len([e for e in xev if e["ev"] == "ioend_submit"]) == 5
+
+
+def test_side_by_side_freed_space_is_reusable_at_once_only_on_xfs(zw, tmp_path):
+    keep = SIDE_BY_SIDE.replace("unlink b\n", "")
+    both, kept = run_both(zw, tmp_path, SIDE_BY_SIDE), run_both(zw, tmp_path, keep)
+    # xfs: b's 64 blocks are free again after the unlink (and a's truncated 32 before it)
+    assert both["xfs"][0].stats["free_blocks"] == 8192 - 96 - 48
+    assert kept["xfs"][0].stats["free_blocks"] == 8192 - 96 - 48 - 64
+    # xfs-zoned: the unlink frees nothing writable: zone 1 is full and waits for GC
+    zs, zk = both["xfs-zoned"][0].stats, kept["xfs-zoned"][0].stats
+    assert zs["free_rtavailable"] == zk["free_rtavailable"]
+    assert zs["zones"]["full"] == 1 and zs["zones"]["reclaimable"] == 1
