@@ -28,6 +28,7 @@
 #include "event.h"
 
 #define KiB 1024ull
+#define BS_4K 4096
 
 /* --- the allocator ------------------------------------------------------- */
 
@@ -285,6 +286,45 @@ static void a_writeback_error_after_a_shared_ioend_cancels_its_cow_range(void **
 	rig_free(r);
 }
 
+static void unwritten_blocks_read_as_zeros_until_written_back(void **state)
+{
+	struct rig *r = rig_new("emu:zoned=0,size=16M,zone_size=4M");
+	uint8_t *buf = malloc(16 * KiB), *zero = calloc(1, 16 * KiB);
+	struct xfs_rinode *u;
+
+	(void)state;
+	/* the whole device holds an old file's data (the cursor wraps to block 0): it must not show */
+	assert_int_equal(xfs_fs_ops.write(r->fs, "old", 0, 16 * 1024 * KiB, true, false), 16 * 1024 * KiB);
+	assert_int_equal(xfs_fs_ops.unlink(r->fs, "old"), 0);
+	assert_int_equal(xfs_fs_ops.fallocate(r->fs, "u", 0, 16 * KiB), 0);
+	u = xfs_lookup_regular(r->mp, "u", false);
+	assert_int_equal(u->i.i_df.if_ext[0].br_startblock, 0);	/* the old file's blocks */
+	assert_int_equal(xfs_fs_ops.read(r->fs, "u", 0, 16 * KiB, buf), 16 * KiB);
+	assert_memory_equal(buf, zero, 16 * KiB);
+	free(buf);
+	free(zero);
+	rig_free(r);
+}
+
+static void a_reflinked_file_reads_the_source_data_from_the_shared_blocks(void **state)
+{
+	struct rig *r = rig_new("emu:zoned=0,size=16M,zone_size=4M");
+	uint8_t *buf = malloc(BS_4K);
+	struct xfs_rinode *a;
+	uint64_t tag;
+
+	(void)state;
+	assert_int_equal(xfs_fs_ops.write(r->fs, "a", 0, 16 * KiB, false, false), 16 * KiB);
+	assert_int_equal(xfs_fs_ops.reflink(r->fs, "a", "b"), 0);
+	a = xfs_lookup_regular(r->mp, "a", false);
+	/* b has no page cache: the read goes to a's blocks */
+	assert_int_equal(xfs_fs_ops.read(r->fs, "b", 8 * KiB, BS_4K, buf), BS_4K);
+	assert_true(zw_pattern_decode(buf, BS_4K, &tag));
+	assert_int_equal(tag, zw_tag_file(a->i.i_vnode.i_ino, 2));
+	free(buf);
+	rig_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -295,6 +335,8 @@ int main(void)
 		cmocka_unit_test(a_zoned_device_is_refused_with_the_reason),
 		cmocka_unit_test(only_appends_unwritten_and_shared_ioends_need_the_completion_work),
 		cmocka_unit_test(a_writeback_error_after_a_shared_ioend_cancels_its_cow_range),
+		cmocka_unit_test(unwritten_blocks_read_as_zeros_until_written_back),
+		cmocka_unit_test(a_reflinked_file_reads_the_source_data_from_the_shared_blocks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
