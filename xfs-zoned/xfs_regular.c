@@ -291,12 +291,15 @@ static uint64_t xfs_alloc_target(const struct xfs_ifork *ifp, uint64_t off)
 }
 
 /*
- * xfs_bmapi_convert_delalloc(): allocate real blocks for the delalloc
- * extent holding block @off, the whole extent from its start (as much as
- * one free extent gives, again until @off is covered).  Data fork blocks
- * come out written; COW fork blocks unwritten (XFS_BMAPI_PREALLOC), to be
- * converted when their I/O is submitted.  The delalloc reservation pays
- * for the blocks.
+ * xfs_bmapi_convert_delalloc() / xfs_bmapi_convert_one_delalloc():
+ * allocate real blocks for the delalloc extent holding block @off, the
+ * whole extent from its start (as much as one free extent gives, again
+ * until @off is covered).  Both forks get unwritten extents
+ * (XFS_BMAPI_PREALLOC, which xfs_bmapi_allocate() turns into
+ * XFS_EXT_UNWRITTEN): data fork blocks become written only when the write
+ * completed (so a crash or a failed write never exposes stale blocks), COW
+ * fork blocks when their I/O is submitted (xfs_reflink_convert_cow()).
+ * The delalloc reservation pays for the blocks.
  */
 static int xfs_bmapi_convert_delalloc(struct xfs_rinode *ri, bool cow, uint64_t off)
 {
@@ -316,8 +319,8 @@ static int xfs_bmapi_convert_delalloc(struct xfs_rinode *ri, bool cow, uint64_t 
 			return -ENOSPC;
 		xfs_ifork_remove(delay, start, n, NULL, NULL);
 		xfs_ifork_insert(real, (struct xfs_bmbt_irec){ start, n, blk }, NULL);
-		if (cow)
-			xfs_ifork_insert(&ri->i_cowunw, (struct xfs_bmbt_irec){ start, n, blk }, NULL);
+		xfs_ifork_insert(cow ? &ri->i_cowunw : &ri->i_unwritten, (struct xfs_bmbt_irec){ start, n, blk },
+				 NULL);
 		if (start + n > off)
 			return 0;
 	}

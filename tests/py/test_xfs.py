@@ -84,6 +84,33 @@ def test_delalloc_is_converted_at_writeback_into_contiguous_blocks(zw):
     assert r.stats["fdblocks"] == BLOCKS - 24
 
 
+def test_delalloc_becomes_unwritten_blocks_written_at_completion(zw, tmp_path):
+    # xfs_bmapi_convert_delalloc() allocates with XFS_BMAPI_PREALLOC: the new
+    # extent is unwritten until the ioend's completion converts it
+    log = tmp_path / "ev.jsonl"
+    r = xfs(zw, """
+        write f 0 16k
+        fsync f
+    """, "--log", log)
+    assert r.extents("f") == [(0, 16 * K, 0, False)]
+    assert r.stats["unwritten_converted_blocks"] == 4
+    ev = events(log)
+    assert [(e["offset"], e["flags"]) for e in ev if e["ev"] == "ioend_submit"] == [(0, IOEND_UNWRITTEN)]
+    assert [(e["offset"], e["flags"]) for e in ev if e["ev"] == "ioend_work"] == [(0, IOEND_UNWRITTEN)]
+
+
+def test_a_failed_first_write_leaves_its_new_blocks_unwritten(zwsim):
+    # no stale data is exposed: the blocks read as zeros (--verify skips nothing written)
+    r = xfs(zwsim, """
+        write f 0 64k
+        inject fail_write=1
+        fsync f
+    """)
+    assert r.results == ["65536", "0", "-EIO"]
+    assert r.extents("f") == [(0, 64 * K, 0, True)]
+    assert r.stats["unwritten_converted_blocks"] == 0
+
+
 def test_an_append_continues_the_files_last_extent_on_disk(zwsim):
     r = xfs(zwsim, """
         write a 0 16k
@@ -189,10 +216,11 @@ def test_shared_ioends_are_deferred_with_the_shared_flag(zw, tmp_path):
     """, "--log", log)
     ev = events(log)
     deferred = [(e["ino"], e["offset"], e["size"], e["flags"]) for e in ev if e["ev"] == "ioend_defer"]
-    # a's first writeback (an append), then b's CoW write: shared, on blocks still unwritten in the COW fork
-    assert deferred == [(128, 0, 16 * K, 0), (129, 0, 8 * K, IOEND_SHARED | IOEND_UNWRITTEN)]
+    # a's first writeback (new blocks, unwritten until it completes), then b's
+    # CoW write: shared, on blocks still unwritten in the COW fork
+    assert deferred == [(128, 0, 16 * K, IOEND_UNWRITTEN), (129, 0, 8 * K, IOEND_SHARED | IOEND_UNWRITTEN)]
     done = [(e["ino"], e["offset"], e["flags"]) for e in ev if e["ev"] == "ioend_work"]
-    assert done == [(128, 0, 0), (129, 0, IOEND_SHARED | IOEND_UNWRITTEN)]
+    assert done == [(128, 0, IOEND_UNWRITTEN), (129, 0, IOEND_SHARED | IOEND_UNWRITTEN)]
 
 
 # --- unwritten extents (fallocate) --------------------------------------------------
