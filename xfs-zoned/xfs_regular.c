@@ -62,6 +62,7 @@ struct xfs_rinode {
 #define RMP(mp) ((struct xfs_rmount *)(mp))
 #define RI(ip) ((struct xfs_rinode *)(ip))
 #define MAXOFF (UINT64_MAX / 4)
+#define XFS_DEFAULT_COWEXTSZ_HINT 32	/* blocks (libxfs/xfs_format.h) */
 
 /* --- fork lookups ------------------------------------------------------- */
 
@@ -807,11 +808,65 @@ static enum xfs_wr_need xfs_write_need(const struct xfs_rinode *ri, uint64_t b)
 }
 
 /*
- * A buffered write: delalloc over holes (data fork) and over shared blocks
- * (COW fork), each block reserved from the free blocks
+ * The COW reservation for the shared blocks [s, e), grown to the COW extent
+ * size hint (xfs_bmapi_reserve_delalloc() -> xfs_bmap_extsize_align() with
+ * xfs_get_cowextsz_hint(): XFS_DEFAULT_COWEXTSZ_HINT, 32 blocks, when the
+ * inode sets none) without overlapping what the COW fork already holds or
+ * the reservations @res made before it in the same write.
+ */
+static void xfs_cow_extsize_align(const struct xfs_rinode *ri, uint64_t s, uint64_t e,
+				  const struct xfs_bmbt_irec *res, size_t nres, uint64_t *as, uint64_t *ae)
+{
+	const struct xfs_ifork *forks[] = { &ri->i.i_cowfp, &ri->i_cowdelay };
+
+	*as = s - s % XFS_DEFAULT_COWEXTSZ_HINT;
+	*ae = (e + XFS_DEFAULT_COWEXTSZ_HINT - 1) / XFS_DEFAULT_COWEXTSZ_HINT * XFS_DEFAULT_COWEXTSZ_HINT;
+	for (size_t f = 0; f <= 2; f++) {
+		const struct xfs_bmbt_irec *x = f < 2 ? forks[f]->if_ext : res;
+		size_t n = f < 2 ? forks[f]->if_nextents : nres;
+
+		for (size_t i = 0; i < n; i++) {
+			uint64_t xs = x[i].br_startoff, xe = xs + x[i].br_blockcount;
+
+			if (xe <= s && xe > *as)
+				*as = xe;
+			if (xs >= e && xs < *ae)
+				*ae = xs;
+		}
+	}
+}
+
+/* Is block @b in one of the reservations @res? */
+static bool xfs_in_res(const struct xfs_bmbt_irec *res, size_t nres, uint64_t b)
+{
+	for (size_t i = 0; i < nres; i++)
+		if (b >= res[i].br_startoff && b < res[i].br_startoff + res[i].br_blockcount)
+			return true;
+	return false;
+}
+
+static int xfs_res_add(struct xfs_bmbt_irec **res, size_t *nres, uint64_t start, uint64_t len)
+{
+	struct xfs_bmbt_irec *n = realloc(*res, (*nres + 1) * sizeof(**res));
+
+	if (!n)
+		return -ENOMEM;
+	*res = n;
+	n[(*nres)++] = (struct xfs_bmbt_irec){ start, len, start };
+	return 0;
+}
+
+/*
+ * A buffered write (xfs_buffered_write_iomap_begin(), one mapping after
+ * the other from the start of the write): delalloc over holes (data
+ * fork); over shared blocks delalloc in the COW fork, grown to the COW
+ * extent size hint around them, so that neighbouring blocks are unshared
+ * (copied on write) too once written; nothing where the COW fork already
+ * covers the block (shared or not: "found_cow"), nor over unshared mapped
+ * blocks.  Every new delalloc block is reserved from the free blocks
  * (xfs_bmapi_reserve_delalloc(): -ENOSPC when they do not cover it; the
- * kernel flushes and retries once, the model fails the call), then the
- * page cache.
+ * kernel retries once after freeing speculative preallocations, the model
+ * fails the call), then the page cache.
  */
 static ssize_t xfs_buffered_write_regular(struct xfs_rinode *ri, loff_t pos, size_t count)
 {
@@ -820,22 +875,41 @@ static ssize_t xfs_buffered_write_regular(struct xfs_rinode *ri, loff_t pos, siz
 	unsigned int bs = mp->m_blocksize;
 	uint64_t first = (uint64_t)pos / bs, last = ((uint64_t)pos + count - 1) / bs;
 	int64_t need = 0;
-	size_t skip = (size_t)((uint64_t)pos - first * bs);
+	size_t skip = (size_t)((uint64_t)pos - first * bs), ncow = 0, ndelay = 0;
+	struct xfs_bmbt_irec *cow = NULL, *delay = NULL;
 	uint8_t *buf = NULL;
-	ssize_t ret;
+	ssize_t ret = 0;
 
-	for (uint64_t b = first; b <= last; b++)
-		need += xfs_write_need(ri, b) != XFS_WR_NOTHING;
-	if (need > rmp->m_fdblocks)
-		return -ENOSPC;
-	for (uint64_t b = first; b <= last; b++) {
-		enum xfs_wr_need w = xfs_write_need(ri, b);
+	for (uint64_t b = first; b <= last && !ret;) {
+		enum xfs_wr_need w = xfs_in_res(cow, ncow, b) ? XFS_WR_NOTHING : xfs_write_need(ri, b);
+		uint64_t e = b + 1, as, ae;
 
-		if (w == XFS_WR_DELAY)
-			xfs_ifork_insert(&ri->i_delay, (struct xfs_bmbt_irec){ b, 1, b }, NULL);
-		else if (w == XFS_WR_COWDELAY)
-			xfs_ifork_insert(&ri->i_cowdelay, (struct xfs_bmbt_irec){ b, 1, b }, NULL);
+		if (w == XFS_WR_NOTHING) {
+			b++;
+			continue;
+		}
+		while (e <= last && !xfs_in_res(cow, ncow, e) && xfs_write_need(ri, e) == w)
+			e++;
+		if (w == XFS_WR_DELAY) {
+			ret = xfs_res_add(&delay, &ndelay, b, e - b);
+			need += (int64_t)(e - b);
+		} else {
+			xfs_cow_extsize_align(ri, b, e, cow, ncow, &as, &ae);
+			ret = xfs_res_add(&cow, &ncow, as, ae - as);
+			need += (int64_t)(ae - as);
+		}
+		b = e;
 	}
+	if (!ret && need > rmp->m_fdblocks)
+		ret = -ENOSPC;
+	for (size_t i = 0; !ret && i < ndelay; i++)
+		xfs_ifork_insert(&ri->i_delay, delay[i], NULL);
+	for (size_t i = 0; !ret && i < ncow; i++)
+		xfs_ifork_insert(&ri->i_cowdelay, cow[i], NULL);
+	free(delay);
+	free(cow);
+	if (ret)
+		return ret;
 	rmp->m_fdblocks -= need;
 	if (skip || count % bs) {
 		buf = malloc((size_t)(last - first + 1) * bs);

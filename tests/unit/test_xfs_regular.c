@@ -255,10 +255,12 @@ static void a_writeback_error_after_a_shared_ioend_cancels_its_cow_range(void **
 	assert_int_equal(xfs_fs_ops.reflink(r->fs, "a", "b"), 0);	/* a on blocks 0-3, shared */
 	assert_int_equal(xfs_fs_ops.write(r->fs, "b", 0, 16 * KiB, false, false), 16 * KiB);
 	b = xfs_lookup_regular(r->mp, "b", false);
+	/* the COW reservation: blocks 0-31 (the 32-block COW extent size hint) */
 	assert_int_equal(b->i_cowdelay.if_nextents, 1);
-	assert_int_equal(RMP(r->mp)->m_fdblocks, 4096 - 4 - 4);
+	assert_int_equal(b->i_cowdelay.if_ext[0].br_blockcount, 32);
+	assert_int_equal(RMP(r->mp)->m_fdblocks, 4096 - 4 - 32);
 
-	/* writeback maps [0, 8k) out of place (the whole COW delalloc becomes blocks 4-7), then fails */
+	/* writeback maps [0, 8k) out of place (the whole COW delalloc becomes blocks 4-35), then fails */
 	fail_pos = 8 * KiB;
 	wpc.inode = &b->i.i_vnode;
 	mapping = &b->i.i_vnode.i_data;
@@ -266,14 +268,15 @@ static void a_writeback_error_after_a_shared_ioend_cancels_its_cow_range(void **
 	assert_int_equal(submitted_error, -EIO);
 	/* not converted, not sent: the COW blocks are still unwritten and no write reached the device */
 	assert_int_equal(b->i_cowunw.if_nextents, 1);
-	assert_int_equal(b->i_cowunw.if_ext[0].br_blockcount, 4);
+	assert_int_equal(b->i_cowunw.if_ext[0].br_blockcount, 32);
 	sim_run(&r->loop);
 
-	/* the completion work cancelled [0, 8k): blocks 4-5 are free again, 6-7 stay in the COW fork */
+	/* the completion work cancelled [0, 8k): blocks 4-5 are free again, 6-35 stay in the COW fork */
 	assert_int_equal(b->i.i_cowfp.if_nextents, 1);
 	assert_int_equal(b->i.i_cowfp.if_ext[0].br_startoff, 2);
 	assert_int_equal(b->i.i_cowfp.if_ext[0].br_startblock, 6);
-	assert_int_equal(RMP(r->mp)->m_fdblocks, 4096 - 4 - 2);
+	assert_int_equal(b->i.i_cowfp.if_ext[0].br_blockcount, 30);
+	assert_int_equal(RMP(r->mp)->m_fdblocks, 4096 - 4 - 30);
 	/* b still maps a's blocks; nothing was remapped */
 	assert_int_equal(b->i.i_df.if_nextents, 1);
 	assert_int_equal(b->i.i_df.if_ext[0].br_startblock, 0);
