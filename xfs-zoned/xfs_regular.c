@@ -526,7 +526,8 @@ static int xfs_vm_writepages(struct address_space *mapping, struct writeback_con
 /*
  * xfs_reflink_end_cow(): the written COW blocks under [offset, offset +
  * count) replace the data fork's mapping there; the old blocks lose a
- * reference (freed unless another file still shares them).  COW blocks
+ * reference (freed unless another file still shares them), delalloc
+ * there gives back its reservation.  COW blocks
  * still unwritten (never submitted) stay in the COW fork.
  */
 static void xfs_reflink_end_cow(struct xfs_rinode *ri, loff_t offset, size_t count)
@@ -557,6 +558,8 @@ static void xfs_reflink_end_cow(struct xfs_rinode *ri, loff_t offset, size_t cou
 		xfs_ifork_remove(&ri->i.i_cowfp, off, n, NULL, NULL);
 		xfs_ifork_remove(&ri->i.i_df, off, n, xfs_release_blocks, mp);
 		xfs_ifork_remove(&ri->i_unwritten, off, n, NULL, NULL);
+		/* delalloc the data fork had there is released (xfs_reflink_end_cow_extent(): xfs_bunmapi()) */
+		xfs_ifork_remove(&ri->i_delay, off, n, xfs_delalloc_unreserve, mp);
 		xfs_ifork_insert(&ri->i.i_df, got, NULL);
 		RMP(mp)->s_cow_remapped += n;
 		off += n;

@@ -217,6 +217,23 @@ def test_a_block_the_cow_fork_covers_is_copied_on_write_even_when_no_longer_shar
     assert r.stats["free_blocks"] == BLOCKS - 16 - 32 + 2
 
 
+def test_the_cow_remap_releases_data_fork_delalloc_under_it(zwsim):
+    # block 8 of b is a hole with delalloc; the COW reservation for block 0
+    # (blocks 0-31) covers it too, so writeback sends it through the COW fork
+    r = xfs(zwsim, """
+        write a 0 16k
+        reflink a b
+        write b 32k 4k
+        write b 0 4k
+        sync
+    """)
+    assert r.extents("b") == [(0, 4 * K, 4, False), (4 * K, 12 * K, 1, False), (32 * K, 4 * K, 12, False)]
+    assert r.stats["cow_remapped_blocks"] == 2
+    # the data fork's delalloc at block 8 gave its reservation back
+    assert r.stats["delalloc_blocks"] == 0
+    assert r.stats["fdblocks"] == r.stats["free_blocks"] == BLOCKS - 4 - 32
+
+
 def test_once_the_other_file_is_gone_an_overwrite_is_in_place_again(zwsim):
     r = xfs(zwsim, """
         write a 0 16k
