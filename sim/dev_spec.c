@@ -39,19 +39,23 @@ const char zw_dev_spec_help[] =
 	"  ro=Z[:Z...]  offline=Z[:Z...]   zones made read-only / offline\n"
 	"  err=SECTOR:NR[:once][:read|:write]  I/O touching those sectors fails\n"
 	"  fail_write=N             the Nth write or append fails\n"
+	"Regular device (emu: only):\n"
+	"  zoned=0                  a non-zoned device, as null_blk's zoned=0: every\n"
+	"                           zone conventional (zone_size only shapes the zone\n"
+	"                           report); for zwsim fs --fs xfs (zoned=1: default)\n"
 	"Example: emu:zones=64,zone_size=256M,zone_cap=192M,conv=4,max_open=14,max_active=14,lba=4096,model=zns\n";
 
 enum zw_key {
 	ZW_KEY_MODEL, ZW_KEY_ZONES, ZW_KEY_SIZE, ZW_KEY_ZONE_SIZE, ZW_KEY_ZONE_CAP,
 	ZW_KEY_CONV, ZW_KEY_MAX_OPEN, ZW_KEY_MAX_ACTIVE, ZW_KEY_MAX_APPEND,
 	ZW_KEY_LBA, ZW_KEY_SEQ, ZW_KEY_DATA, ZW_KEY_RO, ZW_KEY_OFFLINE, ZW_KEY_ERR,
-	ZW_KEY_FAIL_WRITE, ZW_KEY_MAX_SECTORS, ZW_NR_KEYS
+	ZW_KEY_FAIL_WRITE, ZW_KEY_MAX_SECTORS, ZW_KEY_ZONED, ZW_NR_KEYS
 };
 
 static const char *const key_names[ZW_NR_KEYS] = {
 	"model", "zones", "size", "zone_size", "zone_cap", "conv", "max_open",
 	"max_active", "max_append", "lba", "seq", "data", "ro", "offline", "err",
-	"fail_write", "max_sectors",
+	"fail_write", "max_sectors", "zoned",
 };
 
 #define SPEC_ERR(...) do { snprintf(err, errlen, __VA_ARGS__); return -EINVAL; } while (0)
@@ -286,6 +290,11 @@ int zw_spec_apply(struct zw_dev_config *cfg, const char *kv, char *err, size_t e
 			SPEC_ERR("fail_write=%s: the number (from 1) of the write that fails", val);
 		cfg->fail_write = v;
 		break;
+	case ZW_KEY_ZONED:
+		if (strcmp(val, "0") && strcmp(val, "1"))
+			SPEC_ERR("zoned=%s: 1 (a zoned device) or 0 (a regular one, all conventional)", val);
+		cfg->geo.nonzoned = !strcmp(val, "0");
+		break;
 	case ZW_NR_KEYS:
 		break;
 	}
@@ -349,6 +358,15 @@ int zw_spec_finish(struct zw_dev_config *cfg, char *err, size_t errlen)
 	}
 	if (!g->zone_capacity)
 		g->zone_capacity = g->zone_size;
+	if (g->nonzoned) {
+		if (strcmp(cfg->kind, "emu"))
+			SPEC_ERR("zoned=0: only emu: devices can be regular (non-zoned)");
+		if (g->model != ZONE_MODEL_NULLBLK)
+			SPEC_ERR("zoned=0: a regular device follows null_blk (model=nullblk)");
+		if (GIVEN(cfg, ZW_KEY_CONV) || GIVEN(cfg, ZW_KEY_ZONE_CAP) || GIVEN(cfg, ZW_KEY_MAX_OPEN) ||
+		    GIVEN(cfg, ZW_KEY_MAX_ACTIVE) || GIVEN(cfg, ZW_KEY_MAX_APPEND) || GIVEN(cfg, ZW_KEY_SEQ))
+			SPEC_ERR("zoned=0: a regular device takes no conv, zone_cap, max_open, max_active, max_append or seq");
+	}
 	if (g->max_append_sectors == UINT32_MAX) {
 		switch (g->model) {
 		case ZONE_MODEL_ZNS:
@@ -409,6 +427,9 @@ char *zw_spec_geometry_string(const struct zw_dev_config *cfg)
 	fmt_size(zs, sizeof(zs), g->zone_size << SECTOR_SHIFT);
 	fmt_size(zc, sizeof(zc), g->zone_capacity << SECTOR_SHIFT);
 	fmt_size(ma, sizeof(ma), (uint64_t)g->max_append_sectors << SECTOR_SHIFT);
+	if (g->nonzoned)
+		return asprintf(&out, "model=%s,zoned=0,size=%s,zone_size=%s,max_sectors=%u,lba=%u",
+				zone_personality_name(g->model), size, zs, g->max_hw_sectors, g->lba_size) < 0 ? NULL : out;
 	if (asprintf(&out, "model=%s,size=%s,zone_size=%s,zone_cap=%s,conv=%u,max_open=%u,"
 		     "max_active=%u,max_append=%s,max_sectors=%u,lba=%u,seq=%s",
 		     zone_personality_name(g->model), size, zs, zc, g->nr_conv, g->max_open,

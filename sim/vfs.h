@@ -51,9 +51,14 @@ struct zw_fs_ops {
 	void (*stats)(struct zw_fs *fs, json_object *stats);
 	/* Read every file back through its mapping; 0, or -1 with the first mismatch. */
 	int (*verify)(struct zw_fs *fs, char *err, size_t errlen);
+	/* optional (NULL: the tool answers -EOPNOTSUPP): FICLONE, @dst shares all of @src's blocks */
+	int (*reflink)(struct zw_fs *fs, const char *src, const char *dst);
+	/* optional (NULL: -EOPNOTSUPP): fallocate(2) mode 0, unwritten preallocation */
+	int (*fallocate)(struct zw_fs *fs, const char *name, loff_t off, loff_t len);
 };
 
 extern const struct zw_fs_ops zonefs_fs_ops;
 extern const struct zw_fs_ops xfs_zoned_fs_ops;
+extern const struct zw_fs_ops xfs_fs_ops;
 
 #endif

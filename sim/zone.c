@@ -684,7 +684,10 @@ int zone_model_init(struct zone_model *zm, const struct zone_geometry *geo,
 	nr_zones = (g.capacity + g.zone_size - 1) / g.zone_size;
 	if (nr_zones > 16u << 20)
 		GEO_ERR("%" PRIu64 " zones: at most %u are supported", nr_zones, 16u << 20);
-	if (g.nr_conv >= nr_zones)
+	/* null_blk zoned=0: a regular device; here its space is conventional zones. */
+	if (g.nonzoned)
+		g.nr_conv = (unsigned int)nr_zones;
+	if (g.nr_conv >= nr_zones && !g.nonzoned)
 		GEO_ERR("conv=%u: at least one zone must be sequential (the device has %" PRIu64 " zones)",
 			g.nr_conv, nr_zones);
 	if (g.capacity % g.zone_size && g.zone_capacity != g.zone_size)

@@ -54,6 +54,7 @@ struct zone_geometry {
 	unsigned int max_append_sectors;	/* 0 = no native zone append */
 	unsigned int max_hw_sectors;		/* largest command the device takes */
 	bool seq_pref;			/* sequential zones are write-preferred (host aware) */
+	bool nonzoned;			/* zoned=0: a regular device, all conventional zones */
 };
 
 /*

@@ -17,32 +17,40 @@
 #include "stack.h"
 #include "vfs.h"
 
-static const struct zw_fs_ops *const fs_types[] = { &zonefs_fs_ops, &xfs_zoned_fs_ops };
+static const struct zw_fs_ops *const fs_types[] = { &zonefs_fs_ops, &xfs_zoned_fs_ops, &xfs_fs_ops };
 
 static void fs_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: zwsim fs --fs zonefs|xfs-zoned --dev SPEC [OPTIONS] SCRIPT\n"
+		"usage: zwsim fs --fs zonefs|xfs-zoned|xfs --dev SPEC [OPTIONS] SCRIPT\n"
 		"\n"
 		"Run a file-level workload on a file system model (zonefs, xfs-zoned)\n"
-		"mounted on a zoned device, through the page cache, iomap writeback and the\n"
-		"block layer.  A device with no such file system is formatted first.\n"
+		"mounted on a zoned device, or (xfs: the regular XFS path) on a\n"
+		"conventional one (emu:zoned=0,size=...), through the page cache, iomap\n"
+		"writeback and the block layer.  A device with no such file system is\n"
+		"formatted first.\n"
 		"\n"
 		"Script lines ('#' comments; offsets and lengths in bytes):\n"
 		"  open F | close F          open F for writing (creating it where the fs can)\n"
 		"  write F OFF LEN [CALL]    buffered write, as write(2) calls of CALL bytes (1M)\n"
-		"  dwrite F OFF LEN [CALL]   direct (O_DIRECT) write\n"
+		"  dwrite F OFF LEN [CALL]   direct (O_DIRECT) write (xfs, xfs-zoned: through\n"
+		"                            the cache, written back before it returns)\n"
 		"  append F LEN [CALL]       direct write at the end of the file (O_APPEND)\n"
 		"  read F OFF LEN            read\n"
 		"  truncate F LEN | unlink F | fsync F | sync\n"
 		"  hint F notset|none|short|medium|long|extreme   the file's write hint\n"
+		"  reflink SRC DST           FICLONE as cp --reflink=always: DST (truncated)\n"
+		"                            shares all of SRC's blocks; SRC's dirty data is\n"
+		"                            written back first (xfs only; others -EOPNOTSUPP)\n"
+		"  fallocate F OFF LEN       preallocate unwritten extents (mode 0; xfs only)\n"
 		"  inject FAULT              emulated devices: ro=Z, offline=Z, err=..., fail_write=N\n"
 		"A write to a file that is not open opens, writes and closes it.  zonefs\n"
 		"files are cnv/N and seq/N.  Each line prints 'OPERATION => RESULT': bytes,\n"
 		"0, -ERRNO, or 'BYTES -ERRNO' when a later call of a write failed.\n"
 		"\n"
 		"Options:\n"
-		"  --fs NAME       the file system model: zonefs, xfs-zoned\n"
+		"  --fs NAME       the file system model: zonefs, xfs-zoned, xfs (the\n"
+		"                  regular path: needs a device with no sequential zone)\n"
 		"  --dev SPEC      the device (zwsim zone --help)\n"
 		"  --mount OPTS    mount options (zonefs: explicit-open, aggr_cnv,\n"
 		"                  errors=remount-ro|zone-ro|zone-offline|repair;\n"
@@ -54,7 +62,10 @@ static void fs_usage(FILE *f)
 		"                  \"cond\", \"wp\"}]} (bytes; wp from the zone start); zonefs adds\n"
 		"                  each file's \"mode\" and \"zone\", and \"/sys/fs/zonefs\" counters;\n"
 		"                  xfs-zoned adds \"stats\" (bytes written by the user, to the\n"
-		"                  device, moved by GC, zone resets, write amplification, zones)\n"
+		"                  device, moved by GC, zone resets, write amplification, zones);\n"
+		"                  xfs adds each file's \"disk_size\" and each extent's \"block\",\n"
+		"                  \"unwritten\", \"shared\" (bytes), and \"stats\" (user and device bytes,\n"
+		"                  free, delalloc, COW and shared blocks)\n"
 		"  --verify        read every file back through its mapping; exit 1 on a mismatch\n"
 		"  --log FILE, --order fifo|latency|shuffle, --seed N\n"
 		"\n"
@@ -63,7 +74,7 @@ static void fs_usage(FILE *f)
 }
 
 enum fs_kind { F_OPEN, F_CLOSE, F_WRITE, F_DWRITE, F_APPEND, F_READ, F_TRUNCATE, F_UNLINK,
-	       F_FSYNC, F_SYNC, F_HINT, F_INJECT };
+	       F_FSYNC, F_SYNC, F_HINT, F_INJECT, F_REFLINK, F_FALLOCATE };
 
 struct fs_op {
 	enum fs_kind kind;
@@ -101,6 +112,8 @@ static int parse_line(int argc, char **w, struct fs_op *op, char *why, size_t wl
 		{ "sync", F_SYNC, 0, 0, "sync" },
 		{ "hint", F_HINT, 2, 2, "hint F notset|none|short|medium|long|extreme" },
 		{ "inject", F_INJECT, 1, 1, "inject FAULT" },
+		{ "reflink", F_REFLINK, 2, 2, "reflink SRC DST" },
+		{ "fallocate", F_FALLOCATE, 3, 3, "fallocate F OFF LEN" },
 	};
 	size_t k;
 	int i = 1;
@@ -130,9 +143,17 @@ static int parse_line(int argc, char **w, struct fs_op *op, char *why, size_t wl
 		snprintf(op->file, sizeof(op->file), "%s", w[i++]);
 	}
 	switch (op->kind) {
+	case F_REFLINK:
+		if (strlen(w[i]) >= sizeof(op->arg)) {
+			snprintf(why, wlen, "file name too long");
+			return -1;
+		}
+		snprintf(op->arg, sizeof(op->arg), "%s", w[i]);
+		break;
 	case F_WRITE:
 	case F_DWRITE:
 	case F_READ:
+	case F_FALLOCATE:
 		if (parse_num(w[i], &op->off) || parse_num(w[i + 1], &op->len) || !op->len ||
 		    (argc > i + 2 && (parse_num(w[i + 2], &op->call) || !op->call))) {
 			snprintf(why, wlen, "expected %s with byte counts", ops[k].usage);
@@ -318,6 +339,20 @@ static int run_op(struct fs_run *r, const struct fs_op *op, char *res, size_t rl
 	case F_HINT:
 		ret = r->ops->hint(r->fs, op->file, (enum rw_hint)op->off);
 		break;
+	case F_REFLINK:
+		if (!r->ops->reflink) {
+			snprintf(res, rlen, "-EOPNOTSUPP  # %s has no reflink (FICLONE)", r->ops->name);
+			return 0;
+		}
+		ret = r->ops->reflink(r->fs, op->file, op->arg);
+		break;
+	case F_FALLOCATE:
+		if (!r->ops->fallocate) {
+			snprintf(res, rlen, "-EOPNOTSUPP  # %s has no preallocation (fallocate mode 0)", r->ops->name);
+			return 0;
+		}
+		ret = r->ops->fallocate(r->fs, op->file, (loff_t)op->off, (loff_t)op->len);
+		break;
 	case F_INJECT:
 		if (zw_dev_inject(r->dev, op->arg, err, sizeof(err))) {
 			snprintf(res, rlen, "-EINVAL  # %s", err);
@@ -456,8 +491,7 @@ int cmd_fs(int argc, char **argv)
 		if (!strcmp(fsname, fs_types[i]->name))
 			r.ops = fs_types[i];
 	if (!r.ops) {
-		fprintf(stderr, "zwsim fs: --fs %s: accepted: zonefs, xfs-zoned%s\n", fsname,
-			!strcmp(fsname, "xfs") ? " (the regular xfs path is not built yet)" : "");
+		fprintf(stderr, "zwsim fs: --fs %s: accepted: zonefs, xfs-zoned, xfs\n", fsname);
 		return EXIT_USAGE;
 	}
 	f = zw_script_open("fs", argv[optind]);

@@ -197,7 +197,6 @@ static ssize_t xfs_zoned_writeback_range(struct iomap_writeback_ctx *wpc, struct
 	return iomap_add_to_ioend(wpc, folio, (loff_t)offset, (loff_t)end_pos, len);
 }
 
-
 /* xfs_zoned_writeback_submit(): exactly as the 6.17 patch has it. */
 static int xfs_zoned_writeback_submit(struct iomap_writeback_ctx *wpc, int error)
 {
@@ -309,6 +308,10 @@ static void xfs_end_ioend(struct iomap_ioend *ioend)
 	struct xfs_inode *ip = ioend->io_inode->i_private;
 	int error = blk_status_to_errno(ioend->io_bio.bi_status);
 
+	if (ip->i_mount->m_regular) {	/* !xfs_is_zoned_inode() */
+		xfs_end_ioend_regular(ioend);
+		return;
+	}
 	/* An error means no remap: the data went nowhere the file will look. */
 	if (!error && ioend->io_private)
 		xfs_zoned_end_io(ip, ioend->io_offset, ioend->io_size, ioend->io_sector, ioend->io_private,

@@ -141,6 +141,7 @@ struct xfs_mount {
 	uint64_t m_next_ino;
 	/* statistics */
 	uint64_t s_user_bytes, s_device_bytes, s_gc_bytes, s_zone_resets;
+	bool m_regular;			/* the regular (non-zoned) path: xfs_regular.c */
 };
 
 /* xfs_zone_alloc.c */
@@ -194,5 +195,8 @@ struct xfs_zone_alloc_ctx {
  * Bytes written, or -errno; -ENOTBLK: fall back to a buffered write.
  */
 ssize_t xfs_file_dio_write_zoned(struct xfs_inode *ip, loff_t pos, size_t count, bool append);
+
+/* xfs_regular.c: xfs_end_ioend() of the regular (non-zoned) path */
+void xfs_end_ioend_regular(struct iomap_ioend *ioend);
 
 #endif

@@ -1,0 +1,569 @@
+"""The regular XFS path (zwsim fs --fs xfs): Linux 6.17's non-zoned XFS
+writeback on a conventional device (fs/xfs/xfs_aops.c xfs_map_blocks(),
+xfs_writeback_submit(), xfs_end_ioend(); xfs_reflink.c; xfs_iomap.c), read
+from the --json report (files: NAME -> {size, disk_size, extents: [{off,
+len, zone, zone_off, block, unwritten, shared}]}, stats) and the event log.
+One behaviour per test; scenarios run with --verify (each written block
+holds the data its file should see there) unless a write failed on purpose.
+
+The device is a regular one (emu:zoned=0) of 64 MiB in 4 KiB blocks: 16384
+blocks, all free at mount; the allocator continues a file's previous extent
+when the block after it is free, else takes the first free extent that
+holds the whole delalloc extent from a cursor that follows the last
+allocation (docs/xfs.md).
+"""
+import json
+
+from conftest import dedent
+
+K = 1024
+M = 1024 * K
+BS = 4 * K
+DEV = "emu:zoned=0,size=64M,zone_size=16M"
+BLOCKS = 64 * M // BS
+
+IOEND_SHARED = 1
+IOEND_UNWRITTEN = 2
+
+
+class Run:
+    def __init__(self, res):
+        self.res = res
+        self.report = json.loads(res.out)
+        self.results = [line.split(" => ", 1)[1] for line in res.err.splitlines() if " => " in line]
+        self.stats = self.report["stats"]
+
+    def extents(self, name):
+        """(off, len, device block, unwritten) of each extent of the file."""
+        return [(e["off"], e["len"], e["block"], e["unwritten"]) for e in self.report["files"][name]["extents"]]
+
+    def shared(self, name):
+        return [e["shared"] for e in self.report["files"][name]["extents"]]
+
+    def file(self, name):
+        return self.report["files"][name]
+
+
+def xfs(zw, script, *opts, dev=DEV, verify=True):
+    args = ["fs", "--fs", "xfs", "--dev", dev, "--json"] + (["--verify"] if verify else []) + list(opts)
+    res = zw(*args, "-", input=dedent(script))
+    assert res.rc == 0, res
+    return Run(res)
+
+
+def events(path):
+    return [json.loads(line) for line in open(path)]
+
+
+# --- delalloc: blocks are chosen at writeback ------------------------------------
+
+def test_buffered_writes_leave_delalloc_and_allocate_nothing(zwsim):
+    r = xfs(zwsim, """
+        write a 0 32k
+        write b 0 32k
+        write a 32k 32k
+    """)
+    assert r.extents("a") == [] and r.extents("b") == []
+    assert r.stats["delalloc_blocks"] == 24
+    assert r.stats["free_blocks"] == BLOCKS
+    assert r.stats["fdblocks"] == BLOCKS - 24
+
+
+def test_delalloc_is_converted_at_writeback_into_contiguous_blocks(zw):
+    # written interleaved with b, yet a gets one extent: the whole delalloc
+    # extent is allocated at once when writeback first reaches it
+    r = xfs(zw, """
+        write a 0 32k
+        write b 0 32k
+        write a 32k 32k
+        sync
+    """)
+    assert r.extents("a") == [(0, 64 * K, 0, False)]
+    assert r.extents("b") == [(0, 32 * K, 16, False)]
+    assert r.stats["delalloc_blocks"] == 0
+    assert r.stats["fdblocks"] == BLOCKS - 24
+
+
+def test_delalloc_becomes_unwritten_blocks_written_at_completion(zw, tmp_path):
+    # xfs_bmapi_convert_delalloc() allocates with XFS_BMAPI_PREALLOC: the new
+    # extent is unwritten until the ioend's completion converts it
+    log = tmp_path / "ev.jsonl"
+    r = xfs(zw, """
+        write f 0 16k
+        fsync f
+    """, "--log", log)
+    assert r.extents("f") == [(0, 16 * K, 0, False)]
+    assert r.stats["unwritten_converted_blocks"] == 4
+    ev = events(log)
+    assert [(e["offset"], e["flags"]) for e in ev if e["ev"] == "ioend_submit"] == [(0, IOEND_UNWRITTEN)]
+    assert [(e["offset"], e["flags"]) for e in ev if e["ev"] == "ioend_work"] == [(0, IOEND_UNWRITTEN)]
+
+
+def test_a_failed_first_write_leaves_its_new_blocks_unwritten(zwsim):
+    # no stale data is exposed: the blocks read as zeros (--verify skips nothing written)
+    r = xfs(zwsim, """
+        write f 0 64k
+        inject fail_write=1
+        fsync f
+    """)
+    assert r.results == ["65536", "0", "-EIO"]
+    assert r.extents("f") == [(0, 64 * K, 0, True)]
+    assert r.stats["unwritten_converted_blocks"] == 0
+
+
+def test_an_append_continues_the_files_last_extent_on_disk(zwsim):
+    r = xfs(zwsim, """
+        write a 0 16k
+        write b 0 16k
+        sync
+        write a 16k 16k
+        sync
+    """)
+    # a's new block 8 would be the cursor's choice; the block after a's extent (4) is taken by b
+    assert r.extents("a") == [(0, 16 * K, 0, False), (16 * K, 16 * K, 8, False)]
+    r = xfs(zwsim, """
+        write a 0 16k
+        sync
+        write b 0 16k
+        truncate b 0
+        write a 16k 16k
+        sync
+    """)
+    # b never reached the disk: the block after a's extent is free, a grows in place
+    assert r.extents("a") == [(0, 32 * K, 0, False)]
+
+
+# --- overwrites ----------------------------------------------------------------------
+
+def test_an_unshared_overwrite_goes_in_place(zw, tmp_path):
+    log = tmp_path / "ev.jsonl"
+    r = xfs(zw, """
+        write f 0 64k
+        sync
+        write f 16k 8k
+        sync
+    """, "--log", log)
+    assert r.extents("f") == [(0, 64 * K, 0, False)]
+    assert r.stats["device_bytes"] == 72 * K
+    writes = [(e["sector"], e["bytes"]) for e in events(log) if e["ev"] == "bio_submit" and e["op"] == "write"]
+    assert writes == [(0, 64 * K), (32, 8 * K)]
+
+
+def test_reflink_then_overwrite_goes_to_new_blocks_and_the_other_file_keeps_the_old_data(zw):
+    r = xfs(zw, """
+        write a 0 64k
+        reflink a b
+        write b 16k 8k
+        sync
+    """)
+    assert r.results == ["65536", "0", "8192", "0"]
+    # a (written back by the reflink itself) keeps its blocks and its data (--verify)
+    assert r.extents("a") == [(0, 64 * K, 0, False)]
+    assert r.shared("a") == [56 * K]
+    # b's overwrite went out of place: the COW reservation grew to the 32-block
+    # COW extent size hint (blocks 0-31), allocated at 16-47, so blocks 4-5 landed at 20-21
+    assert r.extents("b") == [(0, 16 * K, 0, False), (16 * K, 8 * K, 20, False), (24 * K, 40 * K, 6, False)]
+    assert r.shared("b") == [16 * K, 0, 40 * K]
+    assert r.stats["shared_blocks"] == 14
+    assert r.stats["cow_remapped_blocks"] == 2
+    # the rest of the COW allocation stays in b's COW fork, unwritten (the kernel's blockgc trims it later)
+    assert r.stats["cow_blocks"] == 30
+    assert r.file("b")["size"] == 64 * K
+
+
+def test_the_source_is_copied_on_write_too(zwsim):
+    r = xfs(zwsim, """
+        write a 0 16k
+        reflink a b
+        write a 0 4k
+        sync
+    """)
+    assert r.extents("a") == [(0, 4 * K, 4, False), (4 * K, 12 * K, 1, False)]
+    assert r.extents("b") == [(0, 16 * K, 0, False)]
+
+
+def test_when_both_files_copied_a_block_the_old_block_is_freed(zwsim):
+    r = xfs(zwsim, """
+        write a 0 16k
+        reflink a b
+        write a 0 16k
+        write b 0 16k
+        sync
+    """)
+    # each COW fork got a 32-block allocation (a: 4-35, b: 36-67)
+    assert r.extents("a") == [(0, 16 * K, 4, False)]
+    assert r.extents("b") == [(0, 16 * K, 36, False)]
+    assert r.stats["shared_blocks"] == 0
+    # blocks 0-3 are free again; 2 x 32 are in use (8 mapped, 56 left in the COW forks)
+    assert r.stats["free_blocks"] == BLOCKS - 64
+    assert r.stats["cow_blocks"] == 56
+
+
+def test_a_block_the_cow_fork_covers_is_copied_on_write_even_when_no_longer_shared(zwsim):
+    # the COW extent size hint reserved blocks 0-31 around block 4 (at 16-47);
+    # once a is gone, block 2 is not shared, yet the COW fork covers it
+    r = xfs(zwsim, """
+        write a 0 64k
+        reflink a b
+        write b 16k 4k
+        sync
+        unlink a
+        write b 8k 4k
+        sync
+    """)
+    assert r.extents("b") == [(0, 8 * K, 0, False), (8 * K, 4 * K, 18, False), (12 * K, 4 * K, 3, False),
+                              (16 * K, 4 * K, 20, False), (20 * K, 44 * K, 5, False)]
+    assert r.stats["cow_remapped_blocks"] == 2
+    assert r.stats["free_blocks"] == BLOCKS - 16 - 32 + 2
+
+
+def test_the_cow_remap_releases_data_fork_delalloc_under_it(zwsim):
+    # block 8 of b is a hole with delalloc; the COW reservation for block 0
+    # (blocks 0-31) covers it too, so writeback sends it through the COW fork
+    r = xfs(zwsim, """
+        write a 0 16k
+        reflink a b
+        write b 32k 4k
+        write b 0 4k
+        sync
+    """)
+    assert r.extents("b") == [(0, 4 * K, 4, False), (4 * K, 12 * K, 1, False), (32 * K, 4 * K, 12, False)]
+    assert r.stats["cow_remapped_blocks"] == 2
+    # the data fork's delalloc at block 8 gave its reservation back
+    assert r.stats["delalloc_blocks"] == 0
+    assert r.stats["fdblocks"] == r.stats["free_blocks"] == BLOCKS - 4 - 32
+
+
+def test_once_the_other_file_is_gone_an_overwrite_is_in_place_again(zwsim):
+    r = xfs(zwsim, """
+        write a 0 16k
+        reflink a b
+        unlink a
+        write b 0 4k
+        sync
+    """)
+    assert r.extents("b") == [(0, 16 * K, 0, False)]
+    assert r.shared("b") == [0]
+    assert r.stats["cow_remapped_blocks"] == 0
+
+
+def test_shared_ioends_are_deferred_with_the_shared_flag(zw, tmp_path):
+    log = tmp_path / "ev.jsonl"
+    xfs(zw, """
+        write a 0 16k
+        reflink a b
+        write b 0 8k
+        fsync b
+    """, "--log", log)
+    ev = events(log)
+    deferred = [(e["ino"], e["offset"], e["size"], e["flags"]) for e in ev if e["ev"] == "ioend_defer"]
+    # a's first writeback (new blocks, unwritten until it completes), then b's
+    # CoW write: shared, on blocks still unwritten in the COW fork
+    assert deferred == [(128, 0, 16 * K, IOEND_UNWRITTEN), (129, 0, 8 * K, IOEND_SHARED | IOEND_UNWRITTEN)]
+    done = [(e["ino"], e["offset"], e["flags"]) for e in ev if e["ev"] == "ioend_work"]
+    assert done == [(128, 0, IOEND_UNWRITTEN), (129, 0, IOEND_SHARED | IOEND_UNWRITTEN)]
+
+
+# --- unwritten extents (fallocate) --------------------------------------------------
+
+def test_fallocate_preallocates_unwritten_extents(zwsim):
+    r = xfs(zwsim, """
+        fallocate u 0 64k
+    """)
+    assert r.extents("u") == [(0, 64 * K, 0, True)]
+    assert r.file("u")["size"] == 64 * K
+    assert r.file("u")["disk_size"] == 64 * K
+
+
+def test_unwritten_extents_are_converted_at_completion_only_where_written(zw, tmp_path):
+    log = tmp_path / "ev.jsonl"
+    r = xfs(zw, """
+        fallocate u 0 64k
+        write u 16k 8k
+        fsync u
+    """, "--log", log)
+    assert r.extents("u") == [(0, 16 * K, 0, True), (16 * K, 8 * K, 4, False), (24 * K, 40 * K, 6, True)]
+    assert r.stats["unwritten_converted_blocks"] == 2
+    ev = events(log)
+    assert [(e["offset"], e["flags"]) for e in ev if e["ev"] == "ioend_defer"] == [(16 * K, IOEND_UNWRITTEN)]
+    # the conversion ran in the completion work, after the bio ended
+    order = [e["ev"] for e in ev if e["ev"] in ("bio_end", "ioend_work") and e.get("op", "write") == "write"]
+    assert order == ["bio_end", "ioend_work"]
+
+
+def test_unwritten_extents_stay_unwritten_until_writeback(zwsim):
+    r = xfs(zwsim, """
+        fallocate u 0 64k
+        write u 16k 8k
+    """)
+    assert r.extents("u") == [(0, 64 * K, 0, True)]
+
+
+def test_a_failed_write_to_unwritten_extents_converts_nothing(zwsim):
+    r = xfs(zwsim, """
+        fallocate u 0 64k
+        write u 0 8k
+        inject fail_write=1
+        fsync u
+        fsync u
+    """, verify=False)
+    assert r.results == ["0", "8192", "0", "-EIO", "0"]
+    assert r.extents("u") == [(0, 64 * K, 0, True)]
+    assert r.stats["unwritten_converted_blocks"] == 0
+
+
+# --- the on-disk size ------------------------------------------------------------------
+
+def test_append_ioends_are_deferred_and_the_disk_size_is_set_at_completion(zw, tmp_path):
+    log = tmp_path / "ev.jsonl"
+    r = xfs(zw, """
+        write f 0 8k
+        fsync f
+        write f 0 4k
+        fsync f
+    """, "--log", log)
+    assert r.file("f")["disk_size"] == 8 * K
+    ev = [e for e in events(log) if e["ev"] in ("ioend_defer", "ioend_submit", "ioend_work") or
+          (e["ev"] == "bio_end" and e["op"] == "write")]
+    # the append: deferred, and completed in the work after its bio; the
+    # overwrite inside the on-disk size: completed in bio context
+    assert [e["ev"] for e in ev] == ["ioend_defer", "ioend_submit", "bio_end", "ioend_work",
+                                     "ioend_submit", "bio_end"]
+
+
+def test_the_disk_size_waits_for_writeback(zwsim):
+    r = xfs(zwsim, """
+        write f 0 8k
+    """)
+    assert r.file("f")["size"] == 8 * K
+    assert r.file("f")["disk_size"] == 0
+
+
+def test_a_failed_append_leaves_the_disk_size(zwsim):
+    r = xfs(zwsim, """
+        write f 0 8k
+        fsync f
+        write f 8k 8k
+        inject fail_write=1
+        fsync f
+    """, verify=False)
+    assert r.results[-1] == "-EIO"
+    assert r.file("f")["size"] == 16 * K
+    assert r.file("f")["disk_size"] == 8 * K
+
+
+# --- errors ---------------------------------------------------------------------------
+
+def test_a_device_write_error_is_returned_by_fsync_once_and_leaves_no_folio_in_writeback(zw, tmp_path):
+    log = tmp_path / "ev.jsonl"
+    r = xfs(zw, """
+        write f 0 64k
+        inject fail_write=1
+        fsync f
+        fsync f
+        write g 0 16k
+        fsync g
+    """, "--log", log, verify=False)
+    assert r.results == ["65536", "0", "-EIO", "0", "16384", "0"]
+    ev = events(log)
+    started = sorted((e["ino"], e["pos"]) for e in ev if e["ev"] == "folio_writeback_start")
+    ended = sorted((e["ino"], e["pos"]) for e in ev if e["ev"] == "folio_writeback_end")
+    assert started == ended
+    assert [e["ino"] for e in ev if e["ev"] == "writeback_error"] == [128]
+
+
+def test_a_failed_cow_write_cancels_the_cow_and_the_file_keeps_the_old_data(zwsim):
+    r = xfs(zwsim, """
+        write a 0 64k
+        reflink a b
+        write b 0 16k
+        inject fail_write=1
+        fsync b
+        fsync b
+    """)
+    assert r.results == ["65536", "0", "16384", "0", "-EIO", "0"]
+    # b still maps a's blocks (and --verify reads a's data there); the COW
+    # blocks under the failed ioend (4 of the 32 the hint reserved) are freed
+    assert r.extents("b") == [(0, 64 * K, 0, False)]
+    assert r.shared("b") == [64 * K]
+    assert r.stats["cow_blocks"] == 28
+    assert r.stats["free_blocks"] == BLOCKS - 16 - 28
+    assert r.stats["fdblocks"] == BLOCKS - 16 - 28
+
+
+# --- direct writes, mounting, refusals ------------------------------------------------
+
+def test_direct_writes_and_appends_are_on_disk_when_they_return(zwsim):
+    r = xfs(zwsim, """
+        dwrite f 0 8k
+        append f 8k
+    """)
+    assert r.extents("f") == [(0, 16 * K, 0, False)]
+    assert r.file("f")["disk_size"] == 16 * K
+    assert r.stats["delalloc_blocks"] == 0
+
+
+def test_a_zoned_device_is_refused(zwsim):
+    res = zwsim("fs", "--fs", "xfs", "--dev", "emu:zones=8,zone_size=1M,conv=1", "-", input="sync\n")
+    assert res.rc == 2
+    assert "zone 1 is sequential" in res.err and "--fs xfs-zoned" in res.err
+
+
+def test_zoned_file_systems_refuse_reflink_and_fallocate(zwsim):
+    script = "write a 0 4k\nreflink a b\nfallocate a 0 8k\n"
+    res = zwsim("fs", "--fs", "xfs-zoned", "--dev", "emu:zones=17,zone_size=1M,conv=1", "-", input=script)
+    assert res.rc == 0
+    assert "reflink a b => -EOPNOTSUPP  # xfs-zoned has no reflink (FICLONE)" in res.out
+    assert "fallocate a 0 8k => -EOPNOTSUPP  # xfs-zoned has no preallocation" in res.out
+    res = zwsim("fs", "--fs", "zonefs", "--dev", "emu:zones=8,zone_size=1M,conv=1", "-",
+                input="reflink seq/0 seq/1\nfallocate cnv/0 0 4k\n")
+    assert "reflink seq/0 seq/1 => -EOPNOTSUPP" in res.out
+    assert "fallocate cnv/0 0 4k => -EOPNOTSUPP" in res.out
+
+
+def test_reflink_of_a_missing_file_fails(zwsim):
+    r = xfs(zwsim, """
+        reflink x y
+    """)
+    assert r.results == ["-ENOENT"]
+
+
+def test_a_regular_device_spec(zwsim):
+    res = zwsim("zone", "info", "--dev", "emu:zoned=0,size=64M,zone_size=16M")
+    assert res.rc == 0
+    assert "4 (4 conventional, 0 SEQ_WRITE_REQUIRED)" in res.out
+    res = zwsim("zone", "info", "--dev", "emu:zoned=0,zones=4,zone_size=16M,conv=1")
+    assert res.rc != 0 and "zoned=0: a regular device takes no conv" in res.err
+
+
+# --- side by side: the regular path and the zoned path on the same workload ---------
+
+SIDE_BY_SIDE = """
+    # interleaved writes of two files
+    write a 0 128k
+    write b 0 64k
+    write a 128k 128k
+    write b 64k 64k
+    write a 256k 256k
+    sync
+    # an overwrite and an append
+    write a 64k 64k
+    write b 128k 128k
+    sync
+    # truncate, a third file, unlink
+    truncate a 384k
+    write c 0 192k
+    unlink b
+    sync
+"""
+# the same 32 MiB: a regular device, and a zoned one (one conventional zone, 31 sequential)
+DEV_REGULAR = "emu:zoned=0,size=32M,zone_size=1M"
+DEV_ZONED = "emu:zones=32,zone_size=1M,conv=1"
+
+
+def run_both(zw, tmp_path, script):
+    out = {}
+    for fs, dev in (("xfs", DEV_REGULAR), ("xfs-zoned", DEV_ZONED)):
+        log = tmp_path / (fs + ".jsonl")
+        res = zw("fs", "--fs", fs, "--dev", dev, "--json", "--verify", "--log", log, "-", input=dedent(script))
+        assert res.rc == 0, res
+        out[fs] = (Run(res), events(log))
+    return out
+
+
+def zone_extents(r, name):
+    return [(e["off"], e["len"], e["zone"], e["zone_off"]) for e in r.report["files"][name]["extents"]]
+
+
+def test_side_by_side_both_paths_run_the_same_workload_and_verify(zw, tmp_path):
+    both = run_both(zw, tmp_path, SIDE_BY_SIDE)
+    for fs in both:
+        r = both[fs][0]
+        assert r.results == ["131072", "65536", "131072", "65536", "262144", "0", "65536", "131072", "0",
+                             "0", "196608", "0", "0"], fs
+        assert sorted(r.report["files"]) == ["a", "c"]
+        assert r.file("a")["size"] == 384 * K and r.file("c")["size"] == 192 * K
+        # every byte written once: no GC, no CoW
+        assert r.stats["user_bytes"] == r.stats["device_bytes"] == 1 * M
+
+
+def test_side_by_side_an_overwrite_is_in_place_on_xfs_and_out_of_place_on_xfs_zoned(zw, tmp_path):
+    both = run_both(zw, tmp_path, SIDE_BY_SIDE)
+    xr, zr = both["xfs"][0], both["xfs-zoned"][0]
+    # xfs: a's delalloc became one extent at the device's start, and the overwrite landed in it
+    assert zone_extents(xr, "a") == [(0, 384 * K, 0, 0)]
+    # xfs-zoned: the overwrite went to the zone's tail; a is cut in three
+    assert zone_extents(zr, "a") == [(0, 64 * K, 1, 0), (64 * K, 64 * K, 1, 640 * K), (128 * K, 256 * K, 1, 128 * K)]
+    xw = [(e["op"], e["sector"], e["bytes"]) for e in both["xfs"][1] if e["ev"] == "bio_submit" and e["op"] != "read"]
+    zw_ = [(e["op"], e["sector"], e["bytes"]) for e in both["xfs-zoned"][1]
+           if e["ev"] == "bio_submit" and e["op"] != "read"]
+    # xfs writes where the blocks are (the overwrite at a's sector 128); xfs-zoned appends to zone 1's start
+    assert xw == [("write", 0, 512 * K), ("write", 1024, 128 * K), ("write", 128, 64 * K),
+                  ("write", 1280, 128 * K), ("write", 1536, 192 * K)]
+    assert zw_ == [("zone_append", 2048, n) for n in (512 * K, 128 * K, 64 * K, 128 * K, 192 * K)]
+
+
+def test_side_by_side_only_xfs_defers_just_the_ioends_that_need_it(zw, tmp_path):
+    both = run_both(zw, tmp_path, SIDE_BY_SIDE)
+    xev = both["xfs"][1]
+    # the four appends go to the completion work; the overwrite inside the on-disk size does not
+    assert [(e["ino"], e["offset"]) for e in xev if e["ev"] == "ioend_defer"] == \
+        [(128, 0), (129, 0), (129, 128 * K), (130, 0)]
+    assert len([e for e in xev if e["ev"] == "ioend_submit"]) == 5
+
+
+def test_side_by_side_freed_space_is_reusable_at_once_only_on_xfs(zw, tmp_path):
+    keep = SIDE_BY_SIDE.replace("unlink b\n", "")
+    both, kept = run_both(zw, tmp_path, SIDE_BY_SIDE), run_both(zw, tmp_path, keep)
+    # xfs: b's 64 blocks are free again after the unlink (and a's truncated 32 before it)
+    assert both["xfs"][0].stats["free_blocks"] == 8192 - 96 - 48
+    assert kept["xfs"][0].stats["free_blocks"] == 8192 - 96 - 48 - 64
+    # xfs-zoned: the unlink frees nothing writable: zone 1 is full and waits for GC
+    zs, zk = both["xfs-zoned"][0].stats, kept["xfs-zoned"][0].stats
+    assert zs["free_rtavailable"] == zk["free_rtavailable"]
+    assert zs["zones"]["full"] == 1 and zs["zones"]["reclaimable"] == 1
+
+
+# --- a random workload keeps the books ------------------------------------------------
+
+def random_workload(seed, n=1500):
+    import random
+    rnd = random.Random(seed)
+    files = ["f%d" % i for i in range(5)]
+    ops = []
+    for _ in range(n):
+        r, f = rnd.random(), rnd.choice(files)
+        if r < 0.5:
+            ops.append("write %s %d %d" % (f, rnd.randrange(256) * BS, rnd.randrange(1, 64) * BS))
+        elif r < 0.6:
+            ops.append("sync")
+        elif r < 0.7:
+            ops.append("reflink %s %s" % (f, rnd.choice(files)))
+        elif r < 0.75:
+            ops.append("truncate %s %d" % (f, rnd.randrange(256) * BS))
+        elif r < 0.8:
+            ops.append("fallocate %s %d %d" % (f, rnd.randrange(256) * BS, rnd.randrange(1, 32) * BS))
+        elif r < 0.85:
+            ops.append("unlink %s" % f)
+        elif r < 0.9:
+            ops.append("fsync %s" % f)
+        else:
+            ops.append("dwrite %s %d %d" % (f, rnd.randrange(256) * BS, rnd.randrange(1, 16) * BS))
+    return "\n".join(ops + ["sync"]) + "\n"
+
+
+def test_a_random_workload_verifies_and_every_block_is_free_or_mapped_with_its_refcount(zwsim):
+    for seed in (1, 2, 3):
+        res = zwsim("fs", "--fs", "xfs", "--dev", "emu:zoned=0,size=256M,zone_size=64M", "--json", "--verify", "-",
+                    input=random_workload(seed))
+        assert res.rc == 0, res
+        report = json.loads(res.out)
+        stats, mapped = report["stats"], {}
+        for f in report["files"].values():
+            for e in f["extents"]:
+                for b in range(e["block"], e["block"] + e["len"] // BS):
+                    mapped[b] = mapped.get(b, 0) + 1
+        # COW forks hold what the extent size hint allocated beyond the written blocks
+        assert stats["free_blocks"] + len(mapped) + stats["cow_blocks"] == stats["blocks"]
+        assert stats["shared_blocks"] == sum(1 for n in mapped.values() if n >= 2)
+        assert stats["fdblocks"] == stats["free_blocks"] - stats["delalloc_blocks"]
