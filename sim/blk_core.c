@@ -24,17 +24,89 @@
 /* BLK_MAX_SEGMENTS: the segments of one request when the driver sets no other limit. */
 #define BLK_MAX_SEGMENTS	128u
 
+/*
+ * Freed bios are kept for the next allocation of their size class (a power
+ * of two), as the kernel's bio_sets keep their slabs and mempools:
+ * writeback of scattered blocks allocates a full-size bio (BIO_MAX_VECS
+ * segments: an ioend) per block, GC two small ones per chunk, and giving
+ * each back to the allocator made it grow and trim the heap (page faults)
+ * at every sync.  Not with AddressSanitizer, which should see every free.
+ * One thread: the simulation's.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+static const unsigned int bio_cache_max = 0;
+#else
+static const unsigned int bio_cache_max = 4096;
+#endif
+#define BIO_CACHE_MIN_SHIFT	7
+#define BIO_CACHE_CLASSES	12	/* 128 bytes to 256 KiB */
+
+static struct bio_cache {
+	unsigned int nr;
+	void *head;		/* the first word of each free block links the next */
+} bio_cache[BIO_CACHE_CLASSES];
+
+/* The size class of an allocation of @size bytes; BIO_CACHE_CLASSES: none. */
+static unsigned int bio_cache_class(size_t size)
+{
+	unsigned int c = 0;
+
+	while (c < BIO_CACHE_CLASSES && ((size_t)1 << (c + BIO_CACHE_MIN_SHIFT)) < size)
+		c++;
+	return c;
+}
+
+static void *bio_cache_get(unsigned int c)
+{
+	void *mem;
+
+	if (c >= BIO_CACHE_CLASSES || !bio_cache[c].head)
+		return NULL;
+	mem = bio_cache[c].head;
+	memcpy(&bio_cache[c].head, mem, sizeof(void *));
+	bio_cache[c].nr--;
+	return mem;
+}
+
+static bool bio_cache_put(void *mem, unsigned int c)
+{
+	if (c >= BIO_CACHE_CLASSES || bio_cache[c].nr >= bio_cache_max)
+		return false;
+	memcpy(mem, &bio_cache[c].head, sizeof(void *));
+	bio_cache[c].head = mem;
+	bio_cache[c].nr++;
+	return true;
+}
+
+static size_t bio_alloc_size(unsigned int nr_vecs, size_t front_pad)
+{
+	size_t size = front_pad + sizeof(struct bio) + nr_vecs * sizeof(struct bio_vec);
+	unsigned int c = bio_cache_class(size);
+
+	/* a cached size is its class's */
+	return c < BIO_CACHE_CLASSES ? (size_t)1 << (c + BIO_CACHE_MIN_SHIFT) : size;
+}
+
 struct bio *bio_alloc_bioset(struct block_device *bdev, unsigned int nr_vecs, enum req_op op,
 			     uint32_t opf, size_t front_pad)
 {
 	struct bio *bio;
-	char *mem;
+	char *mem = NULL;
 
 	if (nr_vecs > BIO_MAX_VECS)
 		nr_vecs = BIO_MAX_VECS;
-	mem = calloc(1, front_pad + sizeof(*bio) + nr_vecs * sizeof(struct bio_vec));
+	/*
+	 * The bio (and what the caller keeps in front of it) starts zeroed; the
+	 * segment table is filled as segments are added (bio_init() does not
+	 * clear bvecs either): a 256-segment table left untouched costs no
+	 * clearing of memory and no page faults.
+	 */
+	mem = bio_cache_get(bio_cache_class(bio_alloc_size(nr_vecs, front_pad)));
+	if (!mem)
+		mem = malloc(bio_alloc_size(nr_vecs, front_pad));
 	if (!mem)
 		return NULL;
+	memset(mem, 0, front_pad + sizeof(*bio));
 	bio = (struct bio *)(mem + front_pad);
 	bio->bi_front_pad = (uint32_t)front_pad;
 	bio->bi_bdev = bdev;
@@ -54,8 +126,13 @@ struct bio *bio_alloc(struct block_device *bdev, unsigned int nr_vecs, enum req_
 
 void bio_put(struct bio *bio)
 {
-	if (bio)
-		free((char *)bio - bio->bi_front_pad);
+	char *mem;
+
+	if (!bio)
+		return;
+	mem = (char *)bio - bio->bi_front_pad;
+	if (!bio_cache_put(mem, bio_cache_class(bio_alloc_size(bio->bi_max_vecs, bio->bi_front_pad))))
+		free(mem);
 }
 
 bool bio_add_data(struct bio *bio, void *data, uint64_t tag, uint32_t len, void *folio,
@@ -405,11 +482,16 @@ static int gather_write(struct bio *bio, struct zw_io *io, void **tmp)
 	return 0;
 }
 
-/* Scatter a read's data to its segments. */
-static void scatter_read(struct bio *bio, const char *buf)
+/*
+ * Scatter a read's data to its segments: bytes, or, for a segment of
+ * tags, each block's tag decoded (false: a block that is no tagged block).
+ */
+static bool scatter_read(struct bio *bio, const char *buf)
 {
+	unsigned int lbs = bio->bi_bdev->lim.logical_block_size;
 	struct bvec_iter iter = bio->bi_iter;
 	size_t pos = 0;
+	bool ok = true;
 
 	while (iter.bi_size) {
 		struct bio_vec bv = bio_iter_bvec(bio, &iter);
@@ -417,9 +499,32 @@ static void scatter_read(struct bio *bio, const char *buf)
 
 		if (bv.bv_data)
 			memcpy(bv.bv_data, buf + pos, n);
+		else if (bv.bv_tags)
+			for (uint32_t b = 0; b < n / lbs; b++)
+				ok &= zw_pattern_decode(buf + pos + (size_t)b * lbs, lbs,
+							(uint64_t *)bv.bv_tags + b);
 		pos += n;
 		bio_iter_advance(bio, &iter, n);
 	}
+	return ok;
+}
+
+/* A read into a buffer of tags (segments without bytes, with bv_tags: a tags-mode buffer). */
+static bool bio_reads_tags(struct bio *bio)
+{
+	struct bvec_iter iter = bio->bi_iter;
+
+	if (bio->bi_op != REQ_OP_READ)
+		return false;
+	while (iter.bi_size) {
+		struct bio_vec bv = bio_iter_bvec(bio, &iter);
+		uint32_t n = bv.bv_len < iter.bi_size ? bv.bv_len : iter.bi_size;
+
+		if (!bv.bv_data && bv.bv_tags)
+			return true;
+		bio_iter_advance(bio, &iter, n);
+	}
+	return false;
 }
 
 void blk_dispatch(struct bio *bio)
@@ -431,8 +536,18 @@ void blk_dispatch(struct bio *bio)
 		.nr_sectors = bio_sectors(bio),
 	};
 	void *tmp = NULL;
+	bool tag_read = bio_reads_tags(bio);
 
-	if (bio_segments(bio) == 1) {
+	if (tag_read && bio_segments(bio) == 1 && bdev->dev->reads_tags) {
+		/* the device gives the tags themselves: no bytes made and decoded */
+		io.rtags = (uint64_t *)bio_iter_bvec(bio, &bio->bi_iter).bv_tags;
+	} else if (tag_read) {
+		tmp = io.buf = blk_scratch(bdev, bio->bi_iter.bi_size);
+		if (!tmp) {
+			bio_fail(bio, BLK_STS_RESOURCE, "out of memory for a read");
+			return;
+		}
+	} else if (bio_segments(bio) == 1) {
 		struct bio_vec bv = bio_iter_bvec(bio, &bio->bi_iter);
 
 		io.buf = bv.bv_data;
@@ -457,8 +572,13 @@ void blk_dispatch(struct bio *bio)
 	bio->bi_res = io.res;
 	if (bio->bi_op == REQ_OP_ZONE_APPEND && !io.res.status)
 		bio->bi_iter.bi_sector = io.sector;	/* the driver reports where the data went */
-	if (bio->bi_op == REQ_OP_READ && bio_segments(bio) > 1 && !io.res.status)
-		scatter_read(bio, tmp);
+	if (bio->bi_op == REQ_OP_READ && (bio_segments(bio) > 1 || (tag_read && !io.rtags)) &&
+	    !io.res.status && !scatter_read(bio, tmp)) {
+		/* data a buffer of tags cannot hold */
+		bio->bi_status = BLK_STS_IOERR;
+		snprintf(bio->bi_res.reason, sizeof(bio->bi_res.reason),
+			 "a block read into tags is no tagged block");
+	}
 	if (sim_schedule_completion(bdev->loop, bio->bi_iter.bi_size, blk_complete, bio)) {
 		bdev->nr_inflight--;
 		blk_complete(bio);

@@ -69,19 +69,18 @@ struct xfs_rinode {
 /* xfs_iext_lookup_extent(): the extent holding @off, or NULL; *@next: start of the next one after @off. */
 static const struct xfs_bmbt_irec *xfs_iext_find(const struct xfs_ifork *ifp, uint64_t off, uint64_t *next)
 {
+	struct xfs_iext_cursor cur;
+	const struct xfs_bmbt_irec *r;
+
 	if (next)
 		*next = MAXOFF;
-	for (size_t i = 0; i < ifp->if_nextents; i++) {
-		const struct xfs_bmbt_irec *r = &ifp->if_ext[i];
-
-		if (r->br_startoff + r->br_blockcount <= off)
-			continue;
-		if (r->br_startoff <= off)
-			return r;
-		if (next)
-			*next = r->br_startoff;
+	if (!xfs_iext_lookup_extent(ifp, off, &cur, NULL))
 		return NULL;
-	}
+	r = xfs_iext_rec(ifp, &cur);
+	if (r->br_startoff <= off)
+		return r;
+	if (next)
+		*next = r->br_startoff;
 	return NULL;
 }
 
@@ -112,6 +111,7 @@ static uint64_t xfs_alloc_extent(struct xfs_rmount *rmp, uint64_t target, uint64
 {
 	struct xfs_ifork *fr = &rmp->m_free;
 	const struct xfs_bmbt_irec *r = NULL, *best = NULL;
+	struct xfs_iext_cursor cur;
 	uint64_t s, n;
 
 	if (want > XFS_MAX_BMBT_EXTLEN)
@@ -124,8 +124,8 @@ static uint64_t xfs_alloc_extent(struct xfs_rmount *rmp, uint64_t target, uint64
 	} else {
 		r = NULL;
 		for (int pass = 0; pass < 2 && !r; pass++)
-			for (size_t i = 0; i < fr->if_nextents; i++) {
-				const struct xfs_bmbt_irec *e = &fr->if_ext[i];
+			for (xfs_iext_first(fr, &cur); xfs_iext_rec(fr, &cur); xfs_iext_next(fr, &cur)) {
+				const struct xfs_bmbt_irec *e = xfs_iext_rec(fr, &cur);
 
 				if (pass == 0 && e->br_startoff + e->br_blockcount <= rmp->m_alloc_cursor)
 					continue;
@@ -285,9 +285,12 @@ static bool xfs_block_shared(const struct xfs_rmount *rmp, uint64_t blk)
 /* xfs_bmap_adjacent(): the block after the file's extent that ends at @off, if there is one. */
 static uint64_t xfs_alloc_target(const struct xfs_ifork *ifp, uint64_t off)
 {
-	for (size_t i = 0; i < ifp->if_nextents; i++)
-		if (ifp->if_ext[i].br_startoff + ifp->if_ext[i].br_blockcount == off)
-			return ifp->if_ext[i].br_startblock + ifp->if_ext[i].br_blockcount;
+	struct xfs_iext_cursor cur;
+	struct xfs_bmbt_irec r;
+
+	if (off && xfs_iext_lookup_extent(ifp, off - 1, &cur, &r) &&
+	    r.br_startoff + r.br_blockcount == off)
+		return r.br_startblock + r.br_blockcount;
 	return NULLFSBLOCK;
 }
 
@@ -817,6 +820,15 @@ static enum xfs_wr_need xfs_write_need(const struct xfs_rinode *ri, uint64_t b)
  * inode sets none) without overlapping what the COW fork already holds or
  * the reservations @res made before it in the same write.
  */
+/* Keep the aligned range [*as, *ae) clear of another mapping [xs, xe) outside [s, e). */
+static void xfs_cow_extsize_clip(uint64_t xs, uint64_t xe, uint64_t s, uint64_t e, uint64_t *as, uint64_t *ae)
+{
+	if (xe <= s && xe > *as)
+		*as = xe;
+	if (xs >= e && xs < *ae)
+		*ae = xs;
+}
+
 static void xfs_cow_extsize_align(const struct xfs_rinode *ri, uint64_t s, uint64_t e,
 				  const struct xfs_bmbt_irec *res, size_t nres, uint64_t *as, uint64_t *ae)
 {
@@ -824,19 +836,14 @@ static void xfs_cow_extsize_align(const struct xfs_rinode *ri, uint64_t s, uint6
 
 	*as = s - s % XFS_DEFAULT_COWEXTSZ_HINT;
 	*ae = (e + XFS_DEFAULT_COWEXTSZ_HINT - 1) / XFS_DEFAULT_COWEXTSZ_HINT * XFS_DEFAULT_COWEXTSZ_HINT;
-	for (size_t f = 0; f <= 2; f++) {
-		const struct xfs_bmbt_irec *x = f < 2 ? forks[f]->if_ext : res;
-		size_t n = f < 2 ? forks[f]->if_nextents : nres;
+	struct xfs_iext_cursor cur;
+	struct xfs_bmbt_irec x;
 
-		for (size_t i = 0; i < n; i++) {
-			uint64_t xs = x[i].br_startoff, xe = xs + x[i].br_blockcount;
-
-			if (xe <= s && xe > *as)
-				*as = xe;
-			if (xs >= e && xs < *ae)
-				*ae = xs;
-		}
-	}
+	for (size_t f = 0; f < 2; f++)
+		for_each_xfs_iext(forks[f], &cur, &x)
+			xfs_cow_extsize_clip(x.br_startoff, x.br_startoff + x.br_blockcount, s, e, as, ae);
+	for (size_t i = 0; i < nres; i++)
+		xfs_cow_extsize_clip(res[i].br_startoff, res[i].br_startoff + res[i].br_blockcount, s, e, as, ae);
 }
 
 /* Is block @b in one of the reservations @res? */
@@ -1095,6 +1102,8 @@ static int xfs_reflink_regular(struct zw_fs *fs, const char *src, const char *ds
 {
 	struct xfs_mount *mp = MP(fs);
 	struct xfs_rinode *s = xfs_lookup_regular(mp, src, false), *d;
+	struct xfs_iext_cursor cur;
+	struct xfs_bmbt_irec r;
 	int err;
 
 	if (!s)
@@ -1108,16 +1117,14 @@ static int xfs_reflink_regular(struct zw_fs *fs, const char *src, const char *ds
 	if (err)
 		return err;
 	xfs_truncate_regular(fs, dst, 0);
-	for (size_t k = 0; k < s->i.i_df.if_nextents; k++) {
-		struct xfs_bmbt_irec r = s->i.i_df.if_ext[k];
-
+	for_each_xfs_iext(&s->i.i_df, &cur, &r) {
 		xfs_ifork_insert(&d->i.i_df, r, NULL);
 		xfs_refcount_adjust(RMP(mp), r.br_startblock, r.br_blockcount, 1);
 		for (uint64_t b = r.br_startoff; b < r.br_startoff + r.br_blockcount; b++)
 			xfs_ifork_insert(&d->i_tagsrc, (struct xfs_bmbt_irec){ b, 1, xfs_expected_tag(s, b) }, NULL);
 	}
-	for (size_t k = 0; k < s->i_unwritten.if_nextents; k++)
-		xfs_ifork_insert(&d->i_unwritten, s->i_unwritten.if_ext[k], NULL);
+	for_each_xfs_iext(&s->i_unwritten, &cur, &r)
+		xfs_ifork_insert(&d->i_unwritten, r, NULL);
 	d->i.i_vnode.i_size = s->i.i_vnode.i_size;
 	d->i.i_disk_size = s->i.i_vnode.i_size;
 	return 0;
@@ -1136,14 +1143,16 @@ static void xfs_report_regular(struct zw_fs *fs, json_object *files)
 
 	for (size_t i = 0; i < mp->m_nr_inodes; i++) {
 		struct xfs_rinode *ri = RI(mp->m_inodes[i]);
+		struct xfs_iext_cursor cur;
+		struct xfs_bmbt_irec rec;
 		json_object *f, *ext;
 
 		if (!ri->i.exists)
 			continue;
 		f = json_object_new_object();
 		ext = json_object_new_array();
-		for (size_t k = 0; k < ri->i.i_df.if_nextents; k++) {
-			const struct xfs_bmbt_irec *r = &ri->i.i_df.if_ext[k];
+		for_each_xfs_iext(&ri->i.i_df, &cur, &rec) {
+			const struct xfs_bmbt_irec *r = &rec;
 
 			for (uint64_t b = r->br_startoff; b < r->br_startoff + r->br_blockcount;) {
 				uint64_t blk = r->br_startblock + b - r->br_startoff, run, unext, e, shared = 0;
@@ -1182,20 +1191,22 @@ static void xfs_stats_regular(struct zw_fs *fs, json_object *stats)
 	struct xfs_mount *mp = MP(fs);
 	struct xfs_rmount *rmp = RMP(mp);
 	uint64_t free_blocks = 0, shared = 0, delalloc = 0, cow = 0;
+	struct xfs_iext_cursor cur;
+	struct xfs_bmbt_irec r;
 
-	for (size_t i = 0; i < rmp->m_free.if_nextents; i++)
-		free_blocks += rmp->m_free.if_ext[i].br_blockcount;
+	for_each_xfs_iext(&rmp->m_free, &cur, &r)
+		free_blocks += r.br_blockcount;
 	for (size_t i = 0; i < rmp->m_nr_refc; i++)
 		shared += rmp->m_refc[i].rc_blockcount;
 	for (size_t i = 0; i < mp->m_nr_inodes; i++) {
 		struct xfs_rinode *ri = RI(mp->m_inodes[i]);
 
-		for (size_t k = 0; k < ri->i_delay.if_nextents; k++)
-			delalloc += ri->i_delay.if_ext[k].br_blockcount;
-		for (size_t k = 0; k < ri->i_cowdelay.if_nextents; k++)
-			delalloc += ri->i_cowdelay.if_ext[k].br_blockcount;
-		for (size_t k = 0; k < ri->i.i_cowfp.if_nextents; k++)
-			cow += ri->i.i_cowfp.if_ext[k].br_blockcount;
+		for_each_xfs_iext(&ri->i_delay, &cur, &r)
+			delalloc += r.br_blockcount;
+		for_each_xfs_iext(&ri->i_cowdelay, &cur, &r)
+			delalloc += r.br_blockcount;
+		for_each_xfs_iext(&ri->i.i_cowfp, &cur, &r)
+			cow += r.br_blockcount;
 	}
 	json_object_object_add(stats, "user_bytes", json_object_new_uint64(mp->s_user_bytes));
 	json_object_object_add(stats, "device_bytes", json_object_new_uint64(mp->s_device_bytes));
@@ -1222,9 +1233,13 @@ static int xfs_verify_regular(struct zw_fs *fs, char *err, size_t errlen)
 
 	for (size_t i = 0; buf && i < mp->m_nr_inodes; i++) {
 		struct xfs_rinode *ri = RI(mp->m_inodes[i]);
+		struct xfs_iext_cursor cur;
+		struct xfs_bmbt_irec rec;
 
-		for (size_t k = 0; ri->i.exists && k < ri->i.i_df.if_nextents; k++) {
-			const struct xfs_bmbt_irec *r = &ri->i.i_df.if_ext[k];
+		if (!ri->i.exists)
+			continue;
+		for_each_xfs_iext(&ri->i.i_df, &cur, &rec) {
+			const struct xfs_bmbt_irec *r = &rec;
 
 			for (uint64_t b = 0; b < r->br_blockcount; b++) {
 				struct blk_dio dio;
@@ -1258,17 +1273,17 @@ static void xfs_unmount_regular(struct zw_fs *fs)
 		struct xfs_rinode *ri = RI(mp->m_inodes[i]);
 
 		inode_release(&ri->i.i_vnode);
-		free(ri->i.i_df.if_ext);
-		free(ri->i.i_cowfp.if_ext);
-		free(ri->i_delay.if_ext);
-		free(ri->i_unwritten.if_ext);
-		free(ri->i_cowdelay.if_ext);
-		free(ri->i_cowunw.if_ext);
-		free(ri->i_tagsrc.if_ext);
+		xfs_iext_destroy(&ri->i.i_df);
+		xfs_iext_destroy(&ri->i.i_cowfp);
+		xfs_iext_destroy(&ri->i_delay);
+		xfs_iext_destroy(&ri->i_unwritten);
+		xfs_iext_destroy(&ri->i_cowdelay);
+		xfs_iext_destroy(&ri->i_cowunw);
+		xfs_iext_destroy(&ri->i_tagsrc);
 		free(ri);
 	}
 	free(mp->m_inodes);
-	free(rmp->m_free.if_ext);
+	xfs_iext_destroy(&rmp->m_free);
 	free(rmp->m_refc);
 	free(rmp);
 }

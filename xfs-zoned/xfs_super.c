@@ -52,6 +52,10 @@ static int xfs_parse_options(struct xfs_mount *mp, const char *options, unsigned
 			}
 		} else if (!strncmp(tok, "max_open_zones=", 15)) {
 			*max_open = (unsigned int)strtoul(tok + 15, NULL, 10);
+		} else if (!strcmp(tok, "prior_data=live")) {
+			mp->m_prior_data_deleted = false;
+		} else if (!strcmp(tok, "prior_data=deleted")) {
+			mp->m_prior_data_deleted = true;
 		} else if (!strncmp(tok, "zonegc_low_space=", 17)) {
 			/* /sys/fs/xfs/<dev>/zoned/zonegc_low_space: a percentage, 0..100 */
 			char *end;
@@ -63,7 +67,7 @@ static int xfs_parse_options(struct xfs_mount *mp, const char *options, unsigned
 			}
 			mp->m_zonegc_low_space = (unsigned int)v;
 		} else {
-			snprintf(err, errlen, "xfs: unknown mount option '%s' (accepted: nolifetime, max_open_zones=N, zonegc_low_space=N, kernel=7.2|6.17)", tok);
+			snprintf(err, errlen, "xfs: unknown mount option '%s' (accepted: nolifetime, max_open_zones=N, zonegc_low_space=N, kernel=7.2|6.17, prior_data=live|deleted)", tok);
 			ret = -EINVAL;
 		}
 	}
@@ -71,10 +75,86 @@ static int xfs_parse_options(struct xfs_mount *mp, const char *options, unsigned
 	return ret;
 }
 
+struct xfs_init_zones {
+	uint64_t available;		/* free zones, open zones' tails */
+	uint64_t reclaimable;		/* written, no longer used */
+};
+
+/*
+ * xfs_init_zone(): a group's state from its zone and its used blocks.  The
+ * used count is the rmap's (rtg_rmap(rtg)->i_used_blocks); the model keeps
+ * no metadata on the device, so it cannot tell which written blocks are
+ * still owned: with prior_data=live (the default) every written block is
+ * (the kernel would find rmap records for them, of files the model does
+ * not know: never freed, never moved by GC); with prior_data=deleted none
+ * is (the files were deleted before the unmount).  Then, as the kernel:
+ * a full zone with nothing used is reset now (the reset that was pending
+ * when the file system went down); empty: free; partly written: open
+ * again at its write pointer (counting against the open limit, not in a
+ * bucket), the written part less the used blocks reclaimable; full with
+ * unused blocks: in its bucket, reclaimable.
+ */
+static int xfs_init_zone(struct xfs_mount *mp, struct xfs_rtgroup *rtg, const struct blk_zone *zone,
+			 struct xfs_init_zones *iz, char *err, size_t errlen)
+{
+	uint64_t wp = zone->cond == BLK_ZONE_COND_FULL ? rtg->rtg_blocks :
+		      zone->cond == BLK_ZONE_COND_EMPTY ? 0 : (zone->wp - zone->start) / mp->m_blkbb;
+	uint64_t used = mp->m_prior_data_deleted ? 0 : wp;
+
+	if (wp == rtg->rtg_blocks && used == 0) {
+		/* xfs_zone_gc_reset_sync() */
+		struct blk_dio dio;
+
+		blk_dio_sync(mp->m_bdev, REQ_OP_ZONE_RESET, rtg->rtg_start * mp->m_blkbb, 0, NULL, 0, &dio);
+		if (dio.status) {
+			snprintf(err, errlen, "xfs: resetting zone %u at mount failed: %s", rtg->rtg_zno,
+				 dio.res.reason[0] ? dio.res.reason : "I/O error");
+			return blk_status_to_errno(dio.status);
+		}
+		mp->s_zone_resets++;
+		wp = 0;
+	}
+	rtg->rtg_used = rtg->rtg_unowned = used;
+	if (wp == 0) {
+		rtg->rtg_state = XFS_RTG_FREE;
+		mp->zi_nr_free_zones++;
+		iz->available += rtg->rtg_blocks;
+	} else if (wp < rtg->rtg_blocks) {
+		/* open again, written up to its write pointer */
+		struct xfs_open_zone *oz = calloc(1, sizeof(*oz));
+
+		if (!oz) {
+			snprintf(err, errlen, "out of memory");
+			return -ENOMEM;
+		}
+		oz->oz_rtg = rtg;
+		oz->oz_ref = 1;
+		oz->oz_allocated = oz->oz_written = wp;
+		rtg->rtg_state = XFS_RTG_OPEN;
+		rtg->rtg_open_zone = oz;
+		oz->oz_prev = mp->zi_open_tail;
+		if (mp->zi_open_tail)
+			mp->zi_open_tail->oz_next = oz;
+		else
+			mp->zi_open_head = oz;
+		mp->zi_open_tail = oz;
+		mp->zi_nr_open_zones++;
+		iz->available += rtg->rtg_blocks - wp;
+		iz->reclaimable += wp - used;
+	} else {
+		rtg->rtg_state = XFS_RTG_FULL;
+		if (used < rtg->rtg_blocks) {
+			xfs_zone_account_reclaimable(mp, rtg, rtg->rtg_blocks - used);
+			iz->reclaimable += rtg->rtg_blocks - used;
+		}
+	}
+	return 0;
+}
+
 /*
  * xfs_mount_zones(): one realtime group per sequential zone, its state
- * from the zone report: empty = free, partly written = open (it counts
- * against the open limit), full = full.  Conventional zones hold metadata.
+ * from the zone report and its used blocks (xfs_init_zone()), the two
+ * free-space counters from them.  Conventional zones hold metadata.
  */
 static int xfs_zoned_mount(struct zw_fs **fsp, struct block_device *bdev, struct mm_ctx *mm,
 			   const char *options, char *err, size_t errlen)
@@ -82,7 +162,7 @@ static int xfs_zoned_mount(struct zw_fs **fsp, struct block_device *bdev, struct
 	struct xfs_mount *mp = calloc(1, sizeof(*mp));
 	unsigned int nr = bdev->nr_zones, max_open = 0;
 	struct blk_zone *zones;
-	uint64_t available = 0, free_blocks = 0;
+	struct xfs_init_zones iz = { 0 };
 	int ret;
 
 	if (!mp) {
@@ -97,7 +177,10 @@ static int xfs_zoned_mount(struct zw_fs **fsp, struct block_device *bdev, struct
 	ret = xfs_parse_options(mp, options, &max_open, err, errlen);
 	zones = calloc(nr, sizeof(*zones));
 	mp->m_rtgroups = calloc(nr, sizeof(*mp->m_rtgroups));
-	if (!ret && (!zones || !mp->m_rtgroups)) {
+	mp->m_zone_rgno = malloc((nr ? nr : 1) * sizeof(*mp->m_zone_rgno));
+	if (mp->m_zone_rgno)
+		memset(mp->m_zone_rgno, 0xff, (nr ? nr : 1) * sizeof(*mp->m_zone_rgno));
+	if (!ret && (!zones || !mp->m_rtgroups || !mp->m_zone_rgno)) {
 		snprintf(err, errlen, "out of memory");
 		ret = -ENOMEM;
 	}
@@ -116,41 +199,14 @@ static int xfs_zoned_mount(struct zw_fs **fsp, struct block_device *bdev, struct
 			ret = -EFSCORRUPTED;
 			break;
 		}
+		mp->m_zone_rgno[i] = mp->m_nr_rtgroups;
 		rtg = &mp->m_rtgroups[mp->m_nr_rtgroups++];
 		rtg->rtg_zno = i;
 		rtg->rtg_seq = true;
 		rtg->rtg_start = zones[i].start / mp->m_blkbb;
 		rtg->rtg_blocks = zones[i].capacity / mp->m_blkbb;
-		if (zones[i].cond == BLK_ZONE_COND_EMPTY) {
-			rtg->rtg_state = XFS_RTG_FREE;
-			mp->zi_nr_free_zones++;
-			free_blocks += rtg->rtg_blocks;
-		} else if (zones[i].cond == BLK_ZONE_COND_FULL) {
-			rtg->rtg_state = XFS_RTG_FULL;
-		} else {
-			/* A partly written zone is open again at mount, written up to its wp. */
-			struct xfs_open_zone *oz = calloc(1, sizeof(*oz));
-			uint64_t wp = (zones[i].wp - zones[i].start) / mp->m_blkbb;
-
-			if (!oz) {
-				ret = -ENOMEM;
-				break;
-			}
-			oz->oz_rtg = rtg;
-			oz->oz_ref = 1;
-			oz->oz_allocated = oz->oz_written = wp;
-			rtg->rtg_used = wp;
-			rtg->rtg_state = XFS_RTG_OPEN;
-			rtg->rtg_open_zone = oz;
-			oz->oz_prev = mp->zi_open_tail;
-			if (mp->zi_open_tail)
-				mp->zi_open_tail->oz_next = oz;
-			else
-				mp->zi_open_head = oz;
-			mp->zi_open_tail = oz;
-			mp->zi_nr_open_zones++;
-			available += rtg->rtg_blocks - wp;
-		}
+		rtg->rtg_bucket = -1;
+		ret = xfs_init_zone(mp, rtg, &zones[i], &iz, err, errlen);
 	}
 	free(zones);
 	if (!ret && mp->m_nr_rtgroups < XFS_MIN_ZONES) {
@@ -180,20 +236,58 @@ static int xfs_zoned_mount(struct zw_fs **fsp, struct block_device *bdev, struct
 			ret = -EIO;
 		}
 		mp->m_max_open_zones = max_open;
-		/* both counters, less their reserved pools */
-		available += free_blocks;
-		mp->m_free_rtavailable = (int64_t)available -
-					 (int64_t)(XFS_GC_ZONES * mp->m_rtgroups[0].rtg_blocks);
-		mp->m_free_rtextents = (int64_t)available -
-				       (int64_t)(XFS_RESERVED_ZONES * mp->m_rtgroups[0].rtg_blocks);
-		/* the reserved pools start full: GC allocates from them */
-		mp->m_resv_rtavailable = mp->m_resv_rtavailable_total =
-			(int64_t)(XFS_GC_ZONES * mp->m_rtgroups[0].rtg_blocks);
-		mp->m_resv_rtextents = mp->m_resv_rtextents_total =
-			(int64_t)(XFS_RESERVED_ZONES * mp->m_rtgroups[0].rtg_blocks);
+	}
+	if (!ret) {
+		/*
+		 * XC_FREE_RTAVAILABLE: the free zones and the open zones' tails;
+		 * XC_FREE_RTEXTENTS: that and what is reclaimable.  Each less its
+		 * reserved pool, which takes what there is up to its size
+		 * (xfs_reserve_blocks()): GC allocates from the pools.
+		 */
+		int64_t avail = (int64_t)iz.available, extents = (int64_t)(iz.available + iz.reclaimable);
+		int64_t gc_pool = (int64_t)(XFS_GC_ZONES * mp->m_rtgroups[0].rtg_blocks);
+		int64_t resv_pool = (int64_t)(XFS_RESERVED_ZONES * mp->m_rtgroups[0].rtg_blocks);
+
+		mp->m_resv_rtavailable_total = gc_pool;
+		mp->m_resv_rtavailable = avail < gc_pool ? avail : gc_pool;
+		mp->m_free_rtavailable = avail - mp->m_resv_rtavailable;
+		mp->m_resv_rtextents_total = resv_pool;
+		mp->m_resv_rtextents = extents < resv_pool ? extents : resv_pool;
+		mp->m_free_rtextents = extents - mp->m_resv_rtextents;
 		if (xfs_zone_gc_mount(mp)) {
 			snprintf(err, errlen, "out of memory");
 			ret = -ENOMEM;
+		}
+	}
+	if (!ret && (!mp->zi_nr_free_zones || mp->zi_nr_open_zones == mp->m_max_open_zones)) {
+		/*
+		 * xfs_zone_gc_mount(): no free zone for GC, or the open limit
+		 * reached by the zones found open: the open zone with the least
+		 * allocated becomes the GC zone (xfs_zone_gc_steal_open()); none,
+		 * and the mount fails.  Otherwise the model opens the GC zone
+		 * when GC first needs it (the kernel opens it here).
+		 */
+		struct xfs_open_zone *found = NULL;
+
+		for (struct xfs_open_zone *oz = mp->zi_open_head; oz; oz = oz->oz_next)
+			if (!found || oz->oz_allocated < found->oz_allocated)
+				found = oz;
+		if (!found) {
+			snprintf(err, errlen, "xfs: unable to allocate a zone for gc");
+			ret = -EIO;
+		} else {
+			if (found->oz_prev)
+				found->oz_prev->oz_next = found->oz_next;
+			else
+				mp->zi_open_head = found->oz_next;
+			if (found->oz_next)
+				found->oz_next->oz_prev = found->oz_prev;
+			else
+				mp->zi_open_tail = found->oz_prev;
+			found->oz_prev = found->oz_next = NULL;
+			found->oz_is_gc = true;
+			mp->zi_nr_open_zones--;
+			mp->zi_open_gc_zone = found;
 		}
 	}
 	if (ret) {
@@ -206,6 +300,7 @@ static int xfs_zoned_mount(struct zw_fs **fsp, struct block_device *bdev, struct
 		}
 		xfs_zone_gc_unmount(mp);
 		free(mp->m_rtgroups);
+		free(mp->m_zone_rgno);
 		free(mp);
 		return ret;
 	}
@@ -371,13 +466,13 @@ static ssize_t xfs_buffered_write(struct xfs_inode *ip, loff_t pos, size_t count
 	}
 	/* New delalloc (in the COW fork) holds its block's reservation until it is written. */
 	for (uint64_t b = first; b <= last; b++) {
-		bool had = false;
+		struct xfs_iext_cursor icur;
+		struct xfs_bmbt_irec del;
 
-		for (size_t i = 0; i < ip->i_cowfp.if_nextents && !had; i++)
-			had = b >= ip->i_cowfp.if_ext[i].br_startoff &&
-			      b < ip->i_cowfp.if_ext[i].br_startoff + ip->i_cowfp.if_ext[i].br_blockcount;
-		if (had)
+		if (xfs_iext_lookup_extent(&ip->i_cowfp, b, &icur, &del) && del.br_startoff <= b) {
+			b = del.br_startoff + del.br_blockcount - 1;	/* the rest of it is delalloc too */
 			continue;
+		}
 		xfs_ifork_insert(&ip->i_cowfp, (struct xfs_bmbt_irec){ .br_startoff = b, .br_blockcount = 1,
 								   .br_startblock = b }, NULL);
 		consumed++;
@@ -490,14 +585,16 @@ static void xfs_report(struct zw_fs *fs, json_object *files)
 
 	for (size_t i = 0; i < mp->m_nr_inodes; i++) {
 		struct xfs_inode *ip = mp->m_inodes[i];
+		struct xfs_iext_cursor icur;
+		struct xfs_bmbt_irec got;
 		json_object *f, *ext;
 
 		if (!ip->exists)
 			continue;
 		f = json_object_new_object();
 		ext = json_object_new_array();
-		for (size_t k = 0; k < ip->i_df.if_nextents; k++) {
-			const struct xfs_bmbt_irec *r = &ip->i_df.if_ext[k];
+		for_each_xfs_iext(&ip->i_df, &icur, &got) {
+			const struct xfs_bmbt_irec *r = &got;
 			uint64_t daddr = r->br_startblock * mp->m_blocksize;
 			json_object *e = json_object_new_object();
 
@@ -513,7 +610,28 @@ static void xfs_report(struct zw_fs *fs, json_object *files)
 	}
 }
 
-/* Every mapped block holds the file's own data for that block. */
+/* The rmap of the extent's group records exactly this mapping. */
+static int xfs_verify_rmap(struct xfs_mount *mp, struct xfs_inode *ip, const struct xfs_bmbt_irec *r,
+			   char *err, size_t errlen)
+{
+	struct xfs_rtgroup *rtg = xfs_rtb_to_rtg(mp, r->br_startblock);
+	struct xfs_rmapi_cursor cur;
+	struct xfs_rmap_irec rec;
+
+	for (uint64_t b = r->br_startblock; b < r->br_startblock + r->br_blockcount;) {
+		if (!rtg || !xfs_rmap_lookup(&rtg->rtg_rmap, b, &cur, &rec) || rec.rm_startblock > b ||
+		    rec.rm_owner != ip || rec.rm_offset + (b - rec.rm_startblock) != r->br_startoff +
+								       (b - r->br_startblock)) {
+			snprintf(err, errlen, "%s: device block %" PRIu64 " is not in the rmap as the file's",
+				 ip->name, b);
+			return -1;
+		}
+		b = rec.rm_startblock + rec.rm_blockcount;
+	}
+	return 0;
+}
+
+/* Every mapped block holds the file's own data for that block; the rmap agrees. */
 static int xfs_verify(struct zw_fs *fs, char *err, size_t errlen)
 {
 	struct xfs_mount *mp = MP(fs);
@@ -523,9 +641,18 @@ static int xfs_verify(struct zw_fs *fs, char *err, size_t errlen)
 	for (size_t i = 0; buf && i < mp->m_nr_inodes; i++) {
 		struct xfs_inode *ip = mp->m_inodes[i];
 
-		for (size_t k = 0; ip->exists && k < ip->i_df.if_nextents; k++) {
-			const struct xfs_bmbt_irec *r = &ip->i_df.if_ext[k];
+		struct xfs_iext_cursor icur;
+		struct xfs_bmbt_irec got;
 
+		if (!ip->exists)
+			continue;
+		for_each_xfs_iext(&ip->i_df, &icur, &got) {
+			const struct xfs_bmbt_irec *r = &got;
+
+			if (xfs_verify_rmap(mp, ip, r, err, errlen)) {
+				free(buf);
+				return -1;
+			}
 			for (uint64_t b = 0; b < r->br_blockcount; b++) {
 				struct blk_dio dio;
 				uint64_t tag;
@@ -543,6 +670,22 @@ static int xfs_verify(struct zw_fs *fs, char *err, size_t errlen)
 		}
 	}
 	free(buf);
+	/* each group's used count: its rmap records, and what was found written at mount */
+	for (unsigned int g = 0; g < mp->m_nr_rtgroups; g++) {
+		const struct xfs_rtgroup *rtg = &mp->m_rtgroups[g];
+		struct xfs_rmapi_cursor cur;
+		struct xfs_rmap_irec rec;
+		uint64_t sum = rtg->rtg_unowned;
+
+		for (bool ok = xfs_rmap_lookup(&rtg->rtg_rmap, 0, &cur, &rec); ok;
+		     ok = xfs_rmap_next(&rtg->rtg_rmap, &cur, &rec))
+			sum += rec.rm_blockcount;
+		if (sum != rtg->rtg_used) {
+			snprintf(err, errlen, "zone %u: %" PRIu64 " blocks used, the rmap holds %" PRIu64,
+				 rtg->rtg_zno, rtg->rtg_used, sum);
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -553,8 +696,8 @@ static void xfs_unmount(struct zw_fs *fs)
 	for (size_t i = 0; i < mp->m_nr_inodes; i++) {
 		xfs_inode_drop_cached_zone(mp->m_inodes[i]);
 		inode_release(&mp->m_inodes[i]->i_vnode);
-		free(mp->m_inodes[i]->i_df.if_ext);
-		free(mp->m_inodes[i]->i_cowfp.if_ext);
+		xfs_iext_destroy(&mp->m_inodes[i]->i_df);
+		xfs_iext_destroy(&mp->m_inodes[i]->i_cowfp);
 		free(mp->m_inodes[i]);
 	}
 	while (mp->zi_open_head) {
@@ -564,8 +707,11 @@ static void xfs_unmount(struct zw_fs *fs)
 		free(oz);
 	}
 	xfs_zone_gc_unmount(mp);
+	for (unsigned int g = 0; g < mp->m_nr_rtgroups; g++)
+		xfs_rmap_destroy(&mp->m_rtgroups[g].rtg_rmap);
 	free(mp->m_inodes);
 	free(mp->m_rtgroups);
+	free(mp->m_zone_rgno);
 	free(mp);
 }
 

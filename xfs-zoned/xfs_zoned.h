@@ -59,9 +59,31 @@ struct xfs_bmbt_irec {
 	uint64_t br_startblock;		/* device block (data fork) */
 };
 
+/*
+ * A fork's extents, sorted by br_startoff, not overlapping: leaves of
+ * records under a sorted array of leaves (xfs_iext.c; the kernel's
+ * xfs_iext_tree is a B+tree).  Walk it with a cursor (for_each_xfs_iext(),
+ * xfs_iext_lookup_extent()); change it with xfs_ifork_insert() and
+ * xfs_ifork_remove().
+ */
+#define XFS_IEXT_LEAF_RECS	32
+
+struct xfs_iext_leaf {
+	unsigned int nr;
+	struct xfs_bmbt_irec recs[XFS_IEXT_LEAF_RECS];
+};
+
 struct xfs_ifork {
-	struct xfs_bmbt_irec *if_ext;	/* sorted by br_startoff, not overlapping */
-	size_t if_nextents, if_max;
+	struct xfs_iext_leaf **if_leaves;	/* in file order */
+	uint64_t *if_keys;			/* each leaf's first br_startoff */
+	size_t if_nleaves, if_maxleaves;
+	size_t if_nextents;
+};
+
+/* A position in a fork: leaf index and record in it; past the end when leaf >= if_nleaves. */
+struct xfs_iext_cursor {
+	size_t leaf;
+	unsigned int pos;
 };
 
 struct xfs_inode {
@@ -86,6 +108,33 @@ struct xfs_inode {
 	bool i_ioend_work_queued;
 };
 
+/* A reverse-map record: blocks of a realtime group and the file data they hold (xfs_rmap.c). */
+struct xfs_rmap_irec {
+	uint64_t rm_startblock;		/* device block */
+	uint64_t rm_blockcount;
+	struct xfs_inode *rm_owner;
+	uint64_t rm_offset;		/* file block */
+};
+
+#define XFS_RMAP_LEAF_RECS	32
+
+struct xfs_rmapi_leaf {
+	unsigned int nr;
+	struct xfs_rmap_irec recs[XFS_RMAP_LEAF_RECS];
+};
+
+struct xfs_rmap_tree {
+	struct xfs_rmapi_leaf **rt_leaves;	/* in disk order */
+	uint64_t *rt_keys;			/* each leaf's first rm_startblock */
+	size_t rt_nleaves, rt_maxleaves;
+	size_t rt_nrecs;
+};
+
+struct xfs_rmapi_cursor {
+	size_t leaf;
+	unsigned int pos;
+};
+
 enum xfs_rtg_state { XFS_RTG_FREE, XFS_RTG_OPEN, XFS_RTG_FULL };
 
 struct xfs_rtgroup {
@@ -99,7 +148,9 @@ struct xfs_rtgroup {
 	int rtg_bucket;			/* used bucket (10 * used / blocks) while reclaimable, else -1 */
 	bool rtg_reclaimable;		/* XFS_RTG_RECLAIMABLE: full, 0 < used < blocks */
 	bool rtg_on_reset_list;		/* used == 0: waiting for GC to reset it */
-	unsigned int rtg_gccount;	/* GC chunks reading from it */
+	unsigned int rtg_gccount;	/* GC work on it: the victim's iteration, each chunk */
+	struct xfs_rmap_tree rtg_rmap;	/* the rtrmap: who owns its used blocks */
+	uint64_t rtg_unowned;		/* used blocks found at mount, of files the model does not know */
 };
 
 struct xfs_open_zone {
@@ -122,6 +173,7 @@ struct xfs_mount {
 	enum xfs_kernel_rules m_kernel;	/* mount option kernel= */
 	struct xfs_rtgroup *m_rtgroups;
 	unsigned int m_nr_rtgroups;
+	uint32_t *m_zone_rgno;		/* device zone -> realtime group; UINT32_MAX: none */
 	struct xfs_open_zone *zi_open_head, *zi_open_tail;
 	unsigned int zi_nr_open_zones, m_max_open_zones;
 	unsigned int zi_free_zone_cursor, zi_nr_free_zones;
@@ -131,8 +183,9 @@ struct xfs_mount {
 	int64_t m_resv_rtavailable, m_resv_rtavailable_total;
 	unsigned int m_zonegc_low_space;	/* percent (sysfs zonegc_low_space; a mount option here) */
 	bool m_shutdown;		/* a GC I/O error: xfs_force_shutdown() */
+	bool m_prior_data_deleted;	/* prior_data=deleted: data found at mount is owned by no file */
 	unsigned int zi_used_bucket_entries[XFS_ZONE_USED_BUCKETS];
-	unsigned int *zi_reset_list, zi_nr_reset;	/* rtgroup indices, FIFO */
+	unsigned int *zi_reset_list, zi_nr_reset;	/* rtgroup indices; GC takes the last first */
 	struct xfs_open_zone *zi_open_gc_zone;
 	struct xfs_zone_gc *zi_gc;
 	uint64_t zi_gc_progress;	/* bumped by each GC step that changed something */
@@ -156,6 +209,8 @@ void xfs_zone_skip_blocks(struct xfs_mount *mp, struct xfs_open_zone *oz, uint64
 struct xfs_open_zone *xfs_open_zone(struct xfs_mount *mp, enum rw_hint hint, bool is_gc);
 void xfs_add_frextents(struct xfs_mount *mp, int64_t n);
 void xfs_zoned_add_available(struct xfs_mount *mp, int64_t n);
+struct xfs_rtgroup *xfs_rtb_to_rtg(const struct xfs_mount *mp, uint64_t blk);
+void xfs_zone_account_reclaimable(struct xfs_mount *mp, struct xfs_rtgroup *rtg, uint64_t freed);
 
 /* xfs_zone_gc.c */
 bool xfs_zoned_need_gc(struct xfs_mount *mp);
@@ -166,12 +221,46 @@ void xfs_zone_gc_wake_waiter(struct xfs_mount *mp, uint64_t *seen);
 int xfs_zone_gc_mount(struct xfs_mount *mp);
 void xfs_zone_gc_unmount(struct xfs_mount *mp);
 
+/* xfs_iext.c */
+void xfs_iext_first(const struct xfs_ifork *ifp, struct xfs_iext_cursor *cur);
+void xfs_iext_last(const struct xfs_ifork *ifp, struct xfs_iext_cursor *cur);
+void xfs_iext_next(const struct xfs_ifork *ifp, struct xfs_iext_cursor *cur);
+void xfs_iext_prev(const struct xfs_ifork *ifp, struct xfs_iext_cursor *cur);
+const struct xfs_bmbt_irec *xfs_iext_rec(const struct xfs_ifork *ifp, const struct xfs_iext_cursor *cur);
+bool xfs_iext_get_extent(const struct xfs_ifork *ifp, const struct xfs_iext_cursor *cur,
+			 struct xfs_bmbt_irec *got);
+void xfs_iext_update_extent(struct xfs_ifork *ifp, const struct xfs_iext_cursor *cur,
+			    const struct xfs_bmbt_irec *rec);
+bool xfs_iext_lookup_extent(const struct xfs_ifork *ifp, uint64_t bno, struct xfs_iext_cursor *cur,
+			    struct xfs_bmbt_irec *got);
+bool xfs_iext_lookup_extent_before(const struct xfs_ifork *ifp, uint64_t end, struct xfs_iext_cursor *cur,
+				   struct xfs_bmbt_irec *got);
+int xfs_iext_insert(struct xfs_ifork *ifp, struct xfs_iext_cursor *cur, const struct xfs_bmbt_irec *rec);
+void xfs_iext_remove(struct xfs_ifork *ifp, struct xfs_iext_cursor *cur);
+void xfs_iext_destroy(struct xfs_ifork *ifp);
+
+/* Every extent of @ifp in file order: @got a copy of the one under @cur. */
+#define for_each_xfs_iext(ifp, cur, got) \
+	for (xfs_iext_first((ifp), (cur)); xfs_iext_get_extent((ifp), (cur), (got)); xfs_iext_next((ifp), (cur)))
+
+/* xfs_rmap.c */
+int xfs_rmap_map_extent(struct xfs_rmap_tree *rt, uint64_t startblock, uint64_t len, struct xfs_inode *ip,
+			uint64_t off);
+void xfs_rmap_unmap_extent(struct xfs_rmap_tree *rt, uint64_t startblock, uint64_t len);
+bool xfs_rmap_lookup(const struct xfs_rmap_tree *rt, uint64_t bno, struct xfs_rmapi_cursor *cur,
+		     struct xfs_rmap_irec *got);
+bool xfs_rmap_next(const struct xfs_rmap_tree *rt, struct xfs_rmapi_cursor *cur, struct xfs_rmap_irec *got);
+void xfs_rmap_destroy(struct xfs_rmap_tree *rt);
+
 /* xfs_aops.c */
 extern const struct address_space_operations xfs_zoned_aops;
 void xfs_ifork_remove(struct xfs_ifork *ifp, uint64_t off, uint64_t len,
 		      void (*freed)(struct xfs_mount *mp, uint64_t startblock, uint64_t n),
 		      struct xfs_mount *mp);
 int xfs_ifork_insert(struct xfs_ifork *ifp, struct xfs_bmbt_irec rec, const struct xfs_mount *mp);
+void xfs_ifork_replace(struct xfs_ifork *ifp, struct xfs_bmbt_irec rec,
+		       void (*freed)(struct xfs_mount *mp, uint64_t startblock, uint64_t n),
+		       struct xfs_mount *mp);
 void xfs_zoned_end_io(struct xfs_inode *ip, loff_t offset, size_t size, sector_t daddr,
 		      struct xfs_open_zone *oz, uint64_t old_startblock);
 #define NULLFSBLOCK UINT64_MAX

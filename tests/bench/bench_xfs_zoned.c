@@ -9,6 +9,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "blk.h"
@@ -60,11 +61,29 @@ static void bench_unmount(struct bench_fs *b)
 	zw_dev_close(b->dev);
 }
 
-static int bench_gc(void)
+/* A figure of the file system's "stats" report, as a number. */
+static double bench_stat(struct zw_fs *fs, const char *name)
 {
-	/* 32 zones of 1 MiB: 29 writable without GC; a 20 MiB file overwritten at random */
-	const uint64_t file_blocks = 20 * 256, writes = 1u << 15, sync_every = 1024;
-	uint64_t x = 88172645463325252ull;
+	json_object *stats = json_object_new_object(), *v;
+	double d = 0;
+
+	ops->stats(fs, stats);
+	if (json_object_object_get_ex(stats, name, &v))
+		d = json_object_get_double(v);
+	json_object_put(stats);
+	return d;
+}
+
+/* One run of the GC workload: its rate, and what GC did. */
+static int bench_gc_run(double *rate, double *moved_mib, double *resets, double *wa)
+{
+	/*
+	 * 32 zones of 1 MiB: 29 writable without GC; a 20 MiB file
+	 * overwritten at random, 4 KiB at a time, synced every 4 MiB: 1 GiB
+	 * of overwrites, fifty times the file.
+	 */
+	const uint64_t file_blocks = 20 * 256, writes = 1u << 18, sync_every = 1024;
+	uint64_t x = 88172645463325252ull, user0, dev0, gc0;
 	struct bench_fs b;
 	struct zw_fs *fs;
 	double t;
@@ -80,6 +99,9 @@ static int bench_gc(void)
 		fprintf(stderr, "bench: sync failed\n");
 		return 1;
 	}
+	user0 = (uint64_t)bench_stat(fs, "user_bytes");
+	dev0 = (uint64_t)bench_stat(fs, "device_bytes");
+	gc0 = (uint64_t)bench_stat(fs, "gc_bytes");
 	t = now();
 	for (uint64_t i = 0; i < writes; i++) {
 		x ^= x << 13, x ^= x >> 7, x ^= x << 17;	/* xorshift64 */
@@ -97,12 +119,48 @@ static int bench_gc(void)
 		return 1;
 	}
 	t = now() - t;
-	printf("bench: xfs_zoned_gc_writes_per_s %.0f writes/s\n", writes / t);
+	{
+		uint64_t user = (uint64_t)bench_stat(fs, "user_bytes") - user0;
+		uint64_t dev = (uint64_t)bench_stat(fs, "device_bytes") - dev0;
+		uint64_t gc = (uint64_t)bench_stat(fs, "gc_bytes") - gc0;
+
+		/* GC must have done real work for the figure to mean anything */
+		if (!gc) {
+			fprintf(stderr, "bench: GC moved nothing\n");
+			return 1;
+		}
+		*rate = writes / t;
+		*moved_mib = gc / 1048576.0;
+		*resets = bench_stat(fs, "zone_resets");
+		*wa = (double)dev / (double)user;
+	}
 	bench_unmount(&b);
 	return 0;
 }
 
-int main(void)
+/*
+ * The GC figure: best of three runs (the build machine is shared; the
+ * workload is deterministic, so GC's own figures are the same each run).
+ */
+static int bench_gc(void)
+{
+	double best = 0, rate, moved, resets, wa;
+
+	for (int rep = 0; rep < 3; rep++) {
+		if (bench_gc_run(&rate, &moved, &resets, &wa))
+			return 1;
+		if (rate > best)
+			best = rate;
+	}
+	printf("bench: xfs_zoned_gc_writes_per_s %.0f writes/s\n", best);
+	printf("bench: xfs_zoned_gc_bytes_moved %.1f MiB\n", moved);
+	printf("bench: xfs_zoned_gc_zone_resets %.0f resets\n", resets);
+	printf("bench: xfs_zoned_gc_write_amplification %.2f ratio\n", wa);
+	return 0;
+}
+
+/* Eight files written round robin, 4 KiB at a time; background writeback at 10% dirty. */
+static int bench_plain_run(double *rate)
 {
 	const unsigned int files = 8, writes = 1u << 20;
 	struct bench_fs b;
@@ -113,7 +171,6 @@ int main(void)
 	bench_mount(&b, "emu:zones=512,zone_size=256M,data=tags,max_open=14");
 	fs = b.fs;
 	t = now();
-	/* eight files written round robin, 4 KiB at a time; background writeback at 10% dirty */
 	for (unsigned int i = 0; i < writes; i++) {
 		snprintf(name, sizeof(name), "f%u", i % files);
 		if (ops->write(fs, name, (loff_t)(i / files) * 4096, 4096, false, false) != 4096) {
@@ -126,8 +183,25 @@ int main(void)
 		return 1;
 	}
 	t = now() - t;
-	printf("bench: xfs_zoned_writes_per_s %.0f writes/s\n", writes / t);
+	*rate = writes / t;
 	bench_unmount(&b);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	double best = 0, rate;
+
+	if (argc > 1 && !strcmp(argv[1], "gc"))
+		return bench_gc();	/* the GC figure alone (for profiling) */
+	/* best of three runs, as for GC */
+	for (int rep = 0; rep < 3; rep++) {
+		if (bench_plain_run(&rate))
+			return 1;
+		if (rate > best)
+			best = rate;
+	}
+	printf("bench: xfs_zoned_writes_per_s %.0f writes/s\n", best);
 	fflush(stdout);
 	return bench_gc();
 }

@@ -1149,3 +1149,223 @@ def test_enospc_only_when_nothing_is_reclaimable(zw):
     """)
     assert r.results == ["1048576", "0", "-ENOSPC"]
     assert stats(r)["gc_bytes"] == 0
+
+
+# --- mount on a device that holds data (xfs_mount_zones(), xfs_init_zone()) -----------
+
+def fs_on(zw, spec, script, *opts):
+    """One run of the model on a device that keeps its data between runs."""
+    return xfs(zw, spec, script, *opts)
+
+
+def test_data_found_at_mount_counts_as_used_by_default(zw, tmp_path):
+    spec = "file:%s,zones=17,zone_size=1M,conv=1" % (tmp_path / "d")
+    fs_on(zw, spec, "write f 0 1536k\nsync\n")
+    # the second mount sees zone 1 full and zone 2 written up to 512 KiB
+    r = fs_on(zw, spec, "write g 0 64k\nsync\n")
+    s = stats(r)
+    # zone 2 is open again at its write pointer: the closed file g packs in after it
+    assert r.extents("g") == [(0, 64 * K, 2, 512 * K)]
+    assert r.zone(1) == ("fu", 1 * M) and r.zone(2) == ("oi", 576 * K)
+    assert s["zone_resets"] == 0
+    assert s["zones"] == {"free": 14, "open": 1, "full": 1, "reclaimable": 0, "reset_pending": 0,
+                          "gc_zone": None}
+    # blocks of 4 KiB: 14 free zones and 128 blocks of zone 2 available, less the pools
+    # (3 zones for GC, 4 reserved); nothing reclaimable; then g's 16 blocks
+    assert s["free_rtavailable"] == 14 * 256 + 128 - 3 * 256 - 16
+    assert s["free_rtextents"] == 14 * 256 + 128 - 4 * 256 - 16
+
+
+def test_prior_data_deleted_resets_full_zones_and_counts_the_rest_reclaimable(zw, tmp_path):
+    spec = "file:%s,zones=17,zone_size=1M,conv=1" % (tmp_path / "d")
+    fs_on(zw, spec, "write f 0 1536k\nsync\n")
+    r = fs_on(zw, spec, "write g 0 64k\nsync\n", "--mount", "prior_data=deleted")
+    s = stats(r)
+    # the full zone with no used block is reset at mount (the reset pending at the unmount)
+    assert r.zone(1) == ("em", 0)
+    assert s["zone_resets"] == 1
+    # the partly written one is open again, its written half reclaimable
+    assert r.extents("g") == [(0, 64 * K, 2, 512 * K)]
+    assert s["zones"]["free"] == 15 and s["zones"]["open"] == 1 and s["zones"]["full"] == 0
+    assert s["free_rtavailable"] == 15 * 256 + 128 - 3 * 256 - 16
+    assert s["free_rtextents"] == 15 * 256 + 128 + 128 - 4 * 256 - 16
+
+
+def test_a_zone_found_open_with_only_dead_data_is_reset_once_full_and_emptied(zw, tmp_path):
+    spec = "file:%s,zones=17,zone_size=1M,conv=1" % (tmp_path / "d")
+    fs_on(zw, spec, "write f 0 512k\nsync\n")
+    r = fs_on(zw, spec, """
+        write g 0 512k
+        sync
+        write g 0 512k
+        sync
+    """, "--mount", "prior_data=deleted")
+    # g filled zone 1 after the dead half, then moved on: nothing used there, reset
+    assert r.extents("g") == [(0, 512 * K, 2, 0)]
+    assert r.zone(1) == ("em", 0)
+    assert stats(r)["zone_resets"] == 1
+    assert stats(r)["gc_bytes"] == 0
+
+
+def test_mount_fails_without_a_zone_for_gc(zw, tmp_path):
+    # every sequential zone full of data the model must count as used
+    spec = "file:%s,zones=6,zone_size=1M,conv=1" % (tmp_path / "d")
+    r = zw.script(spec, "\n".join("write %d 0 256" % z for z in range(1, 6)) + "\n")
+    assert r.rc == 0, r
+    res = zw("fs", "--fs", "xfs-zoned", "--dev", spec, "-", input="sync\n")
+    assert res.rc != 0
+    assert "unable to allocate a zone for gc" in res.err
+    # with the data deleted, the zones are reset at mount and the file system is empty
+    r = fs_on(zw, spec, "write f 0 64k\nsync\n", "--mount", "prior_data=deleted")
+    assert stats(r)["zone_resets"] == 5
+    assert r.extents("f") == [(0, 64 * K, 1, 0)]
+
+
+def test_at_the_open_limit_at_mount_the_least_written_open_zone_becomes_the_gc_zone(zw, tmp_path):
+    # 8 sequential zones: open limit 2; two zones found partly written
+    spec = "file:%s,zones=9,zone_size=1M,conv=1" % (tmp_path / "d")
+    r = zw.script(spec, "write 1 0 5\nwrite 2 0 3\n")
+    assert r.rc == 0, r
+    r = fs_on(zw, spec, "write f 0 64k\nsync\n", "--mount", "prior_data=deleted")
+    s = stats(r)
+    # zone 2 (3 blocks written) is GC's now (xfs_zone_gc_steal_open()); the user zone is zone 1
+    assert s["zones"]["gc_zone"] == 2
+    assert r.extents("f") == [(0, 64 * K, 1, 5 * 4 * K)]
+
+
+def test_gc_leaves_zones_whose_only_used_blocks_belong_to_unknown_files(zw, tmp_path):
+    # half of zone 1 holds data of a previous run: used, but of no file the model
+    # knows, so GC has nothing it could move there and never picks the zone
+    spec = "file:%s,zones=9,zone_size=1M,conv=1" % (tmp_path / "d")
+    r = zw.script(spec, "write 1 0 128\n")
+    assert r.rc == 0, r
+    lines = ["write f 0 2560k", "sync"]
+    for i in range(24):
+        lines += ["write f %d 256k" % (i * 5 % 10 * 256 * K), "sync"]
+    r = fs_on(zw, spec, "\n".join(lines) + "\n")
+    s = stats(r)
+    # GC ran and every write got its space: zone 1 (the least used) was never
+    # taken as the victim, where GC would find nothing to move
+    assert all(res in ("0", str(256 * K), str(2560 * K)) for res in r.results), r.results
+    assert s["user_bytes"] == 2560 * K + 24 * 256 * K
+    assert s["gc_bytes"] > 0
+    assert r.zone(1) == ("fu", 1 * M)
+    assert all(z != 1 for _, _, z, _ in r.extents("f"))
+
+
+# --- GC details of the newest xfs_zone_gc.c ---------------------------------------
+
+DEV_4M = "emu:zones=9,zone_size=4M,conv=1,max_sectors=8192"
+
+
+def test_gc_chunks_fill_the_current_scratch_pad_and_wait_for_it_to_empty(zw, tmp_path):
+    # zone 1 keeps four live runs of 768 KiB of a; GC reads them into two 1 MiB
+    # scratch pads (xfs_zone_gc_scratch_available(): what the current pad has left)
+    log = tmp_path / "events.jsonl"
+    xfs(zw, DEV_4M, """
+        write a 0 4M
+        sync
+        write b 0 4M
+        sync
+        write c 0 4M
+        sync
+        write a 768k 256k
+        write a 1792k 256k
+        write a 2816k 256k
+        write a 3840k 256k
+        sync
+        write d 0 3M
+        sync
+        write e 0 64k
+        sync
+    """, "--log", log)
+    zone = 4 * M // 512
+    ev = log_events(log)
+    gc = [(e["op"], e["sector"] % zone * 512 // K, e["bytes"] // K) for e in ev
+          if e["ev"] == "bio_submit" and ((e["op"] == "read" and e["sector"] // zone == 1) or
+                                          (e["op"] == "zone_append" and e["sector"] // zone == 6))]
+    assert gc == [
+        # pad 0: 768 KiB, then the 256 KiB it has left; pad 1: 512 + 512 KiB
+        ("read", 0, 768), ("read", 1024, 256), ("read", 1280, 512), ("read", 2048, 512),
+        ("zone_append", 0, 768), ("zone_append", 0, 256), ("zone_append", 0, 512),
+        ("zone_append", 0, 512),
+        # both pads full: the rest once pad 0 is free again
+        ("read", 2560, 256), ("read", 3072, 768),
+        ("zone_append", 0, 256), ("zone_append", 0, 768),
+    ]
+
+
+def test_zones_emptied_together_are_reset_last_queued_first(zw, tmp_path):
+    # the reset list is a stack (xg_next_reset): zone 2 emptied last, reset first
+    log = tmp_path / "events.jsonl"
+    r = xfs(zw, DEV, """
+        write f 0 2M
+        sync
+        write f 0 2M
+        sync
+    """, "--log", log)
+    zone = M // 512
+    resets = [e["sector"] // zone for e in log_events(log) if e["ev"] == "bio_submit" and e["op"] == "zone_reset"]
+    assert resets == [2, 1]
+    assert r.extents("f") == [(0, 1 * M, 3, 0), (1 * M, 1 * M, 4, 0)]
+
+
+def test_gc_copies_a_record_that_went_stale_and_skips_it_at_the_remap(zw, tmp_path):
+    # GC queries zone 1 while a's overwrite of its last live run is in flight;
+    # the overwrite completes before GC reaches that record, which GC reads and
+    # writes all the same (its writes are speculative) and then does not remap
+    log = tmp_path / "events.jsonl"
+    r = xfs(zw, DEV_4M, """
+        write a 0 4M
+        sync
+        write b 0 4M
+        sync
+        write c 0 4M
+        sync
+        write a 768k 256k
+        write a 1792k 256k
+        write a 2816k 256k
+        write a 3840k 256k
+        sync
+        write d 0 3M
+        sync
+        write a 3072k 768k
+        sync
+    """, "--log", log)
+    s = stats(r)
+    # all four runs of 768 KiB moved, though only three were still a's
+    assert s["gc_bytes"] == 3 * M
+    assert s["device_bytes"] == s["user_bytes"] + 3 * M
+    ext = r.extents("a")
+    assert ext[6] == (3 * M, 768 * K, 5, 0)             # the overwrite's blocks, not GC's
+    assert [e for e in ext if e[2] == 6] == [(0, 768 * K, 6, 0), (1 * M, 768 * K, 6, 768 * K),
+                                             (2 * M, 768 * K, 6, 1536 * K)]
+    zone = 4 * M // 512
+    ev = [e for e in log_events(log) if e["ev"] in ("bio_submit", "bio_end")]
+    overwrite_done = next(i for i, e in enumerate(ev) if e["ev"] == "bio_end" and e["op"] == "zone_append"
+                          and e["sector"] // zone == 5)
+    stale_read = next(i for i, e in enumerate(ev) if e["ev"] == "bio_submit" and e["op"] == "read"
+                      and e["sector"] == 1 * zone + 3 * M // 512)
+    assert overwrite_done < stale_read
+    assert r.zone(1) == ("em", 0)
+
+
+def test_gc_queries_the_rmap_1024_records_at_a_time_each_batch_by_inode(zw, tmp_path):
+    # zone 1 (8 MiB): b's 1100 one-block extents (every other block of the file),
+    # then a's 100 (a is the older inode), then c, which moves on and leaves
+    # garbage; GC takes the rmap in batches of XFS_ZONE_GC_RECS in disk order,
+    # each sorted by (inode, offset): b's first 1024, then a's 100, then b's rest
+    log = tmp_path / "events.jsonl"
+    lines = ["write a 0 4k"]
+    lines += ["write b %dk 4k" % (i * 8) for i in range(1100)]
+    lines += ["fsync b"]
+    lines += ["write a %dk 4k" % (i * 8) for i in range(1, 100)]
+    lines += ["fsync a", "write c 0 3392k", "fsync c", "write c 0 3392k", "fsync c",
+              "write d 0 21M", "fsync d", "sync"]
+    r = xfs(zw, "emu:zones=9,zone_size=8M,conv=1", "\n".join(lines) + "\n", "--log", log)
+    zone = 8 * M // 512
+    reads = [(e["sector"] - zone) // 8 for e in log_events(log)
+             if e["ev"] == "bio_submit" and e["op"] == "read" and e["sector"] // zone == 1]
+    assert reads == list(range(0, 1024)) + list(range(1100, 1200)) + list(range(1024, 1100))
+    assert stats(r)["gc_bytes"] == 1200 * 4 * K
+    assert r.zone(1) == ("em", 0)

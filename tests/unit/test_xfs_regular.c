@@ -32,6 +32,17 @@
 
 /* --- the allocator ------------------------------------------------------- */
 
+/* The fork's first extent (zeros when it has none). */
+static struct xfs_bmbt_irec first_ext(const struct xfs_ifork *ifp)
+{
+	struct xfs_iext_cursor cur;
+	struct xfs_bmbt_irec r = { 0 };
+
+	xfs_iext_first(ifp, &cur);
+	xfs_iext_get_extent(ifp, &cur, &r);
+	return r;
+}
+
 static struct xfs_rmount *free_space(uint64_t blocks)
 {
 	struct xfs_rmount *rmp = calloc(1, sizeof(*rmp));
@@ -44,7 +55,7 @@ static struct xfs_rmount *free_space(uint64_t blocks)
 
 static void free_space_put(struct xfs_rmount *rmp)
 {
-	free(rmp->m_free.if_ext);
+	xfs_iext_destroy(&rmp->m_free);
 	free(rmp->m_refc);
 	free(rmp);
 }
@@ -257,7 +268,7 @@ static void a_writeback_error_after_a_shared_ioend_cancels_its_cow_range(void **
 	b = xfs_lookup_regular(r->mp, "b", false);
 	/* the COW reservation: blocks 0-31 (the 32-block COW extent size hint) */
 	assert_int_equal(b->i_cowdelay.if_nextents, 1);
-	assert_int_equal(b->i_cowdelay.if_ext[0].br_blockcount, 32);
+	assert_int_equal(first_ext(&b->i_cowdelay).br_blockcount, 32);
 	assert_int_equal(RMP(r->mp)->m_fdblocks, 4096 - 4 - 32);
 
 	/* writeback maps [0, 8k) out of place (the whole COW delalloc becomes blocks 4-35), then fails */
@@ -268,18 +279,18 @@ static void a_writeback_error_after_a_shared_ioend_cancels_its_cow_range(void **
 	assert_int_equal(submitted_error, -EIO);
 	/* not converted, not sent: the COW blocks are still unwritten and no write reached the device */
 	assert_int_equal(b->i_cowunw.if_nextents, 1);
-	assert_int_equal(b->i_cowunw.if_ext[0].br_blockcount, 32);
+	assert_int_equal(first_ext(&b->i_cowunw).br_blockcount, 32);
 	sim_run(&r->loop);
 
 	/* the completion work cancelled [0, 8k): blocks 4-5 are free again, 6-35 stay in the COW fork */
 	assert_int_equal(b->i.i_cowfp.if_nextents, 1);
-	assert_int_equal(b->i.i_cowfp.if_ext[0].br_startoff, 2);
-	assert_int_equal(b->i.i_cowfp.if_ext[0].br_startblock, 6);
-	assert_int_equal(b->i.i_cowfp.if_ext[0].br_blockcount, 30);
+	assert_int_equal(first_ext(&b->i.i_cowfp).br_startoff, 2);
+	assert_int_equal(first_ext(&b->i.i_cowfp).br_startblock, 6);
+	assert_int_equal(first_ext(&b->i.i_cowfp).br_blockcount, 30);
 	assert_int_equal(RMP(r->mp)->m_fdblocks, 4096 - 4 - 30);
 	/* b still maps a's blocks; nothing was remapped */
 	assert_int_equal(b->i.i_df.if_nextents, 1);
-	assert_int_equal(b->i.i_df.if_ext[0].br_startblock, 0);
+	assert_int_equal(first_ext(&b->i.i_df).br_startblock, 0);
 	assert_int_equal(RMP(r->mp)->s_cow_remapped, 0);
 	/* every folio left writeback; fsync reports the error once */
 	for (size_t i = 0; i < mapping->nr_folios; i++)
@@ -301,7 +312,7 @@ static void unwritten_blocks_read_as_zeros_until_written_back(void **state)
 	assert_int_equal(xfs_fs_ops.unlink(r->fs, "old"), 0);
 	assert_int_equal(xfs_fs_ops.fallocate(r->fs, "u", 0, 16 * KiB), 0);
 	u = xfs_lookup_regular(r->mp, "u", false);
-	assert_int_equal(u->i.i_df.if_ext[0].br_startblock, 0);	/* the old file's blocks */
+	assert_int_equal(first_ext(&u->i.i_df).br_startblock, 0);	/* the old file's blocks */
 	assert_int_equal(xfs_fs_ops.read(r->fs, "u", 0, 16 * KiB, buf), 16 * KiB);
 	assert_memory_equal(buf, zero, 16 * KiB);
 	free(buf);
