@@ -168,8 +168,8 @@ struct xfs_zoned_writepage_ctx {
  * as an anonymous write with no disk address: the zone allocator places it
  * at submission.  No delalloc there (a truncate raced): a hole.
  */
-static void xfs_zoned_map_blocks(struct xfs_inode *ip, loff_t offset, unsigned int count,
-				 struct iomap *iomap)
+static int xfs_zoned_map_blocks(struct xfs_inode *ip, loff_t offset, unsigned int count,
+				struct iomap *iomap)
 {
 	struct xfs_mount *mp = ip->i_mount;
 	uint64_t off = (uint64_t)offset / mp->m_blocksize;
@@ -178,6 +178,9 @@ static void xfs_zoned_map_blocks(struct xfs_inode *ip, loff_t offset, unsigned i
 	struct xfs_iext_cursor icur;
 	struct xfs_bmbt_irec got;
 
+	/* a shut down file system writes nothing back: the folio's writeback fails */
+	if (mp->m_shutdown)
+		return -EIO;
 	memset(iomap, 0, sizeof(*iomap));
 	iomap->bdev = mp->m_bdev;
 	iomap->addr = IOMAP_NULL_ADDR;
@@ -186,7 +189,7 @@ static void xfs_zoned_map_blocks(struct xfs_inode *ip, loff_t offset, unsigned i
 			iomap->type = IOMAP_HOLE;
 			iomap->offset = (loff_t)(off * mp->m_blocksize);
 			iomap->length = (got.br_startoff - off) * mp->m_blocksize;
-			return;
+			return 0;
 		}
 		if (end > got.br_startoff + got.br_blockcount)
 			end = got.br_startoff + got.br_blockcount;
@@ -195,18 +198,22 @@ static void xfs_zoned_map_blocks(struct xfs_inode *ip, loff_t offset, unsigned i
 		iomap->offset = (loff_t)(off * mp->m_blocksize);
 		iomap->length = (end - off) * mp->m_blocksize;
 		xfs_ifork_remove_at(cow, &icur, off, end - off, NULL, mp);
-		return;
+		return 0;
 	}
 	iomap->type = IOMAP_HOLE;
 	iomap->offset = (loff_t)(off * mp->m_blocksize);
 	iomap->length = count;
+	return 0;
 }
 
 /* xfs_zoned_writeback_range() */
 static ssize_t xfs_zoned_writeback_range(struct iomap_writeback_ctx *wpc, struct folio *folio,
 					 uint64_t offset, unsigned int len, uint64_t end_pos)
 {
-	xfs_zoned_map_blocks(wpc->inode->i_private, (loff_t)offset, len, &wpc->iomap);
+	int error = xfs_zoned_map_blocks(wpc->inode->i_private, (loff_t)offset, len, &wpc->iomap);
+
+	if (error)
+		return error;
 	return iomap_add_to_ioend(wpc, folio, (loff_t)offset, (loff_t)end_pos, len);
 }
 
@@ -320,6 +327,9 @@ static void xfs_end_ioend(struct iomap_ioend *ioend)
 		xfs_end_ioend_regular(ioend);
 		return;
 	}
+	/* xfs_end_ioend(): a shut down file system only cleans up, and says -EIO */
+	if (ip->i_mount->m_shutdown)
+		error = -EIO;
 	/* An error means no remap: the data went nowhere the file will look. */
 	if (!error && ioend->io_private)
 		xfs_zoned_end_io(ip, ioend->io_offset, ioend->io_size, ioend->io_sector, ioend->io_private,

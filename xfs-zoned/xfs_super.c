@@ -550,8 +550,13 @@ static int xfs_unlink(struct zw_fs *fs, const char *name)
 static int xfs_fsync(struct zw_fs *fs, const char *name)
 {
 	struct xfs_inode *ip = xfs_lookup(MP(fs), name, false);
+	int error;
 
-	return ip ? vfs_fsync(&ip->i_file) : -ENOENT;
+	if (!ip)
+		return -ENOENT;
+	/* xfs_file_fsync(): the data first, then a shut down file system says -EIO */
+	error = vfs_fsync(&ip->i_file);
+	return error ? error : ip->i_mount->m_shutdown ? -EIO : 0;
 }
 
 static int xfs_sync(struct zw_fs *fs)

@@ -280,7 +280,8 @@ struct xfs_open_zone *xfs_select_zone(struct xfs_mount *mp, enum rw_hint hint, b
 	struct xfs_open_zone *oz = xfs_select_zone_nowait(mp, hint, pack_tight);
 	uint64_t seen = UINT64_MAX;
 
-	while (!oz) {
+	/* the newer kernel stops waiting once shut down (6.17 would wait on: the model cannot) */
+	while (!oz && !mp->m_shutdown) {
 		if (xfs_zoned_need_gc(mp))
 			xfs_zone_gc_wake_waiter(mp, &seen);
 		if (!sim_run_one(mp->m_bdev->loop))
@@ -427,6 +428,8 @@ void xfs_zone_alloc_and_submit(struct iomap_ioend *ioend, struct xfs_open_zone *
 	bool pack_tight = xfs_zoned_pack_tight(ip), is_seq = true;
 	uint64_t alloc_len;
 
+	if (mp->m_shutdown)
+		goto out_error;
 	if (!*oz && mp->m_kernel == XFS_KERNEL_6_17 && ioend->io_offset)
 		*oz = xfs_last_used_zone(ip, ioend->io_offset);
 	if (!*oz)
@@ -462,8 +465,13 @@ select_zone:
 	xfs_submit_zoned_bio(ioend, *oz, is_seq);
 	return;
 out_error:
-	/* No zone has space and nothing is left to run (GC cannot free one either). */
-	ioend->io_bio.bi_status = BLK_STS_NOSPC;
+	/*
+	 * The kernel fails the bio with an I/O error (bio_io_error()): shut
+	 * down, before or while waiting for a zone.  The model also lands here
+	 * when no zone has space and nothing is left to run, GC included,
+	 * where the kernel would wait for ever: -ENOSPC says so.
+	 */
+	ioend->io_bio.bi_status = mp->m_shutdown ? BLK_STS_IOERR : BLK_STS_NOSPC;
 	bio_endio(&ioend->io_bio);
 }
 

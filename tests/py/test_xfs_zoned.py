@@ -1151,6 +1151,31 @@ def test_enospc_only_when_nothing_is_reclaimable(zw):
     assert stats(r)["gc_bytes"] == 0
 
 
+def test_a_gc_read_error_shuts_down_and_nothing_reaches_the_device_after(zwsim):
+    # GC reads its victims from zones that fail every read: the first GC
+    # chunk shuts the file system down (xfs_force_shutdown()); from then on
+    # writes fail with -EIO, writeback maps nothing (xfs_zoned_map_blocks(),
+    # xfs_zone_alloc_and_submit()) and completions only clean up
+    # (xfs_end_ioend()), so a's dirty data never lands
+    import random
+    rnd = random.Random(1)
+    lines = ["write f 0 8M", "sync", "inject err=2048:32768:read", "write a 0 64k"]
+    for _ in range(40):
+        lines += ["write f %d 64k" % (rnd.randrange(128) * 64 * K), "fsync f"]
+    lines.append("fsync a")
+    res = zwsim("fs", "--fs", "xfs-zoned", "--dev", DEV, "--json", "-", input="\n".join(lines) + "\n")
+    assert res.rc == 0, res
+    r = Run(res)
+    first = r.results.index("-EIO")
+    ok = {str(64 * K), "0", str(8 * M)}
+    assert set(r.results[:first]) <= ok
+    assert set(r.results[first:]) == {"-EIO"}
+    assert 4 < first < len(r.results) - 2    # GC ran, and failed, in the middle
+    assert r.results[-1] == "-EIO"           # fsync a
+    assert r.extents("a") == []
+    assert stats(r)["gc_bytes"] == 0
+
+
 # --- mount on a device that holds data (xfs_mount_zones(), xfs_init_zone()) -----------
 
 def fs_on(zw, spec, script, *opts):
