@@ -1023,17 +1023,20 @@ static int xfs_reflink_allocate_cow(struct xfs_rinode *ri, uint64_t off, uint64_
 		if (d) {
 			n = xfs_bmapi_write_prealloc(ri, true, off,
 						     min_u64(*end, d->br_startoff + d->br_blockcount) - off, true);
+			if (n < 0)
+				return (int)n;
 		} else {
 			uint64_t as, ae;
 
 			xfs_cow_extsize_align(ri, off, *end, NULL, 0, &as, &ae);
 			if ((int64_t)(ae - as) > rmp->m_fdblocks)
 				return -ENOSPC;
-			for (uint64_t b = as; b < ae && n >= 0; b += (uint64_t)n)
+			for (uint64_t b = as; b < ae; b += (uint64_t)n) {
 				n = xfs_bmapi_write_prealloc(ri, true, b, ae - b, false);
+				if (n < 0)
+					return (int)n;
+			}
 		}
-		if (n < 0)
-			return (int)n;
 		c = xfs_iext_find(&ri->i.i_cowfp, off, NULL);
 		if (!c)
 			return -EIO;	/* cannot happen: the allocation covers @off */
@@ -1042,6 +1045,22 @@ static int xfs_reflink_allocate_cow(struct xfs_rinode *ri, uint64_t off, uint64_
 	*blk = c->br_startblock + off - c->br_startoff;
 	xfs_ifork_remove(&ri->i_cowunw, off, *end - off, NULL, NULL);
 	return 0;
+}
+
+/*
+ * Whether device block @blk is shared, and for how many blocks from it
+ * that stays so (xfs_reflink_find_shared() with find_end_of_shared: a
+ * shared run goes on across records of different refcounts).
+ */
+static bool xfs_shared_run(const struct xfs_rmount *rmp, uint64_t blk, uint64_t *run)
+{
+	uint64_t more;
+
+	if (xfs_refc_get(rmp, blk, run) < 2)
+		return false;
+	while (*run < MAXOFF && xfs_refc_get(rmp, blk + *run, &more) >= 2)
+		*run += more;
+	return true;
 }
 
 /*
@@ -1088,7 +1107,7 @@ static int xfs_direct_write_iomap_begin(struct inode *inode, loff_t offset, loff
 	if (!cow) {
 		end = min_u64(end, min_u64(cnext, cdnext));
 		if (r && !u) {	/* only written blocks count as shared */
-			shared = xfs_refc_get(RMP(mp), r->br_startblock + off - r->br_startoff, &run) >= 2;
+			shared = xfs_shared_run(RMP(mp), r->br_startblock + off - r->br_startoff, &run);
 			end = min_u64(end, off + run);
 		}
 	}
