@@ -499,6 +499,23 @@ def test_the_source_of_a_reflink_is_copied_on_a_direct_write_too(zwsim):
     assert r.stats["shared_blocks"] == 2
 
 
+def test_a_shared_run_across_refcount_records_is_one_cow_mapping(zw, tmp_path):
+    # after c's copy of blocks 0-7, a's blocks 0-7 have refcount 2 and 8-15
+    # refcount 3: one shared run (xfs_reflink_find_shared() goes on to its
+    # end), so one mapping and one bio for a's 64 KiB
+    log = tmp_path / "ev.jsonl"
+    r = xfs(zw, """
+        dwrite a 0 64k
+        reflink a b
+        reflink b c
+        dwrite c 0 32k
+        dwrite a 0 64k
+    """, "--log", log)
+    assert r.extents("a") == [(0, 64 * K, 48, False)]
+    dio = [(e["sector"], e["bytes"]) for e in events(log) if e["ev"] == "bio_submit" and e.get("dio")]
+    assert dio == [(0, 64 * K), (16 * 8, 32 * K), (48 * 8, 64 * K)]
+
+
 def test_a_direct_write_into_cow_delalloc_allocates_just_its_range(zwsim):
     # the buffered write reserved COW delalloc for blocks 0-31; the direct
     # write at block 10 finds no dirty cache there (the dirty block is 0):
