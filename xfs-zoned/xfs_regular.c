@@ -585,15 +585,37 @@ static void xfs_reflink_cancel_cow_range(struct xfs_rinode *ri, loff_t offset, u
 	xfs_ifork_remove(&ri->i_cowunw, off, n, NULL, NULL);
 }
 
-/* xfs_iomap_write_unwritten(): the range's extents become written. */
+/* The blocks of [off, end) that @ifp maps. */
+static uint64_t xfs_iext_count_range(const struct xfs_ifork *ifp, uint64_t off, uint64_t end)
+{
+	uint64_t n = 0, next;
+
+	while (off < end) {
+		const struct xfs_bmbt_irec *r = xfs_iext_find(ifp, off, &next);
+
+		if (!r) {
+			off = next;
+			continue;
+		}
+		n += min_u64(end, r->br_startoff + r->br_blockcount) - off;
+		off = r->br_startoff + r->br_blockcount;
+	}
+	return n;
+}
+
+/*
+ * xfs_iomap_write_unwritten(): the range's extents become written (a
+ * direct write's range may also hold written blocks: only the unwritten
+ * ones count as converted).
+ */
 static void xfs_iomap_write_unwritten(struct xfs_rinode *ri, loff_t offset, size_t count)
 {
 	struct xfs_mount *mp = ri->i.i_mount;
 	uint64_t off = (uint64_t)offset / mp->m_blocksize;
 	uint64_t end = ((uint64_t)offset + count + mp->m_blocksize - 1) / mp->m_blocksize;
 
+	RMP(mp)->s_unwritten_converted += xfs_iext_count_range(&ri->i_unwritten, off, end);
 	xfs_ifork_remove(&ri->i_unwritten, off, end - off, NULL, NULL);
-	RMP(mp)->s_unwritten_converted += end - off;
 }
 
 /* xfs_setfilesize() with xfs_new_eof(): the on-disk size grows to what was written, never past i_size. */
@@ -936,6 +958,285 @@ static ssize_t xfs_buffered_write_regular(struct xfs_rinode *ri, loff_t pos, siz
 	return ret;
 }
 
+/* --- direct writes ------------------------------------------------------------ */
+
+/* xfs_direct_write_iomap_begin() allocates at most 1024 pages a mapping. */
+#define XFS_DIO_MAX_ALLOC_BYTES	(1024ull * PAGE_SIZE)
+
+/*
+ * xfs_bmapi_write(XFS_BMAPI_PREALLOC, and XFS_BMAPI_COWFORK for @cow) for
+ * one mapping: real unwritten blocks for [off, off + count), as far as one
+ * free extent reaches.  Over delalloc (@delay; the caller keeps the range
+ * inside the delalloc extent) only this part is allocated, unlike
+ * writeback's conversion of the whole extent, and the delalloc
+ * reservation pays for it; over a hole the free count does.  The blocks
+ * allocated, or -ENOSPC.
+ */
+static int64_t xfs_bmapi_write_prealloc(struct xfs_rinode *ri, bool cow, uint64_t off, uint64_t count, bool delay)
+{
+	struct xfs_rmount *rmp = RMP(ri->i.i_mount);
+	struct xfs_ifork *real = cow ? &ri->i.i_cowfp : &ri->i.i_df;
+	uint64_t blk, n = xfs_alloc_extent(rmp, xfs_alloc_target(real, off), count, &blk);
+
+	if (!n)
+		return -ENOSPC;
+	if (delay)
+		xfs_ifork_remove(cow ? &ri->i_cowdelay : &ri->i_delay, off, n, NULL, NULL);
+	else
+		rmp->m_fdblocks -= (int64_t)n;
+	xfs_ifork_insert(real, (struct xfs_bmbt_irec){ off, n, blk }, NULL);
+	xfs_ifork_insert(cow ? &ri->i_cowunw : &ri->i_unwritten, (struct xfs_bmbt_irec){ off, n, blk }, NULL);
+	return (int64_t)n;
+}
+
+/*
+ * xfs_iomap_write_direct(): unwritten blocks for the data fork's hole (or
+ * delalloc, @delay) at [off, off + count), one mapping.  Its transaction
+ * reserves the blocks first: short of free blocks the mapping fails with
+ * -ENOSPC (the model reserves no metadata blocks, and a delalloc range is
+ * paid for by its own reservation).
+ */
+static int64_t xfs_iomap_write_direct(struct xfs_rinode *ri, uint64_t off, uint64_t count, bool delay)
+{
+	if (!delay && (int64_t)count > RMP(ri->i.i_mount)->m_fdblocks)
+		return -ENOSPC;
+	return xfs_bmapi_write_prealloc(ri, false, off, count, delay);
+}
+
+/*
+ * xfs_reflink_allocate_cow(convert_now = true) for the direct write of
+ * [off, *end), where the COW fork has an extent at @off or the data fork's
+ * blocks there are shared (*end: where the data fork's mapping stops).  A
+ * real COW extent at @off is used as it is (xfs_find_trim_cow_extent());
+ * COW delalloc there is allocated for the range (its reservation pays);
+ * otherwise new unwritten blocks are allocated for the aligned window of
+ * the COW extent size hint around the range, all of it or -ENOSPC
+ * (xfs_bmapi_write(XFS_BMAPI_COWFORK | XFS_BMAPI_PREALLOC), which
+ * xfs_bmap_btalloc() aligns to xfs_get_cowextsz_hint(), as a buffered
+ * write's reservation is).  The part under the write becomes written at
+ * once (xfs_reflink_convert_unwritten()), so that the completion's
+ * xfs_reflink_end_cow() remaps it.  *end is cut at the COW extent's end;
+ * *blk: the device block of @off.
+ */
+static int xfs_reflink_allocate_cow(struct xfs_rinode *ri, uint64_t off, uint64_t *end, uint64_t *blk)
+{
+	struct xfs_rmount *rmp = RMP(ri->i.i_mount);
+	const struct xfs_bmbt_irec *c = xfs_iext_find(&ri->i.i_cowfp, off, NULL);
+
+	if (!c) {
+		const struct xfs_bmbt_irec *d = xfs_iext_find(&ri->i_cowdelay, off, NULL);
+		int64_t n = 0;
+
+		if (d) {
+			n = xfs_bmapi_write_prealloc(ri, true, off,
+						     min_u64(*end, d->br_startoff + d->br_blockcount) - off, true);
+			if (n < 0)
+				return (int)n;
+		} else {
+			uint64_t as, ae;
+
+			xfs_cow_extsize_align(ri, off, *end, NULL, 0, &as, &ae);
+			if ((int64_t)(ae - as) > rmp->m_fdblocks)
+				return -ENOSPC;
+			for (uint64_t b = as; b < ae; b += (uint64_t)n) {
+				n = xfs_bmapi_write_prealloc(ri, true, b, ae - b, false);
+				if (n < 0)
+					return (int)n;
+			}
+		}
+		c = xfs_iext_find(&ri->i.i_cowfp, off, NULL);
+		if (!c)
+			return -EIO;	/* cannot happen: the allocation covers @off */
+	}
+	*end = min_u64(*end, c->br_startoff + c->br_blockcount);
+	*blk = c->br_startblock + off - c->br_startoff;
+	xfs_ifork_remove(&ri->i_cowunw, off, *end - off, NULL, NULL);
+	return 0;
+}
+
+/*
+ * Whether device block @blk is shared, and for how many blocks from it
+ * that stays so (xfs_reflink_find_shared() with find_end_of_shared: a
+ * shared run goes on across records of different refcounts).
+ */
+static bool xfs_shared_run(const struct xfs_rmount *rmp, uint64_t blk, uint64_t *run)
+{
+	uint64_t more;
+
+	if (xfs_refc_get(rmp, blk, run) < 2)
+		return false;
+	while (*run < MAXOFF && xfs_refc_get(rmp, blk + *run, &more) >= 2)
+		*run += more;
+	return true;
+}
+
+/*
+ * xfs_direct_write_iomap_begin() of a regular inode.  The data fork's
+ * mapping at @offset (xfs_bmapi_read(): one extent in one state, or a hole
+ * or delalloc up to the next extent) is cut before the next COW fork
+ * extent and around shared blocks (xfs_find_trim_cow_extent(),
+ * xfs_reflink_trim_around_shared()).  A COW fork extent at @offset, or
+ * shared written blocks, send the write out of place, to the COW fork's
+ * blocks with IOMAP_F_SHARED (xfs_reflink_allocate_cow()); unshared
+ * written blocks (IOMAP_MAPPED) and unwritten ones (IOMAP_UNWRITTEN) are
+ * written in place; a hole or delalloc first gets new unwritten blocks
+ * (xfs_iomap_write_direct()), converted when the write completes.
+ * IOMAP_NOWAIT refuses to allocate (-EAGAIN), as does
+ * IOMAP_OVERWRITE_ONLY.
+ */
+static int xfs_direct_write_iomap_begin(struct inode *inode, loff_t offset, loff_t length, unsigned int flags,
+					struct iomap *iomap, struct iomap *srcmap)
+{
+	struct xfs_rinode *ri = inode->i_private;
+	struct xfs_mount *mp = ri->i.i_mount;
+	unsigned int bs = mp->m_blocksize;
+	uint64_t off = (uint64_t)offset / bs;
+	uint64_t end = ((uint64_t)(offset + length) + bs - 1) / bs;
+	uint64_t dnext, ddnext = MAXOFF, unext, cnext, cdnext = MAXOFF, run, blk = 0;
+	const struct xfs_bmbt_irec *r, *d = NULL, *u = NULL;
+	bool cow, shared = false;
+
+	(void)srcmap;	/* only sub-block zeroing reads it */
+	if (mp->m_shutdown)
+		return -EIO;
+	/* xfs_bmapi_read() */
+	r = xfs_iext_find(&ri->i.i_df, off, &dnext);
+	if (r) {
+		u = xfs_iext_find(&ri->i_unwritten, off, &unext);
+		end = min_u64(end, r->br_startoff + r->br_blockcount);
+		end = min_u64(end, u ? u->br_startoff + u->br_blockcount : unext);
+	} else {
+		d = xfs_iext_find(&ri->i_delay, off, &ddnext);
+		end = min_u64(end, d ? d->br_startoff + d->br_blockcount : min_u64(dnext, ddnext));
+	}
+	/* xfs_find_trim_cow_extent(), xfs_inode_need_cow() */
+	cow = xfs_iext_find(&ri->i.i_cowfp, off, &cnext) || xfs_iext_find(&ri->i_cowdelay, off, &cdnext);
+	if (!cow) {
+		end = min_u64(end, min_u64(cnext, cdnext));
+		if (r && !u) {	/* only written blocks count as shared */
+			shared = xfs_shared_run(RMP(mp), r->br_startblock + off - r->br_startoff, &run);
+			end = min_u64(end, off + run);
+		}
+	}
+	if (cow || shared) {
+		int error;
+
+		if (flags & IOMAP_NOWAIT)
+			return -EAGAIN;
+		error = xfs_reflink_allocate_cow(ri, off, &end, &blk);
+		if (error)
+			return error;
+		iomap->type = IOMAP_MAPPED;
+		iomap->flags = IOMAP_F_SHARED;
+		iomap->offset = (loff_t)(off * bs);
+		iomap->length = (end - off) * bs;
+		iomap->addr = blk * bs;
+		iomap->bdev = mp->m_bdev;
+		return 0;
+	}
+	if (!r) {
+		int64_t n;
+
+		if (flags & (IOMAP_NOWAIT | IOMAP_OVERWRITE_ONLY))
+			return -EAGAIN;
+		n = xfs_iomap_write_direct(ri, off, min_u64(end - off, XFS_DIO_MAX_ALLOC_BYTES / bs), d != NULL);
+		if (n < 0)
+			return (int)n;
+		end = off + (uint64_t)n;
+		r = xfs_iext_find(&ri->i.i_df, off, NULL);
+	}
+	xfs_bmbt_to_iomap(mp, iomap, r, &ri->i_unwritten, off, end, 0);
+	return 0;
+}
+
+static const struct iomap_ops xfs_direct_write_iomap_ops = {
+	.iomap_begin = xfs_direct_write_iomap_begin,
+};
+
+/*
+ * xfs_dio_write_end_io() of a regular inode, once for the whole write:
+ * -EIO after a shutdown; an error is returned as it is, with nothing
+ * undone (new data-fork blocks stay unwritten and read as zeros; COW
+ * blocks stay in the COW fork, written, for a later write to reuse or
+ * truncate to free: no COW cancel here, unlike writeback's
+ * xfs_end_ioend()).  On success: the COW blocks written replace the data
+ * fork's (xfs_reflink_end_cow()); unwritten blocks become written, the
+ * size moving up to the end of the write and the on-disk size after it
+ * (xfs_iomap_write_unwritten(update_isize = true), xfs_new_eof()); with
+ * nothing unwritten, a write past the size moves both
+ * (xfs_dio_endio_set_isize()).
+ */
+static int xfs_dio_write_end_io(struct kiocb *iocb, ssize_t size, int error, unsigned int flags)
+{
+	struct inode *inode = iocb->ki_filp->f_inode;
+	struct xfs_rinode *ri = inode->i_private;
+	struct xfs_mount *mp = ri->i.i_mount;
+	loff_t offset = iocb->ki_pos, end = offset + (loff_t)size;
+
+	/* simulator: the bytes that went to the device (writeback counts its own at submission) */
+	mp->s_device_bytes += (uint64_t)size;
+	if (mp->m_shutdown)
+		return -EIO;
+	if (error || !size)
+		return error;
+	mp->s_user_bytes += (uint64_t)size;	/* XFS_STATS_ADD(xs_write_bytes) */
+	/* --verify: the range holds this file's own data now */
+	xfs_tagsrc_forget(ri, offset, (size_t)size);
+	if (flags & IOMAP_DIO_COW)
+		xfs_reflink_end_cow(ri, offset, (size_t)size);
+	if (flags & IOMAP_DIO_UNWRITTEN) {
+		xfs_iomap_write_unwritten(ri, offset, (size_t)size);
+		if (end > inode->i_size)
+			inode->i_size = end;
+		xfs_setfilesize(&ri->i, offset, (size_t)size);
+		return 0;
+	}
+	if (end > inode->i_size) {
+		inode->i_size = end;
+		xfs_setfilesize(&ri->i, offset, (size_t)size);
+	}
+	return 0;
+}
+
+/* No ->submit_io: the bios go to submit_bio() and complete in bio context (iomap_dio_bio_end_io()). */
+static const struct iomap_dio_ops xfs_dio_write_ops = {
+	.end_io = xfs_dio_write_end_io,
+};
+
+/*
+ * xfs_file_dio_write() -> xfs_file_dio_write_aligned() for a regular
+ * inode: an O_DIRECT write of @count bytes at @pos (for O_APPEND the size
+ * at issue, generic_write_checks()) through iomap_dio_rw(), which first
+ * writes back and drops the cached range.  Misaligned to the logical
+ * block size: -EINVAL.  (Aligned to it but not to the file system block,
+ * the write would take xfs_file_dio_write_unaligned(); the model's file
+ * system block is the logical block, so that never happens.)  Bytes
+ * written, or -errno; -ENOTBLK: fall back to a buffered write.
+ */
+static ssize_t xfs_file_dio_write_aligned(struct xfs_rinode *ri, loff_t pos, size_t count, bool append)
+{
+	struct xfs_mount *mp = ri->i.i_mount;
+	struct kiocb iocb = {
+		.ki_filp = &ri->i.i_file,
+		.ki_pos = pos,
+		.ki_flags = IOCB_DIRECT | (append ? IOCB_APPEND : 0),
+	};
+	struct iov_iter from = {
+		.write = true,
+		.buf = NULL,	/* the file's own blocks: a tag per block */
+		.tag = zw_tag_file(ri->i.i_vnode.i_ino, (uint64_t)pos / mp->m_blocksize),
+		.count = count,
+	};
+
+	if (!count)
+		return 0;
+	if (mp->m_shutdown)
+		return -EIO;	/* xfs_file_write_iter() */
+	if (((uint64_t)pos | count) & (mp->m_bdev->lim.logical_block_size - 1))
+		return -EINVAL;
+	return iomap_dio_rw(&iocb, &from, &xfs_direct_write_iomap_ops, &xfs_dio_write_ops, 0, NULL, 0);
+}
+
 static ssize_t xfs_write_regular(struct zw_fs *fs, const char *name, loff_t off, size_t len, bool direct,
 				 bool append)
 {
@@ -946,18 +1247,13 @@ static ssize_t xfs_write_regular(struct zw_fs *fs, const char *name, loff_t off,
 		return -ENOMEM;
 	if (append)
 		off = ri->i.i_vnode.i_size;
-	ret = xfs_buffered_write_regular(ri, off, len);
-	/*
-	 * A direct write goes through the cache and is written back before
-	 * returning (real direct I/O comes with sim/iomap dio).
-	 */
-	if (ret > 0 && direct) {
-		int err = xfs_flush_regular(ri);
-
-		if (err)
-			return err;
+	/* xfs_file_write_iter(): O_DIRECT, unless the direct path says fall back (-ENOTBLK) */
+	if (direct) {
+		ret = xfs_file_dio_write_aligned(ri, off, len, append);
+		if (ret != -ENOTBLK)
+			return ret;
 	}
-	return ret;
+	return xfs_buffered_write_regular(ri, off, len);
 }
 
 static ssize_t xfs_read_regular(struct zw_fs *fs, const char *name, loff_t off, size_t len, void *buf)

@@ -391,7 +391,7 @@ def test_a_failed_cow_write_cancels_the_cow_and_the_file_keeps_the_old_data(zwsi
     assert r.stats["fdblocks"] == BLOCKS - 16 - 28
 
 
-# --- direct writes, mounting, refusals ------------------------------------------------
+# --- direct writes (xfs_file_dio_write_aligned) ---------------------------------------
 
 def test_direct_writes_and_appends_are_on_disk_when_they_return(zwsim):
     r = xfs(zwsim, """
@@ -401,6 +401,263 @@ def test_direct_writes_and_appends_are_on_disk_when_they_return(zwsim):
     assert r.extents("f") == [(0, 16 * K, 0, False)]
     assert r.file("f")["disk_size"] == 16 * K
     assert r.stats["delalloc_blocks"] == 0
+
+
+def test_a_direct_write_into_a_hole_gets_unwritten_blocks_converted_when_it_completes(zw, tmp_path):
+    # xfs_iomap_write_direct() allocates with XFS_BMAPI_PREALLOC;
+    # xfs_dio_write_end_io() -> xfs_iomap_write_unwritten() converts
+    log = tmp_path / "ev.jsonl"
+    r = xfs(zw, """
+        dwrite f 0 64k
+    """, "--log", log)
+    assert r.results == ["65536"]
+    assert r.extents("f") == [(0, 64 * K, 0, False)]
+    assert r.stats["unwritten_converted_blocks"] == 16
+    assert r.stats["free_blocks"] == r.stats["fdblocks"] == BLOCKS - 16
+    assert (r.file("f")["size"], r.file("f")["disk_size"]) == (64 * K, 64 * K)
+    writes = [(e["sector"], e["bytes"], e.get("dio")) for e in events(log) if e["ev"] == "bio_submit"
+              and e["op"] == "write"]
+    assert writes == [(0, 64 * K, True)]
+
+
+def test_a_failed_direct_write_into_a_hole_leaves_its_blocks_unwritten(zwsim):
+    # nothing is converted on error: the blocks stay allocated but read as
+    # zeros (--verify skips them), and the size does not move
+    r = xfs(zwsim, """
+        inject fail_write=1
+        dwrite f 0 64k
+        dwrite g 0 16k
+    """)
+    assert r.results == ["0", "-EIO", "16384"]
+    assert r.extents("f") == [(0, 64 * K, 0, True)]
+    assert (r.file("f")["size"], r.file("f")["disk_size"]) == (0, 0)
+    assert r.stats["unwritten_converted_blocks"] == 4
+    assert r.stats["free_blocks"] == BLOCKS - 16 - 4
+
+
+def test_a_direct_write_into_unwritten_blocks_goes_there_and_converts_only_its_range(zw, tmp_path):
+    log = tmp_path / "ev.jsonl"
+    r = xfs(zw, """
+        fallocate u 0 64k
+        dwrite u 16k 8k
+    """, "--log", log)
+    assert r.extents("u") == [(0, 16 * K, 0, True), (16 * K, 8 * K, 4, False), (24 * K, 40 * K, 6, True)]
+    assert r.stats["unwritten_converted_blocks"] == 2
+    writes = [(e["sector"], e["bytes"]) for e in events(log) if e["ev"] == "bio_submit" and e["op"] == "write"]
+    assert writes == [(32, 8 * K)]
+
+
+def test_a_direct_overwrite_of_written_blocks_goes_in_place(zw, tmp_path):
+    log = tmp_path / "ev.jsonl"
+    r = xfs(zw, """
+        write f 0 64k
+        sync
+        dwrite f 16k 8k
+    """, "--log", log)
+    assert r.results == ["65536", "0", "8192"]
+    assert r.extents("f") == [(0, 64 * K, 0, False)]
+    # no new blocks, nothing converted by the direct write (16: the writeback's)
+    assert r.stats["free_blocks"] == BLOCKS - 16
+    assert r.stats["unwritten_converted_blocks"] == 16
+    writes = [(e["sector"], e["bytes"], e.get("dio")) for e in events(log) if e["ev"] == "bio_submit"
+              and e["op"] == "write"]
+    assert writes == [(0, 64 * K, None), (32, 8 * K, True)]
+
+
+def test_a_direct_write_over_a_reflinked_range_goes_to_new_blocks_and_the_other_file_keeps_the_old_data(zw,
+                                                                                                         tmp_path):
+    # xfs_reflink_allocate_cow() with the COW extent size hint (blocks 0-31
+    # at 16-47), IOMAP_F_SHARED; xfs_reflink_end_cow() remaps at completion;
+    # --verify reads a's data in a and b's in b
+    log = tmp_path / "ev.jsonl"
+    r = xfs(zw, """
+        write a 0 64k
+        reflink a b
+        dwrite b 16k 8k
+    """, "--log", log)
+    assert r.results == ["65536", "0", "8192"]
+    assert r.extents("a") == [(0, 64 * K, 0, False)]
+    assert r.shared("a") == [56 * K]
+    assert r.extents("b") == [(0, 16 * K, 0, False), (16 * K, 8 * K, 20, False), (24 * K, 40 * K, 6, False)]
+    assert r.stats["cow_remapped_blocks"] == 2
+    assert r.stats["cow_blocks"] == 30
+    assert r.stats["shared_blocks"] == 14
+    dio = [(e["sector"], e["bytes"]) for e in events(log) if e["ev"] == "bio_submit" and e.get("dio")]
+    assert dio == [(20 * BS // 512, 8 * K)]
+
+
+def test_the_source_of_a_reflink_is_copied_on_a_direct_write_too(zwsim):
+    r = xfs(zwsim, """
+        dwrite a 0 16k
+        reflink a b
+        dwrite a 0 4k
+        dwrite b 8k 4k
+    """)
+    # a's COW blocks at 4-35, b's at 36-67
+    assert r.extents("a") == [(0, 4 * K, 4, False), (4 * K, 12 * K, 1, False)]
+    assert r.extents("b") == [(0, 8 * K, 0, False), (8 * K, 4 * K, 38, False), (12 * K, 4 * K, 3, False)]
+    assert r.stats["shared_blocks"] == 2
+
+
+def test_a_shared_run_across_refcount_records_is_one_cow_mapping(zw, tmp_path):
+    # after c's copy of blocks 0-7, a's blocks 0-7 have refcount 2 and 8-15
+    # refcount 3: one shared run (xfs_reflink_find_shared() goes on to its
+    # end), so one mapping and one bio for a's 64 KiB
+    log = tmp_path / "ev.jsonl"
+    r = xfs(zw, """
+        dwrite a 0 64k
+        reflink a b
+        reflink b c
+        dwrite c 0 32k
+        dwrite a 0 64k
+    """, "--log", log)
+    assert r.extents("a") == [(0, 64 * K, 48, False)]
+    dio = [(e["sector"], e["bytes"]) for e in events(log) if e["ev"] == "bio_submit" and e.get("dio")]
+    assert dio == [(0, 64 * K), (16 * 8, 32 * K), (48 * 8, 64 * K)]
+
+
+def test_a_direct_write_into_cow_delalloc_allocates_just_its_range(zwsim):
+    # the buffered write reserved COW delalloc for blocks 0-31; the direct
+    # write at block 10 finds no dirty cache there (the dirty block is 0):
+    # xfs_bmapi_write() allocates only block 10 out of that reservation (at
+    # 16), splitting it; writeback then converts the delalloc extent that
+    # holds block 0, now blocks 0-9 (at 17-26), and 11-31 stay reserved
+    r = xfs(zwsim, """
+        write a 0 64k
+        reflink a b
+        write b 0 4k
+        dwrite b 40k 4k
+        sync
+    """)
+    assert r.extents("b") == [(0, 4 * K, 17, False), (4 * K, 36 * K, 1, False), (40 * K, 4 * K, 16, False),
+                              (44 * K, 20 * K, 11, False)]
+    assert r.stats["cow_remapped_blocks"] == 2
+    assert r.stats["cow_blocks"] == 9
+    assert r.stats["delalloc_blocks"] == 21
+    assert r.stats["free_blocks"] == BLOCKS - 16 - 1 - 10
+    assert r.stats["fdblocks"] == r.stats["free_blocks"] - 21
+
+
+def test_a_direct_append_takes_the_size_at_issue_and_moves_it_at_completion(zw, tmp_path):
+    log = tmp_path / "ev.jsonl"
+    r = xfs(zw, """
+        write f 0 64k
+        append f 32k
+        sync
+    """, "--log", log)
+    # the buffered write moved the size at once: the append goes after it
+    assert r.results == ["65536", "32768", "0"]
+    assert [e["pos"] for e in events(log) if e["ev"] == "dio_submit"] == [64 * K]
+    assert (r.file("f")["size"], r.file("f")["disk_size"]) == (96 * K, 96 * K)
+
+
+def test_a_failed_direct_append_does_not_move_the_size(zwsim):
+    r = xfs(zwsim, """
+        append f 64k
+        inject fail_write=1
+        append f 64k
+        append f 4k
+    """)
+    assert r.results == ["65536", "0", "-EIO", "4096"]
+    # the failed append's blocks stay allocated, unwritten, past the size;
+    # the next append starts where the size still is and writes in place over them
+    assert (r.file("f")["size"], r.file("f")["disk_size"]) == (68 * K, 68 * K)
+    assert r.extents("f") == [(0, 68 * K, 0, False), (68 * K, 60 * K, 17, True)]
+
+
+def test_a_direct_write_over_dirty_cached_data_writes_it_back_first_then_wins(zw, tmp_path):
+    log = tmp_path / "ev.jsonl"
+    r = xfs(zw, """
+        write f 0 128k
+        dwrite f 32k 64k
+        sync
+        read f 0 128k
+    """, "--log", log)
+    assert r.results == ["131072", "65536", "0", "131072"]
+    ev = events(log)
+    dio_start = next(i for i, e in enumerate(ev) if e["ev"] == "dio_submit")
+    wb_start = next(i for i, e in enumerate(ev) if e["ev"] == "folio_writeback_start")
+    wb_end = next(i for i, e in enumerate(ev) if e["ev"] == "folio_writeback_end")
+    first_dio_bio = next(i for i, e in enumerate(ev) if e["ev"] == "bio_submit" and e.get("dio"))
+    # the cached 128 KiB went out inside the direct write, before its bio
+    assert dio_start < wb_start < wb_end < first_dio_bio
+    # and only once: the cache range was dropped, sync has nothing to write
+    assert sum(e["ev"] == "folio_writeback_start" for e in ev) == 1
+    # the direct data went in place over the blocks writeback had just
+    # allocated, and is the last write there
+    writes = [(e["sector"], e["bytes"], e.get("dio")) for e in ev if e["ev"] == "bio_submit" and e["op"] == "write"]
+    assert writes[-1] == (64, 64 * K, True)
+    assert r.extents("f") == [(0, 128 * K, 0, False)]
+
+
+def test_no_folio_is_in_writeback_and_no_ioend_is_deferred_for_direct_writes(zw, tmp_path):
+    # new blocks, unwritten blocks, shared blocks: the bios complete in bio
+    # context and the dio's ->end_io does the transactions; nothing goes
+    # through the page cache or the inode's completion work
+    log = tmp_path / "ev.jsonl"
+    r = xfs(zw, """
+        dwrite a 0 1536k 2M
+        reflink a b
+        dwrite b 0 8k
+        fallocate u 0 64k
+        dwrite u 16k 8k
+    """, "--log", log)
+    assert r.results == ["1572864", "0", "8192", "0", "8192"]
+    ev = events(log)
+    assert [e for e in ev if e["ev"].startswith(("folio_", "ioend_"))] == []
+    assert [e["ev"] for e in ev if e["ev"].startswith("dio_")] == ["dio_submit", "dio_end"] * 3
+    bios = [(e["sector"], e["bytes"], e.get("dio")) for e in ev if e["ev"] == "bio_submit" and e["op"] == "write"]
+    assert bios == [(0, 1 * M, True), (2048, 512 * K, True), (384 * 8, 8 * K, True), (416 * 8 + 32, 8 * K, True)]
+    # every bio of a dio ended before its dio_end
+    for end in (i for i, e in enumerate(ev) if e["ev"] == "dio_end"):
+        start = max(i for i, e in enumerate(ev[:end]) if e["ev"] == "dio_submit")
+        ids = {e["id"] for e in ev[start:end] if e["ev"] == "bio_submit"}
+        assert ids <= {e["id"] for e in ev[start:end] if e["ev"] == "bio_end"}
+
+
+def test_a_misaligned_direct_write_is_einval(zwsim):
+    # xfs_file_dio_write(): misaligned to the logical block size; the
+    # model's file system block is the logical block, so the unaligned
+    # (sub-block) path cannot be reached
+    r = xfs(zwsim, """
+        dwrite f 512 4k
+        dwrite f 0 6k
+        dwrite f 4k 4k
+    """)
+    assert r.results == ["-EINVAL", "-EINVAL", "4096"]
+    assert r.extents("f") == [(4 * K, 4 * K, 0, False)]
+
+
+def test_when_writing_back_the_cached_range_fails_the_direct_write_falls_back_to_buffered(zw, tmp_path):
+    # kiocb_invalidate_pages() fails: iomap_dio_rw() says -ENOTBLK and
+    # xfs_file_write_iter() writes through the cache; fsync writes it back
+    # and reports the earlier error once
+    log = tmp_path / "ev.jsonl"
+    r = xfs(zw, """
+        write f 0 64k
+        inject fail_write=1
+        dwrite f 0 64k
+        fsync f
+        fsync f
+    """, "--log", log)
+    assert r.results == ["65536", "0", "65536", "-EIO", "0"]
+    ev = events(log)
+    assert [e for e in ev if e.get("dio") is True] == []
+    assert [e["ret"] for e in ev if e["ev"] == "dio_end"] == ["-ENOTBLK"]
+    assert sum(e["ev"] == "folio_writeback_start" for e in ev) == 2
+    assert r.extents("f") == [(0, 64 * K, 0, False)]
+
+
+def test_a_direct_write_short_of_free_blocks_is_enospc(zwsim):
+    r = xfs(zwsim, """
+        dwrite f 0 1M
+        dwrite g 0 4k
+    """, dev="emu:zoned=0,size=1M,zone_size=1M")
+    assert r.results == ["1048576", "-ENOSPC"]
+    assert r.extents("g") == []
+
+
+# --- mounting, refusals ---------------------------------------------------------------
 
 
 def test_a_zoned_device_is_refused(zwsim):
@@ -552,18 +809,72 @@ def random_workload(seed, n=1500):
     return "\n".join(ops + ["sync"]) + "\n"
 
 
+def direct_workload(seed, n=1500):
+    """Direct writes and appends as often as buffered writes, and injected write errors."""
+    import random
+    rnd = random.Random(seed)
+    files = ["f%d" % i for i in range(5)]
+    ops = []
+    for _ in range(n):
+        r, f = rnd.random(), rnd.choice(files)
+        if r < 0.3:
+            ops.append("write %s %d %d" % (f, rnd.randrange(256) * BS, rnd.randrange(1, 64) * BS))
+        elif r < 0.55:
+            ops.append("dwrite %s %d %d" % (f, rnd.randrange(256) * BS, rnd.randrange(1, 64) * BS))
+        elif r < 0.6:
+            ops.append("append %s %d" % (f, rnd.randrange(1, 16) * BS))
+        elif r < 0.67:
+            ops.append("sync")
+        elif r < 0.77:
+            ops.append("reflink %s %s" % (f, rnd.choice(files)))
+        elif r < 0.82:
+            ops.append("truncate %s %d" % (f, rnd.randrange(256) * BS))
+        elif r < 0.87:
+            ops.append("fallocate %s %d %d" % (f, rnd.randrange(256) * BS, rnd.randrange(1, 32) * BS))
+        elif r < 0.9:
+            ops.append("unlink %s" % f)
+        elif r < 0.95:
+            ops.append("fsync %s" % f)
+        else:
+            ops.append("inject fail_write=%d" % rnd.randrange(1, 4))
+    return "\n".join(ops + ["sync"]) + "\n"
+
+
+def check_books(report):
+    stats, mapped = report["stats"], {}
+    for f in report["files"].values():
+        for e in f["extents"]:
+            for b in range(e["block"], e["block"] + e["len"] // BS):
+                mapped[b] = mapped.get(b, 0) + 1
+    # COW forks hold what the extent size hint allocated beyond the written blocks
+    assert stats["free_blocks"] + len(mapped) + stats["cow_blocks"] == stats["blocks"]
+    assert stats["shared_blocks"] == sum(1 for n in mapped.values() if n >= 2)
+    assert stats["fdblocks"] == stats["free_blocks"] - stats["delalloc_blocks"]
+
+
 def test_a_random_workload_verifies_and_every_block_is_free_or_mapped_with_its_refcount(zwsim):
     for seed in (1, 2, 3):
         res = zwsim("fs", "--fs", "xfs", "--dev", "emu:zoned=0,size=256M,zone_size=64M", "--json", "--verify", "-",
                     input=random_workload(seed))
         assert res.rc == 0, res
-        report = json.loads(res.out)
-        stats, mapped = report["stats"], {}
-        for f in report["files"].values():
-            for e in f["extents"]:
-                for b in range(e["block"], e["block"] + e["len"] // BS):
-                    mapped[b] = mapped.get(b, 0) + 1
-        # COW forks hold what the extent size hint allocated beyond the written blocks
-        assert stats["free_blocks"] + len(mapped) + stats["cow_blocks"] == stats["blocks"]
-        assert stats["shared_blocks"] == sum(1 for n in mapped.values() if n >= 2)
-        assert stats["fdblocks"] == stats["free_blocks"] - stats["delalloc_blocks"]
+        check_books(json.loads(res.out))
+
+
+def test_a_random_direct_write_workload_with_write_errors_keeps_the_books(zwsim):
+    # no --verify with the errors: after a failed write --verify cannot tell
+    # which of its blocks reached the device (a direct write's bios may
+    # partly succeed; writeback counts its data as written at submission)
+    for seed in (1, 2, 3):
+        script = direct_workload(seed)
+        res = zwsim("fs", "--fs", "xfs", "--dev", "emu:zoned=0,size=256M,zone_size=64M", "--json", "-",
+                    input=script)
+        assert res.rc == 0, res
+        results = [line for line in res.err.splitlines() if line.startswith(("dwrite", "append"))]
+        assert any(line.endswith("=> -EIO") for line in results)
+        check_books(json.loads(res.out))
+        # without the errors, every block verifies too
+        script = "\n".join(line for line in script.splitlines() if not line.startswith("inject")) + "\n"
+        res = zwsim("fs", "--fs", "xfs", "--dev", "emu:zoned=0,size=256M,zone_size=64M", "--json", "--verify", "-",
+                    input=script)
+        assert res.rc == 0, res
+        check_books(json.loads(res.out))

@@ -13,7 +13,10 @@
  * - the seed's error rule through XFS: ->writeback_range fails after a
  *   shared ioend was built; iomap_writepages() hands the error to
  *   xfs_writeback_submit(), which neither converts the COW blocks nor
- *   sends the bio, and the completion work cancels the ioend's COW range.
+ *   sends the bio, and the completion work cancels the ioend's COW range;
+ * - direct writes (xfs_file_dio_write_aligned()): new blocks are unwritten
+ *   until ->end_io (xfs_dio_write_end_io()) converts them and moves the
+ *   size; a failed one leaves them unwritten, reading zeros.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -339,6 +342,135 @@ static void a_reflinked_file_reads_the_source_data_from_the_shared_blocks(void *
 	rig_free(r);
 }
 
+/* --- direct writes ------------------------------------------------------------- */
+
+/* What xfs_dio_write_end_io() saw and did, for the wrapper below. */
+static struct {
+	loff_t size_before, size_after, disk_size_after;
+	uint64_t unwritten_before, unwritten_after;
+	int error;
+	unsigned int flags;
+	int calls;
+} endio;
+
+static int recording_dio_write_end_io(struct kiocb *iocb, ssize_t size, int error, unsigned int flags)
+{
+	struct xfs_rinode *ri = iocb->ki_filp->f_inode->i_private;
+	int ret;
+
+	endio.calls++;
+	endio.error = error;
+	endio.flags = flags;
+	endio.size_before = ri->i.i_vnode.i_size;
+	endio.unwritten_before = xfs_iext_count_range(&ri->i_unwritten, 0, MAXOFF);
+	ret = xfs_dio_write_end_io(iocb, size, error, flags);
+	endio.size_after = ri->i.i_vnode.i_size;
+	endio.disk_size_after = ri->i.i_disk_size;
+	endio.unwritten_after = xfs_iext_count_range(&ri->i_unwritten, 0, MAXOFF);
+	return ret;
+}
+
+static const struct iomap_dio_ops recording_dio_write_ops = {
+	.end_io = recording_dio_write_end_io,
+};
+
+/* A direct write of @len bytes at @pos through iomap_dio_rw(), ->end_io recorded. */
+static ssize_t dio_write(struct xfs_rinode *ri, loff_t pos, size_t len)
+{
+	struct kiocb iocb = { .ki_filp = &ri->i.i_file, .ki_pos = pos, .ki_flags = IOCB_DIRECT };
+	struct iov_iter from = {
+		.write = true, .tag = zw_tag_file(ri->i.i_vnode.i_ino, (uint64_t)pos / BS_4K), .count = len,
+	};
+
+	memset(&endio, 0, sizeof(endio));
+	return iomap_dio_rw(&iocb, &from, &xfs_direct_write_iomap_ops, &recording_dio_write_ops, 0, NULL, 0);
+}
+
+static void a_direct_write_past_eof_converts_its_new_blocks_and_moves_the_size_in_end_io(void **state)
+{
+	struct rig *r = rig_new("emu:zoned=0,size=16M,zone_size=4M");
+	struct xfs_rinode *f = xfs_lookup_regular(r->mp, "f", true);
+
+	(void)state;
+	assert_int_equal(dio_write(f, 0, 64 * KiB), 64 * KiB);
+	assert_int_equal(endio.calls, 1);
+	assert_int_equal(endio.error, 0);
+	assert_int_equal(endio.flags & (IOMAP_DIO_UNWRITTEN | IOMAP_DIO_COW), IOMAP_DIO_UNWRITTEN);
+	/* the bios had completed with the blocks unwritten and the size still 0 */
+	assert_int_equal(endio.unwritten_before, 16);
+	assert_int_equal(endio.size_before, 0);
+	/* ->end_io converted them and moved both sizes */
+	assert_int_equal(endio.unwritten_after, 0);
+	assert_int_equal(endio.size_after, 64 * KiB);
+	assert_int_equal(endio.disk_size_after, 64 * KiB);
+	assert_int_equal(RMP(r->mp)->s_unwritten_converted, 16);
+	/* an overwrite in place: nothing to convert, the size stays */
+	assert_int_equal(dio_write(f, 16 * KiB, 8 * KiB), 8 * KiB);
+	assert_int_equal(endio.flags & (IOMAP_DIO_UNWRITTEN | IOMAP_DIO_COW), 0);
+	assert_int_equal(endio.size_after, 64 * KiB);
+	assert_int_equal(RMP(r->mp)->s_unwritten_converted, 16);
+	rig_free(r);
+}
+
+static void a_failed_direct_write_into_a_hole_leaves_its_blocks_unwritten_reading_zeros(void **state)
+{
+	struct rig *r = rig_new("emu:zoned=0,size=16M,zone_size=4M");
+	uint8_t *buf = malloc(64 * KiB), *zero = calloc(1, 64 * KiB);
+	struct xfs_rinode *f;
+	uint64_t converted;
+	char err[256];
+
+	(void)state;
+	/* the whole device holds an old file's data (the cursor wraps to block 0): it must not show */
+	assert_int_equal(xfs_fs_ops.write(r->fs, "old", 0, 16 * 1024 * KiB, true, false), 16 * 1024 * KiB);
+	assert_int_equal(xfs_fs_ops.unlink(r->fs, "old"), 0);
+	converted = RMP(r->mp)->s_unwritten_converted;
+	f = xfs_lookup_regular(r->mp, "f", true);
+	assert_int_equal(xfs_fs_ops.truncate(r->fs, "f", 64 * KiB), 0);	/* a 64 KiB hole */
+	assert_int_equal(zw_dev_inject(r->dev, "fail_write=1", err, sizeof(err)), 0);
+	assert_int_equal(dio_write(f, 0, 64 * KiB), -EIO);
+	assert_int_equal(endio.error, -EIO);
+	/* allocated on the old file's blocks, left unwritten: nothing converted */
+	assert_int_equal(f->i.i_df.if_nextents, 1);
+	assert_int_equal(f->i.i_df.if_ext[0].br_startblock, 0);
+	assert_int_equal(endio.unwritten_after, 16);
+	assert_int_equal(RMP(r->mp)->s_unwritten_converted, converted);
+	assert_int_equal(xfs_fs_ops.read(r->fs, "f", 0, 64 * KiB, buf), 64 * KiB);
+	assert_memory_equal(buf, zero, 64 * KiB);
+	free(buf);
+	free(zero);
+	rig_free(r);
+}
+
+static void a_direct_write_to_shared_blocks_is_remapped_in_end_io_and_not_cancelled_on_error(void **state)
+{
+	struct rig *r = rig_new("emu:zoned=0,size=16M,zone_size=4M");
+	struct xfs_rinode *b;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(xfs_fs_ops.write(r->fs, "a", 0, 16 * KiB, false, false), 16 * KiB);
+	assert_int_equal(xfs_fs_ops.reflink(r->fs, "a", "b"), 0);	/* blocks 0-3, shared */
+	b = xfs_lookup_regular(r->mp, "b", false);
+	assert_int_equal(zw_dev_inject(r->dev, "fail_write=1", err, sizeof(err)), 0);
+	assert_int_equal(dio_write(b, 0, 8 * KiB), -EIO);
+	assert_int_equal(endio.flags & IOMAP_DIO_COW, IOMAP_DIO_COW);
+	/* the COW extent size hint's 32 blocks (at 4-35); the written part converted, kept */
+	assert_int_equal(b->i.i_cowfp.if_nextents, 1);
+	assert_int_equal(b->i.i_cowfp.if_ext[0].br_startblock, 4);
+	assert_int_equal(b->i.i_cowfp.if_ext[0].br_blockcount, 32);
+	assert_int_equal(xfs_iext_count_range(&b->i_cowunw, 0, MAXOFF), 30);
+	assert_int_equal(b->i.i_df.if_ext[0].br_startblock, 0);	/* not remapped */
+	/* the retry reuses those COW blocks; ->end_io remaps them */
+	assert_int_equal(dio_write(b, 0, 8 * KiB), 8 * KiB);
+	assert_int_equal(b->i.i_df.if_ext[0].br_startblock, 4);
+	assert_int_equal(b->i.i_df.if_ext[0].br_blockcount, 2);
+	assert_int_equal(RMP(r->mp)->s_cow_remapped, 2);
+	assert_int_equal(xfs_iext_count_range(&b->i.i_cowfp, 0, MAXOFF), 30);
+	assert_int_equal(RMP(r->mp)->m_fdblocks, 4096 - 4 - 32);
+	rig_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -351,6 +483,9 @@ int main(void)
 		cmocka_unit_test(a_writeback_error_after_a_shared_ioend_cancels_its_cow_range),
 		cmocka_unit_test(unwritten_blocks_read_as_zeros_until_written_back),
 		cmocka_unit_test(a_reflinked_file_reads_the_source_data_from_the_shared_blocks),
+		cmocka_unit_test(a_direct_write_past_eof_converts_its_new_blocks_and_moves_the_size_in_end_io),
+		cmocka_unit_test(a_failed_direct_write_into_a_hole_leaves_its_blocks_unwritten_reading_zeros),
+		cmocka_unit_test(a_direct_write_to_shared_blocks_is_remapped_in_end_io_and_not_cancelled_on_error),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
