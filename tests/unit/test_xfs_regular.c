@@ -432,7 +432,7 @@ static void a_failed_direct_write_into_a_hole_leaves_its_blocks_unwritten_readin
 	assert_int_equal(endio.error, -EIO);
 	/* allocated on the old file's blocks, left unwritten: nothing converted */
 	assert_int_equal(f->i.i_df.if_nextents, 1);
-	assert_int_equal(f->i.i_df.if_ext[0].br_startblock, 0);
+	assert_int_equal(first_ext(&f->i.i_df).br_startblock, 0);
 	assert_int_equal(endio.unwritten_after, 16);
 	assert_int_equal(RMP(r->mp)->s_unwritten_converted, converted);
 	assert_int_equal(xfs_fs_ops.read(r->fs, "f", 0, 64 * KiB, buf), 64 * KiB);
@@ -457,14 +457,14 @@ static void a_direct_write_to_shared_blocks_is_remapped_in_end_io_and_not_cancel
 	assert_int_equal(endio.flags & IOMAP_DIO_COW, IOMAP_DIO_COW);
 	/* the COW extent size hint's 32 blocks (at 4-35); the written part converted, kept */
 	assert_int_equal(b->i.i_cowfp.if_nextents, 1);
-	assert_int_equal(b->i.i_cowfp.if_ext[0].br_startblock, 4);
-	assert_int_equal(b->i.i_cowfp.if_ext[0].br_blockcount, 32);
+	assert_int_equal(first_ext(&b->i.i_cowfp).br_startblock, 4);
+	assert_int_equal(first_ext(&b->i.i_cowfp).br_blockcount, 32);
 	assert_int_equal(xfs_iext_count_range(&b->i_cowunw, 0, MAXOFF), 30);
-	assert_int_equal(b->i.i_df.if_ext[0].br_startblock, 0);	/* not remapped */
+	assert_int_equal(first_ext(&b->i.i_df).br_startblock, 0);	/* not remapped */
 	/* the retry reuses those COW blocks; ->end_io remaps them */
 	assert_int_equal(dio_write(b, 0, 8 * KiB), 8 * KiB);
-	assert_int_equal(b->i.i_df.if_ext[0].br_startblock, 4);
-	assert_int_equal(b->i.i_df.if_ext[0].br_blockcount, 2);
+	assert_int_equal(first_ext(&b->i.i_df).br_startblock, 4);
+	assert_int_equal(first_ext(&b->i.i_df).br_blockcount, 2);
 	assert_int_equal(RMP(r->mp)->s_cow_remapped, 2);
 	assert_int_equal(xfs_iext_count_range(&b->i.i_cowfp, 0, MAXOFF), 30);
 	assert_int_equal(RMP(r->mp)->m_fdblocks, 4096 - 4 - 32);
