@@ -51,6 +51,30 @@ bool zw_pattern_decode(const void *block, size_t size, uint64_t *tag)
 	return true;
 }
 
+bool zw_pattern_partial_ok(const void *block, size_t size, uint64_t tag)
+{
+	const uint8_t *b = block;
+	uint64_t want[64];	/* the tagged block, a piece at a time */
+	uint64_t seed = tag;
+	size_t n = size / sizeof(uint64_t);
+
+	for (size_t i = 0; i < n; i += 64) {
+		const uint8_t *w = (const uint8_t *)want;
+		size_t m = n - i < 64 ? n - i : 64;
+
+		for (size_t k = 0; k < m; k++)
+			want[k] = tag == ZW_TAG_NONE ? 0 : i + k == 0 ? tag : i + k == 1 ? ZW_PATTERN_MAGIC
+												: splitmix64(&seed);
+		for (size_t k = 0; k < m * sizeof(uint64_t); k++) {
+			uint8_t c = b[i * sizeof(uint64_t) + k];
+
+			if (c && c != w[k])
+				return false;
+		}
+	}
+	return true;
+}
+
 bool zw_pattern_is_unwritten_fill(const void *block, size_t size)
 {
 	const uint64_t *w = block;

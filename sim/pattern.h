@@ -48,6 +48,14 @@ void zw_pattern_fill(void *block, size_t size, uint64_t tag);
 bool zw_pattern_decode(const void *block, size_t size, uint64_t *tag);
 
 /*
+ * A block written in part (bytes mode): true when each byte is zero or the
+ * byte the block tagged @tag holds at that place.  Weak on purpose: it
+ * accepts zeros anywhere (a block checked with no knowledge of which bytes
+ * were written); `zwsim fs --verify`'s oracle checks each byte exactly.
+ */
+bool zw_pattern_partial_ok(const void *block, size_t size, uint64_t tag);
+
+/*
  * True when every byte of the block is 0xFF: what memory-backed null_blk
  * returns for blocks above a zone's write pointer (nullb_fill_pattern()).
  */
