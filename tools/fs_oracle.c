@@ -396,15 +396,12 @@ const char *fso_file_name(const struct fs_oracle *o, size_t i)
 
 /* --- the check ------------------------------------------------------------- */
 
-/* What a block read back looks like, for the message. */
+/* What was read back at byte @at of a block, for the message. */
 static void describe(const uint8_t *blk, size_t len, unsigned int bs, size_t at, char *out, size_t outlen)
 {
 	uint64_t tag = 0;
-	bool zero = true;
 
-	for (size_t i = 0; i < len && zero; i++)
-		zero = !blk[i];
-	if (zero) {
+	if (!blk[at]) {
 		snprintf(out, outlen, "zeros");
 		return;
 	}
