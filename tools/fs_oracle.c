@@ -407,7 +407,7 @@ static void describe(const uint8_t *blk, size_t len, unsigned int bs, size_t at,
 	}
 	if (len >= sizeof(tag))
 		memcpy(&tag, blk, sizeof(tag));
-	if ((tag >> 62) == 3 && len == bs && zw_pattern_partial_ok(blk, bs, tag)) {
+	if ((tag >> 62) == 3 && len == bs && zw_pattern_partial_ok(blk, bs, &tag, 1)) {
 		snprintf(out, outlen, "data of ino %" PRIu64 " block %" PRIu64, (uint64_t)((tag >> 40) & 0x3fffff),
 			 (uint64_t)(tag & ((1ull << 40) - 1)));
 		return;

@@ -1213,6 +1213,25 @@ static void xfs_stats_regular(struct zw_fs *fs, json_object *stats)
 			       json_object_new_uint64(rmp->s_unwritten_converted));
 }
 
+/*
+ * A block written in part: each byte zero or the expected data's, or, for
+ * a reflinked block rewritten in part (its bytes from two files), each
+ * byte zero or some file's data for that block.
+ */
+static bool xfs_verify_partial(struct xfs_mount *mp, const void *buf, uint64_t b, uint64_t tag)
+{
+	uint64_t *tags;
+	bool ok = zw_pattern_partial_ok(buf, mp->m_blocksize, &tag, 1);
+
+	if (ok || !(tags = malloc(mp->m_nr_inodes * sizeof(*tags))))
+		return ok;
+	for (size_t i = 0; i < mp->m_nr_inodes; i++)
+		tags[i] = zw_tag_file(mp->m_inodes[i]->i_vnode.i_ino, b);
+	ok = zw_pattern_partial_ok(buf, mp->m_blocksize, tags, mp->m_nr_inodes);
+	free(tags);
+	return ok;
+}
+
 /* Every written block of every data fork holds the data its file should see there. */
 static int xfs_verify_regular(struct zw_fs *fs, char *err, size_t errlen)
 {
@@ -1236,7 +1255,7 @@ static int xfs_verify_regular(struct zw_fs *fs, char *err, size_t errlen)
 					     &dio);
 				if (dio.status || ((!zw_pattern_decode(buf, bs, &tag) ||
 				     tag != xfs_expected_tag(ri, r->br_startoff + b)) &&
-				    !zw_pattern_partial_ok(buf, bs, xfs_expected_tag(ri, r->br_startoff + b)))) {
+				    !xfs_verify_partial(mp, buf, r->br_startoff + b, xfs_expected_tag(ri, r->br_startoff + b)))) {
 					snprintf(err, errlen,
 						 "%s: block %" PRIu64 " (device block %" PRIu64 ") is not what was written there",
 						 ri->i.name, r->br_startoff + b, r->br_startblock + b);

@@ -534,7 +534,7 @@ static int xfs_verify(struct zw_fs *fs, char *err, size_t errlen)
 					     buf, 0, &dio);
 				if (dio.status || ((!zw_pattern_decode(buf, bs, &tag) ||
 				     tag != zw_tag_file(ip->i_vnode.i_ino, r->br_startoff + b)) &&
-				    !zw_pattern_partial_ok(buf, bs, zw_tag_file(ip->i_vnode.i_ino, r->br_startoff + b)))) {
+				    !zw_pattern_partial_ok(buf, bs, (uint64_t[]){ zw_tag_file(ip->i_vnode.i_ino, r->br_startoff + b) }, 1))) {
 					snprintf(err, errlen, "%s: block %" PRIu64 " (device block %" PRIu64 ") is not what was written there",
 						 ip->name, r->br_startoff + b, r->br_startblock + b);
 					free(buf);

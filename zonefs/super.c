@@ -414,7 +414,7 @@ static int zonefs_verify(struct zw_fs *fs, char *err, size_t errlen)
 			 */
 			if (dio.status || (!(zw_pattern_decode(buf, bs, &tag) &&
 					     (tag == ZW_TAG_NONE || tag == zw_tag_file(zi->i_vnode.i_ino, b))) &&
-					   !zw_pattern_partial_ok(buf, bs, zw_tag_file(zi->i_vnode.i_ino, b)))) {
+					   !zw_pattern_partial_ok(buf, bs, (uint64_t[]){ zw_tag_file(zi->i_vnode.i_ino, b) }, 1))) {
 				snprintf(err, errlen, "%s: block %" PRIu64 " is not what was written there",
 					 zi->name, b);
 				free(buf);

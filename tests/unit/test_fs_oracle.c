@@ -397,6 +397,29 @@ static void test_bytes_mode_is_exact_where_tags_mode_is_not(void **state)
 	expect_fail("a: byte 5000 (block 1): expected zeros");
 }
 
+/* The fs verifies' per-byte check of a block written in part (sim/pattern.c). */
+static void test_pattern_partial_ok(void **state)
+{
+	uint64_t a = zw_tag_file(128, 7), b = zw_tag_file(129, 7), both[2] = { a, b };
+	uint8_t blk[BS], other[BS];
+
+	(void)state;
+	zw_pattern_fill(blk, BS, a);
+	assert_true(zw_pattern_partial_ok(blk, BS, &a, 1));
+	assert_false(zw_pattern_partial_ok(blk, BS, &b, 1));
+	memset(blk, 0, 1000);	/* zeros then data: a write into the middle of the block */
+	memset(blk + 3000, 0, BS - 3000);
+	assert_true(zw_pattern_partial_ok(blk, BS, &a, 1));
+	zw_pattern_fill(other, BS, b);	/* b's bytes in the head: two files' data */
+	memcpy(blk, other, 1000);
+	assert_false(zw_pattern_partial_ok(blk, BS, &a, 1));
+	assert_true(zw_pattern_partial_ok(blk, BS, both, 2));
+	blk[2000] ^= 1;	/* one byte of neither */
+	assert_false(zw_pattern_partial_ok(blk, BS, both, 2));
+	zw_pattern_fill(other, BS, zw_tag_file(128, 8));	/* the next block's data: shifted */
+	assert_false(zw_pattern_partial_ok(other, BS, &a, 1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -419,6 +442,7 @@ int main(void)
 		T(test_pre_existing_data_unknown_on_a_used_device),
 		T(test_tags_mode_whole_blocks),
 		T(test_bytes_mode_is_exact_where_tags_mode_is_not),
+		T(test_pattern_partial_ok),
 #undef T
 	};
 
