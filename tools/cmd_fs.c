@@ -461,9 +461,9 @@ static int verify_run(struct fs_run *r, struct mm_ctx *mm, char *err, size_t err
 			invalidate_mapping_pages(mapping);
 		}
 	}
-	if (r->ops->verify(r->fs, err, errlen))
+	if (o && fso_verify(o, err, errlen))
 		return -1;
-	return o ? fso_verify(o, err, errlen) : 0;
+	return r->ops->verify(r->fs, err, errlen);
 }
 
 static void print_report(struct fs_run *r, struct block_device *bdev, bool json)
