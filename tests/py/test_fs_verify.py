@@ -139,3 +139,14 @@ def test_tags_mode_keeps_whole_blocks_past_a_truncate(zw):
         write F 12288 4096
         """, ",data=tags")
     assert r.rc == 0, r.err
+
+
+@pytest.mark.parametrize("name", ["xfs-zoned", "xfs"])
+def test_tags_mode_file_of_a_size_in_the_middle_of_a_block_reads_back(zw, name):
+    # the last block is read in part: rebuilt from its tag, then cut
+    r = fs(zw, name, """
+        write F 0 8192
+        sync
+        truncate F 5000
+        """, ",data=tags")
+    assert r.rc == 0, r.err
