@@ -397,6 +397,70 @@ static void test_bytes_mode_is_exact_where_tags_mode_is_not(void **state)
 	expect_fail("a: byte 5000 (block 1): expected zeros");
 }
 
+/* splitmix64, for the property test */
+static uint64_t rnd_next(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/*
+ * Seeded random writes (any offset and length), truncates down and up and
+ * unlinks over two files, done right by the fake: it verifies; then any one
+ * byte of either file changed fails, at exactly that byte.
+ */
+static void test_random_workload_property(void **state)
+{
+	static const char *const names[] = { "a", "b" };
+	uint64_t seed = 42;
+
+	(void)state;
+	for (int round = 0; round < 40; round++) {
+		teardown(NULL);
+		setup(NULL);
+		for (int i = 0; i < 30; i++) {
+			const char *name = names[rnd_next(&seed) % 2];
+			struct fake_file *f = ff(name);
+			unsigned int op = (unsigned int)(rnd_next(&seed) % 10);
+
+			if (op < 7 || !f) {
+				do_write(name, rnd_next(&seed) % (64 * 1024), 1 + rnd_next(&seed) % (3 * BS));
+			} else if (op < 9) {
+				uint64_t size = rnd_next(&seed) % (80 * 1024);
+
+				fso_before(&o, name);
+				if (size < f->size)
+					f->size = size;
+				else
+					fake_size(f, size);
+				fso_truncate(&o, name, size, 0);
+			} else {
+				fso_before(&o, name);
+				f->exists = false;
+				fso_unlink(&o, name, 0);
+			}
+		}
+		expect_ok();
+		for (int k = 0; k < 2; k++) {
+			struct fake_file *f = ff(names[k]);
+			uint64_t x;
+			char want[64];
+
+			if (!f || !f->size)
+				continue;
+			x = rnd_next(&seed) % f->size;
+			f->data[x] ^= 0x5a;
+			snprintf(want, sizeof(want), "%s: byte %llu ", names[k], (unsigned long long)x);
+			expect_fail(want);
+			f->data[x] ^= 0x5a;
+			expect_ok();
+		}
+	}
+}
+
 /* The fs verifies' per-byte check of a block written in part (sim/pattern.c). */
 static void test_pattern_partial_ok(void **state)
 {
@@ -443,6 +507,7 @@ int main(void)
 		T(test_tags_mode_whole_blocks),
 		T(test_bytes_mode_is_exact_where_tags_mode_is_not),
 		T(test_pattern_partial_ok),
+		T(test_random_workload_property),
 #undef T
 	};
 
