@@ -6,7 +6,7 @@ PYTHON   := /usr/bin/python3
 CSTD     := -std=c11 -D_GNU_SOURCE
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers
 OPT      ?= -O2 -g
-INC      := -Isim
+INC      := -Isim -Itools
 JSONC_CFLAGS := $(shell pkg-config --cflags json-c 2>/dev/null)
 JSONC_LIBS   := $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
 # libzwsim's own dependencies: JSON; libzbd, libblkid, libnvme and liburing for real devices
@@ -68,6 +68,13 @@ $(B)/tests/%: $(B)/tests/unit/%.o $(B)/libzwsim.a
 	$(CC) $(OPT) -o $@ $^ -lcmocka $(LIBS)
 
 $(BS)/tests/%: $(BS)/tests/unit/%.o $(BS)/libzwsim.a
+	$(CC) $(SAN) -o $@ $^ -lcmocka $(LIBS)
+
+# the oracle of `zwsim fs --verify` is the tool's, not the library's
+$(B)/tests/test_fs_oracle: $(B)/tests/unit/test_fs_oracle.o $(B)/tools/fs_oracle.o $(B)/libzwsim.a
+	$(CC) $(OPT) -o $@ $^ -lcmocka $(LIBS)
+
+$(BS)/tests/test_fs_oracle: $(BS)/tests/unit/test_fs_oracle.o $(BS)/tools/fs_oracle.o $(BS)/libzwsim.a
 	$(CC) $(SAN) -o $@ $^ -lcmocka $(LIBS)
 
 test: test-unit test-unit-san test-py

@@ -227,8 +227,23 @@ ssize_t iomap_file_buffered_read(struct inode *inode, loff_t pos, size_t len, vo
 		if (folio->data) {
 			memcpy((char *)buf + done, folio->data + off, n);
 		} else {
-			for (size_t b = 0; b < n / bs; b++)
-				zw_pattern_fill((char *)buf + done + b * bs, bs, folio->tags[off / bs + b]);
+			/* the blocks' bytes rebuilt from their tags; a read need not be block aligned */
+			for (size_t p0 = off; p0 < off + n;) {
+				size_t b = p0 / bs, in = p0 % bs, m = bs - in < off + n - p0 ? bs - in : off + n - p0;
+
+				if (!in && m == bs) {
+					zw_pattern_fill((char *)buf + done + (p0 - off), bs, folio->tags[b]);
+				} else {
+					uint8_t *tmp = malloc(bs);
+
+					if (!tmp)
+						return done ? (ssize_t)done : -ENOMEM;
+					zw_pattern_fill(tmp, bs, folio->tags[b]);
+					memcpy((char *)buf + done + (p0 - off), tmp + in, m);
+					free(tmp);
+				}
+				p0 += m;
+			}
 		}
 		done += n;
 	}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "pattern.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define ZW_PATTERN_MAGIC 0x5a5753494d544147ull	/* "ZWSIMTAG" */
@@ -49,6 +50,37 @@ bool zw_pattern_decode(const void *block, size_t size, uint64_t *tag)
 			return false;
 	*tag = w[0];
 	return true;
+}
+
+bool zw_pattern_partial_ok(const void *block, size_t size, const uint64_t *tags, size_t nr_tags)
+{
+	const uint8_t *b = block;
+	uint64_t seeds_small[8], *seeds = nr_tags <= 8 ? seeds_small : malloc(nr_tags * sizeof(*seeds));
+	bool ok = seeds != NULL;
+
+	for (size_t t = 0; ok && t < nr_tags; t++)
+		seeds[t] = tags[t];
+	/* word by word, each tag's word of its block beside the one read */
+	for (size_t i = 0; ok && i < size / sizeof(uint64_t); i++) {
+		for (size_t k = 0; ok && k < sizeof(uint64_t); k++) {
+			uint8_t c = b[i * sizeof(uint64_t) + k];
+
+			ok = !c;
+			for (size_t t = 0; !ok && t < nr_tags; t++) {
+				uint64_t w = tags[t] == ZW_TAG_NONE ? 0 : i == 0 ? tags[t] : i == 1 ? ZW_PATTERN_MAGIC : 0;
+				uint64_t s0 = seeds[t];
+
+				if (tags[t] != ZW_TAG_NONE && i >= 2)
+					w = splitmix64(&s0);	/* the word, without moving on yet */
+				ok = ((const uint8_t *)&w)[k] == c;
+			}
+		}
+		for (size_t t = 0; i >= 2 && t < nr_tags; t++)
+			(void)splitmix64(&seeds[t]);
+	}
+	if (seeds != seeds_small)
+		free(seeds);
+	return ok;
 }
 
 bool zw_pattern_is_unwritten_fill(const void *block, size_t size)

@@ -48,6 +48,15 @@ void zw_pattern_fill(void *block, size_t size, uint64_t tag);
 bool zw_pattern_decode(const void *block, size_t size, uint64_t *tag);
 
 /*
+ * A block written in part (bytes mode): true when each byte is zero or the
+ * byte one of the blocks tagged @tags holds at that place (several: a block
+ * written in part by more than one file, as a reflinked block rewritten in
+ * part).  Weak on purpose: it accepts zeros anywhere, and says nothing of
+ * which bytes were written; `zwsim fs --verify`'s oracle checks each byte.
+ */
+bool zw_pattern_partial_ok(const void *block, size_t size, const uint64_t *tags, size_t nr_tags);
+
+/*
  * True when every byte of the block is 0xFF: what memory-backed null_blk
  * returns for blocks above a zone's write pointer (nullb_fill_pattern()).
  */

@@ -55,6 +55,12 @@ struct zw_fs_ops {
 	int (*reflink)(struct zw_fs *fs, const char *src, const char *dst);
 	/* optional (NULL: -EOPNOTSUPP): fallocate(2) mode 0, unwritten preallocation */
 	int (*fallocate)(struct zw_fs *fs, const char *name, loff_t off, loff_t len);
+	/*
+	 * optional (NULL: --verify checks no file's content): stat(2), the
+	 * file's inode number (its data's tags are zw_tag_file(ino, block))
+	 * and size; 0, or -ENOENT.
+	 */
+	int (*stat)(struct zw_fs *fs, const char *name, uint64_t *ino, loff_t *size);
 };
 
 extern const struct zw_fs_ops zonefs_fs_ops;

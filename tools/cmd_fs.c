@@ -14,6 +14,7 @@
 #include <json.h>
 
 #include "cmds.h"
+#include "fs_oracle.h"
 #include "stack.h"
 #include "vfs.h"
 
@@ -76,7 +77,13 @@ static void fs_usage(FILE *f)
 		"                  xfs adds each file's \"disk_size\" and each extent's \"block\",\n"
 		"                  \"unwritten\", \"shared\" (bytes), and \"stats\" (user and device bytes,\n"
 		"                  free, delalloc, COW and shared blocks)\n"
-		"  --verify        read every file back through its mapping; exit 1 on a mismatch\n"
+		"  --verify        at the end: sync, fsync each file, drop the page cache, then\n"
+		"                  read every file back through the fs and compare each byte\n"
+		"                  with what the calls' results say was written (zeros where\n"
+		"                  nothing was; not checked: data from before the run, and\n"
+		"                  what a writeback or I/O error may have lost), the size\n"
+		"                  too; then the file system's own check of the blocks\n"
+		"                  its files map; exit 1 on the first mismatch (docs/fs-verify.md)\n"
 		"  --log FILE, --order fifo|latency|shuffle, --seed N\n"
 		"\n"
 		"Example:\n"
@@ -240,6 +247,7 @@ struct fs_run {
 	struct zw_dev *dev;
 	char (*open_files)[64];
 	size_t nr_open;
+	struct fs_oracle *oracle;	/* --verify: what every file must hold */
 };
 
 static bool is_open(struct fs_run *r, const char *name)
@@ -287,7 +295,11 @@ static void run_write(struct fs_run *r, const struct fs_op *op, char *res, size_
 	while (done < op->len) {
 		uint64_t len = op->len - done < op->call ? op->len - done : op->call;
 
+		uint64_t at = r->oracle ? fso_write_offset(r->oracle, op->file, op->off + done, append) : 0;
+
 		n = r->ops->write(r->fs, op->file, (loff_t)(op->off + done), len, direct, append);
+		if (r->oracle)
+			fso_write(r->oracle, op->file, at, len, n);
 		if (n <= 0)
 			break;
 		done += (uint64_t)n;
@@ -304,7 +316,7 @@ static void run_write(struct fs_run *r, const struct fs_op *op, char *res, size_
 		snprintf(res, rlen, "%" PRIu64, done);
 }
 
-static int run_op(struct fs_run *r, const struct fs_op *op, char *res, size_t rlen)
+static int run_op_(struct fs_run *r, const struct fs_op *op, char *res, size_t rlen, long *result)
 {
 	char err[256];
 	int ret = 0;
@@ -329,6 +341,7 @@ static int run_op(struct fs_run *r, const struct fs_op *op, char *res, size_t rl
 		ssize_t n = buf ? r->ops->read(r->fs, op->file, (loff_t)op->off, op->len, buf) : -ENOMEM;
 
 		free(buf);
+		*result = n;
 		snprintf(res, rlen, "%zd", n);
 		if (n < 0)
 			snprintf(res, rlen, "%s", errno_name((int)n));
@@ -351,6 +364,7 @@ static int run_op(struct fs_run *r, const struct fs_op *op, char *res, size_t rl
 		break;
 	case F_REFLINK:
 		if (!r->ops->reflink) {
+			*result = -EOPNOTSUPP;
 			snprintf(res, rlen, "-EOPNOTSUPP  # %s has no reflink (FICLONE)", r->ops->name);
 			return 0;
 		}
@@ -358,6 +372,7 @@ static int run_op(struct fs_run *r, const struct fs_op *op, char *res, size_t rl
 		break;
 	case F_FALLOCATE:
 		if (!r->ops->fallocate) {
+			*result = -EOPNOTSUPP;
 			snprintf(res, rlen, "-EOPNOTSUPP  # %s has no preallocation (fallocate mode 0)", r->ops->name);
 			return 0;
 		}
@@ -365,13 +380,106 @@ static int run_op(struct fs_run *r, const struct fs_op *op, char *res, size_t rl
 		break;
 	case F_INJECT:
 		if (zw_dev_inject(r->dev, op->arg, err, sizeof(err))) {
+			*result = -EINVAL;
 			snprintf(res, rlen, "-EINVAL  # %s", err);
 			return 0;
 		}
 		break;
 	}
+	*result = ret;
 	snprintf(res, rlen, "%s", errno_name(ret));
 	return 0;
+}
+
+/* A line of the script, and what the oracle learns from its result. */
+static int run_op(struct fs_run *r, const struct fs_op *op, char *res, size_t rlen)
+{
+	struct fs_oracle *o = r->oracle;
+	long ret = 0;
+	int err;
+
+	if (o && op->kind != F_SYNC && op->kind != F_INJECT) {
+		fso_before(o, op->file);
+		if (op->kind == F_REFLINK)
+			fso_before(o, op->arg);
+	}
+	err = run_op_(r, op, res, rlen, &ret);
+	if (!o)
+		return err;
+	switch (op->kind) {
+	case F_OPEN: case F_CLOSE: case F_HINT:
+		fso_touch(o, op->file, (int)ret);
+		break;
+	case F_READ: fso_read(o, op->file, ret); break;
+	case F_TRUNCATE: fso_truncate(o, op->file, op->len, (int)ret); break;
+	case F_UNLINK: fso_unlink(o, op->file, (int)ret); break;
+	case F_FSYNC: fso_fsync(o, op->file, (int)ret); break;
+	case F_SYNC: fso_sync(o, (int)ret); break;
+	case F_REFLINK: fso_reflink(o, op->file, op->arg, (int)ret); break;
+	case F_FALLOCATE: fso_fallocate(o, op->file, op->off, op->len, (int)ret); break;
+	case F_INJECT: fso_inject(o, (int)ret); break;
+	default: break;	/* writes: each write(2) in run_write() */
+	}
+	return err;
+}
+
+static int oracle_stat(void *arg, const char *name, uint64_t *ino, uint64_t *size)
+{
+	struct fs_run *r = arg;
+	loff_t sz = 0;
+	int ret = r->ops->stat(r->fs, name, ino, &sz);
+
+	*size = (uint64_t)sz;
+	return ret;
+}
+
+static ssize_t oracle_read(void *arg, const char *name, uint64_t off, size_t len, void *buf)
+{
+	struct fs_run *r = arg;
+
+	return r->ops->read(r->fs, name, (loff_t)off, len, buf);
+}
+
+/*
+ * --verify, after the workload: sync, fsync every file (what an error
+ * there says is lost is not checked), make sure nothing is dirty or under
+ * writeback, drop the page cache, then the file system's own check of its
+ * mappings and the oracle's of every byte read back through the fs.
+ */
+static int verify_run(struct fs_run *r, struct mm_ctx *mm, char *err, size_t errlen)
+{
+	struct fs_oracle *o = r->oracle;
+	int sync_err = 0;
+
+	if (o) {
+		sync_err = r->ops->sync(r->fs);
+		fso_sync(o, sync_err);
+		for (size_t i = 0; i < fso_nr_files(o); i++) {
+			const char *name = fso_file_name(o, i);
+
+			if (name)
+				fso_fsync(o, name, r->ops->fsync(r->fs, name));
+		}
+		sim_run(mm->loop);
+		for (size_t i = 0; i < mm->nr_mappings; i++) {
+			struct address_space *mapping = mm->mappings[i];
+
+			for (size_t k = 0; k < mapping->nr_folios; k++) {
+				const struct folio *folio = mapping->folios[k];
+
+				if (folio_test_writeback(folio) || (folio_test_dirty(folio) && !sync_err)) {
+					snprintf(err, errlen, "ino %" PRIu64 ": a folio at %" PRId64 " is still %s after sync",
+						 mapping->host->i_ino, folio_pos(folio),
+						 folio_test_writeback(folio) ? "under writeback" : "dirty");
+					return -1;
+				}
+			}
+			invalidate_mapping_pages(mapping);
+		}
+	}
+	if (o && fso_verify(o, err, errlen))
+		return -1;
+	return r->ops->verify(r->fs, err, errlen);
 }
 
 static void print_report(struct fs_run *r, struct block_device *bdev, bool json)
@@ -455,6 +563,7 @@ int cmd_fs(int argc, char **argv)
 	enum sim_completion_policy order = SIM_COMPLETE_FIFO;
 	bool json = false, verify = false;
 	struct fs_run r = { 0 };
+	struct fs_oracle oracle;
 	struct mm_ctx mm;
 	struct zw_stack st;
 	struct fs_op *ops;
@@ -521,6 +630,13 @@ int cmd_fs(int argc, char **argv)
 	}
 	r.dev = st.dev;
 	mm_ctx_init(&mm, &st.loop, 1ull << 30, r.dev->data_mode == ZW_DATA_TAGS);
+	if (verify && r.ops->stat) {
+		/* zonefs: a truncate up finishes the zone, whose unwritten blocks read as the device says */
+		fso_init(&oracle, &(struct fso_fs){ .stat = oracle_stat, .read = oracle_read, .arg = &r },
+			 st.bdevp->lim.logical_block_size, r.dev->data_mode == ZW_DATA_TAGS,
+			 !strcmp(r.dev->ops->kind, "emu"), strcmp(r.ops->name, "zonefs") != 0);
+		r.oracle = &oracle;
+	}
 	mm.log = zw_stack_log(&st);
 	if (r.ops->mount(&r.fs, st.bdevp, &mm, mopts, err, sizeof(err))) {
 		fprintf(stderr, "zwsim fs: mount: %s\n", err);
@@ -540,10 +656,12 @@ int cmd_fs(int argc, char **argv)
 	}
 	sim_run(&st.loop);
 	print_report(&r, st.bdevp, json);
-	if (verify && r.ops->verify(r.fs, err, sizeof(err))) {
+	if (verify && verify_run(&r, &mm, err, sizeof(err))) {
 		fprintf(stderr, "zwsim fs: verify: %s\n", err);
 		ret = EXIT_OPFAIL;
 	}
+	if (r.oracle)
+		fso_free(r.oracle);
 	r.ops->unmount(r.fs);
 	free(mm.mappings);
 	zw_stack_close(&st);

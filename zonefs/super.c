@@ -386,20 +386,6 @@ static void zonefs_report(struct zw_fs *fs, json_object *files)
 	}
 }
 
-/* Each byte of @buf is zero or the byte of the block tagged @tag at that place. */
-static bool zonefs_partial_block_ok(const uint8_t *buf, unsigned int bs, uint64_t tag)
-{
-	uint8_t *want = malloc(bs);
-	bool ok = want != NULL;
-
-	if (want)
-		zw_pattern_fill(want, bs, tag);
-	for (unsigned int i = 0; ok && i < bs; i++)
-		ok = !buf[i] || buf[i] == want[i];
-	free(want);
-	return ok;
-}
-
 /* Every block of every file: its own data (the file's tag for that block) or zeros. */
 static int zonefs_verify(struct zw_fs *fs, char *err, size_t errlen)
 {
@@ -428,7 +414,7 @@ static int zonefs_verify(struct zw_fs *fs, char *err, size_t errlen)
 			 */
 			if (dio.status || (!(zw_pattern_decode(buf, bs, &tag) &&
 					     (tag == ZW_TAG_NONE || tag == zw_tag_file(zi->i_vnode.i_ino, b))) &&
-					   !zonefs_partial_block_ok(buf, bs, zw_tag_file(zi->i_vnode.i_ino, b)))) {
+					   !zw_pattern_partial_ok(buf, bs, (uint64_t[]){ zw_tag_file(zi->i_vnode.i_ino, b) }, 1))) {
 				snprintf(err, errlen, "%s: block %" PRIu64 " is not what was written there",
 					 zi->name, b);
 				free(buf);
@@ -437,6 +423,18 @@ static int zonefs_verify(struct zw_fs *fs, char *err, size_t errlen)
 		}
 	}
 	free(buf);
+	return 0;
+}
+
+/* stat(2), what `zwsim fs --verify` needs: the inode number (the zone) and the size */
+static int zonefs_stat(struct zw_fs *fs, const char *name, uint64_t *ino, loff_t *size)
+{
+	struct zonefs_inode_info *zi = zonefs_lookup((struct zonefs_sb_info *)fs, name);
+
+	if (!zi)
+		return -ENOENT;
+	*ino = zi->i_vnode.i_ino;
+	*size = zi->i_vnode.i_size;
 	return 0;
 }
 
@@ -467,4 +465,5 @@ const struct zw_fs_ops zonefs_fs_ops = {
 	.hint = zonefs_hint,
 	.report = zonefs_report,
 	.verify = zonefs_verify,
+	.stat = zonefs_stat,
 };
