@@ -50,8 +50,9 @@ def xfs_workload(seed, ops=400):
             off = rnd.randrange(0, (XFS_MAX - length) // unit + 1) * unit
             call("%s %s %d %d" % (op, f, off, length), length)
             sizes[f] = max(size, off + length)
-        elif op == "append":
-            length = rnd.randrange(1, 24) * BS - rnd.randrange(BS)
+        elif op == "append" and size % BS == 0:
+            # O_DIRECT: block-aligned position and length, else -EINVAL
+            length = rnd.randrange(1, 24) * BS
             if size + length > XFS_MAX:
                 continue
             call("append %s %d" % (f, length), length)
