@@ -900,7 +900,8 @@ static int xfs_res_add(struct xfs_bmbt_irec **res, size_t *nres, uint64_t start,
  * kernel retries once after freeing speculative preallocations, the model
  * fails the call), then the page cache.
  */
-static ssize_t xfs_buffered_write_regular(struct xfs_rinode *ri, loff_t pos, size_t count)
+static ssize_t xfs_buffered_write_regular_data(struct xfs_rinode *ri, loff_t pos, size_t count,
+					       const uint8_t *data)
 {
 	struct xfs_mount *mp = ri->i.i_mount;
 	struct xfs_rmount *rmp = RMP(mp);
@@ -943,19 +944,50 @@ static ssize_t xfs_buffered_write_regular(struct xfs_rinode *ri, loff_t pos, siz
 	if (ret)
 		return ret;
 	rmp->m_fdblocks -= need;
-	if (skip || count % bs) {
+	if (!data && (skip || count % bs)) {
 		buf = malloc((size_t)(last - first + 1) * bs);
 		if (!buf)
 			return -ENOMEM;
 		for (uint64_t b = first; b <= last; b++)
 			zw_pattern_fill(buf + (b - first) * bs, bs, zw_tag_file(ri->i.i_vnode.i_ino, b));
 	}
-	ret = iomap_file_buffered_write(&ri->i.i_vnode, pos, count, buf ? buf + skip : NULL,
+	ret = iomap_file_buffered_write(&ri->i.i_vnode, pos, count, data ? data : buf ? buf + skip : NULL,
 					zw_tag_file(ri->i.i_vnode.i_ino, first));
 	free(buf);
-	if (ret > 0)
+	if (ret > 0 && !data)
 		mp->s_user_bytes += (uint64_t)ret;
 	return ret;
+}
+
+/* A buffered write of the workload's data. */
+static ssize_t xfs_buffered_write_regular(struct xfs_rinode *ri, loff_t pos, size_t count)
+{
+	return xfs_buffered_write_regular_data(ri, pos, count, NULL);
+}
+
+/*
+ * xfs_setattr_size() -> xfs_truncate_page() (iomap_truncate_page()): a
+ * truncate to the middle of a written block zeroes the rest of it through
+ * the page cache (in place, or copied on write when shared), so that the
+ * old bytes do not stay on the device.  Holes and unwritten blocks read
+ * zeros; delalloc is a dirty folio whose tail truncate_setsize() zeroes.
+ */
+static int xfs_truncate_page_regular(struct xfs_rinode *ri, loff_t size)
+{
+	unsigned int bs = ri->i.i_mount->m_blocksize, tail = (unsigned int)((uint64_t)size % bs);
+	uint64_t b = (uint64_t)size / bs;
+	uint8_t *zeros;
+	ssize_t ret;
+
+	if (!tail || size >= ri->i.i_vnode.i_size || !xfs_iext_find(&ri->i.i_df, b, NULL) ||
+	    xfs_iext_find(&ri->i_unwritten, b, NULL) || xfs_iext_find(&ri->i_delay, b, NULL))
+		return 0;
+	zeros = calloc(1, bs - tail);
+	if (!zeros)
+		return -ENOMEM;
+	ret = xfs_buffered_write_regular_data(ri, size, bs - tail, zeros);
+	free(zeros);
+	return ret < 0 ? (int)ret : 0;
 }
 
 /* --- direct writes ------------------------------------------------------------ */
@@ -1269,9 +1301,13 @@ static int xfs_truncate_regular(struct zw_fs *fs, const char *name, loff_t size)
 	struct xfs_mount *mp = MP(fs);
 	struct xfs_rinode *ri = xfs_lookup_regular(mp, name, false);
 	uint64_t from, n = MAXOFF;
+	int err;
 
 	if (!ri)
 		return -ENOENT;
+	err = xfs_truncate_page_regular(ri, size);
+	if (err)
+		return err;
 	from = ((uint64_t)size + mp->m_blocksize - 1) / mp->m_blocksize;
 	truncate_setsize(&ri->i.i_vnode, size);
 	xfs_ifork_remove(&ri->i.i_df, from, n, xfs_release_blocks, mp);
@@ -1413,14 +1449,32 @@ static int xfs_reflink_regular(struct zw_fs *fs, const char *src, const char *ds
 	if (err)
 		return err;
 	xfs_truncate_regular(fs, dst, 0);
+	/*
+	 * xfs_reflink_remap_extent(): only written extents are shared (their
+	 * refcount goes up and they are mapped into @dst); unwritten ones read
+	 * as zeros and become holes in @dst, as unwritten blocks are never
+	 * shared (xfs_reflink_trim_around_shared() relies on it).
+	 */
 	for_each_xfs_iext(&s->i.i_df, &cur, &r) {
-		xfs_ifork_insert(&d->i.i_df, r, NULL);
-		xfs_refcount_adjust(RMP(mp), r.br_startblock, r.br_blockcount, 1);
-		for (uint64_t b = r.br_startoff; b < r.br_startoff + r.br_blockcount; b++)
-			xfs_ifork_insert(&d->i_tagsrc, (struct xfs_bmbt_irec){ b, 1, xfs_expected_tag(s, b) }, NULL);
+		uint64_t end = r.br_startoff + r.br_blockcount;
+
+		for (uint64_t b = r.br_startoff, next, e; b < end; b = e) {
+			const struct xfs_bmbt_irec *u = xfs_iext_find(&s->i_unwritten, b, &next);
+			struct xfs_bmbt_irec w;
+
+			if (u) {
+				e = min_u64(end, u->br_startoff + u->br_blockcount);
+				continue;
+			}
+			e = min_u64(end, next);
+			w = (struct xfs_bmbt_irec){ b, e - b, r.br_startblock + (b - r.br_startoff) };
+			xfs_ifork_insert(&d->i.i_df, w, NULL);
+			xfs_refcount_adjust(RMP(mp), w.br_startblock, w.br_blockcount, 1);
+			for (uint64_t x = b; x < e; x++)
+				xfs_ifork_insert(&d->i_tagsrc, (struct xfs_bmbt_irec){ x, 1, xfs_expected_tag(s, x) },
+						 NULL);
+		}
 	}
-	for_each_xfs_iext(&s->i_unwritten, &cur, &r)
-		xfs_ifork_insert(&d->i_unwritten, r, NULL);
 	d->i.i_vnode.i_size = s->i.i_vnode.i_size;
 	d->i.i_disk_size = s->i.i_vnode.i_size;
 	return 0;

@@ -434,7 +434,12 @@ static int xfs_writeback_inode(struct xfs_inode *ip, enum writeback_sync_modes m
  * what the new delalloc did not take.  A failed reservation returns its
  * error at once.
  */
-static ssize_t xfs_buffered_write(struct xfs_inode *ip, loff_t pos, size_t count, bool greedy)
+/*
+ * A buffered write of @count bytes at @pos: the workload's data, or @data
+ * (the zeros of xfs_truncate_page(), not counted as the user's bytes).
+ */
+static ssize_t xfs_buffered_write_data(struct xfs_inode *ip, loff_t pos, size_t count, bool greedy,
+				       const uint8_t *data)
 {
 	struct xfs_mount *mp = ip->i_mount;
 	unsigned int bs = mp->m_blocksize;
@@ -455,7 +460,7 @@ static ssize_t xfs_buffered_write(struct xfs_inode *ip, loff_t pos, size_t count
 	/* Whole blocks carry their tags (a file's blocks have consecutive tags); a partial one, bytes. */
 	buf = NULL;
 	skip = (size_t)((uint64_t)pos - first * bs);
-	if (skip || count % bs) {
+	if (!data && (skip || count % bs)) {
 		buf = malloc((size_t)(last - first + 1) * bs);
 		if (!buf) {
 			xfs_zoned_space_unreserve(mp, got);
@@ -477,14 +482,52 @@ static ssize_t xfs_buffered_write(struct xfs_inode *ip, loff_t pos, size_t count
 								   .br_startblock = b }, NULL);
 		consumed++;
 	}
-	ret = iomap_file_buffered_write(&ip->i_vnode, pos, count, buf ? buf + skip : NULL,
+	ret = iomap_file_buffered_write(&ip->i_vnode, pos, count, data ? data : buf ? buf + skip : NULL,
 					zw_tag_file(ip->i_vnode.i_ino, first));
 	free(buf);
 	/* What the new delalloc does not hold goes back: the 3 extra, and blocks already delalloc. */
 	xfs_zoned_space_unreserve(mp, got - consumed);
-	if (ret > 0)
+	if (ret > 0 && !data)
 		mp->s_user_bytes += (uint64_t)ret;
 	return ret;
+}
+
+static ssize_t xfs_buffered_write(struct xfs_inode *ip, loff_t pos, size_t count, bool greedy)
+{
+	return xfs_buffered_write_data(ip, pos, count, greedy, NULL);
+}
+
+/*
+ * xfs_setattr_size() -> xfs_truncate_page() (iomap_truncate_page()): a
+ * truncate to the middle of a block zeroes the rest of that block through
+ * the page cache, so that the data past the new size does not stay on the
+ * device (and come back when the file grows again).  Only a block with
+ * data on disk needs it: a hole reads zeros, and delalloc is a dirty folio
+ * whose tail truncate_setsize() zeroes.  Zoned, the zeroed block is written
+ * out of place like any other write; the kernel reserves its one block
+ * (xfs_zoned_space_reserve(1)) in xfs_setattr_size(), the model as for a
+ * write of that size.
+ */
+static int xfs_truncate_page(struct xfs_inode *ip, loff_t size)
+{
+	struct xfs_mount *mp = ip->i_mount;
+	unsigned int bs = mp->m_blocksize, tail = (unsigned int)((uint64_t)size % bs);
+	uint64_t b = (uint64_t)size / bs;
+	struct xfs_iext_cursor icur;
+	struct xfs_bmbt_irec got;
+	uint8_t *zeros;
+	ssize_t ret;
+
+	if (!tail || size >= ip->i_vnode.i_size ||
+	    !xfs_iext_lookup_extent(&ip->i_df, b, &icur, &got) || got.br_startoff > b ||
+	    (xfs_iext_lookup_extent(&ip->i_cowfp, b, &icur, &got) && got.br_startoff <= b))
+		return 0;
+	zeros = calloc(1, bs - tail);
+	if (!zeros)
+		return -ENOMEM;
+	ret = xfs_buffered_write_data(ip, size, bs - tail, false, zeros);
+	free(zeros);
+	return ret < 0 ? (int)ret : 0;
 }
 
 static ssize_t xfs_write(struct zw_fs *fs, const char *name, loff_t off, size_t len, bool direct,
@@ -518,9 +561,13 @@ static int xfs_truncate(struct zw_fs *fs, const char *name, loff_t size)
 	struct xfs_inode *ip = xfs_lookup(MP(fs), name, false);
 	struct xfs_mount *mp = MP(fs);
 	uint64_t from;
+	int error;
 
 	if (!ip)
 		return -ENOENT;
+	error = xfs_truncate_page(ip, size);
+	if (error)
+		return error;
 	from = ((uint64_t)size + mp->m_blocksize - 1) / mp->m_blocksize;
 	truncate_setsize(&ip->i_vnode, size);
 	xfs_ifork_remove(&ip->i_df, from, UINT64_MAX / 2, xfs_zone_free_blocks, mp);

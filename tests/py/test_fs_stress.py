@@ -58,8 +58,8 @@ def xfs_workload(seed, ops=400):
             call("append %s %d" % (f, length), length)
             sizes[f] = size + length
         elif op == "truncate" and f in sizes:
-            # block boundaries: see test_fs_verify.py, the mid-block truncate bug
-            new = rnd.randrange(0, max(size, XFS_MAX // 2) // BS + 1) * BS
+            # anywhere, in the middle of a block too (xfs_truncate_page())
+            new = rnd.randrange(0, max(size, XFS_MAX // 2) + 1)
             call("truncate %s %d" % (f, new), 0)
             sizes[f] = new
         elif op == "unlink" and f in sizes and f not in opened:

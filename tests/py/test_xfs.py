@@ -171,6 +171,29 @@ def test_reflink_then_overwrite_goes_to_new_blocks_and_the_other_file_keeps_the_
     assert r.file("b")["size"] == 64 * K
 
 
+def test_reflink_shares_only_written_extents_and_unwritten_ones_become_holes(zw):
+    # xfs_reflink_remap_extent(): an unwritten extent is not shared (it reads
+    # as zeros; unwritten blocks are never shared), so b gets a hole there,
+    # and a direct write into a's preallocation stays a's alone, in place
+    r = xfs(zw, """
+        write a 0 16k
+        fallocate a 16k 16k
+        sync
+        reflink a b
+        dwrite a 16k 16k
+        dwrite b 16k 8k
+        sync
+    """)
+    assert r.results == ["16384", "0", "0", "0", "16384", "8192", "0"]
+    # the preallocation took blocks 0-3, the delalloc at writeback 4-7
+    assert r.extents("a") == [(0, 16 * K, 4, False), (16 * K, 16 * K, 0, False)]
+    assert r.shared("a") == [16 * K, 0]
+    # b's direct write into its hole got new blocks (8-9), not a's 0-1
+    assert r.extents("b") == [(0, 24 * K, 4, False)]
+    assert r.shared("b") == [16 * K]
+    assert r.stats["shared_blocks"] == 4
+
+
 def test_the_source_is_copied_on_write_too(zwsim):
     r = xfs(zwsim, """
         write a 0 16k

@@ -54,10 +54,9 @@ def workload(seed, ops=500):
             call("append %s %d" % (f, length), length)
             sizes[f] = size + length
         elif op == "truncate" and f in sizes:
-            # to a block boundary: a truncate to the middle of a written
-            # block leaves the rest of it on the device (a model bug,
-            # test_truncate_zeroes_the_tail_of_its_block below)
-            new = rnd.randrange(0, size // (4 * K) + 1) * 4 * K
+            # anywhere, in the middle of a written block too: the rest of
+            # it is zeroed on the device (xfs_truncate_page())
+            new = rnd.randrange(0, size + 1)
             call("truncate %s %d" % (f, new), 0)
             sizes[f] = new
         elif op == "unlink" and f in sizes and f not in opened:
