@@ -339,8 +339,11 @@ static struct xfs_inode *xfs_lookup(struct xfs_mount *mp, const char *name, bool
 
 static int xfs_open(struct zw_fs *fs, const char *name)
 {
-	struct xfs_inode *ip = xfs_lookup(MP(fs), name, true);
+	struct xfs_inode *ip;
 
+	if (MP(fs)->m_shutdown)
+		return -EIO;	/* xfs_file_open(), xfs_create() */
+	ip = xfs_lookup(MP(fs), name, true);
 	if (!ip)
 		return -ENOMEM;
 	ip->i_wr_opens++;
@@ -490,9 +493,12 @@ static ssize_t xfs_buffered_write(struct xfs_inode *ip, loff_t pos, size_t count
 static ssize_t xfs_write(struct zw_fs *fs, const char *name, loff_t off, size_t len, bool direct,
 			 bool append)
 {
-	struct xfs_inode *ip = xfs_lookup(MP(fs), name, true);
+	struct xfs_inode *ip;
 	ssize_t ret;
 
+	if (MP(fs)->m_shutdown)
+		return -EIO;	/* xfs_file_open(), xfs_create(), xfs_file_write_iter(): nothing is made */
+	ip = xfs_lookup(MP(fs), name, true);
 	if (!ip)
 		return -ENOMEM;
 	if (append)
@@ -510,6 +516,8 @@ static ssize_t xfs_read(struct zw_fs *fs, const char *name, loff_t off, size_t l
 {
 	struct xfs_inode *ip = xfs_lookup(MP(fs), name, false);
 
+	if (MP(fs)->m_shutdown)
+		return -EIO;	/* xfs_lookup(), xfs_file_read_iter() */
 	return ip ? iomap_file_buffered_read(&ip->i_vnode, off, len, buf) : -ENOENT;
 }
 
@@ -519,6 +527,8 @@ static int xfs_truncate(struct zw_fs *fs, const char *name, loff_t size)
 	struct xfs_mount *mp = MP(fs);
 	uint64_t from;
 
+	if (mp->m_shutdown)
+		return -EIO;	/* xfs_lookup(), xfs_vn_change_ok() */
 	if (!ip)
 		return -ENOENT;
 	from = ((uint64_t)size + mp->m_blocksize - 1) / mp->m_blocksize;
@@ -534,6 +544,8 @@ static int xfs_unlink(struct zw_fs *fs, const char *name)
 {
 	struct xfs_inode *ip = xfs_lookup(MP(fs), name, false);
 
+	if (MP(fs)->m_shutdown)
+		return -EIO;	/* xfs_lookup(), xfs_remove() */
 	if (!ip)
 		return -ENOENT;
 	xfs_truncate(fs, name, 0);
@@ -553,7 +565,7 @@ static int xfs_fsync(struct zw_fs *fs, const char *name)
 	int error;
 
 	if (!ip)
-		return -ENOENT;
+		return MP(fs)->m_shutdown ? -EIO : -ENOENT;	/* xfs_lookup() */
 	/* xfs_file_fsync(): the data first, then a shut down file system says -EIO */
 	error = vfs_fsync(&ip->i_file);
 	return error ? error : ip->i_mount->m_shutdown ? -EIO : 0;
@@ -758,6 +770,7 @@ static void xfs_stats(struct zw_fs *fs, json_object *stats)
 	json_object_object_add(stats, "zones", zones);
 	json_object_object_add(stats, "free_rtextents", json_object_new_int64(mp->m_free_rtextents));
 	json_object_object_add(stats, "free_rtavailable", json_object_new_int64(mp->m_free_rtavailable));
+	json_object_object_add(stats, "shutdown", json_object_new_boolean(mp->m_shutdown));
 }
 
 const struct zw_fs_ops xfs_zoned_fs_ops = {
