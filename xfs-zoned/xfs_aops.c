@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Zoned XFS writeback and completion (fs/xfs/xfs_aops.c, Linux 6.17): the
+ * Zoned XFS writeback and completion (fs/xfs/xfs_aops.c, Linux 6.17; a
+ * failed write shuts down as Linux 7.2 does, xfs_end_ioend()): the
  * two ops of the seed patch, xfs_end_bio() taking the sector the device
  * chose, per-inode completion work, and xfs_zoned_end_io() remapping the
  * file to where its data landed.
@@ -317,19 +318,32 @@ void xfs_zoned_end_io(struct xfs_inode *ip, loff_t offset, size_t size, sector_t
 	}
 }
 
-/* xfs_end_ioend(): remap on success; either way the zone references go and the folios finish. */
+/*
+ * xfs_end_ioend() (6.17; xfs_end_ioend_write() since): remap on success;
+ * either way the zone references go and the folios finish.  A failed write
+ * (buffered or direct: both complete here) is not remapped; since Linux 7.2
+ * it also shuts the file system down (commit f4f28ffe0924, "xfs: shut down
+ * zoned file systems on writeback errors"): the open zone handed out blocks
+ * that were never written and cannot take them back.  6.17 goes on, the
+ * blocks lost and the zone left open.  BLK_STS_NOSPC is the model's own
+ * (no zone and nothing left to run, where the kernel would wait for ever):
+ * it shuts nothing down.
+ */
 static void xfs_end_ioend(struct iomap_ioend *ioend)
 {
 	struct xfs_inode *ip = ioend->io_inode->i_private;
+	struct xfs_mount *mp = ip->i_mount;
 	int error = blk_status_to_errno(ioend->io_bio.bi_status);
 
-	if (ip->i_mount->m_regular) {	/* !xfs_is_zoned_inode() */
+	if (mp->m_regular) {	/* !xfs_is_zoned_inode() */
 		xfs_end_ioend_regular(ioend);
 		return;
 	}
-	/* xfs_end_ioend(): a shut down file system only cleans up, and says -EIO */
-	if (ip->i_mount->m_shutdown)
+	/* a shut down file system only cleans up, and says -EIO */
+	if (mp->m_shutdown)
 		error = -EIO;
+	else if (error && ioend->io_bio.bi_status != BLK_STS_NOSPC && mp->m_kernel != XFS_KERNEL_6_17)
+		mp->m_shutdown = true;	/* xfs_force_shutdown(mp, SHUTDOWN_META_IO_ERROR) */
 	/* An error means no remap: the data went nowhere the file will look. */
 	if (!error && ioend->io_private)
 		xfs_zoned_end_io(ip, ioend->io_offset, ioend->io_size, ioend->io_sector, ioend->io_private,

@@ -339,8 +339,11 @@ static struct xfs_inode *xfs_lookup(struct xfs_mount *mp, const char *name, bool
 
 static int xfs_open(struct zw_fs *fs, const char *name)
 {
-	struct xfs_inode *ip = xfs_lookup(MP(fs), name, true);
+	struct xfs_inode *ip;
 
+	if (MP(fs)->m_shutdown)
+		return -EIO;	/* xfs_file_open(), xfs_create() */
+	ip = xfs_lookup(MP(fs), name, true);
 	if (!ip)
 		return -ENOMEM;
 	ip->i_wr_opens++;
@@ -533,9 +536,12 @@ static int xfs_truncate_page(struct xfs_inode *ip, loff_t size)
 static ssize_t xfs_write(struct zw_fs *fs, const char *name, loff_t off, size_t len, bool direct,
 			 bool append)
 {
-	struct xfs_inode *ip = xfs_lookup(MP(fs), name, true);
+	struct xfs_inode *ip;
 	ssize_t ret;
 
+	if (MP(fs)->m_shutdown)
+		return -EIO;	/* xfs_file_open(), xfs_create(), xfs_file_write_iter(): nothing is made */
+	ip = xfs_lookup(MP(fs), name, true);
 	if (!ip)
 		return -ENOMEM;
 	if (append)
@@ -553,6 +559,8 @@ static ssize_t xfs_read(struct zw_fs *fs, const char *name, loff_t off, size_t l
 {
 	struct xfs_inode *ip = xfs_lookup(MP(fs), name, false);
 
+	if (MP(fs)->m_shutdown)
+		return -EIO;	/* xfs_lookup(), xfs_file_read_iter() */
 	return ip ? iomap_file_buffered_read(&ip->i_vnode, off, len, buf) : -ENOENT;
 }
 
@@ -563,6 +571,8 @@ static int xfs_truncate(struct zw_fs *fs, const char *name, loff_t size)
 	uint64_t from;
 	int error;
 
+	if (mp->m_shutdown)
+		return -EIO;	/* xfs_lookup(), xfs_vn_change_ok() */
 	if (!ip)
 		return -ENOENT;
 	error = xfs_truncate_page(ip, size);
@@ -581,6 +591,8 @@ static int xfs_unlink(struct zw_fs *fs, const char *name)
 {
 	struct xfs_inode *ip = xfs_lookup(MP(fs), name, false);
 
+	if (MP(fs)->m_shutdown)
+		return -EIO;	/* xfs_lookup(), xfs_remove() */
 	if (!ip)
 		return -ENOENT;
 	xfs_truncate(fs, name, 0);
@@ -600,7 +612,7 @@ static int xfs_fsync(struct zw_fs *fs, const char *name)
 	int error;
 
 	if (!ip)
-		return -ENOENT;
+		return MP(fs)->m_shutdown ? -EIO : -ENOENT;	/* xfs_lookup() */
 	/* xfs_file_fsync(): the data first, then a shut down file system says -EIO */
 	error = vfs_fsync(&ip->i_file);
 	return error ? error : ip->i_mount->m_shutdown ? -EIO : 0;
@@ -818,6 +830,7 @@ static void xfs_stats(struct zw_fs *fs, json_object *stats)
 	json_object_object_add(stats, "zones", zones);
 	json_object_object_add(stats, "free_rtextents", json_object_new_int64(mp->m_free_rtextents));
 	json_object_object_add(stats, "free_rtavailable", json_object_new_int64(mp->m_free_rtavailable));
+	json_object_object_add(stats, "shutdown", json_object_new_boolean(mp->m_shutdown));
 }
 
 const struct zw_fs_ops xfs_zoned_fs_ops = {

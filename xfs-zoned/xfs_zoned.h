@@ -43,6 +43,8 @@
  *                              inode's cached zone
  *   xfs_open_zone()            lowest free zone vs the rotating cursor
  *   xfs_calc_open_zones()      (xfs_super.c) the default open limit
+ *   xfs_end_ioend()            (xfs_aops.c) a failed data write shuts the
+ *                              file system down (7.2) or not (6.17)
  */
 enum xfs_kernel_rules {
 	XFS_KERNEL_NEWEST,	/* Linux 7.2 (the newest xfs_zone_alloc.c read: 7.0-era) */
@@ -182,7 +184,7 @@ struct xfs_mount {
 	int64_t m_resv_rtextents, m_resv_rtextents_total;	/* the reserved pools: res_avail, res_total */
 	int64_t m_resv_rtavailable, m_resv_rtavailable_total;
 	unsigned int m_zonegc_low_space;	/* percent (sysfs zonegc_low_space; a mount option here) */
-	bool m_shutdown;		/* a GC I/O error: xfs_force_shutdown() */
+	bool m_shutdown;		/* xfs_force_shutdown(): a GC I/O error, a data write error (7.2) */
 	bool m_prior_data_deleted;	/* prior_data=deleted: data found at mount is owned by no file */
 	unsigned int zi_used_bucket_entries[XFS_ZONE_USED_BUCKETS];
 	unsigned int *zi_reset_list, zi_nr_reset;	/* rtgroup indices; GC takes the last first */

@@ -448,17 +448,14 @@ def test_a_closed_file_rewritten_from_offset_zero_goes_back_to_its_cached_zone(z
     assert r.extents("b") == [(0, 64 * K, 2, 0)]
 
 
-@pytest.mark.parametrize("kernel, redo", [
-    ("7.2", (512 * K, 64 * K, 2, 64 * K)),     # the cached zone, zone 2
-    ("6.17", (512 * K, 64 * K, 3, 0)),          # a new zone
-])
-def test_6_17_looks_at_the_extent_before_the_offset_first(zw, kernel, redo):
+def test_6_17_looks_at_the_extent_before_the_offset_first(zw):
     # f's 1088 KiB: zone 1's 1 MiB (two appends of 512 KiB), then 64 KiB in
     # zone 2, which is cached for f.  The second append fails: zone 1 has
     # no space left to hand out but is never written full, so it stays
     # open.  Rewriting the lost range: 6.17's xfs_last_used_zone() finds
     # zone 1 (the extent before the offset), which has no space, and
-    # selects a new zone without looking at the cache; 7.2 has only the cache.
+    # selects a new zone without looking at the cache.  (7.2 shuts down at
+    # the failed append: test_7_2_shuts_down_at_a_failed_append_of_a_split_write.)
     r = xfs(zw, DEV + ",max_append=512k", """
         open f
         write f 0 1088k
@@ -466,10 +463,32 @@ def test_6_17_looks_at_the_extent_before_the_offset_first(zw, kernel, redo):
         fsync f
         write f 512k 64k
         fsync f
-    """, *mount(kernel))
+    """, *mount("6.17"))
     assert r.results == ["0", "1114112", "0", "-EIO", "65536", "0"]
-    assert r.extents("f") == [(0, 512 * K, 1, 0), redo, (1 * M, 64 * K, 2, 0)]
+    assert r.extents("f") == [(0, 512 * K, 1, 0), (512 * K, 64 * K, 3, 0), (1 * M, 64 * K, 2, 0)]
     assert r.zone(1) == ("oi", 512 * K)
+    assert stats(r)["shutdown"] is False
+
+
+def test_7_2_shuts_down_at_a_failed_append_of_a_split_write(zw):
+    # the same write as above under 7.2's rules: the failed append (f's
+    # 512 KiB-1 MiB) shuts the file system down.  Completion takes f's
+    # ioends in file order (iomap_sort_ioends()): the first is remapped, the
+    # failed one shuts down, the third (written to zone 2 all right) only
+    # cleans up.  The rewrite fails: nothing is written after a shutdown.
+    r = xfs(zw, DEV + ",max_append=512k", """
+        open f
+        write f 0 1088k
+        inject fail_write=2
+        fsync f
+        write f 512k 64k
+        fsync f
+    """)
+    assert r.results == ["0", "1114112", "0", "-EIO", "-EIO", "-EIO"]
+    assert r.extents("f") == [(0, 512 * K, 1, 0)]
+    assert r.zone(1) == ("oi", 512 * K)
+    assert r.zone(2) == ("oi", 64 * K)
+    assert stats(r)["shutdown"] is True
 
 
 def test_a_file_whose_cached_zone_was_unlinked_with_it_starts_afresh(zw):
@@ -819,7 +838,8 @@ def test_a_misaligned_direct_write_is_einval(zwsim):
     assert r.extents("f") == [(4 * K, 4 * K, 1, 0)]
 
 
-def test_a_device_error_fails_the_direct_write_with_eio_and_keeps_the_old_mapping(zw):
+@pytest.mark.parametrize("kernel", KERNELS)
+def test_a_device_error_fails_the_direct_write_with_eio_and_keeps_the_old_mapping(zw, kernel):
     r = xfs(zw, DEV, """
         write f 0 128k
         sync
@@ -827,18 +847,27 @@ def test_a_device_error_fails_the_direct_write_with_eio_and_keeps_the_old_mappin
         dwrite f 0 64k
         fsync f
         dwrite f 0 64k
-    """)
+    """, *mount(kernel))
+    assert r.size("f") == 128 * K
+    assert r.zone(2) == ("em", 0)
+    if kernel == "7.2":
+        # the failed direct write completes like writeback (xfs_end_bio()),
+        # and shuts the file system down: fsync and the retry fail
+        assert r.results == ["131072", "0", "0", "-EIO", "-EIO", "-EIO"]
+        assert r.extents("f") == [(0, 128 * K, 1, 0)]
+        assert r.zone(1) == ("oi", 128 * K)
+        assert stats(r)["shutdown"] is True
+        return
     # the error is the call's, not the mapping's: fsync has nothing to report
     assert r.results == ["131072", "0", "0", "-EIO", "0", "65536"]
     # the failed write went to the file's cached zone, zone 1, and was not
     # remapped: the device's write pointer did not move, so the retry's
     # zone append lands where the failed one would have (128 KiB)
     assert r.extents("f") == [(0, 64 * K, 1, 128 * K), (64 * K, 64 * K, 1, 64 * K)]
-    assert r.size("f") == 128 * K
     # zone 1 handed out 16 blocks that were never written: its oz_allocated
     # runs ahead of the write pointer, and no other zone was opened
     assert r.zone(1) == ("oi", 192 * K)
-    assert r.zone(2) == ("em", 0)
+    assert stats(r)["shutdown"] is False
 
 
 def test_a_failed_direct_write_is_not_remapped(zwsim):
@@ -889,6 +918,7 @@ def test_a_direct_write_over_dirty_cached_data_writes_it_back_first_then_wins(zw
 
 
 def test_when_writing_back_the_cached_range_fails_the_direct_write_falls_back_to_buffered(zw, tmp_path):
+    # (6.17's rules: 7.2 shuts down at the failed write-back, below)
     # kiocb_invalidate_pages() fails (the write-back's -EIO, AS_EIO):
     # iomap_dio_rw() says -ENOTBLK and xfs_file_write_iter() writes through
     # the cache instead; fsync then writes it back and reports the error once
@@ -899,7 +929,7 @@ def test_when_writing_back_the_cached_range_fails_the_direct_write_falls_back_to
         dwrite f 0 64k
         fsync f
         fsync f
-    """, "--log", log)
+    """, "--log", log, *mount("6.17"))
     assert r.results == ["65536", "0", "65536", "-EIO", "0"]
     ev = log_events(log)
     assert [e for e in ev if e.get("dio") is True] == []
@@ -907,6 +937,25 @@ def test_when_writing_back_the_cached_range_fails_the_direct_write_falls_back_to
     # the cached data went out twice: failed inside the direct write, then at fsync
     assert sum(e["ev"] == "folio_writeback_start" for e in ev) == 2
     assert r.extents("f") == [(0, 64 * K, 1, 0)]
+
+
+def test_7_2_a_failed_write_back_before_a_direct_write_shuts_down_and_fails_it(zw, tmp_path):
+    # the write-back of the cached range fails and shuts the file system
+    # down; the direct write falls back to buffered (-ENOTBLK), which a
+    # shut down file system refuses (xfs_zoned_write_space_reserve())
+    log = tmp_path / "events.jsonl"
+    r = xfs(zw, DEV, """
+        write f 0 64k
+        inject fail_write=1
+        dwrite f 0 64k
+        fsync f
+    """, "--log", log)
+    assert r.results == ["65536", "0", "-EIO", "-EIO"]
+    ev = log_events(log)
+    assert [e for e in ev if e.get("dio") is True] == []
+    assert sum(e["ev"] == "folio_writeback_start" for e in ev) == 1
+    assert r.extents("f") == []
+    assert stats(r)["shutdown"] is True
 
 
 def test_a_direct_write_gives_back_the_reservation_it_did_not_use(zwsim):
@@ -925,16 +974,26 @@ def test_a_direct_write_gives_back_the_reservation_it_did_not_use(zwsim):
 
 # --- errors: the seed's error path through XFS --------------------------------
 
-def test_a_device_write_error_in_writeback_is_returned_by_fsync_once(zw):
+@pytest.mark.parametrize("kernel, second_fsync, shutdown", [
+    # 7.2: the failed write shuts the file system down (xfs_end_ioend_write(),
+    # xfs_force_shutdown()): every later fsync fails too
+    ("7.2", "-EIO", True),
+    # 6.17: the error reaches the mapping and fsync returns it once
+    ("6.17", "0", False),
+])
+def test_a_device_write_error_in_writeback_fails_fsync(zw, kernel, second_fsync, shutdown):
     r = xfs(zw, DEV, """
         write f 0 64k
         inject fail_write=1
         fsync f
         fsync f
-    """)
-    assert r.results == ["65536", "0", "-EIO", "0"]
+    """, *mount(kernel))
+    assert r.results == ["65536", "0", "-EIO", second_fsync]
     assert r.size("f") == 64 * K
     assert r.extents("f") == []
+    # the append did not move the write pointer; the zone stays open
+    assert r.zone(1) == ("oi", 0)
+    assert stats(r)["shutdown"] is shutdown
 
 
 def test_a_failed_overwrite_is_not_remapped_and_the_old_data_stays(zwsim):
@@ -950,7 +1009,8 @@ def test_a_failed_overwrite_is_not_remapped_and_the_old_data_stays(zwsim):
     assert r.extents("f") == [(0, 128 * K, 1, 0)]
 
 
-def test_nothing_stays_in_writeback_after_a_write_error(zwsim, tmp_path):
+@pytest.mark.parametrize("kernel", KERNELS)
+def test_nothing_stays_in_writeback_after_a_write_error(zwsim, tmp_path, kernel):
     log = tmp_path / "events.jsonl"
     r = xfs(zwsim, DEV, """
         write f 0 64k
@@ -959,31 +1019,68 @@ def test_nothing_stays_in_writeback_after_a_write_error(zwsim, tmp_path):
         sync
         write g 0 64k
         fsync g
-    """, "--log", log)
-    assert r.results == ["65536", "0", "-EIO", "0", "65536", "0"]
+    """, "--log", log, *mount(kernel))
     ev = log_events(log)
     started = [(e["ino"], e["pos"]) for e in ev if e["ev"] == "folio_writeback_start"]
     ended = [(e["ino"], e["pos"]) for e in ev if e["ev"] == "folio_writeback_end"]
     assert sorted(started) == sorted(ended)
-    # the failed folio came back clean: f is not written again, g is written once
-    appends = [e for e in ev if e["ev"] == "bio_submit" and e["op"] == "zone_append"]
-    assert len(appends) == 2
     assert r.extents("f") == []
+    appends = [e for e in ev if e["ev"] == "bio_submit" and e["op"] == "zone_append"]
+    if kernel == "7.2":
+        # shut down: g cannot be made, nothing more reaches the device
+        assert r.results == ["65536", "0", "-EIO", "0", "-EIO", "-EIO"]
+        assert len(appends) == 1
+        assert "g" not in r.report["files"]
+        return
+    assert r.results == ["65536", "0", "-EIO", "0", "65536", "0"]
+    # the failed folio came back clean: f is not written again, g is written once
+    assert len(appends) == 2
     # the failed append did not move the zone's write pointer: g lands at its start
     assert r.extents("g") == [(0, 64 * K, 1, 0)]
 
 
-def test_a_failed_part_of_a_split_write_is_the_only_part_left_unmapped(zwsim):
-    # 1.5 MiB: the first 1 MiB fills zone 1, the rest goes to zone 2 and fails
+@pytest.mark.parametrize("kernel, after", [
+    # shut down: whatever reaches XFS fails (xfs_file_open(), xfs_create(),
+    # xfs_file_read_iter(), xfs_vn_change_ok(), xfs_remove(), xfs_lookup());
+    # the VM tier saw the same on Linux 7.2 (docs/fidelity-xfs-zoned.md)
+    ("7.2", ["-EIO"] * 6),
+    ("6.17", ["0", "4096", "0", "0", "4096", "0"]),
+])
+def test_after_a_failed_write_back_a_shut_down_file_system_fails_every_call(zwsim, kernel, after):
+    r = xfs(zwsim, DEV, """
+        write a 0 64k
+        sync
+        write b 0 64k
+        inject fail_write=1
+        fsync b
+        open c
+        read a 0 4k
+        truncate a 32k
+        unlink b
+        dwrite d 0 4k
+        fsync a
+        fsync nosuchfile
+    """, *mount(kernel))
+    assert r.results[:5] == ["65536", "0", "65536", "0", "-EIO"]
+    assert r.results[5:] == after + (["-EIO"] if kernel == "7.2" else ["-ENOENT"])
+    assert r.extents("a") == [(0, (64 if kernel == "7.2" else 32) * K, 1, 0)]
+    assert stats(r)["shutdown"] is (kernel == "7.2")
+
+
+@pytest.mark.parametrize("kernel, second_fsync", [("7.2", "-EIO"), ("6.17", "0")])
+def test_a_failed_part_of_a_split_write_is_the_only_part_left_unmapped(zwsim, kernel, second_fsync):
+    # 1.5 MiB: the first 1 MiB fills zone 1, the rest goes to zone 2 and
+    # fails (7.2: and shuts down; the part before it completed first)
     r = xfs(zwsim, DEV, """
         write f 0 1536k
         inject fail_write=2
         fsync f
         fsync f
-    """)
-    assert r.results == ["1572864", "0", "-EIO", "0"]
+    """, *mount(kernel))
+    assert r.results == ["1572864", "0", "-EIO", second_fsync]
     assert r.extents("f") == [(0, 1 * M, 1, 0)]
     assert r.zone(1) == ("fu", 1 * M)
+    assert r.zone(2) == ("oi", 0)
 
 
 # --- the event log --------------------------------------------------------------

@@ -19,6 +19,9 @@ docs/fidelity-xfs-zoned.md).
   xfs-zoned-script.py run NAME DEV ZWSIM SPEC MOUNT_OPTS SCRIPT OUTDIR TALLY
       all three: OUTDIR/NAME.real.json, NAME.model.json, the comparison on
       stdout, the figures appended to TALLY.
+  xfs-zoned-script.py agree REAL.json MODEL.json
+      exit 0 only if both sides agree on every call's result, the shut down
+      state, every file and every zone (a check that must hold, not a figure).
   xfs-zoned-script.py summary TALLY
       the totals of a tally.
 
@@ -39,7 +42,16 @@ The system calls behind each script operation (as zonefs-script.py):
   fsync F       fsync(2) on F's open descriptor, else on a new one
   sync          sync(2)
   hint F H      fcntl(F_SET_RW_HINT) (xfs_io has no command for write hints)
-  inject        not supported on the kernel side
+  inject err=SECTOR:NR:once
+                null_blk badblocks over the NR sectors from SECTOR (the
+                device must have badblocks_once=1: each is cleared at its
+                first hit, as the model's 'once'); whatever is left is
+                cleared after the script.  No other fault on the kernel side.
+
+A write error shuts zoned XFS down on Linux 7.2: the outcome's "shutdown"
+is true (the kernel side: the mount point cannot be read, -EIO), and
+"files" is then empty on both sides (a shut down file system cannot be
+read).
 """
 import errno
 import fcntl
@@ -87,6 +99,7 @@ class Real:
         self.mnt = mnt
         self.fds = {}
         self.bufs = {}
+        self.badblocks = []  # (first, last) sectors of each inject err=
         with open("/sys/block/%s/queue/chunk_sectors" % self.name) as f:
             self.zone_bytes = int(f.read()) * 512
 
@@ -175,6 +188,8 @@ class Real:
             if op == "sync":
                 os.sync()
                 return "0"
+            if op == "inject":
+                return self.inject(w[1])
             if op == "hint":
                 hint = HINTS.index(w[2])
                 self.with_fd(w[1], lambda fd: fcntl.fcntl(fd, F_SET_RW_HINT, struct.pack("Q", hint)),
@@ -183,6 +198,23 @@ class Real:
         except OSError as e:
             return errname(e.errno)
         return "-EINVAL  # not supported on the kernel side"
+
+    def inject(self, fault):
+        key, _, val = fault.partition("=")
+        parts = val.split(":")
+        if key != "err" or len(parts) != 3 or parts[2] != "once":
+            return "-EINVAL  # null_blk: only err=SECTOR:NR:once (badblocks_once)"
+        first, nr = int(parts[0]), int(parts[1])
+        with open("/sys/kernel/config/nullb/%s/badblocks" % self.name, "w") as f:
+            f.write("+%d-%d" % (first, first + nr - 1))
+        self.badblocks.append((first, first + nr - 1))
+        return "0"
+
+    def clear_badblocks(self):
+        for first, last in self.badblocks:
+            with open("/sys/kernel/config/nullb/%s/badblocks" % self.name, "w") as f:
+                f.write("-%d-%d" % (first, last))
+        self.badblocks = []
 
     def extents(self, names):
         """Each file's extents from one xfs_io (every file opened, then
@@ -211,7 +243,13 @@ class Real:
         return ext
 
     def outcome(self, ops):
-        names = sorted(n for n in os.listdir(self.mnt) if os.path.isfile(self.path(n)))
+        try:
+            names = sorted(n for n in os.listdir(self.mnt) if os.path.isfile(self.path(n)))
+            shutdown = False
+        except OSError as e:  # xfs_readdir(): -EIO once shut down
+            if e.errno != errno.EIO:
+                raise
+            names, shutdown = [], True
         ext = self.extents(names)
         files = {n: {"size": os.stat(self.path(n)).st_size, "extents": ext[n]} for n in names}
         zones = {}
@@ -222,7 +260,7 @@ class Real:
                 continue
             wp = None if m.group(2) == "fu" else int(m.group(1), 16) * 512
             zones[str(i)] = [m.group(2), wp]
-        return {"ops": ops, "files": files, "zones": zones}
+        return {"ops": ops, "files": files, "zones": zones, "shutdown": shutdown}
 
 
 def sysctl(name, value=None):
@@ -266,6 +304,7 @@ def real(dev, mopts, script):
             done = [[" ".join(w), r.run(w)] for w in ops]
             out = r.outcome(done)
         finally:
+            r.clear_badblocks()
             for fd in r.fds.values():
                 os.close(fd)
     finally:
@@ -291,7 +330,8 @@ def model(zwsim, spec, mopts, script):
              for n, f in rep["files"].items()}
     zones = {str(z["zone"]): [z["cond"], None if z["cond"] == "fu" else z["wp"]]
              for z in rep["zones"] if z["cond"] not in ("nw", "em")}
-    return {"ops": ops, "files": files, "zones": zones}
+    shutdown = bool(rep["stats"].get("shutdown"))
+    return {"ops": ops, "files": {} if shutdown else files, "zones": zones, "shutdown": shutdown}
 
 
 def fmt_ext(ext):
@@ -354,6 +394,14 @@ def compare(name, r, m, tally=None):
         else:
             lines.append("DIFF   %-8s kernel: size=%s %s" % (n, rf["size"] if rf else "-", fmt_ext(rext)))
             lines.append("       %-8s model:  size=%s %s" % ("", mf["size"] if mf else "-", fmt_ext(mext)))
+    # the shut down state counts as one more result
+    rs, ms = r.get("shutdown", False), m.get("shutdown", False)
+    t["ops"] += 1
+    if rs == ms:
+        t["ops_same"] += 1
+        lines.append("same   shut down: %s" % ("yes" if rs else "no"))
+    else:
+        lines.append("DIFF   shut down: kernel %s, model %s" % ("yes" if rs else "no", "yes" if ms else "no"))
     for z in sorted(set(r["zones"]) | set(m["zones"]), key=int):
         rz, mz = r["zones"].get(z, ["em", 0]), m["zones"].get(z, ["em", 0])
         t["zones"] += 1
@@ -371,6 +419,20 @@ def compare(name, r, m, tally=None):
         with open(tally, "a") as f:
             f.write("\t".join(str(t[k]) for k in TALLY_FIELDS) + "\n")
     return 0
+
+
+def agree(real_json, model_json):
+    """Exit 0 only if the kernel and the model agree on everything: every
+    call's result, the shut down state, every file, every zone."""
+    r, m = load(real_json), load(model_json)
+    keys = ("ops", "shutdown", "files", "zones")
+    bad = [k for k in keys if r.get(k) != m.get(k)]
+    for k in bad:
+        print("%s differ:\n  kernel %s\n  model  %s" % (k, json.dumps(r.get(k), sort_keys=True),
+                                                     json.dumps(m.get(k), sort_keys=True)))
+    if not bad:
+        print("the kernel and the model agree: %s" % ", ".join(keys))
+    return 1 if bad else 0
 
 
 def summary(tally):
@@ -420,6 +482,8 @@ def main(argv):
         return compare(args[0], load(args[1]), load(args[2]), *args[3:])
     if cmd == "run" and len(args) == 8:
         return run(*args)
+    if cmd == "agree" and len(args) == 2:
+        return agree(*args)
     if cmd == "summary" and len(args) == 1:
         return summary(args[0])
     sys.stderr.write(__doc__)
