@@ -61,6 +61,8 @@ struct zw_fs_ops {
 	 * and size; 0, or -ENOENT.
 	 */
 	int (*stat)(struct zw_fs *fs, const char *name, uint64_t *ino, loff_t *size);
+	/* optional: shut down (XFS's xfs_force_shutdown()): every file call fails with -EIO */
+	bool (*shut_down)(struct zw_fs *fs);
 };
 
 extern const struct zw_fs_ops zonefs_fs_ops;

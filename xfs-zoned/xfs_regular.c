@@ -1689,4 +1689,5 @@ const struct zw_fs_ops xfs_fs_ops = {
 	.reflink = xfs_reflink_regular,
 	.fallocate = xfs_fallocate_regular,
 	.stat = xfs_stat_regular,
+	.shut_down = xfs_shut_down,
 };

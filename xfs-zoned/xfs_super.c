@@ -696,6 +696,11 @@ static int xfs_verify_rmap(struct xfs_mount *mp, struct xfs_inode *ip, const str
 }
 
 /* Every mapped block holds the file's own data for that block; the rmap agrees. */
+bool xfs_shut_down(struct zw_fs *fs)
+{
+	return MP(fs)->m_shutdown;
+}
+
 static int xfs_verify(struct zw_fs *fs, char *err, size_t errlen)
 {
 	struct xfs_mount *mp = MP(fs);
@@ -850,4 +855,5 @@ const struct zw_fs_ops xfs_zoned_fs_ops = {
 	.stats = xfs_stats,
 	.verify = xfs_verify,
 	.stat = xfs_stat,
+	.shut_down = xfs_shut_down,
 };

@@ -287,6 +287,9 @@ struct xfs_zone_alloc_ctx {
  */
 ssize_t xfs_file_dio_write_zoned(struct xfs_inode *ip, loff_t pos, size_t count, bool append);
 
+/* xfs_super.c: zw_fs_ops.shut_down, for both paths */
+bool xfs_shut_down(struct zw_fs *fs);
+
 /* xfs_regular.c: xfs_end_ioend() of the regular (non-zoned) path */
 void xfs_end_ioend_regular(struct iomap_ioend *ioend);
 
