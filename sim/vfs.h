@@ -63,6 +63,12 @@ struct zw_fs_ops {
 	int (*stat)(struct zw_fs *fs, const char *name, uint64_t *ino, loff_t *size);
 	/* optional: shut down (XFS's xfs_force_shutdown()): every file call fails with -EIO */
 	bool (*shut_down)(struct zw_fs *fs);
+	/*
+	 * optional: after script operation @op (0: the mount), append to
+	 * @series a row of the file system's state counts when they changed
+	 * since its last row (the report's "zones_over_time").
+	 */
+	void (*sample)(struct zw_fs *fs, json_object *series, uint64_t op);
 };
 
 extern const struct zw_fs_ops zonefs_fs_ops;

@@ -73,7 +73,9 @@ static void fs_usage(FILE *f)
 		"                  \"cond\", \"wp\"}]} (bytes; wp from the zone start); zonefs adds\n"
 		"                  each file's \"mode\" and \"zone\", and \"/sys/fs/zonefs\" counters;\n"
 		"                  xfs-zoned adds \"stats\" (bytes written by the user, to the\n"
-		"                  device, moved by GC, zone resets, write amplification, zones);\n"
+		"                  device, moved by GC, zone resets, write amplification, zones, and\n"
+		"                  \"zones_over_time\": zones by state after each operation that\n"
+		"                  changed them);\n"
 		"                  xfs adds each file's \"disk_size\" and each extent's \"block\",\n"
 		"                  \"unwritten\", \"shared\" (bytes), and \"stats\" (user and device bytes,\n"
 		"                  free, delalloc, COW and shared blocks)\n"
@@ -248,6 +250,7 @@ struct fs_run {
 	char (*open_files)[64];
 	size_t nr_open;
 	struct fs_oracle *oracle;	/* --verify: what every file must hold */
+	json_object *series;		/* the fs's state counts over the run (zw_fs_ops.sample) */
 };
 
 static bool is_open(struct fs_run *r, const char *name)
@@ -511,6 +514,8 @@ static void print_report(struct fs_run *r, struct block_device *bdev, bool json)
 		json_object *stats = json_object_new_object();
 
 		r->ops->stats(r->fs, stats);
+		if (r->series)
+			json_object_object_add(stats, "zones_over_time", json_object_get(r->series));
 		json_object_object_add(top, "stats", stats);
 	}
 	if (json) {
@@ -649,10 +654,16 @@ int cmd_fs(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	ret = EXIT_OK;
+	if (json && r.ops->sample) {
+		r.series = json_object_new_array();
+		r.ops->sample(r.fs, r.series, 0);
+	}
 	for (size_t i = 0; i < nr; i++) {
 		char res[320];
 
 		run_op(&r, &ops[i], res, sizeof(res));
+		if (r.series)
+			r.ops->sample(r.fs, r.series, i + 1);
 		if (!json)
 			printf("%s => %s\n", ops[i].text, res);
 		else
@@ -666,6 +677,7 @@ int cmd_fs(int argc, char **argv)
 	}
 	if (r.oracle)
 		fso_free(r.oracle);
+	json_object_put(r.series);
 	r.ops->unmount(r.fs);
 	free(mm.mappings);
 	zw_stack_close(&st);

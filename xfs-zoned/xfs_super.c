@@ -803,21 +803,53 @@ static void xfs_unmount(struct zw_fs *fs)
  * moved, zone resets, write amplification (device / user), and the
  * realtime groups by state.
  */
+/* Zones by state: free, open (the GC zone included), full, reclaimable, waiting for a reset. */
+static void xfs_zone_counts(const struct xfs_mount *mp, int64_t c[5])
+{
+	memset(c, 0, 5 * sizeof(*c));
+	for (unsigned int g = 0; g < mp->m_nr_rtgroups; g++) {
+		const struct xfs_rtgroup *rtg = &mp->m_rtgroups[g];
+
+		c[0] += rtg->rtg_state == XFS_RTG_FREE;
+		c[1] += rtg->rtg_state == XFS_RTG_OPEN;
+		c[2] += rtg->rtg_state == XFS_RTG_FULL;
+		c[3] += rtg->rtg_reclaimable;
+		c[4] += rtg->rtg_on_reset_list;
+	}
+}
+
+static const char *const xfs_zone_count_names[5] = { "free", "open", "full", "reclaimable", "reset_pending" };
+
+/* A row of "zones_over_time" when the counts changed: the script operation, virtual time, the counts. */
+static void xfs_sample(struct zw_fs *fs, json_object *series, uint64_t op)
+{
+	struct xfs_mount *mp = MP(fs);
+	size_t n = json_object_array_length(series);
+	json_object *row, *v;
+	int64_t c[5];
+	bool same = n > 0;
+
+	xfs_zone_counts(mp, c);
+	for (unsigned int i = 0; same && i < 5; i++)
+		same = json_object_object_get_ex(json_object_array_get_idx(series, n - 1), xfs_zone_count_names[i], &v) &&
+		       json_object_get_int64(v) == c[i];
+	if (same)
+		return;
+	row = json_object_new_object();
+	json_object_object_add(row, "op", json_object_new_uint64(op));
+	json_object_object_add(row, "t", json_object_new_uint64(mp->m_bdev->loop->now));
+	for (unsigned int i = 0; i < 5; i++)
+		json_object_object_add(row, xfs_zone_count_names[i], json_object_new_int64(c[i]));
+	json_object_array_add(series, row);
+}
+
 static void xfs_stats(struct zw_fs *fs, json_object *stats)
 {
 	struct xfs_mount *mp = MP(fs);
 	json_object *zones = json_object_new_object();
-	int64_t nfree = 0, nopen = 0, nfull = 0, nreclaimable = 0, nreset = 0;
+	int64_t c[5];
 
-	for (unsigned int g = 0; g < mp->m_nr_rtgroups; g++) {
-		const struct xfs_rtgroup *rtg = &mp->m_rtgroups[g];
-
-		nfree += rtg->rtg_state == XFS_RTG_FREE;
-		nopen += rtg->rtg_state == XFS_RTG_OPEN;
-		nfull += rtg->rtg_state == XFS_RTG_FULL;
-		nreclaimable += rtg->rtg_reclaimable;
-		nreset += rtg->rtg_on_reset_list;
-	}
+	xfs_zone_counts(mp, c);
 	json_object_object_add(stats, "user_bytes", json_object_new_uint64(mp->s_user_bytes));
 	json_object_object_add(stats, "device_bytes", json_object_new_uint64(mp->s_device_bytes));
 	json_object_object_add(stats, "gc_bytes", json_object_new_uint64(mp->s_gc_bytes));
@@ -825,11 +857,8 @@ static void xfs_stats(struct zw_fs *fs, json_object *stats)
 	json_object_object_add(stats, "write_amplification",
 			       json_object_new_double(mp->s_user_bytes ?
 						      (double)mp->s_device_bytes / (double)mp->s_user_bytes : 0.0));
-	json_object_object_add(zones, "free", json_object_new_int64(nfree));
-	json_object_object_add(zones, "open", json_object_new_int64(nopen));
-	json_object_object_add(zones, "full", json_object_new_int64(nfull));
-	json_object_object_add(zones, "reclaimable", json_object_new_int64(nreclaimable));
-	json_object_object_add(zones, "reset_pending", json_object_new_int64(nreset));
+	for (unsigned int i = 0; i < 5; i++)
+		json_object_object_add(zones, xfs_zone_count_names[i], json_object_new_int64(c[i]));
 	json_object_object_add(zones, "gc_zone", mp->zi_open_gc_zone ?
 			       json_object_new_int64(mp->zi_open_gc_zone->oz_rtg->rtg_zno) : NULL);
 	json_object_object_add(stats, "zones", zones);
@@ -856,4 +885,5 @@ const struct zw_fs_ops xfs_zoned_fs_ops = {
 	.verify = xfs_verify,
 	.stat = xfs_stat,
 	.shut_down = xfs_shut_down,
+	.sample = xfs_sample,
 };

@@ -1143,6 +1143,26 @@ def test_overwriting_more_than_the_device_holds_runs_through_gc(zw):
     assert z["free"] + z["open"] + z["full"] == 16
 
 
+def test_zones_by_state_over_time_follow_the_run(zwsim):
+    # stats.zones_over_time: a row after the mount (op 0) and after each
+    # script operation that changed the zone counts
+    lines = ["write f 0 8M", "sync"]
+    for i in range(48):
+        lines += ["write f %d 64k" % ((i * 37 % 128) * 64 * K), "fsync f"]
+    r = xfs(zwsim, DEV, "\n".join(lines) + "\n")
+    rows = stats(r)["zones_over_time"]
+    keys = ("free", "open", "full", "reclaimable", "reset_pending")
+    assert rows[0] == dict(op=0, t=0, free=16, open=0, full=0, reclaimable=0, reset_pending=0)
+    # the 8 MiB fill: 8 zones full after the sync (op 2)
+    assert rows[1]["op"] == 2 and (rows[1]["free"], rows[1]["full"]) == (8, 8)
+    assert all(a["op"] < b["op"] and a["t"] <= b["t"] for a, b in zip(rows, rows[1:]))
+    assert all(any(a[k] != b[k] for k in keys) for a, b in zip(rows, rows[1:]))
+    assert all(x["free"] + x["open"] + x["full"] == 16 for x in rows)
+    # overwrites made zones reclaimable on the way; the last row is the end state
+    assert max(x["reclaimable"] for x in rows) > 0
+    assert {k: rows[-1][k] for k in keys} == {k: stats(r)["zones"][k] for k in keys}
+
+
 def test_a_fully_overwritten_zone_is_reset_and_reused_without_moving_data(zw):
     # every 1 MiB overwrite empties a whole zone: reset, nothing to move
     lines = ["write f 0 8M", "sync"]
