@@ -46,14 +46,18 @@ static struct bio_cache {
 	void *head;		/* the first word of each free block links the next */
 } bio_cache[BIO_CACHE_CLASSES];
 
-/* The size class of an allocation of @size bytes; BIO_CACHE_CLASSES: none. */
+/*
+ * The size class of an allocation of @size bytes (the smallest c with
+ * 1 << (c + BIO_CACHE_MIN_SHIFT) >= @size); BIO_CACHE_CLASSES: none.
+ */
 static unsigned int bio_cache_class(size_t size)
 {
-	unsigned int c = 0;
+	/* bits: ceil(log2(size)) */
+	unsigned int bits = size <= 1 ? 0 : 64 - (unsigned int)__builtin_clzll((unsigned long long)size - 1);
 
-	while (c < BIO_CACHE_CLASSES && ((size_t)1 << (c + BIO_CACHE_MIN_SHIFT)) < size)
-		c++;
-	return c;
+	if (bits <= BIO_CACHE_MIN_SHIFT)
+		return 0;
+	return bits - BIO_CACHE_MIN_SHIFT < BIO_CACHE_CLASSES ? bits - BIO_CACHE_MIN_SHIFT : BIO_CACHE_CLASSES;
 }
 
 static void *bio_cache_get(unsigned int c)
