@@ -531,16 +531,39 @@ static bool bio_reads_tags(struct bio *bio)
 	return false;
 }
 
+/* *dst = *src, the reason to its end only (not all of its 192 bytes). */
+static void zone_result_copy(struct zone_result *dst, const struct zone_result *src)
+{
+	dst->status = src->status;
+	dst->nvme_status = src->nvme_status;
+	dst->sense_key = src->sense_key;
+	dst->asc = src->asc;
+	dst->ascq = src->ascq;
+	dst->sector = src->sector;
+	memcpy(dst->reason, src->reason, strnlen(src->reason, sizeof(src->reason) - 1) + 1);
+	dst->reason[sizeof(dst->reason) - 1] = '\0';
+}
+
 void blk_dispatch(struct bio *bio)
 {
 	struct block_device *bdev = bio->bi_bdev;
-	struct zw_io io = {
-		.op = bio->bi_op,
-		.sector = bio->bi_iter.bi_sector,
-		.nr_sectors = bio_sectors(bio),
-	};
+	struct zw_io io;
 	void *tmp = NULL;
 	bool tag_read = bio_reads_tags(bio);
+
+	/*
+	 * Not an initializer: that would clear the 192 bytes of io.res.reason
+	 * for every bio; a result's reason is a string, read to its end only.
+	 */
+	io.op = bio->bi_op;
+	io.sector = bio->bi_iter.bi_sector;
+	io.nr_sectors = bio_sectors(bio);
+	io.buf = NULL;
+	io.tag = 0;
+	io.tags = NULL;
+	io.rtags = NULL;
+	zone_result_ok(&io.res);
+	io.res.sector = 0;
 
 	if (tag_read && bio_segments(bio) == 1 && bdev->dev->reads_tags) {
 		/* the device gives the tags themselves: no bytes made and decoded */
@@ -573,7 +596,7 @@ void blk_dispatch(struct bio *bio)
 	bdev->nr_device_cmds++;
 	zw_dev_submit(bdev->dev, &io);
 	bio->bi_status = io.res.status;
-	bio->bi_res = io.res;
+	zone_result_copy(&bio->bi_res, &io.res);
 	if (bio->bi_op == REQ_OP_ZONE_APPEND && !io.res.status)
 		bio->bi_iter.bi_sector = io.sector;	/* the driver reports where the data went */
 	if (bio->bi_op == REQ_OP_READ && (bio_segments(bio) > 1 || (tag_read && !io.rtags)) &&
