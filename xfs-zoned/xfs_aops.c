@@ -149,6 +149,27 @@ static void xfs_ifork_replace_at(struct xfs_ifork *ifp, struct xfs_iext_cursor *
 				 void (*freed)(struct xfs_mount *mp, uint64_t startblock, uint64_t n),
 				 struct xfs_mount *mp)
 {
+	struct xfs_iext_cursor pcur = *cur, ncur = *cur;
+	struct xfs_bmbt_irec r, prev, next;
+
+	/*
+	 * @rec replaces exactly the extent under @cur and joins neither
+	 * neighbour (GC moving a one-block extent, an overwrite of one): the
+	 * record changes in place.  The fork is the one removing and
+	 * inserting would leave, without moving the leaf's records twice.
+	 */
+	if (xfs_iext_get_extent(ifp, cur, &r) && r.br_startoff == rec.br_startoff &&
+	    r.br_blockcount == rec.br_blockcount) {
+		xfs_iext_prev(ifp, &pcur);
+		xfs_iext_next(ifp, &ncur);
+		if (!(xfs_iext_get_extent(ifp, &pcur, &prev) && xfs_ifork_contiguous(mp, &prev, &rec)) &&
+		    !(xfs_iext_get_extent(ifp, &ncur, &next) && xfs_ifork_contiguous(mp, &rec, &next))) {
+			if (freed)
+				freed(mp, r.br_startblock, r.br_blockcount);
+			xfs_iext_update_extent(ifp, cur, &rec);
+			return;
+		}
+	}
 	xfs_ifork_remove_at(ifp, cur, rec.br_startoff, rec.br_blockcount, freed, mp);
 	xfs_ifork_insert_at(ifp, cur, rec, mp);
 }
