@@ -514,19 +514,20 @@ static bool scatter_read(struct bio *bio, const char *buf)
 }
 
 /* A read into a buffer of tags (segments without bytes, with bv_tags: a tags-mode buffer). */
-static bool bio_reads_tags(struct bio *bio)
+static bool bio_reads_tags(const struct bio *bio)
 {
-	struct bvec_iter iter = bio->bi_iter;
+	uint32_t left = bio->bi_iter.bi_size, done = bio->bi_iter.bi_bvec_done;
 
 	if (bio->bi_op != REQ_OP_READ)
 		return false;
-	while (iter.bi_size) {
-		struct bio_vec bv = bio_iter_bvec(bio, &iter);
-		uint32_t n = bv.bv_len < iter.bi_size ? bv.bv_len : iter.bi_size;
+	/* the segments the iterator has left (trimming one changes neither pointer's being set) */
+	for (unsigned int i = bio->bi_iter.bi_idx; left && i < bio->bi_vcnt; i++, done = 0) {
+		const struct bio_vec *bv = &bio->bi_io_vec[i];
+		uint32_t n = bv->bv_len - done < left ? bv->bv_len - done : left;
 
-		if (!bv.bv_data && bv.bv_tags)
+		if (!bv->bv_data && bv->bv_tags)
 			return true;
-		bio_iter_advance(bio, &iter, n);
+		left -= n;
 	}
 	return false;
 }
