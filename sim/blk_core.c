@@ -139,6 +139,22 @@ void bio_put(struct bio *bio)
 		free(mem);
 }
 
+void bio_reset(struct bio *bio, struct block_device *bdev, enum req_op op, uint32_t opf)
+{
+	uint16_t max_vecs = bio->bi_max_vecs;
+	uint32_t front_pad = bio->bi_front_pad;
+
+	/* what bio_alloc_bioset() leaves (the front pad is the owner's) */
+	memset(bio, 0, sizeof(*bio));
+	bio->bi_front_pad = front_pad;
+	bio->bi_bdev = bdev;
+	bio->bi_op = op;
+	bio->bi_opf = opf;
+	bio->bi_max_vecs = max_vecs;
+	bio->bi_io_vec = (struct bio_vec *)(bio + 1);
+	bio->__bi_remaining = 1;
+}
+
 bool bio_add_data(struct bio *bio, void *data, uint64_t tag, uint32_t len, void *folio,
 		  uint32_t offset)
 {

@@ -48,6 +48,7 @@ struct xfs_gc_chunk {
 	struct xfs_rtgroup *victim;	/* for a reset: the zone reset */
 	struct xfs_zone_scratch *scratch;
 	unsigned int scratch_off;	/* bytes */
+	struct bio *bio;		/* read, then reset for the write (the kernel's chunk->bio) */
 	enum xfs_gc_state state;
 	blk_status_t status;
 };
@@ -442,6 +443,7 @@ static struct xfs_open_zone *xfs_zone_gc_alloc_blocks(struct xfs_mount *mp, uint
 	return oz;
 }
 
+/* The chunk keeps its bio: the write reuses the read's, and the chunk's end drops it. */
 static void xfs_zone_gc_end_io(struct bio *bio)
 {
 	struct xfs_gc_chunk *chunk = bio->bi_private;
@@ -450,18 +452,25 @@ static void xfs_zone_gc_end_io(struct bio *bio)
 	if (bio->bi_op == REQ_OP_ZONE_APPEND)
 		chunk->new_daddr = bio->bi_iter.bi_sector;
 	chunk->state = XFS_GC_BIO_DONE;
-	bio_put(bio);
 	xfs_zone_gc_wake(chunk->mp);
 }
 
-/* The chunk's bio on its part of the scratch pad: bytes, or tags in tags mode. */
+/*
+ * The chunk's bio on its part of the scratch pad: bytes, or tags in tags
+ * mode.  The read's bio is reset for the write (bio_reset(), as the
+ * kernel's xfs_zone_gc_write_chunk() does).
+ */
 static void xfs_zone_gc_submit(struct xfs_gc_chunk *chunk, enum req_op op, sector_t sector)
 {
 	struct xfs_mount *mp = chunk->mp;
 	struct xfs_zone_scratch *scratch = chunk->scratch;
 	uint32_t len = (uint32_t)(chunk->len * mp->m_blocksize);
-	struct bio *bio = bio_alloc(mp->m_bdev, 1, op, 0);
+	struct bio *bio = chunk->bio;
 
+	if (bio)
+		bio_reset(bio, mp->m_bdev, op, 0);
+	else
+		bio = chunk->bio = bio_alloc(mp->m_bdev, 1, op, 0);
 	chunk->state = XFS_GC_BIO_NEW;
 	if (!bio) {
 		chunk->status = BLK_STS_RESOURCE;
@@ -524,6 +533,8 @@ static bool xfs_zone_gc_start_chunk(struct xfs_mount *mp, struct xfs_zone_gc *gc
 /* xfs_zone_gc_free_chunk() */
 static void xfs_zone_gc_free_chunk(struct xfs_mount *mp, struct xfs_gc_chunk *chunk)
 {
+	bio_put(chunk->bio);
+	chunk->bio = NULL;
 	chunk->victim->rtg_gccount--;
 	mp->zi_gc_progress++;
 	xfs_open_zone_put(chunk->oz);
@@ -712,6 +723,7 @@ static void xfs_gc_list_free(struct xfs_gc_list *l)
 	while (l->head) {
 		struct xfs_gc_chunk *c = xfs_gc_list_pop(l);
 
+		bio_put(c->bio);
 		xfs_open_zone_put(c->oz);
 		free(c);
 	}
