@@ -282,7 +282,6 @@ struct iomap_ioend *iomap_sort_ioends(struct iomap_ioend *list)
 	struct iomap_ioend *head = NULL;
 	struct ioend_pos *arr;
 	size_t n = 0, i;
-
 	bool ascending = true, descending = true;
 
 	for (struct iomap_ioend *e = list; e; e = e->io_next) {
