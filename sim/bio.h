@@ -107,6 +107,12 @@ struct bio *bio_alloc_bioset(struct block_device *bdev, unsigned int nr_vecs, en
 			     uint32_t opf, size_t front_pad);
 /* Drop a bio (bio_put()); the completion callback owns its bio. */
 void bio_put(struct bio *bio);
+/*
+ * bio_reset(): a completed bio made new for another I/O of @op, as a bio
+ * of its size just allocated (no segments, no flags, no status), keeping
+ * its memory and segment table.
+ */
+void bio_reset(struct bio *bio, struct block_device *bdev, enum req_op op, uint32_t opf);
 /* Add a segment; false when the bio is full. */
 bool bio_add_data(struct bio *bio, void *data, uint64_t tag, uint32_t len, void *folio,
 		  uint32_t offset);

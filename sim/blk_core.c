@@ -46,14 +46,18 @@ static struct bio_cache {
 	void *head;		/* the first word of each free block links the next */
 } bio_cache[BIO_CACHE_CLASSES];
 
-/* The size class of an allocation of @size bytes; BIO_CACHE_CLASSES: none. */
+/*
+ * The size class of an allocation of @size bytes (the smallest c with
+ * 1 << (c + BIO_CACHE_MIN_SHIFT) >= @size); BIO_CACHE_CLASSES: none.
+ */
 static unsigned int bio_cache_class(size_t size)
 {
-	unsigned int c = 0;
+	/* bits: ceil(log2(size)) */
+	unsigned int bits = size <= 1 ? 0 : 64 - (unsigned int)__builtin_clzll((unsigned long long)size - 1);
 
-	while (c < BIO_CACHE_CLASSES && ((size_t)1 << (c + BIO_CACHE_MIN_SHIFT)) < size)
-		c++;
-	return c;
+	if (bits <= BIO_CACHE_MIN_SHIFT)
+		return 0;
+	return bits - BIO_CACHE_MIN_SHIFT < BIO_CACHE_CLASSES ? bits - BIO_CACHE_MIN_SHIFT : BIO_CACHE_CLASSES;
 }
 
 static void *bio_cache_get(unsigned int c)
@@ -133,6 +137,22 @@ void bio_put(struct bio *bio)
 	mem = (char *)bio - bio->bi_front_pad;
 	if (!bio_cache_put(mem, bio_cache_class(bio_alloc_size(bio->bi_max_vecs, bio->bi_front_pad))))
 		free(mem);
+}
+
+void bio_reset(struct bio *bio, struct block_device *bdev, enum req_op op, uint32_t opf)
+{
+	uint16_t max_vecs = bio->bi_max_vecs;
+	uint32_t front_pad = bio->bi_front_pad;
+
+	/* what bio_alloc_bioset() leaves (the front pad is the owner's) */
+	memset(bio, 0, sizeof(*bio));
+	bio->bi_front_pad = front_pad;
+	bio->bi_bdev = bdev;
+	bio->bi_op = op;
+	bio->bi_opf = opf;
+	bio->bi_max_vecs = max_vecs;
+	bio->bi_io_vec = (struct bio_vec *)(bio + 1);
+	bio->__bi_remaining = 1;
 }
 
 bool bio_add_data(struct bio *bio, void *data, uint64_t tag, uint32_t len, void *folio,
@@ -510,33 +530,57 @@ static bool scatter_read(struct bio *bio, const char *buf)
 }
 
 /* A read into a buffer of tags (segments without bytes, with bv_tags: a tags-mode buffer). */
-static bool bio_reads_tags(struct bio *bio)
+static bool bio_reads_tags(const struct bio *bio)
 {
-	struct bvec_iter iter = bio->bi_iter;
+	uint32_t left = bio->bi_iter.bi_size, done = bio->bi_iter.bi_bvec_done;
 
 	if (bio->bi_op != REQ_OP_READ)
 		return false;
-	while (iter.bi_size) {
-		struct bio_vec bv = bio_iter_bvec(bio, &iter);
-		uint32_t n = bv.bv_len < iter.bi_size ? bv.bv_len : iter.bi_size;
+	/* the segments the iterator has left (trimming one changes neither pointer's being set) */
+	for (unsigned int i = bio->bi_iter.bi_idx; left && i < bio->bi_vcnt; i++, done = 0) {
+		const struct bio_vec *bv = &bio->bi_io_vec[i];
+		uint32_t n = bv->bv_len - done < left ? bv->bv_len - done : left;
 
-		if (!bv.bv_data && bv.bv_tags)
+		if (!bv->bv_data && bv->bv_tags)
 			return true;
-		bio_iter_advance(bio, &iter, n);
+		left -= n;
 	}
 	return false;
+}
+
+/* *dst = *src, the reason to its end only (not all of its 192 bytes). */
+static void zone_result_copy(struct zone_result *dst, const struct zone_result *src)
+{
+	dst->status = src->status;
+	dst->nvme_status = src->nvme_status;
+	dst->sense_key = src->sense_key;
+	dst->asc = src->asc;
+	dst->ascq = src->ascq;
+	dst->sector = src->sector;
+	memcpy(dst->reason, src->reason, strnlen(src->reason, sizeof(src->reason) - 1) + 1);
+	dst->reason[sizeof(dst->reason) - 1] = '\0';
 }
 
 void blk_dispatch(struct bio *bio)
 {
 	struct block_device *bdev = bio->bi_bdev;
-	struct zw_io io = {
-		.op = bio->bi_op,
-		.sector = bio->bi_iter.bi_sector,
-		.nr_sectors = bio_sectors(bio),
-	};
+	struct zw_io io;
 	void *tmp = NULL;
 	bool tag_read = bio_reads_tags(bio);
+
+	/*
+	 * Not an initializer: that would clear the 192 bytes of io.res.reason
+	 * for every bio; a result's reason is a string, read to its end only.
+	 */
+	io.op = bio->bi_op;
+	io.sector = bio->bi_iter.bi_sector;
+	io.nr_sectors = bio_sectors(bio);
+	io.buf = NULL;
+	io.tag = 0;
+	io.tags = NULL;
+	io.rtags = NULL;
+	zone_result_ok(&io.res);
+	io.res.sector = 0;
 
 	if (tag_read && bio_segments(bio) == 1 && bdev->dev->reads_tags) {
 		/* the device gives the tags themselves: no bytes made and decoded */
@@ -569,7 +613,7 @@ void blk_dispatch(struct bio *bio)
 	bdev->nr_device_cmds++;
 	zw_dev_submit(bdev->dev, &io);
 	bio->bi_status = io.res.status;
-	bio->bi_res = io.res;
+	zone_result_copy(&bio->bi_res, &io.res);
 	if (bio->bi_op == REQ_OP_ZONE_APPEND && !io.res.status)
 		bio->bi_iter.bi_sector = io.sector;	/* the driver reports where the data went */
 	if (bio->bi_op == REQ_OP_READ && (bio_segments(bio) > 1 || (tag_read && !io.rtags)) &&

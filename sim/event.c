@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* The event queue: a binary min-heap on (time, seq). */
+/* The event queue: a binary min-heap on (time, seq) behind a ring of events in time order (event.h). */
 #include "event.h"
 
 #include <errno.h>
@@ -19,8 +19,10 @@ void sim_loop_init(struct sim_loop *loop, enum sim_completion_policy policy, uin
 void sim_loop_free(struct sim_loop *loop)
 {
 	free(loop->heap);
-	loop->heap = NULL;
-	loop->nr = loop->max = 0;
+	free(loop->ring);
+	loop->heap = loop->ring = NULL;
+	loop->nr = loop->heap_nr = loop->max = 0;
+	loop->ring_head = loop->ring_nr = loop->ring_max = 0;
 }
 
 uint64_t sim_rand(struct sim_loop *loop)
@@ -39,12 +41,11 @@ static bool ev_before(const struct sim_event *a, const struct sim_event *b)
 	return a->time < b->time || (a->time == b->time && a->seq < b->seq);
 }
 
-int sim_schedule(struct sim_loop *loop, uint64_t delay_ns, sim_event_fn fn, void *arg)
+static int heap_push(struct sim_loop *loop, struct sim_event ev)
 {
-	struct sim_event ev = { loop->now + delay_ns, loop->seq++, fn, arg };
 	size_t i;
 
-	if (loop->nr == loop->max) {
+	if (loop->heap_nr == loop->max) {
 		size_t max = loop->max ? loop->max * 2 : 64;
 		struct sim_event *n = realloc(loop->heap, max * sizeof(*n));
 
@@ -53,7 +54,7 @@ int sim_schedule(struct sim_loop *loop, uint64_t delay_ns, sim_event_fn fn, void
 		loop->heap = n;
 		loop->max = max;
 	}
-	for (i = loop->nr++; i; i = (i - 1) / 2) {
+	for (i = loop->heap_nr++; i; i = (i - 1) / 2) {
 		struct sim_event *parent = &loop->heap[(i - 1) / 2];
 
 		if (!ev_before(&ev, parent))
@@ -62,6 +63,81 @@ int sim_schedule(struct sim_loop *loop, uint64_t delay_ns, sim_event_fn fn, void
 	}
 	loop->heap[i] = ev;
 	return 0;
+}
+
+static struct sim_event heap_pop(struct sim_loop *loop)
+{
+	struct sim_event ev = loop->heap[0], last = loop->heap[--loop->heap_nr];
+	size_t i = 0;
+
+	while (loop->heap_nr) {
+		size_t c = 2 * i + 1;
+
+		if (c >= loop->heap_nr)
+			break;
+		if (c + 1 < loop->heap_nr && ev_before(&loop->heap[c + 1], &loop->heap[c]))
+			c++;
+		if (!ev_before(&loop->heap[c], &last))
+			break;
+		loop->heap[i] = loop->heap[c];
+		i = c;
+	}
+	if (loop->heap_nr)
+		loop->heap[i] = last;
+	return ev;
+}
+
+static struct sim_event *ring_at(const struct sim_loop *loop, size_t i)
+{
+	return &loop->ring[(loop->ring_head + i) & (loop->ring_max - 1)];
+}
+
+static int ring_push(struct sim_loop *loop, struct sim_event ev)
+{
+	if (loop->ring_nr == loop->ring_max) {
+		size_t max = loop->ring_max ? loop->ring_max * 2 : 64;
+		struct sim_event *n = malloc(max * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		for (size_t i = 0; i < loop->ring_nr; i++)
+			n[i] = *ring_at(loop, i);
+		free(loop->ring);
+		loop->ring = n;
+		loop->ring_head = 0;
+		loop->ring_max = max;
+	}
+	*ring_at(loop, loop->ring_nr++) = ev;
+	return 0;
+}
+
+int sim_schedule(struct sim_loop *loop, uint64_t delay_ns, sim_event_fn fn, void *arg)
+{
+	struct sim_event ev = { loop->now + delay_ns, loop->seq++, fn, arg };
+	int ret;
+
+	/* in time order behind the ring's last: the ring; else the heap */
+	if (!loop->ring_nr || ev.time >= ring_at(loop, loop->ring_nr - 1)->time)
+		ret = ring_push(loop, ev);
+	else
+		ret = heap_push(loop, ev);
+	if (!ret)
+		loop->nr++;
+	return ret;
+}
+
+/* The next event: the ring's first or the heap's top, whichever is earlier. */
+static bool next_from_ring(const struct sim_loop *loop)
+{
+	return loop->ring_nr && (!loop->heap_nr || ev_before(ring_at(loop, 0), &loop->heap[0]));
+}
+
+bool sim_next_time(const struct sim_loop *loop, uint64_t *time)
+{
+	if (!loop->nr)
+		return false;
+	*time = next_from_ring(loop) ? ring_at(loop, 0)->time : loop->heap[0].time;
+	return true;
 }
 
 int sim_schedule_completion(struct sim_loop *loop, uint64_t bytes, sim_event_fn fn, void *arg)
@@ -84,30 +160,21 @@ int sim_schedule_completion(struct sim_loop *loop, uint64_t bytes, sim_event_fn 
 
 bool sim_run_one(struct sim_loop *loop)
 {
-	struct sim_event ev, last;
-	size_t i = 0;
+	struct sim_event ev;
 
 	while (!loop->nr) {
 		/* reaped completions may have scheduled nothing: poll again */
 		if (!loop->ext_poll || loop->ext_poll(loop->ext_arg) <= 0)
 			return false;
 	}
-	ev = loop->heap[0];
-	last = loop->heap[--loop->nr];
-	while (loop->nr) {
-		size_t c = 2 * i + 1;
-
-		if (c >= loop->nr)
-			break;
-		if (c + 1 < loop->nr && ev_before(&loop->heap[c + 1], &loop->heap[c]))
-			c++;
-		if (!ev_before(&loop->heap[c], &last))
-			break;
-		loop->heap[i] = loop->heap[c];
-		i = c;
+	if (next_from_ring(loop)) {
+		ev = *ring_at(loop, 0);
+		loop->ring_head = (loop->ring_head + 1) & (loop->ring_max - 1);
+		loop->ring_nr--;
+	} else {
+		ev = heap_pop(loop);
 	}
-	if (loop->nr)
-		loop->heap[i] = last;
+	loop->nr--;
 	if (ev.time > loop->now)
 		loop->now = ev.time;
 	ev.fn(ev.arg);

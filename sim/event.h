@@ -27,11 +27,23 @@ struct sim_event {
 	void *arg;
 };
 
+/*
+ * The queue is a binary min-heap on (time, seq) and, in front of it, a
+ * ring of events scheduled in non-decreasing time: since seq only grows,
+ * the ring is in (time, seq) order by construction, and the next event is
+ * the earlier of the ring's first and the heap's top.  Completions (all at
+ * now + 1 in FIFO order, mostly increasing times otherwise) go to the
+ * ring at O(1); an event earlier than the ring's last (a wake-up at now +
+ * 0 behind them) goes to the heap.  The order is exactly the heap's alone.
+ */
 struct sim_loop {
 	uint64_t now;
 	uint64_t seq;
 	struct sim_event *heap;
-	size_t nr, max;
+	size_t nr;		/* events queued: in the heap and in the ring */
+	size_t heap_nr, max;
+	struct sim_event *ring;
+	size_t ring_head, ring_nr, ring_max;	/* ring_max: a power of two */
 	enum sim_completion_policy policy;
 	uint64_t rng;		/* xorshift state, from the seed */
 	/* latency model: base + per 4 KiB, in ns */
@@ -56,6 +68,9 @@ void sim_loop_free(struct sim_loop *loop);
 int sim_schedule(struct sim_loop *loop, uint64_t delay_ns, sim_event_fn fn, void *arg);
 /* Schedule a device completion of @bytes by the loop's policy. */
 int sim_schedule_completion(struct sim_loop *loop, uint64_t bytes, sim_event_fn fn, void *arg);
+
+/* The time of the next event; false when none is queued. */
+bool sim_next_time(const struct sim_loop *loop, uint64_t *time);
 
 /* Run the next event (polling ext_poll when the queue is empty); false when there is none. */
 bool sim_run_one(struct sim_loop *loop);

@@ -282,11 +282,31 @@ struct iomap_ioend *iomap_sort_ioends(struct iomap_ioend *list)
 	struct iomap_ioend *head = NULL;
 	struct ioend_pos *arr;
 	size_t n = 0, i;
+	bool ascending = true, descending = true;
 
-	for (struct iomap_ioend *e = list; e; e = e->io_next)
+	for (struct iomap_ioend *e = list; e; e = e->io_next) {
+		if (e->io_next) {
+			ascending &= e->io_offset <= e->io_next->io_offset;
+			descending &= e->io_offset > e->io_next->io_offset;
+		}
 		n++;
-	if (n < 2)
+	}
+	if (n < 2 || ascending)
 		return list;
+	if (descending) {
+		/*
+		 * Strictly descending (completions queued at the head, in
+		 * submission order): reversed, the list is what the sort gives.
+		 */
+		while (list) {
+			struct iomap_ioend *next = list->io_next;
+
+			list->io_next = head;
+			head = list;
+			list = next;
+		}
+		return head;
+	}
 	arr = malloc(n * sizeof(*arr));
 	if (!arr)
 		return list;	/* unsorted still completes correctly */

@@ -165,9 +165,11 @@ void mm_advance(struct mm_ctx *mm, uint64_t ns)
 	uint64_t until = mm->loop->now + ns;
 
 	for (;;) {
+		uint64_t next;
+
 		/* Completions due before the next flush (or the end) happen first. */
-		while (mm->loop->nr && mm->loop->heap[0].time <= until &&
-		       (!mm->writeback_interval_ns || mm->loop->heap[0].time <= mm->next_flush_ns))
+		while (sim_next_time(mm->loop, &next) && next <= until &&
+		       (!mm->writeback_interval_ns || next <= mm->next_flush_ns))
 			sim_run_one(mm->loop);
 		if (!mm->writeback_interval_ns || mm->next_flush_ns > until)
 			break;

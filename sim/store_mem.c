@@ -78,22 +78,25 @@ static int ext_add(struct mem_zone *mz, uint64_t off, uint64_t tag)
 	return 0;
 }
 
+/*
+ * The tag of block @blk: the extents are sorted and do not overlap, so it
+ * is in the last one starting at or before it, if anywhere.  Branch-free
+ * halving (a conditional move a step): GC reads blocks at random.
+ */
 static uint64_t ext_lookup(const struct mem_zone *mz, uint64_t blk)
 {
-	uint32_t lo = 0, hi = mz->nr_ext;
+	const struct tag_extent *x = mz->ext;
+	uint32_t n = mz->nr_ext;
 
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		const struct tag_extent *x = &mz->ext[mid];
+	if (!n || blk < x[0].off)
+		return ZW_TAG_NONE;
+	while (n > 1) {
+		uint32_t half = n / 2;
 
-		if (blk < x->off)
-			hi = mid;
-		else if (blk >= x->off + x->nr)
-			lo = mid + 1;
-		else
-			return x->tag + (blk - x->off);
+		x = x[half].off <= blk ? x + half : x;
+		n -= half;
 	}
-	return ZW_TAG_NONE;
+	return blk < x->off + x->nr ? x->tag + (blk - x->off) : ZW_TAG_NONE;
 }
 
 static blk_status_t mem_write_tags(struct emu_dev *e, unsigned int zno, uint64_t blk,

@@ -142,6 +142,39 @@ void xfs_ifork_remove(struct xfs_ifork *ifp, uint64_t off, uint64_t len,
 	xfs_ifork_remove_at(ifp, &cur, off, len, freed, mp);
 }
 
+/*
+ * xfs_ifork_replace() from @cur, where xfs_iext_lookup_extent() of
+ * rec.br_startoff left it.
+ */
+static void xfs_ifork_replace_at(struct xfs_ifork *ifp, struct xfs_iext_cursor *cur, struct xfs_bmbt_irec rec,
+				 void (*freed)(struct xfs_mount *mp, uint64_t startblock, uint64_t n),
+				 struct xfs_mount *mp)
+{
+	struct xfs_iext_cursor pcur = *cur, ncur = *cur;
+	struct xfs_bmbt_irec r, prev, next;
+
+	/*
+	 * @rec replaces exactly the extent under @cur and joins neither
+	 * neighbour (GC moving a one-block extent, an overwrite of one): the
+	 * record changes in place.  The fork is the one removing and
+	 * inserting would leave, without moving the leaf's records twice.
+	 */
+	if (xfs_iext_get_extent(ifp, cur, &r) && r.br_startoff == rec.br_startoff &&
+	    r.br_blockcount == rec.br_blockcount) {
+		xfs_iext_prev(ifp, &pcur);
+		xfs_iext_next(ifp, &ncur);
+		if (!(xfs_iext_get_extent(ifp, &pcur, &prev) && xfs_ifork_contiguous(mp, &prev, &rec)) &&
+		    !(xfs_iext_get_extent(ifp, &ncur, &next) && xfs_ifork_contiguous(mp, &rec, &next))) {
+			if (freed)
+				freed(mp, r.br_startblock, r.br_blockcount);
+			xfs_iext_update_extent(ifp, cur, &rec);
+			return;
+		}
+	}
+	xfs_ifork_remove_at(ifp, cur, rec.br_startoff, rec.br_blockcount, freed, mp);
+	xfs_ifork_insert_at(ifp, cur, rec, mp);
+}
+
 /* Map @rec over whatever is mapped there, freeing it: xfs_ifork_remove() then xfs_ifork_insert(), one lookup. */
 void xfs_ifork_replace(struct xfs_ifork *ifp, struct xfs_bmbt_irec rec,
 		       void (*freed)(struct xfs_mount *mp, uint64_t startblock, uint64_t n),
@@ -150,8 +183,7 @@ void xfs_ifork_replace(struct xfs_ifork *ifp, struct xfs_bmbt_irec rec,
 	struct xfs_iext_cursor cur;
 
 	xfs_iext_lookup_extent(ifp, rec.br_startoff, &cur, NULL);
-	xfs_ifork_remove_at(ifp, &cur, rec.br_startoff, rec.br_blockcount, freed, mp);
-	xfs_ifork_insert_at(ifp, &cur, rec, mp);
+	xfs_ifork_replace_at(ifp, &cur, rec, freed, mp);
 }
 
 /* --- writeback: the seed's two ops ------------------------------------ */
@@ -259,14 +291,21 @@ static int xfs_zoned_writepages(struct address_space *mapping, struct writeback_
 
 /* --- completion ---------------------------------------------------------- */
 
-/* Map [off, off + n) to @startblock, freeing what was mapped there (xfs_zoned_map_extent()). */
+/*
+ * Map [off, off + n) to @startblock, freeing what was mapped there
+ * (xfs_zoned_map_extent()); @icur: NULL, or where a lookup of @off in the
+ * data fork left its cursor (GC looked already).
+ */
 static void xfs_zoned_map_extent(struct xfs_inode *ip, uint64_t off, uint64_t n, uint64_t startblock,
-				 struct xfs_open_zone *oz)
+				 struct xfs_open_zone *oz, struct xfs_iext_cursor *icur)
 {
 	struct xfs_mount *mp = ip->i_mount;
 	struct xfs_bmbt_irec rec = { .br_startoff = off, .br_blockcount = n, .br_startblock = startblock };
 
-	xfs_ifork_replace(&ip->i_df, rec, xfs_zone_free_blocks, mp);
+	if (icur)
+		xfs_ifork_replace_at(&ip->i_df, icur, rec, xfs_zone_free_blocks, mp);
+	else
+		xfs_ifork_replace(&ip->i_df, rec, xfs_zone_free_blocks, mp);
 	xfs_rmap_map_extent(&oz->oz_rtg->rtg_rmap, startblock, n, ip, off);
 	xfs_zone_record_written(mp, oz, n);
 }
@@ -288,7 +327,7 @@ void xfs_zoned_end_io(struct xfs_inode *ip, loff_t offset, size_t size, sector_t
 
 	mp->s_device_bytes += n * mp->m_blocksize;
 	if (old_startblock == NULLFSBLOCK) {
-		xfs_zoned_map_extent(ip, off, n, startblock, oz);
+		xfs_zoned_map_extent(ip, off, n, startblock, oz, NULL);
 		if (offset + (loff_t)size > ip->i_disk_size)
 			ip->i_disk_size = offset + (loff_t)size;
 		return;
@@ -311,7 +350,7 @@ void xfs_zoned_end_io(struct xfs_inode *ip, loff_t offset, size_t size, sector_t
 			}
 		}
 		if (live)
-			xfs_zoned_map_extent(ip, p, len, startblock + done, oz);
+			xfs_zoned_map_extent(ip, p, len, startblock + done, oz, &icur);
 		else
 			xfs_zone_skip_blocks(mp, oz, len);
 		done += len;

@@ -144,8 +144,20 @@ static void xfs_rmapi_update_extent(struct xfs_rmap_tree *rt, const struct xfs_r
 static bool xfs_rmapi_lookup_extent(const struct xfs_rmap_tree *rt, uint64_t bno, struct xfs_rmapi_cursor *cur,
 			    struct xfs_rmap_irec *got)
 {
+	const struct xfs_rmapi_leaf *last;
+
 	if (!rt->rt_nleaves) {
 		cur->leaf = cur->pos = 0;
+		return false;
+	}
+	/*
+	 * Past the last record: where completions map, zones being written
+	 * in order (the searches below would find the end too).
+	 */
+	last = rt->rt_leaves[rt->rt_nleaves - 1];
+	if (last->recs[last->nr - 1].rm_startblock + last->recs[last->nr - 1].rm_blockcount <= bno) {
+		cur->leaf = rt->rt_nleaves;
+		cur->pos = 0;
 		return false;
 	}
 	cur->leaf = xfs_rmapi_find_leaf(rt, bno);

@@ -48,6 +48,7 @@ struct xfs_gc_chunk {
 	struct xfs_rtgroup *victim;	/* for a reset: the zone reset */
 	struct xfs_zone_scratch *scratch;
 	unsigned int scratch_off;	/* bytes */
+	struct bio *bio;		/* read, then reset for the write (the kernel's chunk->bio) */
 	enum xfs_gc_state state;
 	blk_status_t status;
 };
@@ -66,6 +67,7 @@ struct xfs_zone_gc {
 	struct xfs_rtgroup *victim;
 	uint64_t next_startblock;	/* in the group: where the next query starts */
 	struct xfs_gc_rec *recs;	/* this batch, sorted by (inode, offset) */
+	struct xfs_gc_rec *sort_tmp;	/* max_recs records, for sorting them */
 	size_t nr_recs, rec_idx, max_recs;
 };
 
@@ -182,13 +184,57 @@ static void xfs_zone_gc_shutdown(struct xfs_mount *mp)
 
 /* --- victim selection ----------------------------------------------------- */
 
-static int xfs_gc_rec_cmp(const void *a, const void *b)
+static bool xfs_gc_rec_before(const struct xfs_gc_rec *x, const struct xfs_gc_rec *y)
 {
-	const struct xfs_gc_rec *x = a, *y = b;
-
 	if (x->ip->i_vnode.i_ino != y->ip->i_vnode.i_ino)
-		return x->ip->i_vnode.i_ino < y->ip->i_vnode.i_ino ? -1 : 1;
-	return x->off < y->off ? -1 : x->off > y->off;
+		return x->ip->i_vnode.i_ino < y->ip->i_vnode.i_ino;
+	return x->off < y->off;
+}
+
+/*
+ * Sort @n records by (inode, offset), stably: a bottom-up merge sort over
+ * runs made by insertion sort, with @tmp (@n records) to merge into.  The
+ * order is the one the libc's qsort() (a stable merge sort) gave; this
+ * one compares inline, where qsort() called a comparison function about
+ * ten thousand times a batch.
+ */
+#define XFS_GC_SORT_RUN	16
+
+static void xfs_gc_sort_recs(struct xfs_gc_rec *recs, struct xfs_gc_rec *tmp, size_t n)
+{
+	struct xfs_gc_rec *src = recs, *dst = tmp;
+
+	for (size_t lo = 0; lo < n; lo += XFS_GC_SORT_RUN) {
+		size_t hi = lo + XFS_GC_SORT_RUN < n ? lo + XFS_GC_SORT_RUN : n;
+
+		for (size_t i = lo + 1; i < hi; i++) {
+			struct xfs_gc_rec r = recs[i];
+			size_t j = i;
+
+			for (; j > lo && xfs_gc_rec_before(&r, &recs[j - 1]); j--)
+				recs[j] = recs[j - 1];
+			recs[j] = r;
+		}
+	}
+	for (size_t w = XFS_GC_SORT_RUN; w < n; w *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * w) {
+			size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+			size_t i = lo, j = mid, k = lo;
+
+			/* equal keys: the left run's first, for stability */
+			while (i < mid && j < hi)
+				dst[k++] = xfs_gc_rec_before(&src[j], &src[i]) ? src[j++] : src[i++];
+			while (i < mid)
+				dst[k++] = src[i++];
+			while (j < hi)
+				dst[k++] = src[j++];
+		}
+		/* the merged runs are the next pass's source */
+		dst = src;
+		src = dst == recs ? tmp : recs;
+	}
+	if (src != recs)
+		memcpy(recs, src, n * sizeof(*recs));
 }
 
 /* The victim is done with: xfs_zone_gc_query()'s "done". */
@@ -227,6 +273,10 @@ static bool xfs_zone_gc_query(struct xfs_zone_gc *gc)
 			if (!n)
 				return false;
 			gc->recs = n;
+			n = realloc(gc->sort_tmp, max * sizeof(*n));
+			if (!n)
+				return false;
+			gc->sort_tmp = n;
 			gc->max_recs = max;
 		}
 		gc->recs[gc->nr_recs++] = (struct xfs_gc_rec){
@@ -246,7 +296,7 @@ static bool xfs_zone_gc_query(struct xfs_zone_gc *gc)
 			return true;
 		}
 	}
-	qsort(gc->recs, gc->nr_recs, sizeof(*gc->recs), xfs_gc_rec_cmp);
+	xfs_gc_sort_recs(gc->recs, gc->sort_tmp, gc->nr_recs);
 	return true;
 }
 
@@ -393,6 +443,7 @@ static struct xfs_open_zone *xfs_zone_gc_alloc_blocks(struct xfs_mount *mp, uint
 	return oz;
 }
 
+/* The chunk keeps its bio: the write reuses the read's, and the chunk's end drops it. */
 static void xfs_zone_gc_end_io(struct bio *bio)
 {
 	struct xfs_gc_chunk *chunk = bio->bi_private;
@@ -401,18 +452,25 @@ static void xfs_zone_gc_end_io(struct bio *bio)
 	if (bio->bi_op == REQ_OP_ZONE_APPEND)
 		chunk->new_daddr = bio->bi_iter.bi_sector;
 	chunk->state = XFS_GC_BIO_DONE;
-	bio_put(bio);
 	xfs_zone_gc_wake(chunk->mp);
 }
 
-/* The chunk's bio on its part of the scratch pad: bytes, or tags in tags mode. */
+/*
+ * The chunk's bio on its part of the scratch pad: bytes, or tags in tags
+ * mode.  The read's bio is reset for the write (bio_reset(), as the
+ * kernel's xfs_zone_gc_write_chunk() does).
+ */
 static void xfs_zone_gc_submit(struct xfs_gc_chunk *chunk, enum req_op op, sector_t sector)
 {
 	struct xfs_mount *mp = chunk->mp;
 	struct xfs_zone_scratch *scratch = chunk->scratch;
 	uint32_t len = (uint32_t)(chunk->len * mp->m_blocksize);
-	struct bio *bio = bio_alloc(mp->m_bdev, 1, op, 0);
+	struct bio *bio = chunk->bio;
 
+	if (bio)
+		bio_reset(bio, mp->m_bdev, op, 0);
+	else
+		bio = chunk->bio = bio_alloc(mp->m_bdev, 1, op, 0);
 	chunk->state = XFS_GC_BIO_NEW;
 	if (!bio) {
 		chunk->status = BLK_STS_RESOURCE;
@@ -475,6 +533,8 @@ static bool xfs_zone_gc_start_chunk(struct xfs_mount *mp, struct xfs_zone_gc *gc
 /* xfs_zone_gc_free_chunk() */
 static void xfs_zone_gc_free_chunk(struct xfs_mount *mp, struct xfs_gc_chunk *chunk)
 {
+	bio_put(chunk->bio);
+	chunk->bio = NULL;
 	chunk->victim->rtg_gccount--;
 	mp->zi_gc_progress++;
 	xfs_open_zone_put(chunk->oz);
@@ -663,6 +723,7 @@ static void xfs_gc_list_free(struct xfs_gc_list *l)
 	while (l->head) {
 		struct xfs_gc_chunk *c = xfs_gc_list_pop(l);
 
+		bio_put(c->bio);
 		xfs_open_zone_put(c->oz);
 		free(c);
 	}
@@ -688,6 +749,7 @@ void xfs_zone_gc_unmount(struct xfs_mount *mp)
 			free(gc->scratch[i].tags);
 		}
 		free(gc->recs);
+		free(gc->sort_tmp);
 		free(gc);
 		mp->zi_gc = NULL;
 	}

@@ -2,7 +2,8 @@
 /*
  * Reads into tags (a bio segment without bytes, with bv_tags): a tags-mode
  * emulated device hands the tags over; a bytes-mode one is read as bytes
- * and decoded; data that is no tagged block is an I/O error.
+ * and decoded; data that is no tagged block is an I/O error.  A bio that
+ * read tags, reset (bio_reset()), appends them elsewhere, as GC does.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -106,12 +107,85 @@ static void null_blk_fill_above_the_write_pointer_is_no_tag(void **state)
 	zw_dev_close(dev);
 }
 
+struct reuse { struct sim_loop *loop; int n; blk_status_t sts; sector_t sector; };
+
+static void keep_end_io(struct bio *bio)
+{
+	struct reuse *r = bio->bi_private;
+
+	r->n++;
+	r->sts = bio->bi_status;
+	r->sector = bio->bi_iter.bi_sector;	/* where an append landed */
+}
+
+/* GC's pattern: tags read with a bio, which is then reset and appends them elsewhere (bio_reset()). */
+static void a_read_bio_reset_appends_what_it_read(void **state)
+{
+	struct zw_dev *dev;
+	struct block_device bdev;
+	struct sim_loop loop;
+	struct reuse r = { &loop, 0, BLK_STS_OK, 0 };
+	char err[256];
+	uint64_t tags[4], back[4];
+	struct bio *bio;
+
+	(void)state;
+	assert_int_equal(zw_dev_open("emu:zones=4,zone_size=1M,lba=4096,model=zns,data=tags", 0, &dev, err,
+				     sizeof(err)), 0);
+	sim_loop_init(&loop, SIM_COMPLETE_FIFO, 1);
+	assert_int_equal(blkdev_init(&bdev, dev, &loop, NULL, err, sizeof(err)), 0);
+	assert_int_equal(run_bio(&bdev, &loop, REQ_OP_WRITE, 2048, 4 * 4096, 500, NULL), BLK_STS_OK);
+
+	bio = bio_alloc(&bdev, 1, REQ_OP_READ, 0);
+	assert_true(bio_add_data(bio, NULL, 0, 4 * 4096, NULL, 0));
+	bio->bi_io_vec[0].bv_tags = tags;
+	bio->bi_iter.bi_sector = 2048;
+	bio->bi_end_io = keep_end_io;
+	bio->bi_private = &r;
+	submit_bio(bio);
+	sim_run(&loop);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.sts, BLK_STS_OK);
+
+	bio_reset(bio, &bdev, REQ_OP_ZONE_APPEND, 0);
+	/* as a bio of one segment just allocated */
+	assert_int_equal(bio->bi_op, REQ_OP_ZONE_APPEND);
+	assert_int_equal(bio->bi_flags, 0);
+	assert_int_equal(bio->bi_vcnt, 0);
+	assert_int_equal(bio->bi_max_vecs, 1);
+	assert_int_equal(bio->bi_iter.bi_size, 0);
+	assert_int_equal(bio->bi_iter.bi_idx, 0);
+	assert_int_equal(bio->bi_status, BLK_STS_OK);
+	assert_null(bio->bi_end_io);
+	assert_ptr_equal(bio->bi_io_vec, (struct bio_vec *)(bio + 1));
+
+	assert_true(bio_add_data(bio, NULL, 0, 4 * 4096, NULL, 0));
+	bio->bi_io_vec[0].bv_tags = tags;
+	bio->bi_iter.bi_sector = 4096;		/* zone 2's start */
+	bio->bi_end_io = keep_end_io;
+	bio->bi_private = &r;
+	submit_bio(bio);
+	sim_run(&loop);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(r.sts, BLK_STS_OK);
+	assert_int_equal(r.sector, 4096);
+	bio_put(bio);
+
+	assert_int_equal(run_bio(&bdev, &loop, REQ_OP_READ, 4096, 4 * 4096, 0, back), BLK_STS_OK);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(back[i], 500 + (uint64_t)i);
+	blkdev_free(&bdev);
+	sim_loop_free(&loop);
+	zw_dev_close(dev);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_tags_mode_device_reads_tags_directly),
 		cmocka_unit_test(a_bytes_mode_device_is_read_as_bytes_and_decoded),
 		cmocka_unit_test(null_blk_fill_above_the_write_pointer_is_no_tag),
+		cmocka_unit_test(a_read_bio_reset_appends_what_it_read),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
