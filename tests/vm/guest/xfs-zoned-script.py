@@ -329,22 +329,27 @@ class AppendTrace:
             pass
         if "LOST" in text:
             raise RuntimeError("the trace lost events")
+        return self.parse(text, zone_sectors)
+
+    @classmethod
+    def parse(cls, text, zone_sectors):
+        """The appends of a trace's text, per zone (as stop())."""
         issued, landed, failed = {}, {}, {}
         submitted, cpus = {}, {}
         for line in text.splitlines():
-            m = self.QUEUE.search(line)
+            m = cls.QUEUE.search(line)
             if m and m.group(2).startswith("ZA"):
                 z = str(int(m.group(3)) // zone_sectors)
                 submitted.setdefault(z, []).append(int(m.group(4)))
                 cpus.setdefault(z, {"submitted": [], "issued": []})["submitted"].append(int(m.group(1)))
                 continue
-            m = self.ISSUE.search(line)
+            m = cls.ISSUE.search(line)
             if m and m.group(2).startswith("ZA"):
                 z = str(int(m.group(3)) // zone_sectors)
                 issued.setdefault(z, []).append(int(m.group(4)))
                 cpus.setdefault(z, {"submitted": [], "issued": []})["issued"].append(int(m.group(1)))
                 continue
-            m = self.DONE.search(line)
+            m = cls.DONE.search(line)
             if m and m.group(1).startswith("ZA"):
                 z = str(int(m.group(2)) // zone_sectors)
                 if int(m.group(4)):
