@@ -1511,3 +1511,39 @@ def test_gc_queries_the_rmap_1024_records_at_a_time_each_batch_by_inode(zw, tmp_
     assert reads == list(range(0, 1024)) + list(range(1100, 1200)) + list(range(1024, 1100))
     assert stats(r)["gc_bytes"] == 1200 * 4 * K
     assert r.zone(1) == ("em", 0)
+
+
+# --- zone-append sizes, as the VM tier saw the kernel submit them --------------
+
+# The twin of the VM tier's first null_blk device (tests/vm/xfs-fidelity.sh:
+# 4 MiB zones, 80 conventional, append limit 124 KiB), as `zwsim zone twin`
+# prints it.
+VM_NULLB = ("emu:model=nullblk,size=536870912,zone_size=4194304,zone_cap=4194304,conv=80,max_open=0,"
+            "max_active=0,max_append=126976,max_sectors=248,lba=4096")
+
+
+def append_sizes(log, zone_sectors):
+    """{zone: [KiB, ...]}: the zone appends that reached the device, as they completed."""
+    out = {}
+    for e in log_events(log):
+        if e["ev"] == "bio_end" and e["op"] == "zone_append":
+            out.setdefault(e["sector"] // zone_sectors, []).append(e["bytes"] // K)
+    return out
+
+
+@pytest.mark.parametrize("script, sizes", [
+    # large-write: each zone's 4 MiB cut at the append limit, 4 KiB left at its end
+    ("write big 0 10M\nsync\n", {80: [124] * 33 + [4], 81: [124] * 33 + [4], 82: [124] * 16 + [64]}),
+    # closed-files-packed: one append per file up to the limit, in inode order
+    ("write a 0 64k\nwrite b 0 128k\nwrite c 0 4k\nwrite d 0 1M\nsync\n",
+     {80: [64, 124, 4, 4] + [124] * 8 + [32]}),
+    # direct-appends-interleaved: each O_DIRECT write its own appends, cut at the limit
+    ("append a 64k\nappend b 64k\nappend a 64k\nappend b 128k\nappend a 192k\nappend b 4k\nappend a 4k\nsync\n",
+     {80: [64, 64, 124, 68, 4], 81: [64, 124, 4, 4]}),
+])
+def test_zone_append_sizes_are_those_the_kernel_submitted_in_the_vm(zwsim, tmp_path, script, sizes):
+    # the sizes and their order per zone as Linux 7.2's zoned XFS submitted them
+    # (block_bio_queue) in the VM tier's scenarios (docs/fidelity-xfs-zoned.md)
+    log = tmp_path / "events.jsonl"
+    xfs(zwsim, VM_NULLB, script, "--log", log)
+    assert append_sizes(log, 4 * M // 512) == sizes

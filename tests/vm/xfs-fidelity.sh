@@ -5,7 +5,10 @@
 # zwsim's xfs-zoned model (on the device's twin, `zwsim zone twin`).  For
 # each scenario: where every file's data landed (zone and offset, from
 # `xfs_io -c 'bmap -v'`), extent counts, every sequential zone's condition
-# and write pointer after sync, and every call's result.
+# and write pointer after sync, every call's result, and per sequential zone
+# the sizes of the zone appends that reached the device, in issue order (the
+# kernel's from the block tracepoints through tracefs, the model's from its
+# event log).
 #
 # The model runs with its default rules (Linux 7.2's: no kernel= mount
 # option), the kernel the guest boots; the scenarios' own mount options

@@ -29,7 +29,18 @@ The outcome (JSON): "ops": [[OPERATION, RESULT], ...] as `zwsim fs` prints
 them; "files": {NAME: {"size", "extents": [[OFF, LEN, ZONE, ZONE_OFF], ...]}}
 (bytes; from `xfs_io -c 'bmap -v'` on the kernel: the extents as XFS records
 them, holes left out); "zones": {ZONE: [COND, WP]} for every sequential zone
-that is not empty (WP in bytes from the zone start, null when full).
+that is not empty (WP in bytes from the zone start, null when full);
+"appends": {ZONE: {"issued": [SECTORS, ...], "landed": [SECTORS, ...],
+"failed": N}} for every sequential zone that was sent a zone append: the
+sizes of the REQ_OP_ZONE_APPEND requests that reached the device, in the
+order they were issued, and those that completed without error in the
+order they landed (by the sector the device gave back).  The kernel side
+takes them from the block_rq_issue and block_rq_complete tracepoints
+(tracefs, a trace instance of its own, filtered to the zoned device); the
+model from its event log (`zwsim fs --log`: bio_end of op zone_append,
+leaving out what the block layer refused before the device: bio_check()'s
+reasons).  Compared (reported, never failed): per zone, the sizes in issue
+order and as a multiset.
 
 The system calls behind each script operation (as zonefs-script.py):
   open F        open(F, O_RDWR|O_CREAT), kept until 'close F' (the file is
@@ -68,7 +79,16 @@ CALL_DEFAULT = 1 << 20
 F_SET_RW_HINT = 1024 + 12
 HINTS = ("notset", "none", "short", "medium", "long", "extreme")
 TALLY_FIELDS = ("scenario", "files_same", "files", "bytes_same", "bytes", "extents_same", "extents_real",
-                "extents_model", "extent_counts_same", "zones_same", "zones", "ops_same", "ops")
+                "extents_model", "extent_counts_same", "zones_same", "zones", "ops_same", "ops",
+                "appends_same", "appends_real", "appends_model", "append_zones_seq_same",
+                "append_zones_set_same", "append_zones")
+# the figures of a tally line written before append sizes were compared
+TALLY_OLD = len(TALLY_FIELDS) - 6
+TRACEFS = "/sys/kernel/tracing"
+TRACE_INSTANCE = TRACEFS + "/instances/zwsim-xfs-fidelity"
+# the model's block layer refuses these before the device (bio_check() in sim/blk_core.c)
+REFUSED = ("goes beyond the end of the device", "is not at the start of a sequential zone",
+           "exceeds max_zone_append_sectors", "out of memory")
 
 
 def size(s):
@@ -263,6 +283,97 @@ class Real:
         return {"ops": ops, "files": files, "zones": zones, "shutdown": shutdown}
 
 
+class AppendTrace:
+    """The zone appends the kernel sends to DEV, from the block_rq_issue and
+    block_rq_complete tracepoints in a trace instance of our own (the
+    global buffer is left alone), filtered to DEV.  rwbs starts with "ZA"
+    for REQ_OP_ZONE_APPEND (blk_fill_rwbs()); block_rq_issue gives the zone
+    start, block_rq_complete the sector the device gave back (null_blk and
+    NVMe set the request's sector to where the data landed)."""
+
+    ISSUE = re.compile(r"\[(\d+)\].*block_rq_issue: \d+,\d+ (\S+) \d+ \(.*?\) (\d+) \+ (\d+) ")
+    QUEUE = re.compile(r"\[(\d+)\].*block_bio_queue: \d+,\d+ (\S+) (\d+) \+ (\d+) ")
+    EVENTS = ("block_bio_queue", "block_rq_issue", "block_rq_complete")
+    DONE = re.compile(r"block_rq_complete: \d+,\d+ (\S+) \(.*?\) (\d+) \+ (\d+) .*\[(-?\d+)\]\s*$")
+
+    def __init__(self, dev):
+        if not os.path.isdir(TRACEFS + "/events"):
+            subprocess.run(["mount", "-t", "tracefs", "nodev", TRACEFS], check=True)
+        if not os.path.isdir(TRACE_INSTANCE):
+            os.mkdir(TRACE_INSTANCE)
+        rdev = os.stat(dev).st_rdev
+        self.devt = (os.major(rdev) << 20) | os.minor(rdev)  # the kernel's dev_t: MKDEV()
+        self.put("tracing_on", "0")
+        self.put("buffer_size_kb", "8192")
+        self.put("trace", "")
+        for ev in self.EVENTS:
+            self.put("events/block/%s/filter" % ev, "dev == %d" % self.devt)
+            self.put("events/block/%s/enable" % ev, "1")
+        self.put("tracing_on", "1")
+
+    @staticmethod
+    def put(name, value):
+        with open(os.path.join(TRACE_INSTANCE, name), "w") as f:
+            f.write(value)
+
+    def stop(self, zone_sectors):
+        """Tracing off, the instance removed; {ZONE: {"issued", "landed", "failed"}}."""
+        self.put("tracing_on", "0")
+        with open(os.path.join(TRACE_INSTANCE, "trace")) as f:
+            text = f.read()
+        for ev in self.EVENTS:
+            self.put("events/block/%s/enable" % ev, "0")
+        try:
+            os.rmdir(TRACE_INSTANCE)
+        except OSError:
+            pass
+        if "LOST" in text:
+            raise RuntimeError("the trace lost events")
+        return self.parse(text, zone_sectors)
+
+    @classmethod
+    def parse(cls, text, zone_sectors):
+        """The appends of a trace's text, per zone (as stop())."""
+        issued, landed, failed = {}, {}, {}
+        submitted, cpus = {}, {}
+        for line in text.splitlines():
+            m = cls.QUEUE.search(line)
+            if m and m.group(2).startswith("ZA"):
+                z = str(int(m.group(3)) // zone_sectors)
+                submitted.setdefault(z, []).append(int(m.group(4)))
+                cpus.setdefault(z, {"submitted": [], "issued": []})["submitted"].append(int(m.group(1)))
+                continue
+            m = cls.ISSUE.search(line)
+            if m and m.group(2).startswith("ZA"):
+                z = str(int(m.group(3)) // zone_sectors)
+                issued.setdefault(z, []).append(int(m.group(4)))
+                cpus.setdefault(z, {"submitted": [], "issued": []})["issued"].append(int(m.group(1)))
+                continue
+            m = cls.DONE.search(line)
+            if m and m.group(1).startswith("ZA"):
+                z = str(int(m.group(2)) // zone_sectors)
+                if int(m.group(4)):
+                    failed[z] = failed.get(z, 0) + 1
+                else:
+                    landed.setdefault(z, []).append((int(m.group(2)), int(m.group(3))))
+        out = appends_of(issued, landed, failed)
+        for z, a in out.items():  # the bios as submitted (block_bio_queue), and each one's CPU
+            a["submitted"] = submitted.get(z, [])
+            a["cpus"] = cpus.get(z, {"submitted": [], "issued": []})
+        return out
+
+
+def appends_of(issued, landed, failed):
+    """{ZONE: {"issued": sizes in issue order, "landed": sizes by the sector they
+    landed at, "failed": N}} from issued {ZONE: [SECTORS]}, landed {ZONE:
+    [(SECTOR, SECTORS)]}, failed {ZONE: N}."""
+    out = {}
+    for z in set(issued) | set(landed) | set(failed):
+        out[z] = {"issued": issued.get(z, []), "landed": [n for _, n in sorted(landed.get(z, []))],
+                  "failed": failed.get(z, 0)}
+    return out
+
+
 def sysctl(name, value=None):
     p = "/proc/sys/vm/" + name
     with open(p) as f:
@@ -298,12 +409,19 @@ def real(dev, mopts, script):
     sysctl("dirty_writeback_centisecs", 0)
     sysctl("dirty_bytes", 1 << 30)
     sysctl("dirty_background_bytes", 768 << 20)
+    trace = None
     try:
         r = Real(dev, mnt)
         try:
+            trace = AppendTrace(dev)
             done = [[" ".join(w), r.run(w)] for w in ops]
+            appends = trace.stop(r.zone_bytes // 512)
+            trace = None
             out = r.outcome(done)
+            out["appends"] = appends
         finally:
+            if trace:
+                trace.stop(r.zone_bytes // 512)
             r.clear_badblocks()
             for fd in r.fds.values():
                 os.close(fd)
@@ -315,14 +433,50 @@ def real(dev, mopts, script):
     return out
 
 
+def model_appends(log, zone_sectors):
+    """The zone appends that reached the model's device, from its event log:
+    each bio_end of op zone_append (a bio split off, bio_split, has its own;
+    its parent's bio_end has the bytes left), in the order they completed
+    (the model's device runs them in the order they were issued), less what
+    the block layer refused before the device (REFUSED)."""
+    issued, landed, failed = {}, {}, {}
+    with open(log) as f:
+        for line in f:
+            if '"zone_append"' not in line or '"bio_end"' not in line:
+                continue
+            e = json.loads(line)
+            if e["ev"] != "bio_end" or e["op"] != "zone_append":
+                continue
+            if e["status"] != "OK" and any(r in e.get("reason", "") for r in REFUSED):
+                continue
+            z = str(e["sector"] // zone_sectors)
+            issued.setdefault(z, []).append(e["bytes"] // 512)
+            if e["status"] == "OK":
+                landed.setdefault(z, []).append((e["sector"], e["bytes"] // 512))
+            else:
+                failed[z] = failed.get(z, 0) + 1
+    return appends_of(issued, landed, failed)
+
+
+def spec_zone_sectors(spec):
+    m = re.search(r"(?:^|[:,])zone_size=([^,]+)", spec)
+    return size(m.group(1).replace("iB", "").replace("B", "")) // 512 if m else 256 << 20 >> 9
+
+
 def model(zwsim, spec, mopts, script):
-    cmd = [zwsim, "fs", "--fs", "xfs-zoned", "--dev", spec, "--json", "--verify"]
+    log = tempfile.NamedTemporaryFile(prefix="zwsim-xfs-", suffix=".jsonl", delete=False)
+    log.close()
+    cmd = [zwsim, "fs", "--fs", "xfs-zoned", "--dev", spec, "--json", "--verify", "--log", log.name]
     if mopts != "-":
         cmd += ["--mount", mopts]
-    p = subprocess.run(cmd + [script], capture_output=True, text=True)
-    if p.returncode != 0:
-        sys.stderr.write(p.stderr)
-        raise RuntimeError("zwsim fs exited with status %d" % p.returncode)
+    try:
+        p = subprocess.run(cmd + [script], capture_output=True, text=True)
+        if p.returncode != 0:
+            sys.stderr.write(p.stderr)
+            raise RuntimeError("zwsim fs exited with status %d" % p.returncode)
+        appends = model_appends(log.name, spec_zone_sectors(spec))
+    finally:
+        os.unlink(log.name)
     ops = [line.split(" => ", 1) for line in p.stderr.splitlines() if " => " in line]
     rep = json.loads(p.stdout)
     files = {n: {"size": f["size"], "extents": [[e["off"], e["len"], e["zone"], e["zone_off"]]
@@ -331,7 +485,8 @@ def model(zwsim, spec, mopts, script):
     zones = {str(z["zone"]): [z["cond"], None if z["cond"] == "fu" else z["wp"]]
              for z in rep["zones"] if z["cond"] not in ("nw", "em")}
     shutdown = bool(rep["stats"].get("shutdown"))
-    return {"ops": ops, "files": {} if shutdown else files, "zones": zones, "shutdown": shutdown}
+    return {"ops": ops, "files": {} if shutdown else files, "zones": zones, "shutdown": shutdown,
+            "appends": appends}
 
 
 def fmt_ext(ext):
@@ -363,6 +518,58 @@ def save(out, path=None):
     with open(path, "w") as f:
         json.dump(out, f, sort_keys=True)
         f.write("\n")
+
+
+def fmt_sizes(sectors):
+    """Append sizes (sectors) in KiB, runs folded: '124k*31 4k'."""
+    out = []
+    for n in sectors:
+        k = "%dk" % (n // 2) if n % 2 == 0 else "%ds" % n
+        if out and out[-1][0] == k:
+            out[-1][1] += 1
+        else:
+            out.append([k, 1])
+    return " ".join(k if c == 1 else "%s*%d" % (k, c) for k, c in out) or "(none)"
+
+
+def compare_appends(r, m, t, lines):
+    """Per zone: the append sizes in issue order and as a multiset (the
+    figures into t, the lines into lines).  A side without "appends" (an
+    outcome from before they were recorded) compares nothing."""
+    if "appends" not in r or "appends" not in m:
+        return
+    ra, ma = r["appends"], m["appends"]
+    for z in sorted(set(ra) | set(ma), key=int):
+        rz = ra.get(z, {"issued": [], "landed": [], "failed": 0})
+        mz = ma.get(z, {"issued": [], "landed": [], "failed": 0})
+        ri, mi = rz["issued"], mz["issued"]
+        t["append_zones"] += 1
+        t["appends_real"] += len(ri)
+        t["appends_model"] += len(mi)
+        left = list(mi)
+        for n in ri:
+            if n in left:
+                left.remove(n)
+                t["appends_same"] += 1
+        same_set = sorted(ri) == sorted(mi)
+        t["append_zones_seq_same"] += ri == mi
+        t["append_zones_set_same"] += same_set
+        failed = "" if not (rz["failed"] or mz["failed"]) else \
+            " (failed: kernel %d, model %d)" % (rz["failed"], mz["failed"])
+        if ri == mi:
+            lines.append("same   appends zone %-4s %s%s" % (z, fmt_sizes(ri), failed))
+        else:
+            lines.append("DIFF   appends zone %-4s kernel: %s%s" % (z, fmt_sizes(ri), failed))
+            lines.append("       %-19s model:  %s%s" % ("", fmt_sizes(mi), " (the same sizes, in another order)"
+                                                       if same_set else ""))
+        if "submitted" in rz and rz["submitted"] != ri:
+            lines.append("note   appends zone %-4s kernel submitted (block_bio_queue) in another order: %s" %
+                         (z, fmt_sizes(rz["submitted"])))
+        for side, sz in (("kernel", rz), ("model", mz)):
+            ok = sz["issued"] if not sz["failed"] else None
+            if ok is not None and sz["landed"] != ok:
+                lines.append("note   appends zone %-4s %s landed in another order: %s" %
+                             (z, side, fmt_sizes(sz["landed"])))
 
 
 def compare(name, r, m, tally=None):
@@ -409,16 +616,23 @@ def compare(name, r, m, tally=None):
             t["zones_same"] += 1
         else:
             lines.append("zone   %-4s kernel %s wp=%s, model %s wp=%s" % (z, rz[0], rz[1], mz[0], mz[1]))
+    compare_appends(r, m, t, lines)
     print("\n".join(lines))
     print("agreement %s: files %d/%d, bytes placed alike %d/%d, extents %d/%d (model %d), "
-          "extent counts %d/%d, zones %d/%d, results %d/%d" %
+          "extent counts %d/%d, zones %d/%d, results %d/%d, %s" %
           (name, t["files_same"], t["files"], t["bytes_same"], t["bytes"], t["extents_same"], t["extents_real"],
            t["extents_model"], t["extent_counts_same"], t["files"], t["zones_same"], t["zones"], t["ops_same"],
-           t["ops"]))
+           t["ops"], fmt_append_figures(t)))
     if tally:
         with open(tally, "a") as f:
             f.write("\t".join(str(t[k]) for k in TALLY_FIELDS) + "\n")
     return 0
+
+
+def fmt_append_figures(t):
+    return "append sizes %d/%d (model %d), append zones in order %d/%d, as multisets %d/%d" % (
+        t["appends_same"], t["appends_real"], t["appends_model"], t["append_zones_seq_same"],
+        t["append_zones"], t["append_zones_set_same"], t["append_zones"])
 
 
 def agree(real_json, model_json):
@@ -437,23 +651,26 @@ def agree(real_json, model_json):
 
 def summary(tally):
     tot = dict.fromkeys(TALLY_FIELDS[1:], 0)
-    n = exact = 0
+    n = exact = exact_appends = 0
     with open(tally) as f:
         for line in f:
             v = line.rstrip("\n").split("\t")
+            if len(v) == TALLY_OLD:
+                v += ["0"] * (len(TALLY_FIELDS) - TALLY_OLD)
             if len(v) != len(TALLY_FIELDS):
                 continue
             n += 1
             row = dict(zip(TALLY_FIELDS[1:], map(int, v[1:])))
             exact += row["files_same"] == row["files"] and row["zones_same"] == row["zones"] and \
                 row["ops_same"] == row["ops"]
+            exact_appends += row["append_zones_seq_same"] == row["append_zones"]
             for k in tot:
                 tot[k] += row[k]
-    print("xfs-zoned fidelity, %d scenarios (%d identical): files %d/%d, bytes placed alike %d/%d, "
-          "extents %d/%d (model %d), extent counts %d/%d, zones %d/%d, results %d/%d" %
-          (n, exact, tot["files_same"], tot["files"], tot["bytes_same"], tot["bytes"], tot["extents_same"],
+    print("xfs-zoned fidelity, %d scenarios (%d identical, %d with the same append sizes): files %d/%d, bytes placed alike %d/%d, "
+          "extents %d/%d (model %d), extent counts %d/%d, zones %d/%d, results %d/%d, %s" %
+          (n, exact, exact_appends, tot["files_same"], tot["files"], tot["bytes_same"], tot["bytes"], tot["extents_same"],
            tot["extents_real"], tot["extents_model"], tot["extent_counts_same"], tot["files"],
-           tot["zones_same"], tot["zones"], tot["ops_same"], tot["ops"]))
+           tot["zones_same"], tot["zones"], tot["ops_same"], tot["ops"], fmt_append_figures(tot)))
     return 0 if n else 1
 
 

@@ -1,0 +1,83 @@
+"""tests/vm/guest/xfs-zoned-script.py on the host: the zone-append sizes it
+reads from the kernel's tracepoints and from the model's event log, and how
+it compares them (the VM tier runs it only in the guest)."""
+import importlib.util
+import json
+import os
+
+import pytest
+
+SCRIPT = os.path.join(os.path.dirname(__file__), "..", "vm", "guest", "xfs-zoned-script.py")
+
+
+@pytest.fixture(scope="module")
+def xf():
+    spec = importlib.util.spec_from_file_location("xfs_zoned_script", SCRIPT)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+# Lines in Linux 7.2's formats (events/block/*/format), made up: zones of 8192 sectors,
+# a 124 KiB append submitted before a 4 KiB one and issued after it, a failed append
+TRACE = """\
+# tracer: nop
+ kworker/u8:1-40  [001] .....  9.70: block_bio_queue: 254,0 ZAS 655360 + 248 [kworker/u8:1]
+ kworker/u8:1-40  [000] .....  9.71: block_bio_queue: 254,0 ZAS 655360 + 8 [kworker/u8:1]
+ kworker/u8:1-40  [000] .....  9.72: block_rq_issue: 254,0 ZAS 4096 () 655360 + 8 be,0,4 [kworker/u8:1]
+ kworker/u8:1-40  [000] .....  9.72: block_rq_complete: 254,0 ZAS () 655360 + 8 be,0,4 [0]
+ kworker/0:1-26   [000] .....  9.73: block_rq_issue: 254,0 ZAS 126976 () 655360 + 248 be,0,4 [kworker/0:1]
+ kworker/0:1-26   [000] .....  9.73: block_rq_complete: 254,0 ZAS () 655368 + 248 be,0,4 [0]
+ kworker/0:1-26   [000] .....  9.74: block_rq_issue: 254,0 RM 16384 () 458880 + 32 be,0,4 [kworker/0:1]
+ kworker/0:1-26   [000] .....  9.75: block_rq_issue: 254,0 ZAS 65536 () 663552 + 128 be,0,4 [kworker/0:1]
+ kworker/0:1-26   [000] .....  9.75: block_rq_complete: 254,0 ZAS () 663552 + 128 be,0,4 [-5]
+"""
+
+
+def test_the_kernels_appends_per_zone_in_submission_issue_and_landing_order(xf):
+    a = xf.AppendTrace.parse(TRACE, 8192)
+    assert a["80"]["submitted"] == [248, 8]
+    assert a["80"]["issued"] == [8, 248]
+    assert a["80"]["landed"] == [8, 248]
+    assert a["80"]["cpus"] == {"submitted": [1, 0], "issued": [0, 0]}
+    assert a["81"]["issued"] == [128] and a["81"]["failed"] == 1 and a["81"]["landed"] == []
+    assert set(a) == {"80", "81"}  # the read is not an append
+
+
+def test_the_models_appends_from_its_event_log_leave_out_what_the_block_layer_refused(xf, tmp_path):
+    log = tmp_path / "events.jsonl"
+    ev = [{"ev": "bio_submit", "id": 1, "op": "zone_append", "sector": 8192, "bytes": 126976},
+          {"ev": "bio_end", "id": 1, "op": "zone_append", "sector": 8192, "bytes": 126976, "status": "OK"},
+          {"ev": "bio_end", "id": 2, "op": "zone_append", "sector": 8192, "bytes": 4096,
+           "status": "BLK_STS_IOERR", "reason": "zone append at sector 8193 is not at the start of a "
+                                                "sequential zone"},
+          {"ev": "bio_end", "id": 3, "op": "zone_append", "sector": 8192, "bytes": 4096,
+           "status": "BLK_STS_IOERR", "reason": "injected"},
+          {"ev": "bio_end", "id": 4, "op": "write", "sector": 8440, "bytes": 4096, "status": "OK"}]
+    log.write_text("".join(json.dumps(e) + "\n" for e in ev))
+    assert xf.model_appends(str(log), 8192) == {"1": {"issued": [248, 8], "landed": [248], "failed": 1}}
+    assert xf.spec_zone_sectors("emu:model=nullblk,size=536870912,zone_size=4194304,conv=80") == 8192
+    assert xf.spec_zone_sectors("emu:zones=8,zone_size=64M") == 131072
+
+
+def test_append_sizes_are_compared_per_zone_in_order_and_as_multisets(xf, tmp_path, capsys):
+    def side(appends):
+        return {"ops": [], "files": {}, "zones": {}, "shutdown": False, "appends": appends}
+    real = side({"80": {"issued": [248, 8, 248], "landed": [248, 8, 248], "failed": 0,
+                        "submitted": [248, 248, 8]},
+                 "81": {"issued": [8], "landed": [8], "failed": 0, "submitted": [8]}})
+    model = side({"80": {"issued": [248, 248, 8], "landed": [248, 248, 8], "failed": 0},
+                  "82": {"issued": [16], "landed": [16], "failed": 0}})
+    tally = tmp_path / "tally"
+    xf.compare("s", real, model, str(tally))
+    out = capsys.readouterr().out
+    assert "DIFF   appends zone 80   kernel: 124k 4k 124k" in out
+    assert "(the same sizes, in another order)" in out
+    assert "kernel submitted (block_bio_queue) in another order: 124k*2 4k" in out
+    assert "append sizes 3/4 (model 4), append zones in order 0/3, as multisets 1/3" in out
+    xf.summary(str(tally))
+    assert "0 with the same append sizes" in capsys.readouterr().out
+    # an outcome from before appends were recorded compares none of them
+    del real["appends"]
+    xf.compare("s", real, model)
+    assert "append sizes 0/0 (model 0)" in capsys.readouterr().out
