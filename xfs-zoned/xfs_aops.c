@@ -14,35 +14,6 @@
 
 /* --- extent forks ----------------------------------------------------- */
 
-/* xfs_iext_insert(): @rec at index @pos, as it is. */
-static int xfs_iext_insert_raw(struct xfs_ifork *ifp, size_t pos, struct xfs_bmbt_irec rec)
-{
-	if (ifp->if_nextents == ifp->if_max) {
-		size_t max = ifp->if_max ? ifp->if_max * 2 : 8;
-		struct xfs_bmbt_irec *n = realloc(ifp->if_ext, max * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		ifp->if_ext = n;
-		ifp->if_max = max;
-	}
-	memmove(&ifp->if_ext[pos + 1], &ifp->if_ext[pos],
-		(ifp->if_nextents - pos) * sizeof(*ifp->if_ext));
-	ifp->if_ext[pos] = rec;
-	ifp->if_nextents++;
-	return 0;
-}
-
-/* The realtime group (zone) of a device block; -1 outside them. */
-static long xfs_rtb_to_rgno(const struct xfs_mount *mp, uint64_t blk)
-{
-	for (unsigned int g = 0; g < mp->m_nr_rtgroups; g++)
-		if (blk >= mp->m_rtgroups[g].rtg_start &&
-		    blk < mp->m_rtgroups[g].rtg_start + mp->m_rtgroups[g].rtg_blocks)
-			return g;
-	return -1;
-}
-
 /*
  * Whether @right continues @left in the file and on disk and may join it:
  * at most XFS_MAX_BMBT_EXTLEN blocks, and, in the data fork (@mp set),
@@ -55,8 +26,8 @@ static bool xfs_ifork_contiguous(const struct xfs_mount *mp, const struct xfs_bm
 	return left->br_startoff + left->br_blockcount == right->br_startoff &&
 	       left->br_startblock + left->br_blockcount == right->br_startblock &&
 	       left->br_blockcount + right->br_blockcount <= XFS_MAX_BMBT_EXTLEN &&
-	       (!mp || xfs_rtb_to_rgno(mp, left->br_startblock) ==
-			       xfs_rtb_to_rgno(mp, right->br_startblock));
+	       (!mp || xfs_rtb_to_rtg(mp, left->br_startblock) ==
+			       xfs_rtb_to_rtg(mp, right->br_startblock));
 }
 
 /*
@@ -67,29 +38,34 @@ static bool xfs_ifork_contiguous(const struct xfs_mount *mp, const struct xfs_bm
  */
 int xfs_ifork_insert(struct xfs_ifork *ifp, struct xfs_bmbt_irec rec, const struct xfs_mount *mp)
 {
-	size_t pos = 0;
+	struct xfs_iext_cursor cur, pcur;
+	struct xfs_bmbt_irec next, prev;
+	bool have_next, have_prev;
 
-	while (pos < ifp->if_nextents && ifp->if_ext[pos].br_startoff < rec.br_startoff)
-		pos++;
-	if (pos > 0 && xfs_ifork_contiguous(mp, &ifp->if_ext[pos - 1], &rec)) {
-		struct xfs_bmbt_irec *prev = &ifp->if_ext[pos - 1];
-
-		prev->br_blockcount += rec.br_blockcount;
-		if (pos < ifp->if_nextents && xfs_ifork_contiguous(mp, prev, &ifp->if_ext[pos])) {
-			prev->br_blockcount += ifp->if_ext[pos].br_blockcount;
-			memmove(&ifp->if_ext[pos], &ifp->if_ext[pos + 1],
-				(ifp->if_nextents - pos - 1) * sizeof(*ifp->if_ext));
-			ifp->if_nextents--;
+	/* the first extent after the hole (none covers it) */
+	have_next = xfs_iext_lookup_extent(ifp, rec.br_startoff, &cur, &next);
+	pcur = cur;
+	xfs_iext_prev(ifp, &pcur);
+	have_prev = xfs_iext_get_extent(ifp, &pcur, &prev);
+	if (have_prev && xfs_ifork_contiguous(mp, &prev, &rec)) {
+		prev.br_blockcount += rec.br_blockcount;
+		if (have_next && xfs_ifork_contiguous(mp, &prev, &next)) {
+			prev.br_blockcount += next.br_blockcount;
+			xfs_iext_update_extent(ifp, &pcur, &prev);
+			xfs_iext_remove(ifp, &cur);
+			return 0;
 		}
+		xfs_iext_update_extent(ifp, &pcur, &prev);
 		return 0;
 	}
-	if (pos < ifp->if_nextents && xfs_ifork_contiguous(mp, &rec, &ifp->if_ext[pos])) {
-		ifp->if_ext[pos].br_startoff = rec.br_startoff;
-		ifp->if_ext[pos].br_startblock = rec.br_startblock;
-		ifp->if_ext[pos].br_blockcount += rec.br_blockcount;
+	if (have_next && xfs_ifork_contiguous(mp, &rec, &next)) {
+		next.br_startoff = rec.br_startoff;
+		next.br_startblock = rec.br_startblock;
+		next.br_blockcount += rec.br_blockcount;
+		xfs_iext_update_extent(ifp, &cur, &next);
 		return 0;
 	}
-	return xfs_iext_insert_raw(ifp, pos, rec);
+	return xfs_iext_insert(ifp, &cur, &rec);
 }
 
 /* Unmap [off, off + len): the parts of extents there go (and their blocks, through @freed). */
@@ -98,42 +74,44 @@ void xfs_ifork_remove(struct xfs_ifork *ifp, uint64_t off, uint64_t len,
 		      struct xfs_mount *mp)
 {
 	uint64_t end = off + len;
+	struct xfs_iext_cursor cur;
+	struct xfs_bmbt_irec r;
 
-	for (size_t i = 0; i < ifp->if_nextents;) {
-		struct xfs_bmbt_irec *r = &ifp->if_ext[i];
-		uint64_t rend = r->br_startoff + r->br_blockcount;
-		uint64_t s = r->br_startoff > off ? r->br_startoff : off;
+	for (xfs_iext_lookup_extent(ifp, off, &cur, &r); xfs_iext_get_extent(ifp, &cur, &r);) {
+		uint64_t rend = r.br_startoff + r.br_blockcount;
+		uint64_t s = r.br_startoff > off ? r.br_startoff : off;
 		uint64_t e = rend < end ? rend : end;
 
-		if (s >= e) {
-			i++;
-			continue;
-		}
+		if (s >= e)
+			break;		/* the first extent past the range */
 		if (freed)
-			freed(mp, r->br_startblock + (s - r->br_startoff), e - s);
-		if (s > r->br_startoff && e < rend) {
+			freed(mp, r.br_startblock + (s - r.br_startoff), e - s);
+		if (s > r.br_startoff && e < rend) {
 			/* a hole in the middle: split the extent */
 			struct xfs_bmbt_irec tail = {
 				.br_startoff = e, .br_blockcount = rend - e,
-				.br_startblock = r->br_startblock + (e - r->br_startoff),
+				.br_startblock = r.br_startblock + (e - r.br_startoff),
 			};
 
-			r->br_blockcount = s - r->br_startoff;
+			r.br_blockcount = s - r.br_startoff;
+			xfs_iext_update_extent(ifp, &cur, &r);
 			/* the split leaves two extents (xfs_bmap_del_extent_real()): no merge */
-			xfs_iext_insert_raw(ifp, i + 1, tail);
+			xfs_iext_next(ifp, &cur);
+			xfs_iext_insert(ifp, &cur, &tail);
 			return;
 		}
-		if (s > r->br_startoff) {
-			r->br_blockcount = s - r->br_startoff;
-			i++;
+		if (s > r.br_startoff) {
+			r.br_blockcount = s - r.br_startoff;
+			xfs_iext_update_extent(ifp, &cur, &r);
+			xfs_iext_next(ifp, &cur);
 		} else if (e < rend) {
-			r->br_startblock += e - r->br_startoff;
-			r->br_blockcount = rend - e;
-			r->br_startoff = e;
-			i++;
+			r.br_startblock += e - r.br_startoff;
+			r.br_blockcount = rend - e;
+			r.br_startoff = e;
+			xfs_iext_update_extent(ifp, &cur, &r);
+			break;
 		} else {
-			memmove(r, r + 1, (ifp->if_nextents - i - 1) * sizeof(*r));
-			ifp->if_nextents--;
+			xfs_iext_remove(ifp, &cur);
 		}
 	}
 }
@@ -160,23 +138,21 @@ static void xfs_zoned_map_blocks(struct xfs_inode *ip, loff_t offset, unsigned i
 	uint64_t off = (uint64_t)offset / mp->m_blocksize;
 	uint64_t end = ((uint64_t)offset + count + mp->m_blocksize - 1) / mp->m_blocksize;
 	struct xfs_ifork *cow = &ip->i_cowfp;
+	struct xfs_iext_cursor icur;
+	struct xfs_bmbt_irec got;
 
 	memset(iomap, 0, sizeof(*iomap));
 	iomap->bdev = mp->m_bdev;
 	iomap->addr = IOMAP_NULL_ADDR;
-	for (size_t i = 0; i < cow->if_nextents; i++) {
-		const struct xfs_bmbt_irec *r = &cow->if_ext[i];
-
-		if (r->br_startoff + r->br_blockcount <= off)
-			continue;
-		if (r->br_startoff > off) {
+	if (xfs_iext_lookup_extent(cow, off, &icur, &got)) {
+		if (got.br_startoff > off) {
 			iomap->type = IOMAP_HOLE;
 			iomap->offset = (loff_t)(off * mp->m_blocksize);
-			iomap->length = (r->br_startoff - off) * mp->m_blocksize;
+			iomap->length = (got.br_startoff - off) * mp->m_blocksize;
 			return;
 		}
-		if (end > r->br_startoff + r->br_blockcount)
-			end = r->br_startoff + r->br_blockcount;
+		if (end > got.br_startoff + got.br_blockcount)
+			end = got.br_startoff + got.br_blockcount;
 		iomap->type = IOMAP_MAPPED;
 		iomap->flags = IOMAP_F_ANON_WRITE;
 		iomap->offset = (loff_t)(off * mp->m_blocksize);
@@ -276,25 +252,20 @@ void xfs_zoned_end_io(struct xfs_inode *ip, loff_t offset, size_t size, sector_t
 	}
 	for (uint64_t done = 0; done < n;) {
 		uint64_t p = off + done, len = n - done;
-		const struct xfs_bmbt_irec *got = NULL;
+		struct xfs_iext_cursor icur;
+		struct xfs_bmbt_irec got;
 		bool live = false;
 
-		for (size_t i = 0; i < ip->i_df.if_nextents; i++) {
-			const struct xfs_bmbt_irec *r = &ip->i_df.if_ext[i];
-
-			if (r->br_startoff + r->br_blockcount <= p)
-				continue;
-			if (r->br_startoff <= p)
-				got = r;
-			else if (r->br_startoff - p < len)
-				len = r->br_startoff - p;	/* a hole up to the next extent */
-			break;
-		}
-		if (got) {
-			if (got->br_startoff + got->br_blockcount - p < len)
-				len = got->br_startoff + got->br_blockcount - p;
-			live = ip->exists &&
-			       got->br_startblock + (p - got->br_startoff) == old_startblock + done;
+		if (xfs_iext_lookup_extent(&ip->i_df, p, &icur, &got)) {
+			if (got.br_startoff > p) {
+				if (got.br_startoff - p < len)
+					len = got.br_startoff - p;	/* a hole up to the next extent */
+			} else {
+				if (got.br_startoff + got.br_blockcount - p < len)
+					len = got.br_startoff + got.br_blockcount - p;
+				live = ip->exists &&
+				       got.br_startblock + (p - got.br_startoff) == old_startblock + done;
+			}
 		}
 		if (live)
 			xfs_zoned_map_extent(ip, p, len, startblock + done, oz);
@@ -365,19 +336,17 @@ static int xfs_zoned_read_range(struct address_space *mapping, struct folio *fol
 	struct xfs_inode *ip = mapping->host->i_private;
 	struct xfs_mount *mp = ip->i_mount;
 	uint64_t fblock = ((uint64_t)folio_pos(folio) + off) / mp->m_blocksize;
+	struct xfs_iext_cursor icur;
+	struct xfs_bmbt_irec got;
 
 	memset(buf, 0, len);
-	for (size_t i = 0; i < ip->i_df.if_nextents; i++) {
-		const struct xfs_bmbt_irec *r = &ip->i_df.if_ext[i];
+	if (xfs_iext_lookup_extent(&ip->i_df, fblock, &icur, &got) && got.br_startoff <= fblock) {
+		struct blk_dio dio;
 
-		if (fblock >= r->br_startoff && fblock < r->br_startoff + r->br_blockcount) {
-			struct blk_dio dio;
-
-			blk_dio_sync(mp->m_bdev, REQ_OP_READ,
-				     (r->br_startblock + fblock - r->br_startoff) * mp->m_blkbb, len,
-				     buf, 0, &dio);
-			return blk_status_to_errno(dio.status);
-		}
+		blk_dio_sync(mp->m_bdev, REQ_OP_READ,
+			     (got.br_startblock + fblock - got.br_startoff) * mp->m_blkbb, len,
+			     buf, 0, &dio);
+		return blk_status_to_errno(dio.status);
 	}
 	return 0;	/* a hole reads as zeros */
 }

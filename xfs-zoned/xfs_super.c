@@ -84,7 +84,10 @@ static int xfs_zoned_mount(struct zw_fs **fsp, struct block_device *bdev, struct
 	ret = xfs_parse_options(mp, options, &max_open, err, errlen);
 	zones = calloc(nr, sizeof(*zones));
 	mp->m_rtgroups = calloc(nr, sizeof(*mp->m_rtgroups));
-	if (!ret && (!zones || !mp->m_rtgroups)) {
+	mp->m_zone_rgno = malloc((nr ? nr : 1) * sizeof(*mp->m_zone_rgno));
+	if (mp->m_zone_rgno)
+		memset(mp->m_zone_rgno, 0xff, (nr ? nr : 1) * sizeof(*mp->m_zone_rgno));
+	if (!ret && (!zones || !mp->m_rtgroups || !mp->m_zone_rgno)) {
 		snprintf(err, errlen, "out of memory");
 		ret = -ENOMEM;
 	}
@@ -103,6 +106,7 @@ static int xfs_zoned_mount(struct zw_fs **fsp, struct block_device *bdev, struct
 			ret = -EFSCORRUPTED;
 			break;
 		}
+		mp->m_zone_rgno[i] = mp->m_nr_rtgroups;
 		rtg = &mp->m_rtgroups[mp->m_nr_rtgroups++];
 		rtg->rtg_zno = i;
 		rtg->rtg_seq = true;
@@ -187,6 +191,7 @@ static int xfs_zoned_mount(struct zw_fs **fsp, struct block_device *bdev, struct
 		}
 		xfs_zone_gc_unmount(mp);
 		free(mp->m_rtgroups);
+		free(mp->m_zone_rgno);
 		free(mp);
 		return ret;
 	}
@@ -352,13 +357,13 @@ static ssize_t xfs_buffered_write(struct xfs_inode *ip, loff_t pos, size_t count
 	}
 	/* New delalloc (in the COW fork) holds its block's reservation until it is written. */
 	for (uint64_t b = first; b <= last; b++) {
-		bool had = false;
+		struct xfs_iext_cursor icur;
+		struct xfs_bmbt_irec del;
 
-		for (size_t i = 0; i < ip->i_cowfp.if_nextents && !had; i++)
-			had = b >= ip->i_cowfp.if_ext[i].br_startoff &&
-			      b < ip->i_cowfp.if_ext[i].br_startoff + ip->i_cowfp.if_ext[i].br_blockcount;
-		if (had)
+		if (xfs_iext_lookup_extent(&ip->i_cowfp, b, &icur, &del) && del.br_startoff <= b) {
+			b = del.br_startoff + del.br_blockcount - 1;	/* the rest of it is delalloc too */
 			continue;
+		}
 		xfs_ifork_insert(&ip->i_cowfp, (struct xfs_bmbt_irec){ .br_startoff = b, .br_blockcount = 1,
 								   .br_startblock = b }, NULL);
 		consumed++;
@@ -472,14 +477,16 @@ static void xfs_report(struct zw_fs *fs, json_object *files)
 
 	for (size_t i = 0; i < mp->m_nr_inodes; i++) {
 		struct xfs_inode *ip = mp->m_inodes[i];
+		struct xfs_iext_cursor icur;
+		struct xfs_bmbt_irec got;
 		json_object *f, *ext;
 
 		if (!ip->exists)
 			continue;
 		f = json_object_new_object();
 		ext = json_object_new_array();
-		for (size_t k = 0; k < ip->i_df.if_nextents; k++) {
-			const struct xfs_bmbt_irec *r = &ip->i_df.if_ext[k];
+		for_each_xfs_iext(&ip->i_df, &icur, &got) {
+			const struct xfs_bmbt_irec *r = &got;
 			uint64_t daddr = r->br_startblock * mp->m_blocksize;
 			json_object *e = json_object_new_object();
 
@@ -505,8 +512,13 @@ static int xfs_verify(struct zw_fs *fs, char *err, size_t errlen)
 	for (size_t i = 0; buf && i < mp->m_nr_inodes; i++) {
 		struct xfs_inode *ip = mp->m_inodes[i];
 
-		for (size_t k = 0; ip->exists && k < ip->i_df.if_nextents; k++) {
-			const struct xfs_bmbt_irec *r = &ip->i_df.if_ext[k];
+		struct xfs_iext_cursor icur;
+		struct xfs_bmbt_irec got;
+
+		if (!ip->exists)
+			continue;
+		for_each_xfs_iext(&ip->i_df, &icur, &got) {
+			const struct xfs_bmbt_irec *r = &got;
 
 			for (uint64_t b = 0; b < r->br_blockcount; b++) {
 				struct blk_dio dio;
@@ -534,8 +546,8 @@ static void xfs_unmount(struct zw_fs *fs)
 
 	for (size_t i = 0; i < mp->m_nr_inodes; i++) {
 		inode_release(&mp->m_inodes[i]->i_vnode);
-		free(mp->m_inodes[i]->i_df.if_ext);
-		free(mp->m_inodes[i]->i_cowfp.if_ext);
+		xfs_iext_destroy(&mp->m_inodes[i]->i_df);
+		xfs_iext_destroy(&mp->m_inodes[i]->i_cowfp);
 		free(mp->m_inodes[i]);
 	}
 	while (mp->zi_open_head) {
@@ -547,6 +559,7 @@ static void xfs_unmount(struct zw_fs *fs)
 	xfs_zone_gc_unmount(mp);
 	free(mp->m_inodes);
 	free(mp->m_rtgroups);
+	free(mp->m_zone_rgno);
 	free(mp);
 }
 

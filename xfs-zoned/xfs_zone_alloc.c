@@ -201,26 +201,17 @@ struct xfs_open_zone *xfs_last_used_zone(struct xfs_inode *ip, loff_t offset)
 {
 	struct xfs_mount *mp = ip->i_mount;
 	uint64_t fblock = ((uint64_t)offset + mp->m_blocksize - 1) / mp->m_blocksize;
-	const struct xfs_bmbt_irec *got = NULL;
+	struct xfs_iext_cursor icur;
+	struct xfs_bmbt_irec got;
+	struct xfs_rtgroup *rtg;
 
-	if (!fblock)
+	if (!fblock || !xfs_iext_lookup_extent_before(&ip->i_df, fblock, &icur, &got))
 		return NULL;
-	for (size_t i = 0; i < ip->i_df.if_nextents && ip->i_df.if_ext[i].br_startoff < fblock; i++)
-		got = &ip->i_df.if_ext[i];
-	if (!got)
+	rtg = xfs_rtb_to_rtg(mp, got.br_startblock);
+	if (!rtg || !rtg->rtg_open_zone)
 		return NULL;
-	for (unsigned int g = 0; g < mp->m_nr_rtgroups; g++) {
-		struct xfs_rtgroup *rtg = &mp->m_rtgroups[g];
-
-		if (got->br_startblock >= rtg->rtg_start &&
-		    got->br_startblock < rtg->rtg_start + rtg->rtg_blocks) {
-			if (!rtg->rtg_open_zone)
-				return NULL;
-			rtg->rtg_open_zone->oz_ref++;
-			return rtg->rtg_open_zone;
-		}
-	}
-	return NULL;
+	rtg->rtg_open_zone->oz_ref++;
+	return rtg->rtg_open_zone;
 }
 
 /* xfs_zone_alloc_blocks(): up to @count blocks from the zone; where they start. */
@@ -431,17 +422,26 @@ void xfs_zone_skip_blocks(struct xfs_mount *mp, struct xfs_open_zone *oz, uint64
  */
 void xfs_zone_free_blocks(struct xfs_mount *mp, uint64_t startblock, uint64_t n)
 {
-	for (unsigned int g = 0; g < mp->m_nr_rtgroups; g++) {
-		struct xfs_rtgroup *rtg = &mp->m_rtgroups[g];
+	struct xfs_rtgroup *rtg = xfs_rtb_to_rtg(mp, startblock);
 
-		if (startblock >= rtg->rtg_start && startblock < rtg->rtg_start + rtg->rtg_blocks) {
-			uint64_t k = n < rtg->rtg_used ? n : rtg->rtg_used;
+	if (rtg) {
+		uint64_t k = n < rtg->rtg_used ? n : rtg->rtg_used;
 
-			rtg->rtg_used -= k;
-			if (!rtg->rtg_open_zone && k && rtg->rtg_state == XFS_RTG_FULL)
-				xfs_zone_account_reclaimable(mp, rtg, k);
-			break;
-		}
+		rtg->rtg_used -= k;
+		if (!rtg->rtg_open_zone && k && rtg->rtg_state == XFS_RTG_FULL)
+			xfs_zone_account_reclaimable(mp, rtg, k);
 	}
 	xfs_add_frextents(mp, (int64_t)n);
+}
+
+/* The realtime group (zone) of a device block; NULL outside them. */
+struct xfs_rtgroup *xfs_rtb_to_rtg(const struct xfs_mount *mp, uint64_t blk)
+{
+	uint64_t zno = blk * mp->m_blkbb / mp->m_bdev->zone_size;
+	struct xfs_rtgroup *rtg;
+
+	if (zno >= mp->m_bdev->nr_zones || mp->m_zone_rgno[zno] == UINT32_MAX)
+		return NULL;
+	rtg = &mp->m_rtgroups[mp->m_zone_rgno[zno]];
+	return blk >= rtg->rtg_start && blk < rtg->rtg_start + rtg->rtg_blocks ? rtg : NULL;
 }

@@ -169,9 +169,13 @@ static bool xfs_zone_gc_query(struct xfs_mount *mp, struct xfs_zone_gc *gc, stru
 	gc->nr_recs = gc->rec_idx = 0;
 	for (size_t i = 0; i < mp->m_nr_inodes; i++) {
 		struct xfs_inode *ip = mp->m_inodes[i];
+		struct xfs_iext_cursor icur;
+		struct xfs_bmbt_irec got;
 
-		for (size_t k = 0; ip->exists && k < ip->i_df.if_nextents; k++) {
-			const struct xfs_bmbt_irec *r = &ip->i_df.if_ext[k];
+		if (!ip->exists)
+			continue;
+		for_each_xfs_iext(&ip->i_df, &icur, &got) {
+			const struct xfs_bmbt_irec *r = &got;
 			struct xfs_gc_rec *n;
 
 			if (r->br_startblock < rtg->rtg_start || r->br_startblock >= end)
@@ -238,23 +242,20 @@ static bool xfs_zone_gc_iter_next(struct xfs_mount *mp, struct xfs_zone_gc *gc, 
 	while (gc->rec_idx < gc->nr_recs) {
 		struct xfs_gc_rec *rec = &gc->recs[gc->rec_idx];
 		struct xfs_inode *ip = rec->ip;
+		struct xfs_iext_cursor icur;
+		struct xfs_bmbt_irec r;
 		uint64_t live = 0;
 
 		if (!rec->len) {
 			gc->rec_idx++;
 			continue;
 		}
-		for (size_t i = 0; ip->exists && i < ip->i_df.if_nextents; i++) {
-			const struct xfs_bmbt_irec *r = &ip->i_df.if_ext[i];
-
-			if (rec->off < r->br_startoff || rec->off >= r->br_startoff + r->br_blockcount)
-				continue;
-			if (r->br_startblock + (rec->off - r->br_startoff) == rec->startblock) {
-				live = r->br_startoff + r->br_blockcount - rec->off;
-				if (live > rec->len)
-					live = rec->len;
-			}
-			break;
+		if (ip->exists && xfs_iext_lookup_extent(&ip->i_df, rec->off, &icur, &r) &&
+		    r.br_startoff <= rec->off &&
+		    r.br_startblock + (rec->off - r.br_startoff) == rec->startblock) {
+			live = r.br_startoff + r.br_blockcount - rec->off;
+			if (live > rec->len)
+				live = rec->len;
 		}
 		if (live) {
 			*out = *rec;

@@ -36,9 +36,30 @@ struct xfs_bmbt_irec {
 	uint64_t br_startblock;		/* device block (data fork) */
 };
 
+/*
+ * A fork's extents, sorted by br_startoff, not overlapping: leaves of
+ * records under a sorted array of leaves (xfs_iext.c; the kernel's
+ * xfs_iext_tree is a B+tree).  Walk it with a cursor (for_each_xfs_iext(),
+ * xfs_iext_lookup_extent()); change it with xfs_ifork_insert() and
+ * xfs_ifork_remove().
+ */
+#define XFS_IEXT_LEAF_RECS	32
+
+struct xfs_iext_leaf {
+	unsigned int nr;
+	struct xfs_bmbt_irec recs[XFS_IEXT_LEAF_RECS];
+};
+
 struct xfs_ifork {
-	struct xfs_bmbt_irec *if_ext;	/* sorted by br_startoff, not overlapping */
-	size_t if_nextents, if_max;
+	struct xfs_iext_leaf **if_leaves;	/* in file order */
+	size_t if_nleaves, if_maxleaves;
+	size_t if_nextents;
+};
+
+/* A position in a fork: leaf index and record in it; past the end when leaf >= if_nleaves. */
+struct xfs_iext_cursor {
+	size_t leaf;
+	unsigned int pos;
 };
 
 struct xfs_inode {
@@ -90,6 +111,7 @@ struct xfs_mount {
 	bool m_nolifetime;
 	struct xfs_rtgroup *m_rtgroups;
 	unsigned int m_nr_rtgroups;
+	uint32_t *m_zone_rgno;		/* device zone -> realtime group; UINT32_MAX: none */
 	struct xfs_open_zone *zi_open_head, *zi_open_tail;
 	unsigned int zi_nr_open_zones, m_max_open_zones;
 	unsigned int zi_free_zone_cursor, zi_nr_free_zones;
@@ -122,6 +144,7 @@ void xfs_zone_skip_blocks(struct xfs_mount *mp, struct xfs_open_zone *oz, uint64
 struct xfs_open_zone *xfs_open_zone(struct xfs_mount *mp, enum rw_hint hint, bool is_gc);
 void xfs_add_frextents(struct xfs_mount *mp, int64_t n);
 void xfs_zoned_add_available(struct xfs_mount *mp, int64_t n);
+struct xfs_rtgroup *xfs_rtb_to_rtg(const struct xfs_mount *mp, uint64_t blk);
 
 /* xfs_zone_gc.c */
 bool xfs_zoned_need_gc(struct xfs_mount *mp);
@@ -131,6 +154,28 @@ void xfs_zone_gc_wake(struct xfs_mount *mp);
 void xfs_zone_gc_wake_waiter(struct xfs_mount *mp, uint64_t *seen);
 int xfs_zone_gc_mount(struct xfs_mount *mp);
 void xfs_zone_gc_unmount(struct xfs_mount *mp);
+
+/* xfs_iext.c */
+void xfs_iext_first(const struct xfs_ifork *ifp, struct xfs_iext_cursor *cur);
+void xfs_iext_last(const struct xfs_ifork *ifp, struct xfs_iext_cursor *cur);
+void xfs_iext_next(const struct xfs_ifork *ifp, struct xfs_iext_cursor *cur);
+void xfs_iext_prev(const struct xfs_ifork *ifp, struct xfs_iext_cursor *cur);
+const struct xfs_bmbt_irec *xfs_iext_rec(const struct xfs_ifork *ifp, const struct xfs_iext_cursor *cur);
+bool xfs_iext_get_extent(const struct xfs_ifork *ifp, const struct xfs_iext_cursor *cur,
+			 struct xfs_bmbt_irec *got);
+void xfs_iext_update_extent(struct xfs_ifork *ifp, const struct xfs_iext_cursor *cur,
+			    const struct xfs_bmbt_irec *rec);
+bool xfs_iext_lookup_extent(const struct xfs_ifork *ifp, uint64_t bno, struct xfs_iext_cursor *cur,
+			    struct xfs_bmbt_irec *got);
+bool xfs_iext_lookup_extent_before(const struct xfs_ifork *ifp, uint64_t end, struct xfs_iext_cursor *cur,
+				   struct xfs_bmbt_irec *got);
+int xfs_iext_insert(struct xfs_ifork *ifp, struct xfs_iext_cursor *cur, const struct xfs_bmbt_irec *rec);
+void xfs_iext_remove(struct xfs_ifork *ifp, struct xfs_iext_cursor *cur);
+void xfs_iext_destroy(struct xfs_ifork *ifp);
+
+/* Every extent of @ifp in file order: @got a copy of the one under @cur. */
+#define for_each_xfs_iext(ifp, cur, got) \
+	for (xfs_iext_first((ifp), (cur)); xfs_iext_get_extent((ifp), (cur), (got)); xfs_iext_next((ifp), (cur)))
 
 /* xfs_aops.c */
 extern const struct address_space_operations xfs_zoned_aops;
