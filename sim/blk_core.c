@@ -404,11 +404,16 @@ static int gather_write(struct bio *bio, struct zw_io *io, void **tmp)
 	return 0;
 }
 
-/* Scatter a read's data to its segments. */
-static void scatter_read(struct bio *bio, const char *buf)
+/*
+ * Scatter a read's data to its segments: bytes, or, for a segment of
+ * tags, each block's tag decoded (false: a block that is no tagged block).
+ */
+static bool scatter_read(struct bio *bio, const char *buf)
 {
+	unsigned int lbs = bio->bi_bdev->lim.logical_block_size;
 	struct bvec_iter iter = bio->bi_iter;
 	size_t pos = 0;
+	bool ok = true;
 
 	while (iter.bi_size) {
 		struct bio_vec bv = bio_iter_bvec(bio, &iter);
@@ -416,9 +421,32 @@ static void scatter_read(struct bio *bio, const char *buf)
 
 		if (bv.bv_data)
 			memcpy(bv.bv_data, buf + pos, n);
+		else if (bv.bv_tags)
+			for (uint32_t b = 0; b < n / lbs; b++)
+				ok &= zw_pattern_decode(buf + pos + (size_t)b * lbs, lbs,
+							(uint64_t *)bv.bv_tags + b);
 		pos += n;
 		bio_iter_advance(bio, &iter, n);
 	}
+	return ok;
+}
+
+/* A read into a buffer of tags (segments without bytes, with bv_tags: a tags-mode buffer). */
+static bool bio_reads_tags(struct bio *bio)
+{
+	struct bvec_iter iter = bio->bi_iter;
+
+	if (bio->bi_op != REQ_OP_READ)
+		return false;
+	while (iter.bi_size) {
+		struct bio_vec bv = bio_iter_bvec(bio, &iter);
+		uint32_t n = bv.bv_len < iter.bi_size ? bv.bv_len : iter.bi_size;
+
+		if (!bv.bv_data && bv.bv_tags)
+			return true;
+		bio_iter_advance(bio, &iter, n);
+	}
+	return false;
 }
 
 void blk_dispatch(struct bio *bio)
@@ -430,8 +458,18 @@ void blk_dispatch(struct bio *bio)
 		.nr_sectors = bio_sectors(bio),
 	};
 	void *tmp = NULL;
+	bool tag_read = bio_reads_tags(bio);
 
-	if (bio_segments(bio) == 1) {
+	if (tag_read && bio_segments(bio) == 1 && bdev->dev->reads_tags) {
+		/* the device gives the tags themselves: no bytes made and decoded */
+		io.rtags = (uint64_t *)bio_iter_bvec(bio, &bio->bi_iter).bv_tags;
+	} else if (tag_read) {
+		tmp = io.buf = blk_scratch(bdev, bio->bi_iter.bi_size);
+		if (!tmp) {
+			bio_fail(bio, BLK_STS_RESOURCE, "out of memory for a read");
+			return;
+		}
+	} else if (bio_segments(bio) == 1) {
 		struct bio_vec bv = bio_iter_bvec(bio, &bio->bi_iter);
 
 		io.buf = bv.bv_data;
@@ -456,8 +494,13 @@ void blk_dispatch(struct bio *bio)
 	bio->bi_res = io.res;
 	if (bio->bi_op == REQ_OP_ZONE_APPEND && !io.res.status)
 		bio->bi_iter.bi_sector = io.sector;	/* the driver reports where the data went */
-	if (bio->bi_op == REQ_OP_READ && bio_segments(bio) > 1 && !io.res.status)
-		scatter_read(bio, tmp);
+	if (bio->bi_op == REQ_OP_READ && (bio_segments(bio) > 1 || (tag_read && !io.rtags)) &&
+	    !io.res.status && !scatter_read(bio, tmp)) {
+		/* data a buffer of tags cannot hold */
+		bio->bi_status = BLK_STS_IOERR;
+		snprintf(bio->bi_res.reason, sizeof(bio->bi_res.reason),
+			 "a block read into tags is no tagged block");
+	}
 	if (sim_schedule_completion(bdev->loop, bio->bi_iter.bi_size, blk_complete, bio)) {
 		bdev->nr_inflight--;
 		blk_complete(bio);

@@ -28,6 +28,8 @@ struct zw_io {
 				 * read: where to put it (NULL: only check) */
 	uint64_t tag;		/* write with buf == NULL: block i carries tag + i, */
 	const uint64_t *tags;	/* or, when set, tags[i] */
+	uint64_t *rtags;	/* read, when set: each block's tag instead of bytes
+				 * (only for a device with reads_tags) */
 	struct zone_result res;
 };
 
@@ -72,6 +74,7 @@ struct zw_dev {
 	char *spec;			/* normalised: every key, in a fixed order */
 	struct zw_log *log;		/* zone condition changes go here, when set */
 	unsigned int qd;		/* commands in flight at most (1: synchronous) */
+	bool reads_tags;		/* reads can return tags (zw_io.rtags): an emulated device in tags mode */
 };
 
 /* zw_dev_open() flags */

@@ -14,6 +14,7 @@
 
 #include "dev_internal.h"
 #include "log.h"
+#include "pattern.h"
 
 #define EMU(dev) ((struct emu_dev *)(dev))
 
@@ -143,14 +144,50 @@ static void emu_write(struct emu_dev *e, struct zw_io *io)
 	res->sector = io->sector;
 }
 
+/*
+ * A read into tags: the store's tags, or, for what null_blk fills above a
+ * write pointer, the bytes decoded (0xFF fill is no tag: an I/O error, as
+ * a tags-mode page cache treats data it cannot hold).
+ */
+static blk_status_t emu_store_read_tags_piece(struct emu_dev *e, unsigned int zno, sector_t off,
+					      unsigned int n, char *buf, struct zw_io *io)
+{
+	const struct blk_zone *z = &e->zm.zones[zno];
+	unsigned int lba_sectors = e->zm.geo.lba_size >> SECTOR_SHIFT;
+	uint64_t *tags = io->rtags + ((z->start + off) - io->sector) / lba_sectors;
+	blk_status_t sts;
+	char *bytes;
+
+	(void)buf;
+	if (emu_model(e) != ZONE_MODEL_NULLBLK || !zone_is_seq(z) || z->wp == ZONE_WP_INVALID ||
+	    off + n <= z->wp - z->start)
+		return e->store->read_tags(e, zno, off, n, tags, &io->res);
+	bytes = malloc((size_t)n << SECTOR_SHIFT);
+	if (!bytes)
+		return BLK_STS_RESOURCE;
+	sts = emu_store_read_piece(e, zno, off, n, bytes, io);
+	for (unsigned int b = 0; !sts && b < n / lba_sectors; b++)
+		if (!zw_pattern_decode(bytes + (size_t)b * e->zm.geo.lba_size, e->zm.geo.lba_size, &tags[b]))
+			sts = BLK_STS_IOERR;
+	free(bytes);
+	return sts;
+}
+
 static void emu_read(struct emu_dev *e, struct zw_io *io)
 {
+	blk_status_t sts;
+
 	if (zone_read_check(&e->zm, io->sector, io->nr_sectors, &io->res))
 		return;
 	if (emu_fault_hit(e, ZW_FAULT_READ, io->sector, io->nr_sectors, &io->res))
 		return;
-	if (io->buf)
+	if (io->rtags) {
+		sts = emu_for_each_zone(e, io->sector, io->nr_sectors, NULL, emu_store_read_tags_piece, io);
+		if (sts)
+			io->res.status = sts;
+	} else if (io->buf) {
 		emu_for_each_zone(e, io->sector, io->nr_sectors, io->buf, emu_store_read_piece, io);
+	}
 }
 
 static void emu_mgmt(struct emu_dev *e, struct zw_io *io)
@@ -365,6 +402,7 @@ int emu_dev_open(const char *spec, struct zw_dev **devp, char *err, size_t errle
 	e->zm.on_cond_change_arg = e;
 	e->dev.nr_zones = e->zm.nr_zones;
 	e->dev.data_mode = e->cfg.data_mode;
+	e->dev.reads_tags = e->cfg.data_mode == ZW_DATA_TAGS && e->store->read_tags;
 	geo = zw_spec_geometry_string(&e->cfg);
 	if (!geo || asprintf(&e->dev.spec, "%s:%s%s%s", e->cfg.kind,
 			     e->cfg.path ? e->cfg.path : "", e->cfg.path ? "," : "", geo) < 0)

@@ -58,6 +58,9 @@ struct emu_store_ops {
 	/* Read; what was never written (or was reset) reads as zeros. */
 	blk_status_t (*read)(struct emu_dev *e, unsigned int zno, sector_t off,
 			     unsigned int nr, void *buf, struct zone_result *res);
+	/* Optional, tags mode: each block's tag (ZW_TAG_NONE where never written). */
+	blk_status_t (*read_tags)(struct emu_dev *e, unsigned int zno, sector_t off,
+				  unsigned int nr, uint64_t *tags, struct zone_result *res);
 	int (*reset)(struct emu_dev *e, unsigned int zno);
 	int (*finish)(struct emu_dev *e, unsigned int zno);
 	int (*flush)(struct emu_dev *e);

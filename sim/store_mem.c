@@ -179,6 +179,27 @@ static blk_status_t mem_read(struct emu_dev *e, unsigned int zno, sector_t off,
 	return BLK_STS_OK;
 }
 
+static blk_status_t mem_read_tags(struct emu_dev *e, unsigned int zno, sector_t off,
+				  unsigned int nr, uint64_t *tags, struct zone_result *res)
+{
+	struct mem_store *ms = MEM(e);
+	struct mem_zone *mz = &ms->zones[zno];
+	size_t bs = e->zm.geo.lba_size, len = (size_t)nr << SECTOR_SHIFT;
+	uint64_t blk = (off << SECTOR_SHIFT) >> ms->lba_shift;
+
+	(void)res;
+	for (size_t i = 0; i < len / bs; i++) {
+		uint64_t t = ZW_TAG_NONE;
+
+		if (zone_uses_extents(e, zno))
+			t = ext_lookup(mz, blk + i);
+		else if (mz->tags)
+			t = mz->tags[blk + i];
+		tags[i] = t;
+	}
+	return BLK_STS_OK;
+}
+
 static int mem_reset(struct emu_dev *e, unsigned int zno)
 {
 	struct mem_zone *mz = &MEM(e)->zones[zno];
@@ -220,6 +241,7 @@ static void mem_free(struct emu_dev *e)
 static const struct emu_store_ops mem_store_ops = {
 	.write = mem_write,
 	.read = mem_read,
+	.read_tags = mem_read_tags,
 	.reset = mem_reset,
 	.finish = mem_finish,
 	.flush = mem_flush,

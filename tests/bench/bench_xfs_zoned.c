@@ -9,6 +9,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "blk.h"
@@ -102,7 +103,7 @@ static int bench_gc(void)
 	return 0;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const unsigned int files = 8, writes = 1u << 20;
 	struct bench_fs b;
@@ -110,6 +111,8 @@ int main(void)
 	char name[16];
 	double t;
 
+	if (argc > 1 && !strcmp(argv[1], "gc"))
+		return bench_gc();	/* the GC figure alone (for profiling) */
 	bench_mount(&b, "emu:zones=512,zone_size=256M,data=tags,max_open=14");
 	fs = b.fs;
 	t = now();
