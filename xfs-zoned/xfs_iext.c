@@ -20,6 +20,13 @@ static struct xfs_iext_leaf *xfs_iext_leaf_at(const struct xfs_ifork *ifp, size_
 	return ifp->if_leaves[i];
 }
 
+/* The leaf's key (its first record's offset) kept next to the others, for the search. */
+static void xfs_iext_fix_key(struct xfs_ifork *ifp, size_t i)
+{
+	if (i < ifp->if_nleaves && ifp->if_leaves[i]->nr)
+		ifp->if_keys[i] = ifp->if_leaves[i]->recs[0].br_startoff;
+}
+
 /* The leaf whose records cover @bno: the last one starting at or before it (or the first). */
 static size_t xfs_iext_find_leaf(const struct xfs_ifork *ifp, uint64_t bno)
 {
@@ -28,7 +35,7 @@ static size_t xfs_iext_find_leaf(const struct xfs_ifork *ifp, uint64_t bno)
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (ifp->if_leaves[mid]->recs[0].br_startoff <= bno)
+		if (ifp->if_keys[mid] <= bno)
 			lo = mid;
 		else
 			hi = mid;
@@ -130,6 +137,8 @@ void xfs_iext_update_extent(struct xfs_ifork *ifp, const struct xfs_iext_cursor 
 			    const struct xfs_bmbt_irec *rec)
 {
 	ifp->if_leaves[cur->leaf]->recs[cur->pos] = *rec;
+	if (!cur->pos)
+		ifp->if_keys[cur->leaf] = rec->br_startoff;
 }
 
 /*
@@ -171,14 +180,21 @@ static int xfs_iext_insert_leaf(struct xfs_ifork *ifp, size_t at, struct xfs_iex
 	if (ifp->if_nleaves == ifp->if_maxleaves) {
 		size_t max = ifp->if_maxleaves ? ifp->if_maxleaves * 2 : 4;
 		struct xfs_iext_leaf **n = realloc(ifp->if_leaves, max * sizeof(*n));
+		uint64_t *k;
 
 		if (!n)
 			return -ENOMEM;
 		ifp->if_leaves = n;
+		k = realloc(ifp->if_keys, max * sizeof(*k));
+		if (!k)
+			return -ENOMEM;
+		ifp->if_keys = k;
 		ifp->if_maxleaves = max;
 	}
 	memmove(&ifp->if_leaves[at + 1], &ifp->if_leaves[at], (ifp->if_nleaves - at) * sizeof(*ifp->if_leaves));
+	memmove(&ifp->if_keys[at + 1], &ifp->if_keys[at], (ifp->if_nleaves - at) * sizeof(*ifp->if_keys));
 	ifp->if_leaves[at] = leaf;
+	ifp->if_keys[at] = 0;
 	ifp->if_nleaves++;
 	return 0;
 }
@@ -188,6 +204,7 @@ static void xfs_iext_remove_leaf(struct xfs_ifork *ifp, size_t at)
 	free(ifp->if_leaves[at]);
 	memmove(&ifp->if_leaves[at], &ifp->if_leaves[at + 1],
 		(ifp->if_nleaves - at - 1) * sizeof(*ifp->if_leaves));
+	memmove(&ifp->if_keys[at], &ifp->if_keys[at + 1], (ifp->if_nleaves - at - 1) * sizeof(*ifp->if_keys));
 	ifp->if_nleaves--;
 }
 
@@ -230,6 +247,7 @@ int xfs_iext_insert(struct xfs_ifork *ifp, struct xfs_iext_cursor *cur, const st
 		right->nr = XFS_IEXT_LEAF_RECS - half;
 		memcpy(right->recs, &leaf->recs[half], right->nr * sizeof(*right->recs));
 		leaf->nr = half;
+		xfs_iext_fix_key(ifp, cur->leaf + 1);
 		if (cur->pos > half) {
 			cur->leaf++;
 			cur->pos -= half;
@@ -240,6 +258,7 @@ int xfs_iext_insert(struct xfs_ifork *ifp, struct xfs_iext_cursor *cur, const st
 	leaf->recs[cur->pos] = *rec;
 	leaf->nr++;
 	ifp->if_nextents++;
+	xfs_iext_fix_key(ifp, cur->leaf);
 	return 0;
 }
 
@@ -255,6 +274,7 @@ void xfs_iext_remove(struct xfs_ifork *ifp, struct xfs_iext_cursor *cur)
 	memmove(&leaf->recs[cur->pos], &leaf->recs[cur->pos + 1], (leaf->nr - cur->pos - 1) * sizeof(*leaf->recs));
 	leaf->nr--;
 	ifp->if_nextents--;
+	xfs_iext_fix_key(ifp, cur->leaf);
 	if (!leaf->nr) {
 		xfs_iext_remove_leaf(ifp, cur->leaf);
 		cur->pos = 0;
@@ -288,5 +308,6 @@ void xfs_iext_destroy(struct xfs_ifork *ifp)
 	for (size_t i = 0; i < ifp->if_nleaves; i++)
 		free(xfs_iext_leaf_at(ifp, i));
 	free(ifp->if_leaves);
+	free(ifp->if_keys);
 	memset(ifp, 0, sizeof(*ifp));
 }

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * Zone garbage collection (fs/xfs/xfs_zone_gc.c, Linux 6.17): the GC
- * "thread" is an event on the simulation loop, woken like the kernel's
- * kthread.  Each run does, in order: finished writes (remap), finished
- * reads (write by zone append to the GC zone), zone resets, and new
- * chunks from the victim zone.  docs/xfs-zoned.md, "Garbage collection".
+ * Zone garbage collection (fs/xfs/xfs_zone_gc.c): the GC "thread" is an
+ * event on the simulation loop, woken like the kernel's kthread.  Each run
+ * does, in the order of the newest kernel's xfs_zone_gc_handle_work():
+ * zone resets (submitted), finished resets, finished writes (remap),
+ * finished reads (written by zone append to the GC zone), and new chunks
+ * from the victim zone.  docs/xfs-zoned.md, "Garbage collection".
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -12,14 +13,29 @@
 
 #include "xfs_zoned.h"
 
-/* A live extent of the victim: what the rmap would say (the model has no rmap). */
+/* A record of the victim's rmap: an extent of a file there (the model has no rmap btree). */
 struct xfs_gc_rec {
 	struct xfs_inode *ip;
 	uint64_t off, startblock, len;
 };
 
+#define XFS_ZONE_GC_RECS	1024	/* rmap records queried at a time */
+
 enum xfs_gc_state { XFS_GC_BIO_NEW, XFS_GC_BIO_DONE };
 
+/*
+ * A scratch pad (struct xfs_zone_scratch): chunks are read into it one
+ * after the other; it is used again from its start once every chunk in it
+ * is done.  In tags mode it holds a tag per block instead of bytes.
+ */
+struct xfs_zone_scratch {
+	void *buf;			/* XFS_GC_CHUNK_SIZE bytes, or */
+	uint64_t *tags;			/* a tag per block (tags mode) */
+	unsigned int offset;		/* bytes handed out */
+	unsigned int freed;		/* bytes of chunks done with */
+};
+
+/* A chunk (struct xfs_gc_bio); a zone reset uses one too. */
 struct xfs_gc_chunk {
 	struct xfs_gc_chunk *next;
 	struct xfs_mount *mp;
@@ -29,8 +45,9 @@ struct xfs_gc_chunk {
 	sector_t new_daddr;
 	bool is_seq;
 	struct xfs_open_zone *oz;
-	struct xfs_rtgroup *victim;
-	void *buf;			/* the scratch space */
+	struct xfs_rtgroup *victim;	/* for a reset: the zone reset */
+	struct xfs_zone_scratch *scratch;
+	unsigned int scratch_off;	/* bytes */
 	enum xfs_gc_state state;
 	blk_status_t status;
 };
@@ -41,18 +58,14 @@ struct xfs_gc_list {
 
 struct xfs_zone_gc {
 	bool scheduled;			/* the thread is woken: an event is queued */
-	struct xfs_gc_list reading, writing;
-	unsigned int resetting;		/* resets in flight */
-	uint64_t scratch_used;		/* bytes of the XFS_ZONE_GC_NR_SCRATCH chunk buffers in use */
-	/* the iterator over the victim's live extents (xfs_zone_gc_iter) */
+	struct xfs_gc_list reading, writing, resetting;
+	struct xfs_zone_scratch scratch[XFS_ZONE_GC_NR_SCRATCH];
+	unsigned int scratch_idx;
+	/* the iterator over the victim's rmap records (struct xfs_zone_gc_iter) */
 	struct xfs_rtgroup *victim;
-	struct xfs_gc_rec *recs;
-	size_t nr_recs, rec_idx;
-};
-
-struct xfs_gc_reset {
-	struct xfs_mount *mp;
-	struct xfs_rtgroup *rtg;
+	uint64_t next_startblock;	/* in the group: where the next query starts */
+	struct xfs_gc_rec *recs;	/* this batch, sorted by (inode, offset) */
+	size_t nr_recs, rec_idx, max_recs;
 };
 
 static void xfs_gc_list_add(struct xfs_gc_list *l, struct xfs_gc_chunk *c)
@@ -101,7 +114,8 @@ bool xfs_zoned_need_gc(struct xfs_mount *mp)
 				  (mp->m_max_open_zones - XFS_OPEN_GC_ZONES)))
 		return true;
 	free = mp->m_free_rtextents;
-	threshold = free / 100 * mp->m_zonegc_low_space + free % 100 * mp->m_zonegc_low_space / 100;
+	/* as the kernel computes it: the remainder counts only at 100% (div_s64(low_space, 100)) */
+	threshold = free / 100 * mp->m_zonegc_low_space + free % 100 * (mp->m_zonegc_low_space / 100);
 	return available < threshold;
 }
 
@@ -110,7 +124,7 @@ bool xfs_zone_gc_running(struct xfs_mount *mp)
 {
 	struct xfs_zone_gc *gc = mp->zi_gc;
 
-	return gc && (gc->scheduled || gc->reading.head || gc->writing.head || gc->resetting ||
+	return gc && (gc->scheduled || gc->reading.head || gc->writing.head || gc->resetting.head ||
 		      mp->zi_nr_reset);
 }
 
@@ -158,15 +172,37 @@ static int xfs_gc_rec_cmp(const void *a, const void *b)
 	return x->off < y->off ? -1 : x->off > y->off;
 }
 
-/*
- * The victim's live extents, sorted by (inode, offset) as
- * xfs_zone_gc_query() sorts its batch of rmap records; from the data forks.
- */
-static bool xfs_zone_gc_query(struct xfs_mount *mp, struct xfs_zone_gc *gc, struct xfs_rtgroup *rtg)
+static int xfs_gc_rec_startblock_cmp(const void *a, const void *b)
 {
-	uint64_t end = rtg->rtg_start + rtg->rtg_blocks;
+	const struct xfs_gc_rec *x = a, *y = b;
+
+	return x->startblock < y->startblock ? -1 : x->startblock > y->startblock;
+}
+
+/* The victim is done with: xfs_zone_gc_query()'s "done". */
+static void xfs_zone_gc_iter_done(struct xfs_zone_gc *gc)
+{
+	gc->victim->rtg_gccount--;
+	gc->victim = NULL;
+}
+
+/*
+ * xfs_zone_gc_query(): the next XFS_ZONE_GC_RECS rmap records of the
+ * victim from next_startblock on (the rmap is in disk order), then sorted
+ * by (inode, offset) to defragment.  The rmap is the files' data forks,
+ * read now: a record is as current as the kernel's query would find it,
+ * and goes stale the same way while GC works through the batch.
+ */
+static bool xfs_zone_gc_query(struct xfs_mount *mp, struct xfs_zone_gc *gc)
+{
+	struct xfs_rtgroup *rtg = gc->victim;
+	uint64_t from = rtg->rtg_start + gc->next_startblock, end = rtg->rtg_start + rtg->rtg_blocks;
 
 	gc->nr_recs = gc->rec_idx = 0;
+	if (gc->next_startblock == rtg->rtg_blocks) {
+		xfs_zone_gc_iter_done(gc);
+		return true;
+	}
 	for (size_t i = 0; i < mp->m_nr_inodes; i++) {
 		struct xfs_inode *ip = mp->m_inodes[i];
 		struct xfs_iext_cursor icur;
@@ -175,19 +211,34 @@ static bool xfs_zone_gc_query(struct xfs_mount *mp, struct xfs_zone_gc *gc, stru
 		if (!ip->exists)
 			continue;
 		for_each_xfs_iext(&ip->i_df, &icur, &got) {
-			const struct xfs_bmbt_irec *r = &got;
-			struct xfs_gc_rec *n;
-
-			if (r->br_startblock < rtg->rtg_start || r->br_startblock >= end)
+			if (got.br_startblock < from || got.br_startblock >= end)
 				continue;
-			n = realloc(gc->recs, (gc->nr_recs + 1) * sizeof(*n));
-			if (!n)
-				return false;
-			gc->recs = n;
+			if (gc->nr_recs == gc->max_recs) {
+				size_t max = gc->max_recs ? gc->max_recs * 2 : 64;
+				struct xfs_gc_rec *n = realloc(gc->recs, max * sizeof(*n));
+
+				if (!n)
+					return false;
+				gc->recs = n;
+				gc->max_recs = max;
+			}
 			gc->recs[gc->nr_recs++] = (struct xfs_gc_rec){
-				.ip = ip, .off = r->br_startoff, .startblock = r->br_startblock,
-				.len = r->br_blockcount,
+				.ip = ip, .off = got.br_startoff, .startblock = got.br_startblock,
+				.len = got.br_blockcount,
 			};
+		}
+	}
+	if (gc->nr_recs > XFS_ZONE_GC_RECS) {
+		/* a full batch: the query stops after the XFS_ZONE_GC_RECS-th record */
+		qsort(gc->recs, gc->nr_recs, sizeof(*gc->recs), xfs_gc_rec_startblock_cmp);
+		gc->nr_recs = XFS_ZONE_GC_RECS;
+		gc->next_startblock = gc->recs[gc->nr_recs - 1].startblock + gc->recs[gc->nr_recs - 1].len -
+				      rtg->rtg_start;
+	} else {
+		gc->next_startblock = rtg->rtg_blocks;
+		if (!gc->nr_recs) {
+			xfs_zone_gc_iter_done(gc);
+			return true;
 		}
 	}
 	qsort(gc->recs, gc->nr_recs, sizeof(*gc->recs), xfs_gc_rec_cmp);
@@ -197,8 +248,9 @@ static bool xfs_zone_gc_query(struct xfs_mount *mp, struct xfs_zone_gc *gc, stru
 /*
  * xfs_zone_gc_select_victim() / xfs_zone_gc_pick_victim_from(): the first
  * non-empty used bucket from 0; in it the least used zone, skipping zones
- * waiting for a reset (used 0) and zones GC still reads from; in bucket 0
- * any zone under 1% used will do.
+ * waiting for a reset (used 0) and, in newer kernels (rtg_gccount), zones
+ * GC still works on; in bucket 0 any zone under 1% used will do.  The
+ * victim's iteration counts in its rtg_gccount (xfs_zone_gc_iter_init()).
  */
 static bool xfs_zone_gc_select_victim(struct xfs_mount *mp, struct xfs_zone_gc *gc)
 {
@@ -214,8 +266,8 @@ static bool xfs_zone_gc_select_victim(struct xfs_mount *mp, struct xfs_zone_gc *
 		for (unsigned int g = 0; g < mp->m_nr_rtgroups; g++) {
 			struct xfs_rtgroup *rtg = &mp->m_rtgroups[g];
 
-			if (rtg->rtg_bucket != (int)bucket || rtg->rtg_used == 0 ||
-			    rtg->rtg_used >= victim_used || rtg->rtg_gccount)
+			if (rtg->rtg_bucket != (int)bucket || rtg->rtg_gccount || rtg->rtg_used == 0 ||
+			    rtg->rtg_used >= victim_used)
 				continue;
 			victim = rtg;
 			victim_used = rtg->rtg_used;
@@ -223,52 +275,42 @@ static bool xfs_zone_gc_select_victim(struct xfs_mount *mp, struct xfs_zone_gc *
 				break;
 		}
 	}
-	if (!victim || !xfs_zone_gc_query(mp, gc, victim))
+	if (!victim)
 		return false;
 	gc->victim = victim;
+	gc->next_startblock = 0;
+	gc->nr_recs = gc->rec_idx = 0;
+	victim->rtg_gccount++;
 	return true;
 }
 
 /* --- chunks --------------------------------------------------------------- */
 
 /*
- * xfs_zone_gc_iter_next(): the next run of the victim still live in its
- * file (the rmap is current: a record the file no longer maps there is
- * not returned).  Clears the victim when there is none.
+ * xfs_zone_gc_iter_next(): the next record of the victim, querying the
+ * next batch when this one is used up; records of files deleted meanwhile
+ * are skipped (xfs_iget() fails with -ENOENT).  A record is not checked
+ * against the file: the chunk's remap skips what was overwritten since.
  */
 static bool xfs_zone_gc_iter_next(struct xfs_mount *mp, struct xfs_zone_gc *gc, struct xfs_gc_rec *out)
 {
-	(void)mp;
-	while (gc->rec_idx < gc->nr_recs) {
-		struct xfs_gc_rec *rec = &gc->recs[gc->rec_idx];
-		struct xfs_inode *ip = rec->ip;
-		struct xfs_iext_cursor icur;
-		struct xfs_bmbt_irec r;
-		uint64_t live = 0;
-
-		if (!rec->len) {
-			gc->rec_idx++;
-			continue;
+	if (!gc->victim)
+		return false;
+	for (;;) {
+		if (gc->rec_idx == gc->nr_recs) {
+			if (!xfs_zone_gc_query(mp, gc)) {
+				xfs_zone_gc_shutdown(mp);
+				return false;
+			}
+			if (!gc->victim)
+				return false;
 		}
-		if (ip->exists && xfs_iext_lookup_extent(&ip->i_df, rec->off, &icur, &r) &&
-		    r.br_startoff <= rec->off &&
-		    r.br_startblock + (rec->off - r.br_startoff) == rec->startblock) {
-			live = r.br_startoff + r.br_blockcount - rec->off;
-			if (live > rec->len)
-				live = rec->len;
-		}
-		if (live) {
-			*out = *rec;
-			out->len = live;
-			return true;
-		}
-		/* not live here any more: the next block */
-		rec->off++;
-		rec->startblock++;
-		rec->len--;
+		if (gc->recs[gc->rec_idx].ip->exists)
+			break;
+		gc->rec_idx++;
 	}
-	gc->victim = NULL;
-	return false;
+	*out = gc->recs[gc->rec_idx];
+	return true;
 }
 
 static void xfs_zone_gc_iter_advance(struct xfs_zone_gc *gc, uint64_t n)
@@ -300,19 +342,32 @@ static struct xfs_open_zone *xfs_zone_gc_ensure_target(struct xfs_mount *mp)
 	return oz;
 }
 
+/* xfs_zone_gc_scratch_available(): what is left of the current scratch pad, in bytes. */
+static unsigned int xfs_zone_gc_scratch_available(struct xfs_zone_gc *gc)
+{
+	return XFS_GC_CHUNK_SIZE - gc->scratch[gc->scratch_idx].offset;
+}
+
 /*
- * xfs_zone_gc_alloc_blocks(): GC allocates from the reserved pools of
- * both counters, never from the general ones a writer may be waiting for.
+ * xfs_zone_gc_alloc_blocks(): up to what the scratch pad has left; GC
+ * allocates from the reserved pools of both counters, never from the
+ * general ones a writer may be waiting for.
  */
 static struct xfs_open_zone *xfs_zone_gc_alloc_blocks(struct xfs_mount *mp, uint64_t *count,
 						      sector_t *daddr, bool *is_seq)
 {
 	struct xfs_open_zone *oz = xfs_zone_gc_ensure_target(mp);
+	uint64_t append = (uint64_t)mp->m_bdev->lim.max_zone_append_sectors << SECTOR_SHIFT;
 	struct xfs_rtgroup *rtg;
 
 	if (!oz)
 		return NULL;
 	rtg = oz->oz_rtg;
+	if (*count > xfs_zone_gc_scratch_available(mp->zi_gc) / mp->m_blocksize)
+		*count = xfs_zone_gc_scratch_available(mp->zi_gc) / mp->m_blocksize;
+	/* the model cuts chunks at the append limit where the kernel splits their writes */
+	if (append && *count > append / mp->m_blocksize)
+		*count = append / mp->m_blocksize;
 	if (*count > rtg->rtg_blocks - oz->oz_allocated)
 		*count = rtg->rtg_blocks - oz->oz_allocated;
 	if ((int64_t)*count > mp->m_resv_rtextents)
@@ -342,9 +397,12 @@ static void xfs_zone_gc_end_io(struct bio *bio)
 	xfs_zone_gc_wake(chunk->mp);
 }
 
+/* The chunk's bio on its part of the scratch pad: bytes, or tags in tags mode. */
 static void xfs_zone_gc_submit(struct xfs_gc_chunk *chunk, enum req_op op, sector_t sector)
 {
 	struct xfs_mount *mp = chunk->mp;
+	struct xfs_zone_scratch *scratch = chunk->scratch;
+	uint32_t len = (uint32_t)(chunk->len * mp->m_blocksize);
 	struct bio *bio = bio_alloc(mp->m_bdev, 1, op, 0);
 
 	chunk->state = XFS_GC_BIO_NEW;
@@ -354,114 +412,121 @@ static void xfs_zone_gc_submit(struct xfs_gc_chunk *chunk, enum req_op op, secto
 		return;
 	}
 	bio->bi_iter.bi_sector = sector;
-	bio_add_data(bio, chunk->buf, 0, (uint32_t)(chunk->len * mp->m_blocksize), NULL, 0);
+	if (scratch->tags) {
+		bio_add_data(bio, NULL, 0, len, NULL, 0);
+		bio->bi_io_vec[0].bv_tags = scratch->tags + chunk->scratch_off / mp->m_blocksize;
+	} else {
+		bio_add_data(bio, (char *)scratch->buf + chunk->scratch_off, 0, len, NULL, 0);
+	}
 	bio->bi_end_io = xfs_zone_gc_end_io;
 	bio->bi_private = chunk;
 	submit_bio(bio);
 }
 
-/* Chunks of at most 1 MiB, within the scratch space and the device's append limit. */
-static uint64_t xfs_zone_gc_max_blocks(struct xfs_mount *mp, struct xfs_zone_gc *gc)
-{
-	uint64_t bytes = XFS_GC_CHUNK_SIZE;
-	uint64_t scratch = (uint64_t)XFS_ZONE_GC_NR_SCRATCH * XFS_GC_CHUNK_SIZE - gc->scratch_used;
-	uint64_t append = (uint64_t)mp->m_bdev->lim.max_zone_append_sectors << SECTOR_SHIFT;
-
-	if (scratch < bytes)
-		bytes = scratch;
-	if (append && append < bytes)
-		bytes = append;
-	return bytes / mp->m_blocksize;
-}
-
-/* xfs_zone_gc_start_chunk(): read the next live run of the victim. */
+/* xfs_zone_gc_start_chunk(): read the next record of the victim into the scratch pad. */
 static bool xfs_zone_gc_start_chunk(struct xfs_mount *mp, struct xfs_zone_gc *gc)
 {
 	struct xfs_gc_chunk *chunk;
 	struct xfs_open_zone *oz;
 	struct xfs_gc_rec rec;
-	uint64_t count = xfs_zone_gc_max_blocks(mp, gc);
 	sector_t daddr;
 	bool is_seq;
 
-	if (mp->m_shutdown || !count || !gc->victim || !xfs_zone_gc_iter_next(mp, gc, &rec))
+	if (mp->m_shutdown || !xfs_zone_gc_iter_next(mp, gc, &rec))
 		return false;
-	if (count > rec.len)
-		count = rec.len;
-	oz = xfs_zone_gc_alloc_blocks(mp, &count, &daddr, &is_seq);
+	oz = xfs_zone_gc_alloc_blocks(mp, &rec.len, &daddr, &is_seq);
 	if (!oz)
 		return false;
 	chunk = calloc(1, sizeof(*chunk));
-	if (chunk)
-		chunk->buf = malloc(count * mp->m_blocksize);
-	if (!chunk || !chunk->buf) {
-		free(chunk);
+	if (!chunk) {
 		xfs_zone_gc_shutdown(mp);
 		return false;
 	}
 	chunk->mp = mp;
 	chunk->ip = rec.ip;
 	chunk->offset = rec.off;
-	chunk->len = count;
+	chunk->len = rec.len;
 	chunk->old_startblock = rec.startblock;
 	chunk->new_daddr = daddr;
 	chunk->is_seq = is_seq;
 	chunk->oz = oz;
 	chunk->victim = gc->victim;
 	chunk->victim->rtg_gccount++;
+	chunk->scratch = &gc->scratch[gc->scratch_idx];
+	chunk->scratch_off = chunk->scratch->offset;
+	chunk->scratch->offset += (unsigned int)(rec.len * mp->m_blocksize);
+	if (chunk->scratch->offset == XFS_GC_CHUNK_SIZE)
+		gc->scratch_idx = (gc->scratch_idx + 1) % XFS_ZONE_GC_NR_SCRATCH;
 	mp->zi_gc_progress++;
-	gc->scratch_used += count * mp->m_blocksize;
-	xfs_zone_gc_iter_advance(gc, count);
+	xfs_zone_gc_iter_advance(gc, rec.len);
 	xfs_gc_list_add(&gc->reading, chunk);
 	xfs_zone_gc_submit(chunk, REQ_OP_READ, rec.startblock * mp->m_blkbb);
 	return true;
 }
 
+/* xfs_zone_gc_free_chunk() */
+static void xfs_zone_gc_free_chunk(struct xfs_mount *mp, struct xfs_gc_chunk *chunk)
+{
+	chunk->victim->rtg_gccount--;
+	mp->zi_gc_progress++;
+	xfs_open_zone_put(chunk->oz);
+	free(chunk);
+}
+
 /* xfs_zone_gc_write_chunk(): the data read goes to the GC zone, by zone append. */
 static void xfs_zone_gc_write_chunk(struct xfs_mount *mp, struct xfs_gc_chunk *chunk)
 {
-	(void)mp;
-	xfs_gc_list_add(&mp->zi_gc->writing, chunk);
-	if (chunk->status) {
-		chunk->state = XFS_GC_BIO_DONE;
+	if (chunk->status)
+		xfs_zone_gc_shutdown(mp);
+	if (mp->m_shutdown) {
+		xfs_zone_gc_free_chunk(mp, chunk);
 		return;
 	}
+	xfs_gc_list_add(&mp->zi_gc->writing, chunk);
 	xfs_zone_gc_submit(chunk, chunk->is_seq ? REQ_OP_ZONE_APPEND : REQ_OP_WRITE, chunk->new_daddr);
 }
 
-/* xfs_zone_gc_finish_chunk(): remap where the file still maps the old blocks. */
+/*
+ * xfs_zone_gc_finish_chunk(): its part of the scratch pad is free (the pad
+ * is used again from its start once all of it is); remap where the file
+ * still maps the old blocks.
+ */
 static void xfs_zone_gc_finish_chunk(struct xfs_mount *mp, struct xfs_gc_chunk *chunk)
 {
-	struct xfs_zone_gc *gc = mp->zi_gc;
-
-	if (chunk->status) {
+	if (chunk->status)
 		xfs_zone_gc_shutdown(mp);
-	} else {
-		mp->s_gc_bytes += chunk->len * mp->m_blocksize;
-		xfs_zoned_end_io(chunk->ip, (loff_t)(chunk->offset * mp->m_blocksize),
-				 chunk->len * mp->m_blocksize, chunk->new_daddr, chunk->oz,
-				 chunk->old_startblock);
+	if (mp->m_shutdown) {
+		xfs_zone_gc_free_chunk(mp, chunk);
+		return;
 	}
-	chunk->victim->rtg_gccount--;
-	mp->zi_gc_progress++;
-	gc->scratch_used -= chunk->len * mp->m_blocksize;
-	xfs_open_zone_put(chunk->oz);
-	free(chunk->buf);
-	free(chunk);
+	chunk->scratch->freed += (unsigned int)(chunk->len * mp->m_blocksize);
+	if (chunk->scratch->freed == chunk->scratch->offset)
+		chunk->scratch->offset = chunk->scratch->freed = 0;
+	mp->s_gc_bytes += chunk->len * mp->m_blocksize;
+	xfs_zoned_end_io(chunk->ip, (loff_t)(chunk->offset * mp->m_blocksize), chunk->len * mp->m_blocksize,
+			 chunk->new_daddr, chunk->oz, chunk->old_startblock);
+	xfs_zone_gc_free_chunk(mp, chunk);
 }
 
 /* --- resets --------------------------------------------------------------- */
 
-/* xfs_zone_gc_finish_reset(): the zone is free again, its space available. */
 static void xfs_zone_gc_reset_end_io(struct bio *bio)
 {
-	struct xfs_gc_reset *r = bio->bi_private;
-	struct xfs_mount *mp = r->mp;
-	struct xfs_rtgroup *rtg = r->rtg;
+	struct xfs_gc_chunk *r = bio->bi_private;
 
-	mp->zi_gc->resetting--;
+	r->status = bio->bi_status;
+	r->state = XFS_GC_BIO_DONE;
+	bio_put(bio);
+	xfs_zone_gc_wake(r->mp);
+}
+
+/* xfs_zone_gc_finish_reset(): the zone is free again, its space available. */
+static void xfs_zone_gc_finish_reset(struct xfs_mount *mp, struct xfs_gc_chunk *r)
+{
+	struct xfs_rtgroup *rtg = r->victim;
+
 	mp->zi_gc_progress++;
-	if (bio->bi_status) {
+	if (r->status) {
 		xfs_zone_gc_shutdown(mp);
 	} else {
 		rtg->rtg_state = XFS_RTG_FREE;
@@ -470,53 +535,61 @@ static void xfs_zone_gc_reset_end_io(struct bio *bio)
 		mp->s_zone_resets++;
 		xfs_zoned_add_available(mp, (int64_t)rtg->rtg_blocks);
 	}
-	bio_put(bio);
 	free(r);
-	xfs_zone_gc_wake(mp);
 }
 
 /*
  * xfs_zone_gc_reset_zones(): REQ_OP_ZONE_RESET for each zone on the reset
- * list.  A zone GC still reads from waits for those reads.
+ * list, last queued first (the kernel's list is a stack); they finish in
+ * the GC thread (the resetting list).  No flush or log force before them.
  */
 static void xfs_zone_gc_reset_zones(struct xfs_mount *mp)
 {
-	unsigned int kept = 0;
+	while (mp->zi_nr_reset) {
+		struct xfs_rtgroup *rtg = &mp->m_rtgroups[mp->zi_reset_list[--mp->zi_nr_reset]];
+		struct xfs_gc_chunk *r = calloc(1, sizeof(*r));
+		struct bio *bio = r ? bio_alloc(mp->m_bdev, 1, REQ_OP_ZONE_RESET, 0) : NULL;
 
-	for (unsigned int i = 0; i < mp->zi_nr_reset; i++) {
-		struct xfs_rtgroup *rtg = &mp->m_rtgroups[mp->zi_reset_list[i]];
-		struct xfs_gc_reset *r;
-		struct bio *bio;
-
-		if (rtg->rtg_gccount) {
-			mp->zi_reset_list[kept++] = mp->zi_reset_list[i];
-			continue;
-		}
 		rtg->rtg_on_reset_list = false;
-		r = malloc(sizeof(*r));
-		bio = r ? bio_alloc(mp->m_bdev, 1, REQ_OP_ZONE_RESET, 0) : NULL;
 		if (!bio) {
 			free(r);
 			xfs_zone_gc_shutdown(mp);
 			continue;
 		}
 		r->mp = mp;
-		r->rtg = rtg;
+		r->victim = rtg;
+		r->state = XFS_GC_BIO_NEW;
+		xfs_gc_list_add(&mp->zi_gc->resetting, r);
 		bio->bi_iter.bi_sector = rtg->rtg_start * mp->m_blkbb;
 		bio->bi_end_io = xfs_zone_gc_reset_end_io;
 		bio->bi_private = r;
-		mp->zi_gc->resetting++;
 		submit_bio(bio);
 	}
-	mp->zi_nr_reset = kept;
 }
 
 /* --- the thread ----------------------------------------------------------- */
 
+/*
+ * xfs_zone_gc_space_available(): room in the scratch pad, and a GC zone
+ * with space or one to be had.  The kernel's xfs_zone_gc_ensure_target()
+ * opens the new zone here already; the model opens it at the first
+ * allocation (docs/xfs-zoned.md).
+ */
+static bool xfs_zone_gc_space_available(struct xfs_mount *mp, struct xfs_zone_gc *gc)
+{
+	struct xfs_open_zone *oz = mp->zi_open_gc_zone;
+
+	if (oz && oz->oz_allocated == oz->oz_rtg->rtg_blocks)
+		return false;	/* full: a new one only when its writes are done */
+	if (!oz && !mp->zi_nr_free_zones)
+		return false;
+	return xfs_zone_gc_scratch_available(gc) >= mp->m_blocksize;
+}
+
 /* xfs_zone_gc_should_start_new_work() */
 static bool xfs_zone_gc_should_start_new_work(struct xfs_mount *mp, struct xfs_zone_gc *gc)
 {
-	if (mp->m_shutdown || !xfs_zone_gc_max_blocks(mp, gc))
+	if (mp->m_shutdown || !xfs_zone_gc_space_available(mp, gc))
 		return false;
 	if (!gc->victim) {
 		if (!xfs_zoned_need_gc(mp))
@@ -527,6 +600,11 @@ static bool xfs_zone_gc_should_start_new_work(struct xfs_mount *mp, struct xfs_z
 	return true;
 }
 
+static bool xfs_gc_list_done(const struct xfs_gc_list *l)
+{
+	return l->head && l->head->state == XFS_GC_BIO_DONE;
+}
+
 /* xfs_zoned_gcd() / xfs_zone_gc_handle_work(): one wake-up's work, in the kernel's order. */
 static void xfs_zoned_gcd(void *arg)
 {
@@ -534,18 +612,20 @@ static void xfs_zoned_gcd(void *arg)
 	struct xfs_zone_gc *gc = mp->zi_gc;
 
 	gc->scheduled = false;
-	while (gc->writing.head && gc->writing.head->state == XFS_GC_BIO_DONE)
-		xfs_zone_gc_finish_chunk(mp, xfs_gc_list_pop(&gc->writing));
-	while (gc->reading.head && gc->reading.head->state == XFS_GC_BIO_DONE)
-		xfs_zone_gc_write_chunk(mp, xfs_gc_list_pop(&gc->reading));
 	if (mp->zi_nr_reset && !mp->m_shutdown)
 		xfs_zone_gc_reset_zones(mp);
+	while (xfs_gc_list_done(&gc->resetting))
+		xfs_zone_gc_finish_reset(mp, xfs_gc_list_pop(&gc->resetting));
+	while (xfs_gc_list_done(&gc->writing))
+		xfs_zone_gc_finish_chunk(mp, xfs_gc_list_pop(&gc->writing));
+	while (xfs_gc_list_done(&gc->reading))
+		xfs_zone_gc_write_chunk(mp, xfs_gc_list_pop(&gc->reading));
 	if (xfs_zone_gc_should_start_new_work(mp, gc))
 		while (xfs_zone_gc_start_chunk(mp, gc))
 			;
-	/* a write that could not be submitted at once ended here: go on */
-	if ((gc->writing.head && gc->writing.head->state == XFS_GC_BIO_DONE) ||
-	    (gc->reading.head && gc->reading.head->state == XFS_GC_BIO_DONE))
+	/* a bio that could not be submitted ended at once, or a reset arrived: go on */
+	if (xfs_gc_list_done(&gc->writing) || xfs_gc_list_done(&gc->reading) ||
+	    xfs_gc_list_done(&gc->resetting) || (mp->zi_nr_reset && !mp->m_shutdown))
 		xfs_zone_gc_wake(mp);
 }
 
@@ -555,9 +635,30 @@ int xfs_zone_gc_mount(struct xfs_mount *mp)
 	mp->zi_reset_list = calloc(mp->m_nr_rtgroups ? mp->m_nr_rtgroups : 1, sizeof(*mp->zi_reset_list));
 	if (!mp->zi_gc || !mp->zi_reset_list)
 		return -ENOMEM;
+	/* the scratch pads: XFS_GC_CHUNK_SIZE each, as tags when the page cache keeps tags */
+	for (unsigned int i = 0; i < XFS_ZONE_GC_NR_SCRATCH; i++) {
+		struct xfs_zone_scratch *s = &mp->zi_gc->scratch[i];
+
+		if (mp->m_mm->tags)
+			s->tags = calloc(XFS_GC_CHUNK_SIZE / mp->m_blocksize, sizeof(*s->tags));
+		else
+			s->buf = malloc(XFS_GC_CHUNK_SIZE);
+		if (!s->tags && !s->buf)
+			return -ENOMEM;
+	}
 	for (unsigned int g = 0; g < mp->m_nr_rtgroups; g++)
 		mp->m_rtgroups[g].rtg_bucket = -1;
 	return 0;
+}
+
+static void xfs_gc_list_free(struct xfs_gc_list *l)
+{
+	while (l->head) {
+		struct xfs_gc_chunk *c = xfs_gc_list_pop(l);
+
+		xfs_open_zone_put(c->oz);
+		free(c);
+	}
 }
 
 void xfs_zone_gc_unmount(struct xfs_mount *mp)
@@ -566,19 +667,12 @@ void xfs_zone_gc_unmount(struct xfs_mount *mp)
 
 	if (gc) {
 		/* the loop has run dry: no I/O is in flight; chunks left (after a shutdown) go */
-		while (gc->reading.head) {
-			struct xfs_gc_chunk *c = xfs_gc_list_pop(&gc->reading);
-
-			xfs_open_zone_put(c->oz);
-			free(c->buf);
-			free(c);
-		}
-		while (gc->writing.head) {
-			struct xfs_gc_chunk *c = xfs_gc_list_pop(&gc->writing);
-
-			xfs_open_zone_put(c->oz);
-			free(c->buf);
-			free(c);
+		xfs_gc_list_free(&gc->reading);
+		xfs_gc_list_free(&gc->writing);
+		xfs_gc_list_free(&gc->resetting);
+		for (unsigned int i = 0; i < XFS_ZONE_GC_NR_SCRATCH; i++) {
+			free(gc->scratch[i].buf);
+			free(gc->scratch[i].tags);
 		}
 		free(gc->recs);
 		free(gc);

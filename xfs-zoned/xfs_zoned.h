@@ -52,6 +52,7 @@ struct xfs_iext_leaf {
 
 struct xfs_ifork {
 	struct xfs_iext_leaf **if_leaves;	/* in file order */
+	uint64_t *if_keys;			/* each leaf's first br_startoff */
 	size_t if_nleaves, if_maxleaves;
 	size_t if_nextents;
 };

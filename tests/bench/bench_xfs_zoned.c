@@ -61,11 +61,28 @@ static void bench_unmount(struct bench_fs *b)
 	zw_dev_close(b->dev);
 }
 
+/* A figure of the file system's "stats" report, as a number. */
+static double bench_stat(struct zw_fs *fs, const char *name)
+{
+	json_object *stats = json_object_new_object(), *v;
+	double d = 0;
+
+	ops->stats(fs, stats);
+	if (json_object_object_get_ex(stats, name, &v))
+		d = json_object_get_double(v);
+	json_object_put(stats);
+	return d;
+}
+
 static int bench_gc(void)
 {
-	/* 32 zones of 1 MiB: 29 writable without GC; a 20 MiB file overwritten at random */
-	const uint64_t file_blocks = 20 * 256, writes = 1u << 15, sync_every = 1024;
-	uint64_t x = 88172645463325252ull;
+	/*
+	 * 32 zones of 1 MiB: 29 writable without GC; a 20 MiB file
+	 * overwritten at random, 4 KiB at a time, synced every 4 MiB: 1 GiB
+	 * of overwrites, fifty times the file.
+	 */
+	const uint64_t file_blocks = 20 * 256, writes = 1u << 18, sync_every = 1024;
+	uint64_t x = 88172645463325252ull, user0, dev0, gc0;
 	struct bench_fs b;
 	struct zw_fs *fs;
 	double t;
@@ -81,6 +98,9 @@ static int bench_gc(void)
 		fprintf(stderr, "bench: sync failed\n");
 		return 1;
 	}
+	user0 = (uint64_t)bench_stat(fs, "user_bytes");
+	dev0 = (uint64_t)bench_stat(fs, "device_bytes");
+	gc0 = (uint64_t)bench_stat(fs, "gc_bytes");
 	t = now();
 	for (uint64_t i = 0; i < writes; i++) {
 		x ^= x << 13, x ^= x >> 7, x ^= x << 17;	/* xorshift64 */
@@ -98,7 +118,21 @@ static int bench_gc(void)
 		return 1;
 	}
 	t = now() - t;
-	printf("bench: xfs_zoned_gc_writes_per_s %.0f writes/s\n", writes / t);
+	{
+		uint64_t user = (uint64_t)bench_stat(fs, "user_bytes") - user0;
+		uint64_t dev = (uint64_t)bench_stat(fs, "device_bytes") - dev0;
+		uint64_t gc = (uint64_t)bench_stat(fs, "gc_bytes") - gc0;
+
+		/* GC must have done real work for the figure to mean anything */
+		if (!gc) {
+			fprintf(stderr, "bench: GC moved nothing\n");
+			return 1;
+		}
+		printf("bench: xfs_zoned_gc_writes_per_s %.0f writes/s\n", writes / t);
+		printf("bench: xfs_zoned_gc_bytes_moved %.1f MiB\n", gc / 1048576.0);
+		printf("bench: xfs_zoned_gc_zone_resets %.0f resets\n", bench_stat(fs, "zone_resets"));
+		printf("bench: xfs_zoned_gc_write_amplification %.2f ratio\n", (double)dev / (double)user);
+	}
 	bench_unmount(&b);
 	return 0;
 }
