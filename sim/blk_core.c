@@ -24,11 +24,69 @@
 /* BLK_MAX_SEGMENTS: the segments of one request when the driver sets no other limit. */
 #define BLK_MAX_SEGMENTS	128u
 
+/*
+ * Freed full-size bios (BIO_MAX_VECS segments: every ioend) are kept for
+ * the next allocation of the same size, as the kernel's bio_set keeps its
+ * slab and mempool: writeback of scattered blocks allocates one per block,
+ * and giving each 10 KiB back to the allocator made it grow and trim the
+ * heap (page faults) at every sync.  Not with AddressSanitizer, which
+ * should see every free.  One thread: the simulation's.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+static const unsigned int bio_cache_max = 0;
+#else
+static const unsigned int bio_cache_max = 4096;
+#endif
+#define BIO_CACHE_SIZES	4
+
+static struct bio_cache {
+	size_t size;
+	unsigned int nr;
+	void *head;		/* the first word of each free block links the next */
+} bio_cache[BIO_CACHE_SIZES];
+
+static void *bio_cache_get(size_t size)
+{
+	for (unsigned int i = 0; i < BIO_CACHE_SIZES; i++) {
+		struct bio_cache *c = &bio_cache[i];
+
+		if (c->size == size && c->head) {
+			void *mem = c->head;
+
+			memcpy(&c->head, mem, sizeof(void *));
+			c->nr--;
+			return mem;
+		}
+	}
+	return NULL;
+}
+
+static bool bio_cache_put(void *mem, size_t size)
+{
+	struct bio_cache *c = NULL;
+
+	for (unsigned int i = 0; i < BIO_CACHE_SIZES && !c; i++)
+		if (bio_cache[i].size == size || (!bio_cache[i].nr && !bio_cache[i].head))
+			c = &bio_cache[i];
+	if (!c || c->nr >= bio_cache_max)
+		return false;
+	c->size = size;
+	memcpy(mem, &c->head, sizeof(void *));
+	c->head = mem;
+	c->nr++;
+	return true;
+}
+
+static size_t bio_alloc_size(unsigned int nr_vecs, size_t front_pad)
+{
+	return front_pad + sizeof(struct bio) + nr_vecs * sizeof(struct bio_vec);
+}
+
 struct bio *bio_alloc_bioset(struct block_device *bdev, unsigned int nr_vecs, enum req_op op,
 			     uint32_t opf, size_t front_pad)
 {
 	struct bio *bio;
-	char *mem;
+	char *mem = NULL;
 
 	if (nr_vecs > BIO_MAX_VECS)
 		nr_vecs = BIO_MAX_VECS;
@@ -38,7 +96,10 @@ struct bio *bio_alloc_bioset(struct block_device *bdev, unsigned int nr_vecs, en
 	 * clear bvecs either): a 256-segment table left untouched costs no
 	 * clearing of memory and no page faults.
 	 */
-	mem = malloc(front_pad + sizeof(*bio) + nr_vecs * sizeof(struct bio_vec));
+	if (nr_vecs == BIO_MAX_VECS)
+		mem = bio_cache_get(bio_alloc_size(nr_vecs, front_pad));
+	if (!mem)
+		mem = malloc(bio_alloc_size(nr_vecs, front_pad));
 	if (!mem)
 		return NULL;
 	memset(mem, 0, front_pad + sizeof(*bio));
@@ -61,8 +122,14 @@ struct bio *bio_alloc(struct block_device *bdev, unsigned int nr_vecs, enum req_
 
 void bio_put(struct bio *bio)
 {
-	if (bio)
-		free((char *)bio - bio->bi_front_pad);
+	char *mem;
+
+	if (!bio)
+		return;
+	mem = (char *)bio - bio->bi_front_pad;
+	if (bio->bi_max_vecs != BIO_MAX_VECS ||
+	    !bio_cache_put(mem, bio_alloc_size(bio->bi_max_vecs, bio->bi_front_pad)))
+		free(mem);
 }
 
 bool bio_add_data(struct bio *bio, void *data, uint64_t tag, uint32_t len, void *folio,

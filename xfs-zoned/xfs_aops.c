@@ -225,6 +225,7 @@ static void xfs_zoned_map_extent(struct xfs_inode *ip, uint64_t off, uint64_t n,
 
 	xfs_ifork_remove(&ip->i_df, off, n, xfs_zone_free_blocks, mp);
 	xfs_ifork_insert(&ip->i_df, rec, mp);
+	xfs_rmap_map_extent(&oz->oz_rtg->rtg_rmap, startblock, n, ip, off);
 	xfs_zone_record_written(mp, oz, n);
 }
 

@@ -130,7 +130,7 @@ static int xfs_zoned_mount(struct zw_fs **fsp, struct block_device *bdev, struct
 			oz->oz_rtg = rtg;
 			oz->oz_ref = 1;
 			oz->oz_allocated = oz->oz_written = wp;
-			rtg->rtg_used = wp;
+			rtg->rtg_used = rtg->rtg_unowned = wp;
 			rtg->rtg_state = XFS_RTG_OPEN;
 			rtg->rtg_open_zone = oz;
 			oz->oz_prev = mp->zi_open_tail;
@@ -502,7 +502,28 @@ static void xfs_report(struct zw_fs *fs, json_object *files)
 	}
 }
 
-/* Every mapped block holds the file's own data for that block. */
+/* The rmap of the extent's group records exactly this mapping. */
+static int xfs_verify_rmap(struct xfs_mount *mp, struct xfs_inode *ip, const struct xfs_bmbt_irec *r,
+			   char *err, size_t errlen)
+{
+	struct xfs_rtgroup *rtg = xfs_rtb_to_rtg(mp, r->br_startblock);
+	struct xfs_rmapi_cursor cur;
+	struct xfs_rmap_irec rec;
+
+	for (uint64_t b = r->br_startblock; b < r->br_startblock + r->br_blockcount;) {
+		if (!rtg || !xfs_rmap_lookup(&rtg->rtg_rmap, b, &cur, &rec) || rec.rm_startblock > b ||
+		    rec.rm_owner != ip || rec.rm_offset + (b - rec.rm_startblock) != r->br_startoff +
+								       (b - r->br_startblock)) {
+			snprintf(err, errlen, "%s: device block %" PRIu64 " is not in the rmap as the file's",
+				 ip->name, b);
+			return -1;
+		}
+		b = rec.rm_startblock + rec.rm_blockcount;
+	}
+	return 0;
+}
+
+/* Every mapped block holds the file's own data for that block; the rmap agrees. */
 static int xfs_verify(struct zw_fs *fs, char *err, size_t errlen)
 {
 	struct xfs_mount *mp = MP(fs);
@@ -520,6 +541,10 @@ static int xfs_verify(struct zw_fs *fs, char *err, size_t errlen)
 		for_each_xfs_iext(&ip->i_df, &icur, &got) {
 			const struct xfs_bmbt_irec *r = &got;
 
+			if (xfs_verify_rmap(mp, ip, r, err, errlen)) {
+				free(buf);
+				return -1;
+			}
 			for (uint64_t b = 0; b < r->br_blockcount; b++) {
 				struct blk_dio dio;
 				uint64_t tag;
@@ -537,6 +562,22 @@ static int xfs_verify(struct zw_fs *fs, char *err, size_t errlen)
 		}
 	}
 	free(buf);
+	/* each group's used count: its rmap records, and what was found written at mount */
+	for (unsigned int g = 0; g < mp->m_nr_rtgroups; g++) {
+		const struct xfs_rtgroup *rtg = &mp->m_rtgroups[g];
+		struct xfs_rmapi_cursor cur;
+		struct xfs_rmap_irec rec;
+		uint64_t sum = rtg->rtg_unowned;
+
+		for (bool ok = xfs_rmap_lookup(&rtg->rtg_rmap, 0, &cur, &rec); ok;
+		     ok = xfs_rmap_next(&rtg->rtg_rmap, &cur, &rec))
+			sum += rec.rm_blockcount;
+		if (sum != rtg->rtg_used) {
+			snprintf(err, errlen, "zone %u: %" PRIu64 " blocks used, the rmap holds %" PRIu64,
+				 rtg->rtg_zno, rtg->rtg_used, sum);
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -557,6 +598,8 @@ static void xfs_unmount(struct zw_fs *fs)
 		free(oz);
 	}
 	xfs_zone_gc_unmount(mp);
+	for (unsigned int g = 0; g < mp->m_nr_rtgroups; g++)
+		xfs_rmap_destroy(&mp->m_rtgroups[g].rtg_rmap);
 	free(mp->m_inodes);
 	free(mp->m_rtgroups);
 	free(mp->m_zone_rgno);

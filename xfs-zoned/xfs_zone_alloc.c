@@ -428,6 +428,7 @@ void xfs_zone_free_blocks(struct xfs_mount *mp, uint64_t startblock, uint64_t n)
 		uint64_t k = n < rtg->rtg_used ? n : rtg->rtg_used;
 
 		rtg->rtg_used -= k;
+		xfs_rmap_unmap_extent(&rtg->rtg_rmap, startblock, n);
 		if (!rtg->rtg_open_zone && k && rtg->rtg_state == XFS_RTG_FULL)
 			xfs_zone_account_reclaimable(mp, rtg, k);
 	}

@@ -172,13 +172,6 @@ static int xfs_gc_rec_cmp(const void *a, const void *b)
 	return x->off < y->off ? -1 : x->off > y->off;
 }
 
-static int xfs_gc_rec_startblock_cmp(const void *a, const void *b)
-{
-	const struct xfs_gc_rec *x = a, *y = b;
-
-	return x->startblock < y->startblock ? -1 : x->startblock > y->startblock;
-}
-
 /* The victim is done with: xfs_zone_gc_query()'s "done". */
 static void xfs_zone_gc_iter_done(struct xfs_zone_gc *gc)
 {
@@ -189,48 +182,41 @@ static void xfs_zone_gc_iter_done(struct xfs_zone_gc *gc)
 /*
  * xfs_zone_gc_query(): the next XFS_ZONE_GC_RECS rmap records of the
  * victim from next_startblock on (the rmap is in disk order), then sorted
- * by (inode, offset) to defragment.  The rmap is the files' data forks,
- * read now: a record is as current as the kernel's query would find it,
- * and goes stale the same way while GC works through the batch.
+ * by (inode, offset) to defragment.  A record is as current as the
+ * kernel's query would find it, and goes stale the same way while GC
+ * works through the batch.
  */
-static bool xfs_zone_gc_query(struct xfs_mount *mp, struct xfs_zone_gc *gc)
+static bool xfs_zone_gc_query(struct xfs_zone_gc *gc)
 {
 	struct xfs_rtgroup *rtg = gc->victim;
 	uint64_t from = rtg->rtg_start + gc->next_startblock, end = rtg->rtg_start + rtg->rtg_blocks;
+	struct xfs_rmapi_cursor cur;
+	struct xfs_rmap_irec got;
 
 	gc->nr_recs = gc->rec_idx = 0;
 	if (gc->next_startblock == rtg->rtg_blocks) {
 		xfs_zone_gc_iter_done(gc);
 		return true;
 	}
-	for (size_t i = 0; i < mp->m_nr_inodes; i++) {
-		struct xfs_inode *ip = mp->m_inodes[i];
-		struct xfs_iext_cursor icur;
-		struct xfs_bmbt_irec got;
+	/* the records from next_startblock on, in disk order: at most one batch and one more */
+	for (bool ok = xfs_rmap_lookup(&rtg->rtg_rmap, from, &cur, &got); ok && got.rm_startblock < end &&
+	     gc->nr_recs <= XFS_ZONE_GC_RECS; ok = xfs_rmap_next(&rtg->rtg_rmap, &cur, &got)) {
+		if (gc->nr_recs == gc->max_recs) {
+			size_t max = gc->max_recs ? gc->max_recs * 2 : 64;
+			struct xfs_gc_rec *n = realloc(gc->recs, max * sizeof(*n));
 
-		if (!ip->exists)
-			continue;
-		for_each_xfs_iext(&ip->i_df, &icur, &got) {
-			if (got.br_startblock < from || got.br_startblock >= end)
-				continue;
-			if (gc->nr_recs == gc->max_recs) {
-				size_t max = gc->max_recs ? gc->max_recs * 2 : 64;
-				struct xfs_gc_rec *n = realloc(gc->recs, max * sizeof(*n));
-
-				if (!n)
-					return false;
-				gc->recs = n;
-				gc->max_recs = max;
-			}
-			gc->recs[gc->nr_recs++] = (struct xfs_gc_rec){
-				.ip = ip, .off = got.br_startoff, .startblock = got.br_startblock,
-				.len = got.br_blockcount,
-			};
+			if (!n)
+				return false;
+			gc->recs = n;
+			gc->max_recs = max;
 		}
+		gc->recs[gc->nr_recs++] = (struct xfs_gc_rec){
+			.ip = got.rm_owner, .off = got.rm_offset, .startblock = got.rm_startblock,
+			.len = got.rm_blockcount,
+		};
 	}
 	if (gc->nr_recs > XFS_ZONE_GC_RECS) {
 		/* a full batch: the query stops after the XFS_ZONE_GC_RECS-th record */
-		qsort(gc->recs, gc->nr_recs, sizeof(*gc->recs), xfs_gc_rec_startblock_cmp);
 		gc->nr_recs = XFS_ZONE_GC_RECS;
 		gc->next_startblock = gc->recs[gc->nr_recs - 1].startblock + gc->recs[gc->nr_recs - 1].len -
 				      rtg->rtg_start;
@@ -298,7 +284,7 @@ static bool xfs_zone_gc_iter_next(struct xfs_mount *mp, struct xfs_zone_gc *gc, 
 		return false;
 	for (;;) {
 		if (gc->rec_idx == gc->nr_recs) {
-			if (!xfs_zone_gc_query(mp, gc)) {
+			if (!xfs_zone_gc_query(gc)) {
 				xfs_zone_gc_shutdown(mp);
 				return false;
 			}

@@ -77,6 +77,33 @@ struct xfs_inode {
 	bool i_ioend_work_queued;
 };
 
+/* A reverse-map record: blocks of a realtime group and the file data they hold (xfs_rmap.c). */
+struct xfs_rmap_irec {
+	uint64_t rm_startblock;		/* device block */
+	uint64_t rm_blockcount;
+	struct xfs_inode *rm_owner;
+	uint64_t rm_offset;		/* file block */
+};
+
+#define XFS_RMAP_LEAF_RECS	32
+
+struct xfs_rmapi_leaf {
+	unsigned int nr;
+	struct xfs_rmap_irec recs[XFS_RMAP_LEAF_RECS];
+};
+
+struct xfs_rmap_tree {
+	struct xfs_rmapi_leaf **rt_leaves;	/* in disk order */
+	uint64_t *rt_keys;			/* each leaf's first rm_startblock */
+	size_t rt_nleaves, rt_maxleaves;
+	size_t rt_nrecs;
+};
+
+struct xfs_rmapi_cursor {
+	size_t leaf;
+	unsigned int pos;
+};
+
 enum xfs_rtg_state { XFS_RTG_FREE, XFS_RTG_OPEN, XFS_RTG_FULL };
 
 struct xfs_rtgroup {
@@ -90,7 +117,9 @@ struct xfs_rtgroup {
 	int rtg_bucket;			/* used bucket (10 * used / blocks) while reclaimable, else -1 */
 	bool rtg_reclaimable;		/* XFS_RTG_RECLAIMABLE: full, 0 < used < blocks */
 	bool rtg_on_reset_list;		/* used == 0: waiting for GC to reset it */
-	unsigned int rtg_gccount;	/* GC chunks reading from it */
+	unsigned int rtg_gccount;	/* GC work on it: the victim's iteration, each chunk */
+	struct xfs_rmap_tree rtg_rmap;	/* the rtrmap: who owns its used blocks */
+	uint64_t rtg_unowned;		/* used blocks found at mount, of files the model does not know */
 };
 
 struct xfs_open_zone {
@@ -177,6 +206,15 @@ void xfs_iext_destroy(struct xfs_ifork *ifp);
 /* Every extent of @ifp in file order: @got a copy of the one under @cur. */
 #define for_each_xfs_iext(ifp, cur, got) \
 	for (xfs_iext_first((ifp), (cur)); xfs_iext_get_extent((ifp), (cur), (got)); xfs_iext_next((ifp), (cur)))
+
+/* xfs_rmap.c */
+int xfs_rmap_map_extent(struct xfs_rmap_tree *rt, uint64_t startblock, uint64_t len, struct xfs_inode *ip,
+			uint64_t off);
+void xfs_rmap_unmap_extent(struct xfs_rmap_tree *rt, uint64_t startblock, uint64_t len);
+bool xfs_rmap_lookup(const struct xfs_rmap_tree *rt, uint64_t bno, struct xfs_rmapi_cursor *cur,
+		     struct xfs_rmap_irec *got);
+bool xfs_rmap_next(const struct xfs_rmap_tree *rt, struct xfs_rmapi_cursor *cur, struct xfs_rmap_irec *got);
+void xfs_rmap_destroy(struct xfs_rmap_tree *rt);
 
 /* xfs_aops.c */
 extern const struct address_space_operations xfs_zoned_aops;

@@ -2,7 +2,8 @@
 /*
  * The fork's extent tree (xfs-zoned/xfs_iext.c) against a plain sorted
  * array doing the same operations (the model's fork before the tree), on
- * random inserts with merging, removals with splits, and lookups.
+ * random inserts with merging, removals with splits, and lookups; the
+ * reverse map (xfs-zoned/xfs_rmap.c) against a per-block owner table.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -313,6 +314,90 @@ static void one_extent_per_block_then_every_other_block_removed(void **state)
 	xfs_iext_destroy(&ifp);
 }
 
+
+/* --- the reverse map: per block, who owns it --------------------------------- */
+
+static void rmap_matches_a_per_block_reference(void **state)
+{
+	enum { BLOCKS = 2048 };
+	static struct xfs_inode owners[3];
+	static struct { struct xfs_inode *owner; uint64_t off; } ref[BLOCKS];
+	struct xfs_rmap_tree rt = { 0 };
+	size_t max_leaves = 0;
+
+	(void)state;
+	memset(ref, 0, sizeof(ref));
+	for (unsigned int op = 0; op < 20000; op++) {
+		uint64_t start = rnd(BLOCKS), len = 1 + rnd(rnd(4) ? 3 : 40);
+
+		if (start + len > BLOCKS)
+			len = BLOCKS - start;
+		if (rnd(2)) {
+			/* map: only where nothing is mapped (a zone's blocks are written once) */
+			struct xfs_inode *ip = &owners[rnd(3)];
+			uint64_t off = rnd(2) && start > 0 && ref[start - 1].owner == ip ?
+				       ref[start - 1].off + 1 : rnd(100000);
+			bool free = true;
+
+			for (uint64_t b = start; b < start + len; b++)
+				free &= !ref[b].owner;
+			if (!free)
+				continue;
+			assert_int_equal(xfs_rmap_map_extent(&rt, start, len, ip, off), 0);
+			for (uint64_t b = start; b < start + len; b++) {
+				ref[b].owner = ip;
+				ref[b].off = off + (b - start);
+			}
+		} else {
+			xfs_rmap_unmap_extent(&rt, start, len);
+			for (uint64_t b = start; b < start + len; b++)
+				ref[b].owner = NULL;
+		}
+		if (rt.rt_nleaves > max_leaves)
+			max_leaves = rt.rt_nleaves;
+		/* every block as the reference has it; records maximal (no two could merge) */
+		{
+			struct xfs_rmapi_cursor cur;
+			struct xfs_rmap_irec rec, prev = { 0 };
+			uint64_t b = 0, nrecs = 0;
+
+			for (bool ok = xfs_rmap_lookup(&rt, 0, &cur, &rec); ok; ok = xfs_rmap_next(&rt, &cur, &rec)) {
+				for (; b < rec.rm_startblock; b++)
+					assert_null(ref[b].owner);
+				for (; b < rec.rm_startblock + rec.rm_blockcount; b++) {
+					assert_ptr_equal(ref[b].owner, rec.rm_owner);
+					assert_int_equal(ref[b].off, rec.rm_offset + (b - rec.rm_startblock));
+				}
+				if (nrecs++)
+					assert_false(prev.rm_owner == rec.rm_owner &&
+						     prev.rm_startblock + prev.rm_blockcount == rec.rm_startblock &&
+						     prev.rm_offset + prev.rm_blockcount == rec.rm_offset);
+				prev = rec;
+			}
+			for (; b < BLOCKS; b++)
+				assert_null(ref[b].owner);
+			assert_int_equal(nrecs, rt.rt_nrecs);
+		}
+		/* a lookup finds the record containing the block, or the next one */
+		{
+			uint64_t b = rnd(BLOCKS), n = b;
+			struct xfs_rmapi_cursor cur;
+			struct xfs_rmap_irec rec;
+			bool found = xfs_rmap_lookup(&rt, b, &cur, &rec);
+
+			while (n < BLOCKS && !ref[n].owner)
+				n++;
+			assert_int_equal(found, n < BLOCKS);
+			if (found) {
+				assert_true(rec.rm_startblock <= n && n < rec.rm_startblock + rec.rm_blockcount);
+				assert_ptr_equal(rec.rm_owner, ref[n].owner);
+			}
+		}
+	}
+	assert_true(max_leaves > 8);
+	xfs_rmap_destroy(&rt);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -320,6 +405,7 @@ int main(void)
 		cmocka_unit_test(data_forks_match_the_reference_and_never_merge_across_groups),
 		cmocka_unit_test(a_small_fork_matches_too),
 		cmocka_unit_test(one_extent_per_block_then_every_other_block_removed),
+		cmocka_unit_test(rmap_matches_a_per_block_reference),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
