@@ -39,6 +39,10 @@ static int xfs_parse_options(struct xfs_mount *mp, const char *options, unsigned
 			mp->m_nolifetime = true;
 		} else if (!strncmp(tok, "max_open_zones=", 15)) {
 			*max_open = (unsigned int)strtoul(tok + 15, NULL, 10);
+		} else if (!strcmp(tok, "prior_data=live")) {
+			mp->m_prior_data_deleted = false;
+		} else if (!strcmp(tok, "prior_data=deleted")) {
+			mp->m_prior_data_deleted = true;
 		} else if (!strncmp(tok, "zonegc_low_space=", 17)) {
 			/* /sys/fs/xfs/<dev>/zoned/zonegc_low_space: a percentage, 0..100 */
 			char *end;
@@ -50,7 +54,7 @@ static int xfs_parse_options(struct xfs_mount *mp, const char *options, unsigned
 			}
 			mp->m_zonegc_low_space = (unsigned int)v;
 		} else {
-			snprintf(err, errlen, "xfs: unknown mount option '%s' (accepted: nolifetime, max_open_zones=N, zonegc_low_space=N)", tok);
+			snprintf(err, errlen, "xfs: unknown mount option '%s' (accepted: nolifetime, max_open_zones=N, zonegc_low_space=N, prior_data=live|deleted)", tok);
 			ret = -EINVAL;
 		}
 	}
@@ -58,10 +62,86 @@ static int xfs_parse_options(struct xfs_mount *mp, const char *options, unsigned
 	return ret;
 }
 
+struct xfs_init_zones {
+	uint64_t available;		/* free zones, open zones' tails */
+	uint64_t reclaimable;		/* written, no longer used */
+};
+
+/*
+ * xfs_init_zone(): a group's state from its zone and its used blocks.  The
+ * used count is the rmap's (rtg_rmap(rtg)->i_used_blocks); the model keeps
+ * no metadata on the device, so it cannot tell which written blocks are
+ * still owned: with prior_data=live (the default) every written block is
+ * (the kernel would find rmap records for them, of files the model does
+ * not know: never freed, never moved by GC); with prior_data=deleted none
+ * is (the files were deleted before the unmount).  Then, as the kernel:
+ * a full zone with nothing used is reset now (the reset that was pending
+ * when the file system went down); empty: free; partly written: open
+ * again at its write pointer (counting against the open limit, not in a
+ * bucket), the written part less the used blocks reclaimable; full with
+ * unused blocks: in its bucket, reclaimable.
+ */
+static int xfs_init_zone(struct xfs_mount *mp, struct xfs_rtgroup *rtg, const struct blk_zone *zone,
+			 struct xfs_init_zones *iz, char *err, size_t errlen)
+{
+	uint64_t wp = zone->cond == BLK_ZONE_COND_FULL ? rtg->rtg_blocks :
+		      zone->cond == BLK_ZONE_COND_EMPTY ? 0 : (zone->wp - zone->start) / mp->m_blkbb;
+	uint64_t used = mp->m_prior_data_deleted ? 0 : wp;
+
+	if (wp == rtg->rtg_blocks && used == 0) {
+		/* xfs_zone_gc_reset_sync() */
+		struct blk_dio dio;
+
+		blk_dio_sync(mp->m_bdev, REQ_OP_ZONE_RESET, rtg->rtg_start * mp->m_blkbb, 0, NULL, 0, &dio);
+		if (dio.status) {
+			snprintf(err, errlen, "xfs: resetting zone %u at mount failed: %s", rtg->rtg_zno,
+				 dio.res.reason[0] ? dio.res.reason : "I/O error");
+			return blk_status_to_errno(dio.status);
+		}
+		mp->s_zone_resets++;
+		wp = 0;
+	}
+	rtg->rtg_used = rtg->rtg_unowned = used;
+	if (wp == 0) {
+		rtg->rtg_state = XFS_RTG_FREE;
+		mp->zi_nr_free_zones++;
+		iz->available += rtg->rtg_blocks;
+	} else if (wp < rtg->rtg_blocks) {
+		/* open again, written up to its write pointer */
+		struct xfs_open_zone *oz = calloc(1, sizeof(*oz));
+
+		if (!oz) {
+			snprintf(err, errlen, "out of memory");
+			return -ENOMEM;
+		}
+		oz->oz_rtg = rtg;
+		oz->oz_ref = 1;
+		oz->oz_allocated = oz->oz_written = wp;
+		rtg->rtg_state = XFS_RTG_OPEN;
+		rtg->rtg_open_zone = oz;
+		oz->oz_prev = mp->zi_open_tail;
+		if (mp->zi_open_tail)
+			mp->zi_open_tail->oz_next = oz;
+		else
+			mp->zi_open_head = oz;
+		mp->zi_open_tail = oz;
+		mp->zi_nr_open_zones++;
+		iz->available += rtg->rtg_blocks - wp;
+		iz->reclaimable += wp - used;
+	} else {
+		rtg->rtg_state = XFS_RTG_FULL;
+		if (used < rtg->rtg_blocks) {
+			xfs_zone_account_reclaimable(mp, rtg, rtg->rtg_blocks - used);
+			iz->reclaimable += rtg->rtg_blocks - used;
+		}
+	}
+	return 0;
+}
+
 /*
  * xfs_mount_zones(): one realtime group per sequential zone, its state
- * from the zone report: empty = free, partly written = open (it counts
- * against the open limit), full = full.  Conventional zones hold metadata.
+ * from the zone report and its used blocks (xfs_init_zone()), the two
+ * free-space counters from them.  Conventional zones hold metadata.
  */
 static int xfs_zoned_mount(struct zw_fs **fsp, struct block_device *bdev, struct mm_ctx *mm,
 			   const char *options, char *err, size_t errlen)
@@ -69,7 +149,7 @@ static int xfs_zoned_mount(struct zw_fs **fsp, struct block_device *bdev, struct
 	struct xfs_mount *mp = calloc(1, sizeof(*mp));
 	unsigned int nr = bdev->nr_zones, max_open = 0;
 	struct blk_zone *zones;
-	uint64_t available = 0, free_blocks = 0;
+	struct xfs_init_zones iz = { 0 };
 	int ret;
 
 	if (!mp) {
@@ -112,36 +192,8 @@ static int xfs_zoned_mount(struct zw_fs **fsp, struct block_device *bdev, struct
 		rtg->rtg_seq = true;
 		rtg->rtg_start = zones[i].start / mp->m_blkbb;
 		rtg->rtg_blocks = zones[i].capacity / mp->m_blkbb;
-		if (zones[i].cond == BLK_ZONE_COND_EMPTY) {
-			rtg->rtg_state = XFS_RTG_FREE;
-			mp->zi_nr_free_zones++;
-			free_blocks += rtg->rtg_blocks;
-		} else if (zones[i].cond == BLK_ZONE_COND_FULL) {
-			rtg->rtg_state = XFS_RTG_FULL;
-		} else {
-			/* A partly written zone is open again at mount, written up to its wp. */
-			struct xfs_open_zone *oz = calloc(1, sizeof(*oz));
-			uint64_t wp = (zones[i].wp - zones[i].start) / mp->m_blkbb;
-
-			if (!oz) {
-				ret = -ENOMEM;
-				break;
-			}
-			oz->oz_rtg = rtg;
-			oz->oz_ref = 1;
-			oz->oz_allocated = oz->oz_written = wp;
-			rtg->rtg_used = rtg->rtg_unowned = wp;
-			rtg->rtg_state = XFS_RTG_OPEN;
-			rtg->rtg_open_zone = oz;
-			oz->oz_prev = mp->zi_open_tail;
-			if (mp->zi_open_tail)
-				mp->zi_open_tail->oz_next = oz;
-			else
-				mp->zi_open_head = oz;
-			mp->zi_open_tail = oz;
-			mp->zi_nr_open_zones++;
-			available += rtg->rtg_blocks - wp;
-		}
+		rtg->rtg_bucket = -1;
+		ret = xfs_init_zone(mp, rtg, &zones[i], &iz, err, errlen);
 	}
 	free(zones);
 	if (!ret && mp->m_nr_rtgroups < XFS_MIN_ZONES) {
@@ -165,20 +217,58 @@ static int xfs_zoned_mount(struct zw_fs **fsp, struct block_device *bdev, struct
 			ret = -EIO;
 		}
 		mp->m_max_open_zones = max_open;
-		/* both counters, less their reserved pools */
-		available += free_blocks;
-		mp->m_free_rtavailable = (int64_t)available -
-					 (int64_t)(XFS_GC_ZONES * mp->m_rtgroups[0].rtg_blocks);
-		mp->m_free_rtextents = (int64_t)available -
-				       (int64_t)(XFS_RESERVED_ZONES * mp->m_rtgroups[0].rtg_blocks);
-		/* the reserved pools start full: GC allocates from them */
-		mp->m_resv_rtavailable = mp->m_resv_rtavailable_total =
-			(int64_t)(XFS_GC_ZONES * mp->m_rtgroups[0].rtg_blocks);
-		mp->m_resv_rtextents = mp->m_resv_rtextents_total =
-			(int64_t)(XFS_RESERVED_ZONES * mp->m_rtgroups[0].rtg_blocks);
+	}
+	if (!ret) {
+		/*
+		 * XC_FREE_RTAVAILABLE: the free zones and the open zones' tails;
+		 * XC_FREE_RTEXTENTS: that and what is reclaimable.  Each less its
+		 * reserved pool, which takes what there is up to its size
+		 * (xfs_reserve_blocks()): GC allocates from the pools.
+		 */
+		int64_t avail = (int64_t)iz.available, extents = (int64_t)(iz.available + iz.reclaimable);
+		int64_t gc_pool = (int64_t)(XFS_GC_ZONES * mp->m_rtgroups[0].rtg_blocks);
+		int64_t resv_pool = (int64_t)(XFS_RESERVED_ZONES * mp->m_rtgroups[0].rtg_blocks);
+
+		mp->m_resv_rtavailable_total = gc_pool;
+		mp->m_resv_rtavailable = avail < gc_pool ? avail : gc_pool;
+		mp->m_free_rtavailable = avail - mp->m_resv_rtavailable;
+		mp->m_resv_rtextents_total = resv_pool;
+		mp->m_resv_rtextents = extents < resv_pool ? extents : resv_pool;
+		mp->m_free_rtextents = extents - mp->m_resv_rtextents;
 		if (xfs_zone_gc_mount(mp)) {
 			snprintf(err, errlen, "out of memory");
 			ret = -ENOMEM;
+		}
+	}
+	if (!ret && (!mp->zi_nr_free_zones || mp->zi_nr_open_zones == mp->m_max_open_zones)) {
+		/*
+		 * xfs_zone_gc_mount(): no free zone for GC, or the open limit
+		 * reached by the zones found open: the open zone with the least
+		 * allocated becomes the GC zone (xfs_zone_gc_steal_open()); none,
+		 * and the mount fails.  Otherwise the model opens the GC zone
+		 * when GC first needs it (the kernel opens it here).
+		 */
+		struct xfs_open_zone *found = NULL;
+
+		for (struct xfs_open_zone *oz = mp->zi_open_head; oz; oz = oz->oz_next)
+			if (!found || oz->oz_allocated < found->oz_allocated)
+				found = oz;
+		if (!found) {
+			snprintf(err, errlen, "xfs: unable to allocate a zone for gc");
+			ret = -EIO;
+		} else {
+			if (found->oz_prev)
+				found->oz_prev->oz_next = found->oz_next;
+			else
+				mp->zi_open_head = found->oz_next;
+			if (found->oz_next)
+				found->oz_next->oz_prev = found->oz_prev;
+			else
+				mp->zi_open_tail = found->oz_prev;
+			found->oz_prev = found->oz_next = NULL;
+			found->oz_is_gc = true;
+			mp->zi_nr_open_zones--;
+			mp->zi_open_gc_zone = found;
 		}
 	}
 	if (ret) {

@@ -350,7 +350,7 @@ static void xfs_zone_add_to_bucket(struct xfs_mount *mp, struct xfs_rtgroup *rtg
  * woken.  Just full: into bucket 10 * used / blocks, marked RECLAIMABLE,
  * GC woken if needed.  Else: to its new bucket.
  */
-static void xfs_zone_account_reclaimable(struct xfs_mount *mp, struct xfs_rtgroup *rtg, uint64_t freed)
+void xfs_zone_account_reclaimable(struct xfs_mount *mp, struct xfs_rtgroup *rtg, uint64_t freed)
 {
 	uint64_t used = rtg->rtg_used;
 	bool was_full = used + freed == rtg->rtg_blocks;

@@ -255,6 +255,9 @@ static bool xfs_zone_gc_select_victim(struct xfs_mount *mp, struct xfs_zone_gc *
 			if (rtg->rtg_bucket != (int)bucket || rtg->rtg_gccount || rtg->rtg_used == 0 ||
 			    rtg->rtg_used >= victim_used)
 				continue;
+			/* the model only: nothing but blocks of files it does not know (found at mount) */
+			if (rtg->rtg_used == rtg->rtg_unowned)
+				continue;
 			victim = rtg;
 			victim_used = rtg->rtg_used;
 			if (bucket == 0 && victim_used < rtg->rtg_blocks / 100)
@@ -632,8 +635,6 @@ int xfs_zone_gc_mount(struct xfs_mount *mp)
 		if (!s->tags && !s->buf)
 			return -ENOMEM;
 	}
-	for (unsigned int g = 0; g < mp->m_nr_rtgroups; g++)
-		mp->m_rtgroups[g].rtg_bucket = -1;
 	return 0;
 }
 

@@ -151,6 +151,7 @@ struct xfs_mount {
 	int64_t m_resv_rtavailable, m_resv_rtavailable_total;
 	unsigned int m_zonegc_low_space;	/* percent (sysfs zonegc_low_space; a mount option here) */
 	bool m_shutdown;		/* a GC I/O error: xfs_force_shutdown() */
+	bool m_prior_data_deleted;	/* prior_data=deleted: data found at mount is owned by no file */
 	unsigned int zi_used_bucket_entries[XFS_ZONE_USED_BUCKETS];
 	unsigned int *zi_reset_list, zi_nr_reset;	/* rtgroup indices, FIFO */
 	struct xfs_open_zone *zi_open_gc_zone;
@@ -175,6 +176,7 @@ struct xfs_open_zone *xfs_open_zone(struct xfs_mount *mp, enum rw_hint hint, boo
 void xfs_add_frextents(struct xfs_mount *mp, int64_t n);
 void xfs_zoned_add_available(struct xfs_mount *mp, int64_t n);
 struct xfs_rtgroup *xfs_rtb_to_rtg(const struct xfs_mount *mp, uint64_t blk);
+void xfs_zone_account_reclaimable(struct xfs_mount *mp, struct xfs_rtgroup *rtg, uint64_t freed);
 
 /* xfs_zone_gc.c */
 bool xfs_zoned_need_gc(struct xfs_mount *mp);

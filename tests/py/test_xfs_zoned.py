@@ -735,3 +735,105 @@ def test_enospc_only_when_nothing_is_reclaimable(zw):
     """)
     assert r.results == ["1048576", "0", "-ENOSPC"]
     assert stats(r)["gc_bytes"] == 0
+
+
+# --- mount on a device that holds data (xfs_mount_zones(), xfs_init_zone()) -----------
+
+def fs_on(zw, spec, script, *opts):
+    """One run of the model on a device that keeps its data between runs."""
+    return xfs(zw, spec, script, *opts)
+
+
+def test_data_found_at_mount_counts_as_used_by_default(zw, tmp_path):
+    spec = "file:%s,zones=17,zone_size=1M,conv=1" % (tmp_path / "d")
+    fs_on(zw, spec, "write f 0 1536k\nsync\n")
+    # the second mount sees zone 1 full and zone 2 written up to 512 KiB
+    r = fs_on(zw, spec, "write g 0 64k\nsync\n")
+    s = stats(r)
+    # zone 2 is open again at its write pointer: the closed file g packs in after it
+    assert r.extents("g") == [(0, 64 * K, 2, 512 * K)]
+    assert r.zone(1) == ("fu", 1 * M) and r.zone(2) == ("oi", 576 * K)
+    assert s["zone_resets"] == 0
+    assert s["zones"] == {"free": 14, "open": 1, "full": 1, "reclaimable": 0, "reset_pending": 0,
+                          "gc_zone": None}
+    # blocks of 4 KiB: 14 free zones and 128 blocks of zone 2 available, less the pools
+    # (3 zones for GC, 4 reserved); nothing reclaimable; then g's 16 blocks
+    assert s["free_rtavailable"] == 14 * 256 + 128 - 3 * 256 - 16
+    assert s["free_rtextents"] == 14 * 256 + 128 - 4 * 256 - 16
+
+
+def test_prior_data_deleted_resets_full_zones_and_counts_the_rest_reclaimable(zw, tmp_path):
+    spec = "file:%s,zones=17,zone_size=1M,conv=1" % (tmp_path / "d")
+    fs_on(zw, spec, "write f 0 1536k\nsync\n")
+    r = fs_on(zw, spec, "write g 0 64k\nsync\n", "--mount", "prior_data=deleted")
+    s = stats(r)
+    # the full zone with no used block is reset at mount (the reset pending at the unmount)
+    assert r.zone(1) == ("em", 0)
+    assert s["zone_resets"] == 1
+    # the partly written one is open again, its written half reclaimable
+    assert r.extents("g") == [(0, 64 * K, 2, 512 * K)]
+    assert s["zones"]["free"] == 15 and s["zones"]["open"] == 1 and s["zones"]["full"] == 0
+    assert s["free_rtavailable"] == 15 * 256 + 128 - 3 * 256 - 16
+    assert s["free_rtextents"] == 15 * 256 + 128 + 128 - 4 * 256 - 16
+
+
+def test_a_zone_found_open_with_only_dead_data_is_reset_once_full_and_emptied(zw, tmp_path):
+    spec = "file:%s,zones=17,zone_size=1M,conv=1" % (tmp_path / "d")
+    fs_on(zw, spec, "write f 0 512k\nsync\n")
+    r = fs_on(zw, spec, """
+        write g 0 512k
+        sync
+        write g 0 512k
+        sync
+    """, "--mount", "prior_data=deleted")
+    # g filled zone 1 after the dead half, then moved on: nothing used there, reset
+    assert r.extents("g") == [(0, 512 * K, 2, 0)]
+    assert r.zone(1) == ("em", 0)
+    assert stats(r)["zone_resets"] == 1
+    assert stats(r)["gc_bytes"] == 0
+
+
+def test_mount_fails_without_a_zone_for_gc(zw, tmp_path):
+    # every sequential zone full of data the model must count as used
+    spec = "file:%s,zones=6,zone_size=1M,conv=1" % (tmp_path / "d")
+    r = zw.script(spec, "\n".join("write %d 0 256" % z for z in range(1, 6)) + "\n")
+    assert r.rc == 0, r
+    res = zw("fs", "--fs", "xfs-zoned", "--dev", spec, "-", input="sync\n")
+    assert res.rc != 0
+    assert "unable to allocate a zone for gc" in res.err
+    # with the data deleted, the zones are reset at mount and the file system is empty
+    r = fs_on(zw, spec, "write f 0 64k\nsync\n", "--mount", "prior_data=deleted")
+    assert stats(r)["zone_resets"] == 5
+    assert r.extents("f") == [(0, 64 * K, 1, 0)]
+
+
+def test_at_the_open_limit_at_mount_the_least_written_open_zone_becomes_the_gc_zone(zw, tmp_path):
+    # 8 sequential zones: open limit 2; two zones found partly written
+    spec = "file:%s,zones=9,zone_size=1M,conv=1" % (tmp_path / "d")
+    r = zw.script(spec, "write 1 0 5\nwrite 2 0 3\n")
+    assert r.rc == 0, r
+    r = fs_on(zw, spec, "write f 0 64k\nsync\n", "--mount", "prior_data=deleted")
+    s = stats(r)
+    # zone 2 (3 blocks written) is GC's now (xfs_zone_gc_steal_open()); the user zone is zone 1
+    assert s["zones"]["gc_zone"] == 2
+    assert r.extents("f") == [(0, 64 * K, 1, 5 * 4 * K)]
+
+
+def test_gc_leaves_zones_whose_only_used_blocks_belong_to_unknown_files(zw, tmp_path):
+    # half of zone 1 holds data of a previous run: used, but of no file the model
+    # knows, so GC has nothing it could move there and never picks the zone
+    spec = "file:%s,zones=9,zone_size=1M,conv=1" % (tmp_path / "d")
+    r = zw.script(spec, "write 1 0 128\n")
+    assert r.rc == 0, r
+    lines = ["write f 0 2560k", "sync"]
+    for i in range(24):
+        lines += ["write f %d 256k" % (i * 5 % 10 * 256 * K), "sync"]
+    r = fs_on(zw, spec, "\n".join(lines) + "\n")
+    s = stats(r)
+    # GC ran and every write got its space: zone 1 (the least used) was never
+    # taken as the victim, where GC would find nothing to move
+    assert all(res in ("0", str(256 * K), str(2560 * K)) for res in r.results), r.results
+    assert s["user_bytes"] == 2560 * K + 24 * 256 * K
+    assert s["gc_bytes"] > 0
+    assert r.zone(1) == ("fu", 1 * M)
+    assert all(z != 1 for _, _, z, _ in r.extents("f"))
