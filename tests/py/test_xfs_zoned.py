@@ -837,3 +837,60 @@ def test_gc_leaves_zones_whose_only_used_blocks_belong_to_unknown_files(zw, tmp_
     assert s["gc_bytes"] > 0
     assert r.zone(1) == ("fu", 1 * M)
     assert all(z != 1 for _, _, z, _ in r.extents("f"))
+
+
+# --- GC details of the newest xfs_zone_gc.c ---------------------------------------
+
+DEV_4M = "emu:zones=9,zone_size=4M,conv=1,max_sectors=8192"
+
+
+def test_gc_chunks_fill_the_current_scratch_pad_and_wait_for_it_to_empty(zw, tmp_path):
+    # zone 1 keeps four live runs of 768 KiB of a; GC reads them into two 1 MiB
+    # scratch pads (xfs_zone_gc_scratch_available(): what the current pad has left)
+    log = tmp_path / "events.jsonl"
+    xfs(zw, DEV_4M, """
+        write a 0 4M
+        sync
+        write b 0 4M
+        sync
+        write c 0 4M
+        sync
+        write a 768k 256k
+        write a 1792k 256k
+        write a 2816k 256k
+        write a 3840k 256k
+        sync
+        write d 0 3M
+        sync
+        write e 0 64k
+        sync
+    """, "--log", log)
+    zone = 4 * M // 512
+    ev = log_events(log)
+    gc = [(e["op"], e["sector"] % zone * 512 // K, e["bytes"] // K) for e in ev
+          if e["ev"] == "bio_submit" and ((e["op"] == "read" and e["sector"] // zone == 1) or
+                                          (e["op"] == "zone_append" and e["sector"] // zone == 6))]
+    assert gc == [
+        # pad 0: 768 KiB, then the 256 KiB it has left; pad 1: 512 + 512 KiB
+        ("read", 0, 768), ("read", 1024, 256), ("read", 1280, 512), ("read", 2048, 512),
+        ("zone_append", 0, 768), ("zone_append", 0, 256), ("zone_append", 0, 512),
+        ("zone_append", 0, 512),
+        # both pads full: the rest once pad 0 is free again
+        ("read", 2560, 256), ("read", 3072, 768),
+        ("zone_append", 0, 256), ("zone_append", 0, 768),
+    ]
+
+
+def test_zones_emptied_together_are_reset_last_queued_first(zw, tmp_path):
+    # the reset list is a stack (xg_next_reset): zone 2 emptied last, reset first
+    log = tmp_path / "events.jsonl"
+    r = xfs(zw, DEV, """
+        write f 0 2M
+        sync
+        write f 0 2M
+        sync
+    """, "--log", log)
+    zone = M // 512
+    resets = [e["sector"] // zone for e in log_events(log) if e["ev"] == "bio_submit" and e["op"] == "zone_reset"]
+    assert resets == [2, 1]
+    assert r.extents("f") == [(0, 1 * M, 3, 0), (1 * M, 1 * M, 4, 0)]
