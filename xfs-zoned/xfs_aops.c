@@ -31,20 +31,18 @@ static bool xfs_ifork_contiguous(const struct xfs_mount *mp, const struct xfs_bm
 }
 
 /*
- * Insert @rec (over a hole), merging it with its left and right neighbours
- * where they continue it (xfs_bmap_add_extent_hole_real(),
- * xfs_bmap_add_extent_hole_delay()).  @mp: the data fork, whose extents
- * stay within a realtime group; NULL for delalloc.
+ * Insert @rec over the hole before the extent under @cur (the first one
+ * after the hole, or past the end), merging it with its left and right
+ * neighbours where they continue it (xfs_bmap_add_extent_hole_real(),
+ * xfs_bmap_add_extent_hole_delay()).
  */
-int xfs_ifork_insert(struct xfs_ifork *ifp, struct xfs_bmbt_irec rec, const struct xfs_mount *mp)
+static int xfs_ifork_insert_at(struct xfs_ifork *ifp, struct xfs_iext_cursor *cur, struct xfs_bmbt_irec rec,
+			       const struct xfs_mount *mp)
 {
-	struct xfs_iext_cursor cur, pcur;
+	struct xfs_iext_cursor pcur = *cur;
 	struct xfs_bmbt_irec next, prev;
-	bool have_next, have_prev;
+	bool have_next = xfs_iext_get_extent(ifp, cur, &next), have_prev;
 
-	/* the first extent after the hole (none covers it) */
-	have_next = xfs_iext_lookup_extent(ifp, rec.br_startoff, &cur, &next);
-	pcur = cur;
 	xfs_iext_prev(ifp, &pcur);
 	have_prev = xfs_iext_get_extent(ifp, &pcur, &prev);
 	if (have_prev && xfs_ifork_contiguous(mp, &prev, &rec)) {
@@ -52,7 +50,7 @@ int xfs_ifork_insert(struct xfs_ifork *ifp, struct xfs_bmbt_irec rec, const stru
 		if (have_next && xfs_ifork_contiguous(mp, &prev, &next)) {
 			prev.br_blockcount += next.br_blockcount;
 			xfs_iext_update_extent(ifp, &pcur, &prev);
-			xfs_iext_remove(ifp, &cur);
+			xfs_iext_remove(ifp, cur);
 			return 0;
 		}
 		xfs_iext_update_extent(ifp, &pcur, &prev);
@@ -62,22 +60,38 @@ int xfs_ifork_insert(struct xfs_ifork *ifp, struct xfs_bmbt_irec rec, const stru
 		next.br_startoff = rec.br_startoff;
 		next.br_startblock = rec.br_startblock;
 		next.br_blockcount += rec.br_blockcount;
-		xfs_iext_update_extent(ifp, &cur, &next);
+		xfs_iext_update_extent(ifp, cur, &next);
 		return 0;
 	}
-	return xfs_iext_insert(ifp, &cur, &rec);
+	return xfs_iext_insert(ifp, cur, &rec);
 }
 
-/* Unmap [off, off + len): the parts of extents there go (and their blocks, through @freed). */
-void xfs_ifork_remove(struct xfs_ifork *ifp, uint64_t off, uint64_t len,
-		      void (*freed)(struct xfs_mount *mp, uint64_t startblock, uint64_t n),
-		      struct xfs_mount *mp)
+/*
+ * Insert @rec (over a hole), merging it with its neighbours; @mp: the data
+ * fork, whose extents stay within a realtime group; NULL for delalloc.
+ */
+int xfs_ifork_insert(struct xfs_ifork *ifp, struct xfs_bmbt_irec rec, const struct xfs_mount *mp)
+{
+	struct xfs_iext_cursor cur;
+
+	/* the first extent after the hole (none covers it) */
+	xfs_iext_lookup_extent(ifp, rec.br_startoff, &cur, NULL);
+	return xfs_ifork_insert_at(ifp, &cur, rec, mp);
+}
+
+/*
+ * Unmap [off, off + len) from the extent under @cur on (the one containing
+ * @off or the first after it); @cur ends at the first extent after the
+ * range, where a mapping of it would be inserted.
+ */
+static void xfs_ifork_remove_at(struct xfs_ifork *ifp, struct xfs_iext_cursor *cur, uint64_t off, uint64_t len,
+				void (*freed)(struct xfs_mount *mp, uint64_t startblock, uint64_t n),
+				struct xfs_mount *mp)
 {
 	uint64_t end = off + len;
-	struct xfs_iext_cursor cur;
 	struct xfs_bmbt_irec r;
 
-	for (xfs_iext_lookup_extent(ifp, off, &cur, &r); xfs_iext_get_extent(ifp, &cur, &r);) {
+	while (xfs_iext_get_extent(ifp, cur, &r)) {
 		uint64_t rend = r.br_startoff + r.br_blockcount;
 		uint64_t s = r.br_startoff > off ? r.br_startoff : off;
 		uint64_t e = rend < end ? rend : end;
@@ -94,26 +108,49 @@ void xfs_ifork_remove(struct xfs_ifork *ifp, uint64_t off, uint64_t len,
 			};
 
 			r.br_blockcount = s - r.br_startoff;
-			xfs_iext_update_extent(ifp, &cur, &r);
+			xfs_iext_update_extent(ifp, cur, &r);
 			/* the split leaves two extents (xfs_bmap_del_extent_real()): no merge */
-			xfs_iext_next(ifp, &cur);
-			xfs_iext_insert(ifp, &cur, &tail);
+			xfs_iext_next(ifp, cur);
+			xfs_iext_insert(ifp, cur, &tail);
 			return;
 		}
 		if (s > r.br_startoff) {
 			r.br_blockcount = s - r.br_startoff;
-			xfs_iext_update_extent(ifp, &cur, &r);
-			xfs_iext_next(ifp, &cur);
+			xfs_iext_update_extent(ifp, cur, &r);
+			xfs_iext_next(ifp, cur);
 		} else if (e < rend) {
 			r.br_startblock += e - r.br_startoff;
 			r.br_blockcount = rend - e;
 			r.br_startoff = e;
-			xfs_iext_update_extent(ifp, &cur, &r);
+			xfs_iext_update_extent(ifp, cur, &r);
 			break;
 		} else {
-			xfs_iext_remove(ifp, &cur);
+			xfs_iext_remove(ifp, cur);
 		}
 	}
+}
+
+/* Unmap [off, off + len): the parts of extents there go (and their blocks, through @freed). */
+void xfs_ifork_remove(struct xfs_ifork *ifp, uint64_t off, uint64_t len,
+		      void (*freed)(struct xfs_mount *mp, uint64_t startblock, uint64_t n),
+		      struct xfs_mount *mp)
+{
+	struct xfs_iext_cursor cur;
+
+	xfs_iext_lookup_extent(ifp, off, &cur, NULL);
+	xfs_ifork_remove_at(ifp, &cur, off, len, freed, mp);
+}
+
+/* Map @rec over whatever is mapped there, freeing it: xfs_ifork_remove() then xfs_ifork_insert(), one lookup. */
+void xfs_ifork_replace(struct xfs_ifork *ifp, struct xfs_bmbt_irec rec,
+		       void (*freed)(struct xfs_mount *mp, uint64_t startblock, uint64_t n),
+		       struct xfs_mount *mp)
+{
+	struct xfs_iext_cursor cur;
+
+	xfs_iext_lookup_extent(ifp, rec.br_startoff, &cur, NULL);
+	xfs_ifork_remove_at(ifp, &cur, rec.br_startoff, rec.br_blockcount, freed, mp);
+	xfs_ifork_insert_at(ifp, &cur, rec, mp);
 }
 
 /* --- writeback: the seed's two ops ------------------------------------ */
@@ -157,7 +194,7 @@ static void xfs_zoned_map_blocks(struct xfs_inode *ip, loff_t offset, unsigned i
 		iomap->flags = IOMAP_F_ANON_WRITE;
 		iomap->offset = (loff_t)(off * mp->m_blocksize);
 		iomap->length = (end - off) * mp->m_blocksize;
-		xfs_ifork_remove(cow, off, end - off, NULL, mp);
+		xfs_ifork_remove_at(cow, &icur, off, end - off, NULL, mp);
 		return;
 	}
 	iomap->type = IOMAP_HOLE;
@@ -223,8 +260,7 @@ static void xfs_zoned_map_extent(struct xfs_inode *ip, uint64_t off, uint64_t n,
 	struct xfs_mount *mp = ip->i_mount;
 	struct xfs_bmbt_irec rec = { .br_startoff = off, .br_blockcount = n, .br_startblock = startblock };
 
-	xfs_ifork_remove(&ip->i_df, off, n, xfs_zone_free_blocks, mp);
-	xfs_ifork_insert(&ip->i_df, rec, mp);
+	xfs_ifork_replace(&ip->i_df, rec, xfs_zone_free_blocks, mp);
 	xfs_rmap_map_extent(&oz->oz_rtg->rtg_rmap, startblock, n, ip, off);
 	xfs_zone_record_written(mp, oz, n);
 }

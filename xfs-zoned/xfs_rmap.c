@@ -27,37 +27,40 @@ static void xfs_rmapi_fix_key(struct xfs_rmap_tree *rt, size_t i)
 		rt->rt_keys[i] = rt->rt_leaves[i]->recs[0].rm_startblock;
 }
 
-/* The leaf whose records cover @bno: the last one starting at or before it (or the first). */
+/*
+ * The leaf whose records cover @bno: the last one starting at or before it
+ * (or the first).  Branch-free halving: the compiler makes the step a
+ * conditional move, and the search costs no mispredicted branches.
+ */
 static size_t xfs_rmapi_find_leaf(const struct xfs_rmap_tree *rt, uint64_t bno)
 {
-	size_t lo = 0, hi = rt->rt_nleaves;
+	const uint64_t *keys = rt->rt_keys;
+	size_t base = 0, n = rt->rt_nleaves;
 
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
+	while (n > 1) {
+		size_t half = n / 2;
 
-		if (rt->rt_keys[mid] <= bno)
-			lo = mid;
-		else
-			hi = mid;
+		base = keys[base + half] <= bno ? base + half : base;
+		n -= half;
 	}
-	return lo;
+	return base;
 }
 
-/* In @leaf, the first record ending after @bno (nr if none). */
+/* In @leaf, the first record ending after @bno (nr if none); branch-free as above. */
 static unsigned int xfs_rmapi_find_rec(const struct xfs_rmapi_leaf *leaf, uint64_t bno)
 {
-	unsigned int lo = 0, hi = leaf->nr;
+	const struct xfs_rmap_irec *r = leaf->recs;
+	unsigned int base = 0, n = leaf->nr;
 
-	while (lo < hi) {
-		unsigned int mid = lo + (hi - lo) / 2;
-		const struct xfs_rmap_irec *r = &leaf->recs[mid];
+	if (!n)
+		return 0;
+	while (n > 1) {
+		unsigned int half = n / 2;
 
-		if (r->rm_startblock + r->rm_blockcount <= bno)
-			lo = mid + 1;
-		else
-			hi = mid;
+		base = r[base + half - 1].rm_startblock + r[base + half - 1].rm_blockcount <= bno ? base + half : base;
+		n -= half;
 	}
-	return lo;
+	return base + (r[base].rm_startblock + r[base].rm_blockcount <= bno);
 }
 
 /* A cursor past the end of a leaf moves to the start of the next one. */

@@ -224,6 +224,9 @@ void xfs_ifork_remove(struct xfs_ifork *ifp, uint64_t off, uint64_t len,
 		      void (*freed)(struct xfs_mount *mp, uint64_t startblock, uint64_t n),
 		      struct xfs_mount *mp);
 int xfs_ifork_insert(struct xfs_ifork *ifp, struct xfs_bmbt_irec rec, const struct xfs_mount *mp);
+void xfs_ifork_replace(struct xfs_ifork *ifp, struct xfs_bmbt_irec rec,
+		       void (*freed)(struct xfs_mount *mp, uint64_t startblock, uint64_t n),
+		       struct xfs_mount *mp);
 void xfs_zoned_end_io(struct xfs_inode *ip, loff_t offset, size_t size, sector_t daddr,
 		      struct xfs_open_zone *oz, uint64_t old_startblock);
 #define NULLFSBLOCK UINT64_MAX

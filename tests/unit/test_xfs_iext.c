@@ -222,12 +222,8 @@ static void run_random(bool df, uint64_t space, unsigned int ops)
 			/* map a hole: often where the last mapping ended, so extents merge */
 			struct xfs_bmbt_irec rec;
 
-			if (!ref_is_hole(&ref, off, len)) {
-				which = 0;
-				xfs_ifork_remove(&ifp, off, len, record_freed, &mp);
-				which = 1;
-				ref_remove(&ref, off, len);
-			}
+			bool replace = rnd(2);
+
 			if (rnd(2) == 0)
 				next_block = 64 + rnd(7 * 64 - len);
 			rec = (struct xfs_bmbt_irec){ .br_startoff = off, .br_blockcount = len,
@@ -235,8 +231,23 @@ static void run_random(bool df, uint64_t space, unsigned int ops)
 			next_block += len;
 			if (next_block >= 8 * 64 - 64)
 				next_block = 64;
-			assert_int_equal(xfs_ifork_insert(&ifp, rec, df ? &mp : NULL), 0);
-			ref_insert(&ref, rec, df);
+			if (replace) {
+				/* one call: unmap what is there, map the new extent */
+				which = 0;
+				xfs_ifork_replace(&ifp, rec, record_freed, df ? &mp : NULL);
+				which = 1;
+				ref_remove(&ref, off, len);
+				ref_insert(&ref, rec, df);
+			} else {
+				if (!ref_is_hole(&ref, off, len)) {
+					which = 0;
+					xfs_ifork_remove(&ifp, off, len, record_freed, &mp);
+					which = 1;
+					ref_remove(&ref, off, len);
+				}
+				assert_int_equal(xfs_ifork_insert(&ifp, rec, df ? &mp : NULL), 0);
+				ref_insert(&ref, rec, df);
+			}
 		} else {
 			which = 0;
 			xfs_ifork_remove(&ifp, off, len, record_freed, &mp);
