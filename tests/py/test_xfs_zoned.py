@@ -894,3 +894,43 @@ def test_zones_emptied_together_are_reset_last_queued_first(zw, tmp_path):
     resets = [e["sector"] // zone for e in log_events(log) if e["ev"] == "bio_submit" and e["op"] == "zone_reset"]
     assert resets == [2, 1]
     assert r.extents("f") == [(0, 1 * M, 3, 0), (1 * M, 1 * M, 4, 0)]
+
+
+def test_gc_copies_a_record_that_went_stale_and_skips_it_at_the_remap(zw, tmp_path):
+    # GC queries zone 1 while a's overwrite of its last live run is in flight;
+    # the overwrite completes before GC reaches that record, which GC reads and
+    # writes all the same (its writes are speculative) and then does not remap
+    log = tmp_path / "events.jsonl"
+    r = xfs(zw, DEV_4M, """
+        write a 0 4M
+        sync
+        write b 0 4M
+        sync
+        write c 0 4M
+        sync
+        write a 768k 256k
+        write a 1792k 256k
+        write a 2816k 256k
+        write a 3840k 256k
+        sync
+        write d 0 3M
+        sync
+        write a 3072k 768k
+        sync
+    """, "--log", log)
+    s = stats(r)
+    # all four runs of 768 KiB moved, though only three were still a's
+    assert s["gc_bytes"] == 3 * M
+    assert s["device_bytes"] == s["user_bytes"] + 3 * M
+    ext = r.extents("a")
+    assert ext[6] == (3 * M, 768 * K, 5, 0)             # the overwrite's blocks, not GC's
+    assert [e for e in ext if e[2] == 6] == [(0, 768 * K, 6, 0), (1 * M, 768 * K, 6, 768 * K),
+                                             (2 * M, 768 * K, 6, 1536 * K)]
+    zone = 4 * M // 512
+    ev = [e for e in log_events(log) if e["ev"] in ("bio_submit", "bio_end")]
+    overwrite_done = next(i for i, e in enumerate(ev) if e["ev"] == "bio_end" and e["op"] == "zone_append"
+                          and e["sector"] // zone == 5)
+    stale_read = next(i for i, e in enumerate(ev) if e["ev"] == "bio_submit" and e["op"] == "read"
+                      and e["sector"] == 1 * zone + 3 * M // 512)
+    assert overwrite_done < stale_read
+    assert r.zone(1) == ("em", 0)
