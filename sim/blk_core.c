@@ -25,62 +25,66 @@
 #define BLK_MAX_SEGMENTS	128u
 
 /*
- * Freed bios are kept for the next allocation of the same size (the first
- * BIO_CACHE_SIZES sizes seen), as the kernel's bio_sets keep their slabs
- * and mempools: writeback of scattered blocks allocates a full-size bio
- * (BIO_MAX_VECS segments: an ioend) per block, and giving each 10 KiB back
- * to the allocator made it grow and trim the heap (page faults) at every
- * sync.  Not with AddressSanitizer, which should see every free.  One
- * thread: the simulation's.
+ * Freed bios are kept for the next allocation of their size class (a power
+ * of two), as the kernel's bio_sets keep their slabs and mempools:
+ * writeback of scattered blocks allocates a full-size bio (BIO_MAX_VECS
+ * segments: an ioend) per block, GC two small ones per chunk, and giving
+ * each back to the allocator made it grow and trim the heap (page faults)
+ * at every sync.  Not with AddressSanitizer, which should see every free.
+ * One thread: the simulation's.
  */
 #if defined(__SANITIZE_ADDRESS__)
 static const unsigned int bio_cache_max = 0;
 #else
 static const unsigned int bio_cache_max = 4096;
 #endif
-#define BIO_CACHE_SIZES	4
+#define BIO_CACHE_MIN_SHIFT	7
+#define BIO_CACHE_CLASSES	12	/* 128 bytes to 256 KiB */
 
 static struct bio_cache {
-	size_t size;
 	unsigned int nr;
 	void *head;		/* the first word of each free block links the next */
-} bio_cache[BIO_CACHE_SIZES];
+} bio_cache[BIO_CACHE_CLASSES];
 
-static void *bio_cache_get(size_t size)
+/* The size class of an allocation of @size bytes; BIO_CACHE_CLASSES: none. */
+static unsigned int bio_cache_class(size_t size)
 {
-	for (unsigned int i = 0; i < BIO_CACHE_SIZES; i++) {
-		struct bio_cache *c = &bio_cache[i];
+	unsigned int c = 0;
 
-		if (c->size == size && c->head) {
-			void *mem = c->head;
-
-			memcpy(&c->head, mem, sizeof(void *));
-			c->nr--;
-			return mem;
-		}
-	}
-	return NULL;
+	while (c < BIO_CACHE_CLASSES && ((size_t)1 << (c + BIO_CACHE_MIN_SHIFT)) < size)
+		c++;
+	return c;
 }
 
-static bool bio_cache_put(void *mem, size_t size)
+static void *bio_cache_get(unsigned int c)
 {
-	struct bio_cache *c = NULL;
+	void *mem;
 
-	for (unsigned int i = 0; i < BIO_CACHE_SIZES && !c; i++)
-		if (bio_cache[i].size == size || (!bio_cache[i].nr && !bio_cache[i].head))
-			c = &bio_cache[i];
-	if (!c || c->nr >= bio_cache_max)
+	if (c >= BIO_CACHE_CLASSES || !bio_cache[c].head)
+		return NULL;
+	mem = bio_cache[c].head;
+	memcpy(&bio_cache[c].head, mem, sizeof(void *));
+	bio_cache[c].nr--;
+	return mem;
+}
+
+static bool bio_cache_put(void *mem, unsigned int c)
+{
+	if (c >= BIO_CACHE_CLASSES || bio_cache[c].nr >= bio_cache_max)
 		return false;
-	c->size = size;
-	memcpy(mem, &c->head, sizeof(void *));
-	c->head = mem;
-	c->nr++;
+	memcpy(mem, &bio_cache[c].head, sizeof(void *));
+	bio_cache[c].head = mem;
+	bio_cache[c].nr++;
 	return true;
 }
 
 static size_t bio_alloc_size(unsigned int nr_vecs, size_t front_pad)
 {
-	return front_pad + sizeof(struct bio) + nr_vecs * sizeof(struct bio_vec);
+	size_t size = front_pad + sizeof(struct bio) + nr_vecs * sizeof(struct bio_vec);
+	unsigned int c = bio_cache_class(size);
+
+	/* a cached size is its class's */
+	return c < BIO_CACHE_CLASSES ? (size_t)1 << (c + BIO_CACHE_MIN_SHIFT) : size;
 }
 
 struct bio *bio_alloc_bioset(struct block_device *bdev, unsigned int nr_vecs, enum req_op op,
@@ -97,7 +101,7 @@ struct bio *bio_alloc_bioset(struct block_device *bdev, unsigned int nr_vecs, en
 	 * clear bvecs either): a 256-segment table left untouched costs no
 	 * clearing of memory and no page faults.
 	 */
-	mem = bio_cache_get(bio_alloc_size(nr_vecs, front_pad));
+	mem = bio_cache_get(bio_cache_class(bio_alloc_size(nr_vecs, front_pad)));
 	if (!mem)
 		mem = malloc(bio_alloc_size(nr_vecs, front_pad));
 	if (!mem)
@@ -127,7 +131,7 @@ void bio_put(struct bio *bio)
 	if (!bio)
 		return;
 	mem = (char *)bio - bio->bi_front_pad;
-	if (!bio_cache_put(mem, bio_alloc_size(bio->bi_max_vecs, bio->bi_front_pad)))
+	if (!bio_cache_put(mem, bio_cache_class(bio_alloc_size(bio->bi_max_vecs, bio->bi_front_pad))))
 		free(mem);
 }
 

@@ -59,6 +59,7 @@ struct xfs_gc_list {
 struct xfs_zone_gc {
 	bool scheduled;			/* the thread is woken: an event is queued */
 	struct xfs_gc_list reading, writing, resetting;
+	struct xfs_gc_chunk *free_chunks;	/* done with, for the next (the kernel's bio_set) */
 	struct xfs_zone_scratch scratch[XFS_ZONE_GC_NR_SCRATCH];
 	unsigned int scratch_idx;
 	/* the iterator over the victim's rmap records (struct xfs_zone_gc_iter) */
@@ -87,6 +88,24 @@ static struct xfs_gc_chunk *xfs_gc_list_pop(struct xfs_gc_list *l)
 		l->tail = NULL;
 	c->next = NULL;
 	return c;
+}
+
+/* A zeroed chunk: one done with, or a new one. */
+static struct xfs_gc_chunk *xfs_gc_chunk_alloc(struct xfs_zone_gc *gc)
+{
+	struct xfs_gc_chunk *c = gc->free_chunks;
+
+	if (!c)
+		return calloc(1, sizeof(*c));
+	gc->free_chunks = c->next;
+	memset(c, 0, sizeof(*c));
+	return c;
+}
+
+static void xfs_gc_chunk_free(struct xfs_zone_gc *gc, struct xfs_gc_chunk *c)
+{
+	c->next = gc->free_chunks;
+	gc->free_chunks = c;
 }
 
 bool xfs_zone_any_reclaimable(const struct xfs_mount *mp)
@@ -426,7 +445,7 @@ static bool xfs_zone_gc_start_chunk(struct xfs_mount *mp, struct xfs_zone_gc *gc
 	oz = xfs_zone_gc_alloc_blocks(mp, &rec.len, &daddr, &is_seq);
 	if (!oz)
 		return false;
-	chunk = calloc(1, sizeof(*chunk));
+	chunk = xfs_gc_chunk_alloc(gc);
 	if (!chunk) {
 		xfs_zone_gc_shutdown(mp);
 		return false;
@@ -459,7 +478,7 @@ static void xfs_zone_gc_free_chunk(struct xfs_mount *mp, struct xfs_gc_chunk *ch
 	chunk->victim->rtg_gccount--;
 	mp->zi_gc_progress++;
 	xfs_open_zone_put(chunk->oz);
-	free(chunk);
+	xfs_gc_chunk_free(mp->zi_gc, chunk);
 }
 
 /* xfs_zone_gc_write_chunk(): the data read goes to the GC zone, by zone append. */
@@ -524,7 +543,7 @@ static void xfs_zone_gc_finish_reset(struct xfs_mount *mp, struct xfs_gc_chunk *
 		mp->s_zone_resets++;
 		xfs_zoned_add_available(mp, (int64_t)rtg->rtg_blocks);
 	}
-	free(r);
+	xfs_gc_chunk_free(mp->zi_gc, r);
 }
 
 /*
@@ -536,12 +555,13 @@ static void xfs_zone_gc_reset_zones(struct xfs_mount *mp)
 {
 	while (mp->zi_nr_reset) {
 		struct xfs_rtgroup *rtg = &mp->m_rtgroups[mp->zi_reset_list[--mp->zi_nr_reset]];
-		struct xfs_gc_chunk *r = calloc(1, sizeof(*r));
+		struct xfs_gc_chunk *r = xfs_gc_chunk_alloc(mp->zi_gc);
 		struct bio *bio = r ? bio_alloc(mp->m_bdev, 1, REQ_OP_ZONE_RESET, 0) : NULL;
 
 		rtg->rtg_on_reset_list = false;
 		if (!bio) {
-			free(r);
+			if (r)
+				xfs_gc_chunk_free(mp->zi_gc, r);
 			xfs_zone_gc_shutdown(mp);
 			continue;
 		}
@@ -657,6 +677,12 @@ void xfs_zone_gc_unmount(struct xfs_mount *mp)
 		xfs_gc_list_free(&gc->reading);
 		xfs_gc_list_free(&gc->writing);
 		xfs_gc_list_free(&gc->resetting);
+		while (gc->free_chunks) {
+			struct xfs_gc_chunk *c = gc->free_chunks;
+
+			gc->free_chunks = c->next;
+			free(c);
+		}
 		for (unsigned int i = 0; i < XFS_ZONE_GC_NR_SCRATCH; i++) {
 			free(gc->scratch[i].buf);
 			free(gc->scratch[i].tags);
