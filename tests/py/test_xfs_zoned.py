@@ -934,3 +934,24 @@ def test_gc_copies_a_record_that_went_stale_and_skips_it_at_the_remap(zw, tmp_pa
                       and e["sector"] == 1 * zone + 3 * M // 512)
     assert overwrite_done < stale_read
     assert r.zone(1) == ("em", 0)
+
+
+def test_gc_queries_the_rmap_1024_records_at_a_time_each_batch_by_inode(zw, tmp_path):
+    # zone 1 (8 MiB): b's 1100 one-block extents (every other block of the file),
+    # then a's 100 (a is the older inode), then c, which moves on and leaves
+    # garbage; GC takes the rmap in batches of XFS_ZONE_GC_RECS in disk order,
+    # each sorted by (inode, offset): b's first 1024, then a's 100, then b's rest
+    log = tmp_path / "events.jsonl"
+    lines = ["write a 0 4k"]
+    lines += ["write b %dk 4k" % (i * 8) for i in range(1100)]
+    lines += ["fsync b"]
+    lines += ["write a %dk 4k" % (i * 8) for i in range(1, 100)]
+    lines += ["fsync a", "write c 0 3392k", "fsync c", "write c 0 3392k", "fsync c",
+              "write d 0 21M", "fsync d", "sync"]
+    r = xfs(zw, "emu:zones=9,zone_size=8M,conv=1", "\n".join(lines) + "\n", "--log", log)
+    zone = 8 * M // 512
+    reads = [(e["sector"] - zone) // 8 for e in log_events(log)
+             if e["ev"] == "bio_submit" and e["op"] == "read" and e["sector"] // zone == 1]
+    assert reads == list(range(0, 1024)) + list(range(1100, 1200)) + list(range(1024, 1100))
+    assert stats(r)["gc_bytes"] == 1200 * 4 * K
+    assert r.zone(1) == ("em", 0)
