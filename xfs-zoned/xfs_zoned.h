@@ -153,7 +153,7 @@ struct xfs_mount {
 	bool m_shutdown;		/* a GC I/O error: xfs_force_shutdown() */
 	bool m_prior_data_deleted;	/* prior_data=deleted: data found at mount is owned by no file */
 	unsigned int zi_used_bucket_entries[XFS_ZONE_USED_BUCKETS];
-	unsigned int *zi_reset_list, zi_nr_reset;	/* rtgroup indices, FIFO */
+	unsigned int *zi_reset_list, zi_nr_reset;	/* rtgroup indices; GC takes the last first */
 	struct xfs_open_zone *zi_open_gc_zone;
 	struct xfs_zone_gc *zi_gc;
 	uint64_t zi_gc_progress;	/* bumped by each GC step that changed something */
