@@ -63,10 +63,10 @@ struct xfs_bmbt_irec {
 
 /*
  * A fork's extents, sorted by br_startoff, not overlapping: leaves of
- * records under a sorted array of leaves (xfs_iext.c; the kernel's
- * xfs_iext_tree is a B+tree).  Walk it with a cursor (for_each_xfs_iext(),
- * xfs_iext_lookup_extent()); change it with xfs_ifork_insert() and
- * xfs_ifork_remove().
+ * records under a sorted array of leaves (xfs_iext.c, the tree of
+ * xfs_tree.h; the kernel's xfs_iext_tree is a B+tree).  Walk it with a
+ * cursor (for_each_xfs_iext(), xfs_iext_lookup_extent()); change it with
+ * xfs_ifork_insert() and xfs_ifork_remove().
  */
 #define XFS_IEXT_LEAF_RECS	32
 
