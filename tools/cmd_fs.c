@@ -15,6 +15,7 @@
 
 #include "cmds.h"
 #include "fs_oracle.h"
+#include "progress.h"
 #include "stack.h"
 #include "vfs.h"
 
@@ -87,6 +88,8 @@ static void fs_usage(FILE *f)
 		"                  too; then the file system's own check of the blocks\n"
 		"                  its files map; exit 1 on the first mismatch (docs/fs-verify.md)\n"
 		"  --log FILE, --order fifo|latency|shuffle, --seed N\n"
+		"A run longer than half a second shows its progress on stderr when that is\n"
+		"a terminal and the results go elsewhere (ZWSIM_PROGRESS=0: never).\n"
 		"\n"
 		"Example:\n"
 		"  zwsim fs --fs zonefs --dev emu:zones=8,zone_size=4M,conv=2 --json work.fs\n");
@@ -573,6 +576,7 @@ int cmd_fs(int argc, char **argv)
 	bool json = false, verify = false;
 	struct fs_run r = { 0 };
 	struct fs_oracle oracle;
+	struct progress prog;
 	struct mm_ctx mm;
 	struct zw_stack st;
 	struct fs_op *ops;
@@ -658,9 +662,11 @@ int cmd_fs(int argc, char **argv)
 		r.series = json_object_new_array();
 		r.ops->sample(r.fs, r.series, 0);
 	}
+	progress_init(&prog, "zwsim fs", "lines", nr, json);
 	for (size_t i = 0; i < nr; i++) {
 		char res[320];
 
+		progress_update(&prog, i);
 		run_op(&r, &ops[i], res, sizeof(res));
 		if (r.series)
 			r.ops->sample(r.fs, r.series, i + 1);
@@ -670,6 +676,7 @@ int cmd_fs(int argc, char **argv)
 			fprintf(stderr, "%s => %s\n", ops[i].text, res);
 	}
 	sim_run(&st.loop);
+	progress_done(&prog);
 	print_report(&r, st.bdevp, json);
 	if (verify && verify_run(&r, &mm, err, sizeof(err))) {
 		fprintf(stderr, "zwsim fs: verify: %s\n", err);

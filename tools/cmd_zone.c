@@ -12,6 +12,7 @@
 #include "cmds.h"
 #include "pattern.h"
 #include "stack.h"
+#include "progress.h"
 #include "zone_script.h"
 
 static void zone_usage(FILE *f)
@@ -37,7 +38,8 @@ static void zone_usage(FILE *f)
 		"                            flight; other devices: one at a time), and no more\n"
 		"                            than its max_open and max_active.  The data\n"
 		"                            is what 'write' puts there, so 'read --verify'\n"
-		"                            checks it.  One line per zone, as named\n"
+		"                            checks it.  One line per zone, as named;\n"
+		"                            on a terminal, its progress on stderr\n"
 		"\n"
 		"Each operation prints one line:\n"
 		"  OPERATION => STATUS ERRNO cond=C wp=W [at=A]\n"
@@ -444,6 +446,8 @@ struct fill {
 	unsigned int nr, started;
 	unsigned int chunk;	/* sectors a write */
 	int err;		/* -errno: submitting failed */
+	uint64_t done;		/* sectors written */
+	struct progress prog;	/* in MiB */
 };
 
 static void fill_event(void *arg);
@@ -489,10 +493,13 @@ static void fill_event(void *arg)
 {
 	struct fill_zone *fz = arg;
 
-	if (fz->io.res.status)
+	if (fz->io.res.status) {
 		fz->failed = true;
-	else
+	} else {
 		fz->next += fz->io.nr_sectors;
+		fz->f->done += fz->io.nr_sectors;
+		progress_update(&fz->f->prog, fz->f->done >> 11);
+	}
 	fill_next(fz);
 }
 
@@ -579,9 +586,17 @@ static int zone_fill(struct zw_dev *dev, struct sim_loop *loop, int argc, char *
 		qd = g->max_active;
 	loop->ext_poll = zw_dev_loop_poll;
 	loop->ext_arg = dev;
+	{
+		uint64_t total = 0;
+
+		for (unsigned int k = 0; k < f.nr; k++)
+			total += f.zones[k].end - f.zones[k].next;
+		progress_init(&f.prog, "zwsim zone fill", "MiB", total >> 11, false);
+	}
 	while (f.started < f.nr && f.started < qd && !f.err)
 		fill_next(&f.zones[f.started++]);
 	sim_run(loop);
+	progress_done(&f.prog);
 	loop->ext_poll = NULL;
 	loop->ext_arg = NULL;
 	if (f.err) {

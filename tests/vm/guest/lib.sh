@@ -25,6 +25,8 @@
 ZWSIM_VM_OUT=${ZWSIM_VM_OUT:-/tmp}
 ZWSIM_VM_REPO=${ZWSIM_VM_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd -P)}
 ZWSIM=${ZWSIM:-$ZWSIM_VM_REPO/zwsim}
+# the checks compare what zwsim prints: no status line on a console
+export ZWSIM_PROGRESS=0
 
 vm_err() { echo "vm: $*" >&2; }
 
