@@ -254,6 +254,7 @@ struct fs_run {
 	size_t nr_open;
 	struct fs_oracle *oracle;	/* --verify: what every file must hold */
 	json_object *series;		/* the fs's state counts over the run (zw_fs_ops.sample) */
+	bool told_tags;			/* the data=tags note was printed */
 };
 
 static bool is_open(struct fs_run *r, const char *name)
@@ -314,6 +315,12 @@ static void run_write(struct fs_run *r, const struct fs_op *op, char *res, size_
 	}
 	if (opened)
 		r->ops->close(r->fs, op->file);
+	/* the model's limit, not the kernel's: say so once */
+	if (n == -EINVAL && !direct && r->dev->data_mode == ZW_DATA_TAGS && !r->told_tags) {
+		fprintf(stderr, "zwsim fs: note: data=tags keeps one tag a block, so a buffered write of part "
+			"of a block is refused (-EINVAL); data=bytes (the default) takes any write\n");
+		r->told_tags = true;
+	}
 	if (n < 0 && done)
 		snprintf(res, rlen, "%" PRIu64 " %s", done, errno_name((int)n));
 	else if (n < 0)

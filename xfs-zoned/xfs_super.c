@@ -521,7 +521,8 @@ static int xfs_truncate_page(struct xfs_inode *ip, loff_t size)
 	uint8_t *zeros;
 	ssize_t ret;
 
-	if (!tail || size >= ip->i_vnode.i_size ||
+	/* a tags-mode page cache holds blocks whole: the block keeps its tag (docs/fs-verify.md) */
+	if (!tail || size >= ip->i_vnode.i_size || ip->i_vnode.i_data.mm->tags ||
 	    !xfs_iext_lookup_extent(&ip->i_df, b, &icur, &got) || got.br_startoff > b ||
 	    (xfs_iext_lookup_extent(&ip->i_cowfp, b, &icur, &got) && got.br_startoff <= b))
 		return 0;

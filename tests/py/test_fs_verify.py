@@ -117,16 +117,19 @@ def test_truncate_zeroes_the_tail_of_its_block(zw, name):
     assert r.rc == 0, r.err
 
 
-def test_tags_mode_keeps_whole_blocks_past_a_truncate(zw):
-    # data=tags cannot hold a block in part: the block keeps its tag whole,
-    # which --verify accepts where a bytes-mode block must read zeros
-    r = fs(zw, "xfs-zoned", """
+@pytest.mark.parametrize("name", ["xfs-zoned", "xfs"])
+def test_tags_mode_keeps_whole_blocks_past_a_truncate(zw, name):
+    # data=tags cannot hold a block in part: the truncate does not zero the
+    # rest of the block (xfs_truncate_page() is skipped), the block keeps its
+    # tag whole, which --verify accepts where a bytes-mode block must read zeros
+    r = fs(zw, name, """
         write F 0 8192
         sync
         truncate F 5000
         write F 12288 4096
         """, ",data=tags")
     assert r.rc == 0, r.err
+    assert "truncate a 5000 => 0" in r.out
 
 
 @pytest.mark.parametrize("name", ["xfs-zoned", "xfs"])
@@ -138,3 +141,13 @@ def test_tags_mode_file_of_a_size_in_the_middle_of_a_block_reads_back(zw, name):
         truncate F 5000
         """, ",data=tags")
     assert r.rc == 0, r.err
+
+
+def test_tags_mode_refuses_part_of_a_block_and_says_why_once(zwsim):
+    # a limit of the model's data=tags, not the kernel's: -EINVAL, and a note
+    r = zwsim("fs", "--fs", "xfs-zoned", "--dev", SETUPS["xfs-zoned"][1] + ",data=tags", "-",
+              input="write a 100 50\nwrite a 200 50\nwrite a 0 4096\n")
+    assert r.rc == 0, r
+    assert r.out.splitlines()[:3] == ["write a 100 50 => -EINVAL", "write a 200 50 => -EINVAL",
+                                      "write a 0 4096 => 4096"]
+    assert r.err.count("data=tags keeps one tag a block") == 1
