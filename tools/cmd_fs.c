@@ -87,6 +87,9 @@ static void fs_usage(FILE *f)
 		"                  what a writeback or I/O error may have lost), the size\n"
 		"                  too; then the file system's own check of the blocks\n"
 		"                  its files map; exit 1 on the first mismatch (docs/fs-verify.md)\n"
+		"  --force         a real device (zbd:, nvme:) may be written: the model\n"
+		"                  formats it as its own (never when mounted or holding a\n"
+		"                  file system signature)\n"
 		"  --log FILE, --order fifo|latency|shuffle, --seed N\n"
 		"A run longer than half a second shows its progress on stderr when that is\n"
 		"a terminal and the results go elsewhere (ZWSIM_PROGRESS=0: never).\n"
@@ -572,6 +575,7 @@ int cmd_fs(int argc, char **argv)
 		{ "mount", required_argument, NULL, 'M' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "verify", no_argument, NULL, 'V' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "log", required_argument, NULL, 'l' },
 		{ "order", required_argument, NULL, 'o' },
 		{ "seed", required_argument, NULL, 's' },
@@ -580,7 +584,7 @@ int cmd_fs(int argc, char **argv)
 	};
 	const char *fsname = NULL, *spec = NULL, *mopts = NULL, *logpath = NULL;
 	enum sim_completion_policy order = SIM_COMPLETE_FIFO;
-	bool json = false, verify = false;
+	bool json = false, verify = false, force = false;
 	struct fs_run r = { 0 };
 	struct fs_oracle oracle;
 	struct progress prog;
@@ -601,6 +605,7 @@ int cmd_fs(int argc, char **argv)
 		case 'M': mopts = optarg; break;
 		case 'j': json = true; break;
 		case 'V': verify = true; break;
+		case 'f': force = true; break;
 		case 'l': logpath = optarg; break;
 		case 'o':
 			if (sim_policy_parse(optarg, &order)) {
@@ -642,13 +647,20 @@ int cmd_fs(int argc, char **argv)
 		return EXIT_USAGE;
 	ret = zw_stack_open(&st, &(struct zw_stack_opts){
 		.cmd = "fs", .spec = spec, .log = logpath, .order = order, .seed = seed,
-		.emulated_only = "on a real one, mount the kernel's file system",
+		.dev_flags = force ? ZW_DEV_FORCE : 0, .model_on_real = true,
 	});
 	if (ret) {
 		free(ops);
 		return ret;
 	}
 	r.dev = st.dev;
+	if (r.dev->real && !force) {
+		fprintf(stderr, "zwsim fs: %s is a real device, which the model formats as its own: "
+			"say --force to allow it\n", spec);
+		zw_stack_close(&st);
+		free(ops);
+		return EXIT_USAGE;
+	}
 	mm_ctx_init(&mm, &st.loop, 1ull << 30, r.dev->data_mode == ZW_DATA_TAGS);
 	if (verify && r.ops->stat) {
 		/* zonefs: a truncate up finishes the zone, whose unwritten blocks read as the device says */

@@ -32,8 +32,12 @@ int zw_stack_open(struct zw_stack *s, const struct zw_stack_opts *o)
 		}
 	}
 	s->dev->log = zw_stack_log(s);
-	/* A real device has the kernel's block layer in its path already. */
-	if (o->raw || s->dev->real)
+	/*
+	 * A real device has the kernel's block layer in its path already; the
+	 * file system models still need the model's, which submits their bios
+	 * (and sees their zone appends through) to it.
+	 */
+	if (o->raw || (s->dev->real && !o->model_on_real))
 		return 0;
 	if (blkdev_init(&s->bdev, s->dev, &s->loop, zw_stack_log(s), err, sizeof(err))) {
 		fprintf(stderr, "zwsim %s: %s\n", o->cmd, err);

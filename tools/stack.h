@@ -23,6 +23,7 @@ struct zw_stack_opts {
 	enum sim_completion_policy order;
 	uint64_t seed;
 	bool raw;			/* no block-layer model */
+	bool model_on_real;		/* the block-layer model on a real device too (file system models) */
 	const char *emulated_only;	/* refuse real devices, saying why */
 };
 
