@@ -439,42 +439,7 @@ xf_on_device() {
 	mkdir -p "$dir"
 	cat >"$dir/$name.fs"
 	guest_check "xfs-zoned model on the real device: $name (as on its twin, every byte verified)" \
-		xf_on_device_run "$name" "$dir"
-}
-
-xf_on_device_run() {
-	local name=$1 dir=$2 side spec
-	# the kernel's file system is gone: empty zones, no signature left
-	blkzone reset "$XF_DEV" && wipefs -a -q "$XF_DEV" || return 1
-	# without --force a real device is refused, saying so (exit 2)
-	"$ZWSIM" fs --fs xfs-zoned --dev "zbd:$XF_DEV" "$dir/$name.fs" >/dev/null 2>"$dir/$name.noforce.err"
-	if [ $? -ne 2 ] || ! grep -q "say --force" "$dir/$name.noforce.err"; then
-		echo "a real device without --force was not refused:"
-		cat "$dir/$name.noforce.err"
-		return 1
-	fi
-	for side in real twin; do
-		spec=$XF_EMU
-		[ $side = real ] && spec=zbd:$XF_DEV
-		if ! "$ZWSIM" fs --fs xfs-zoned --dev "$spec" --force --json --verify "$dir/$name.fs" \
-			>"$dir/$name.$side.json" 2>"$dir/$name.$side.err"; then
-			echo "the model on $spec failed:"
-			tail -5 "$dir/$name.$side.err"
-			return 1
-		fi
-	done
-	/usr/bin/python3 - "$dir/$name.real.json" "$dir/$name.twin.json" <<'PYEOF'
-import json
-import sys
-
-real, twin = (json.load(open(p)) for p in sys.argv[1:3])
-bad = [k for k in ("files", "zones") if real[k] != twin[k]]
-for k in bad:
-    print("%s differ\n  real device: %s\n  twin:        %s" % (k, json.dumps(real[k])[:3000], json.dumps(twin[k])[:3000]))
-print("files %d, zones %d, GC bytes %d: %s" % (len(real["files"]), len(real["zones"]), real["stats"]["gc_bytes"],
-                                               "the same" if not bad else "DIFFERENT"))
-sys.exit(1 if bad else 0)
-PYEOF
+		model_on_device xfs-zoned "$XF_DEV" "$XF_EMU" "$dir/$name.fs" "$dir/$name"
 }
 
 # xf_device NAME DESCRIPTION SCENARIOS_FUNCTION NULL_BLK_ATTR...: a device,

@@ -287,39 +287,9 @@ zf_on_device() {
 		sync
 	EOF
 	guest_make dev "$label: null_blk made" nullb_create zfdev "${ZF_NULLB[@]}" || return
-	guest_check "$label: as on its twin, every byte verified" zf_on_device_run "$dev" "$dir"
+	guest_check "$label: as on its twin, every byte verified" \
+		model_on_device zonefs "$dev" "$ZF_EMU" "$dir/script.fs" "$dir/script"
 	guest_check "$label: device removed" nullb_remove zfdev
-}
-
-zf_on_device_run() {
-	local dev=$1 dir=$2 side spec
-	"$ZWSIM" fs --fs zonefs --dev "zbd:$dev" "$dir/script.fs" >/dev/null 2>"$dir/noforce.err"
-	if [ $? -ne 2 ] || ! grep -q "say --force" "$dir/noforce.err"; then
-		echo "a real device without --force was not refused:"
-		cat "$dir/noforce.err"
-		return 1
-	fi
-	for side in real twin; do
-		spec=$ZF_EMU
-		[ $side = real ] && spec=zbd:$dev
-		if ! "$ZWSIM" fs --fs zonefs --dev "$spec" --force --json --verify "$dir/script.fs" \
-			>"$dir/$side.json" 2>"$dir/$side.err"; then
-			echo "the model on $spec failed:"
-			tail -5 "$dir/$side.err"
-			return 1
-		fi
-	done
-	/usr/bin/python3 - "$dir/real.json" "$dir/twin.json" <<'PYEOF'
-import json
-import sys
-
-real, twin = (json.load(open(p)) for p in sys.argv[1:3])
-bad = [k for k in ("files", "zones") if real[k] != twin[k]]
-for k in bad:
-    print("%s differ\n  real device: %s\n  twin:        %s" % (k, json.dumps(real[k])[:3000], json.dumps(twin[k])[:3000]))
-print("files %d, zones %d: %s" % (len(real["files"]), len(real["zones"]), "the same" if not bad else "DIFFERENT"))
-sys.exit(1 if bad else 0)
-PYEOF
 }
 
 device_zonefs_fidelity

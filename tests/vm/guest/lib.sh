@@ -17,6 +17,7 @@
 #   GUEST_XFAIL="why" guest_check ...     a known failure (see _check_result)
 #   guest_summary                         prints "N passed, M failed"
 #   expect_zones DEV NR_ZONES ZONE_SIZE [ZONE_CAP [NR_CONV [MAX_OPEN [MAX_ACTIVE]]]]
+#   model_on_device FS DEV TWIN SCRIPT OUT  zwsim fs on the real DEV as on its twin
 #   write_at_wp DEV                       a write at the first sequential
 #                                         zone's wp advances it (then resets)
 # Also: to_bytes SIZE, wait_for SECONDS COMMAND..., zone_report DEV,
@@ -461,4 +462,43 @@ guest_summary() {
 	[ "${x:-0}" -gt 0 ] && echo "${x} known failures (xfail)"
 	echo "${p:-0} passed, ${f:-0} failed"
 	[ "${f:-0}" -eq 0 ]
+}
+
+# model_on_device FS DEV TWIN SCRIPT OUT: zwsim's FS model run on the real
+# device DEV itself (zwsim fs --force --dev zbd:DEV) must give the same
+# files and zones as SCRIPT on DEV's emulated twin TWIN, and verify every
+# byte; without --force the real device must be refused (exit 2).  DEV is
+# wiped first.  The reports and errors are left as OUT.{real,twin}.{json,err}.
+model_on_device() {
+	local fs=$1 dev=$2 twin=$3 script=$4 out=$5 side spec
+	blkzone reset "$dev" && wipefs -a -q "$dev" || return 1
+	"$ZWSIM" fs --fs "$fs" --dev "zbd:$dev" "$script" >/dev/null 2>"$out.noforce.err"
+	if [ $? -ne 2 ] || ! grep -q "say --force" "$out.noforce.err"; then
+		echo "a real device without --force was not refused:"
+		cat "$out.noforce.err"
+		return 1
+	fi
+	for side in real twin; do
+		spec=$twin
+		[ $side = real ] && spec=zbd:$dev
+		if ! "$ZWSIM" fs --fs "$fs" --dev "$spec" --force --json --verify "$script" \
+			>"$out.$side.json" 2>"$out.$side.err"; then
+			echo "the model on $spec failed:"
+			tail -5 "$out.$side.err"
+			return 1
+		fi
+	done
+	/usr/bin/python3 - "$out.real.json" "$out.twin.json" <<'PYEOF'
+import json
+import sys
+
+real, twin = (json.load(open(p)) for p in sys.argv[1:3])
+bad = [k for k in ("files", "zones") if real[k] != twin[k]]
+for k in bad:
+    print("%s differ\n  real device: %s\n  twin:        %s" % (k, json.dumps(real[k])[:3000], json.dumps(twin[k])[:3000]))
+gc = real.get("stats", {}).get("gc_bytes")
+print("files %d, zones %d%s: %s" % (len(real["files"]), len(real["zones"]),
+                                    "" if gc is None else ", GC bytes %d" % gc, "the same" if not bad else "DIFFERENT"))
+sys.exit(1 if bad else 0)
+PYEOF
 }

@@ -75,7 +75,9 @@ import subprocess
 import sys
 import tempfile
 
-CALL_DEFAULT = 1 << 20
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fsscript import Syscalls, errname, parse, size  # noqa: E402
+
 F_SET_RW_HINT = 1024 + 12
 HINTS = ("notset", "none", "short", "medium", "long", "extreme")
 TALLY_FIELDS = ("scenario", "files_same", "files", "bytes_same", "bytes", "extents_same", "extents_real",
@@ -91,40 +93,17 @@ REFUSED = ("goes beyond the end of the device", "is not at the start of a sequen
            "exceeds max_zone_append_sectors", "out of memory")
 
 
-def size(s):
-    m = re.fullmatch(r"(\d+)([kKmMgGtT]?)", s)
-    if not m:
-        raise ValueError("bad size %r" % s)
-    return int(m.group(1)) << {"": 0, "k": 10, "m": 20, "g": 30, "t": 40}[m.group(2).lower()]
+class Real(Syscalls):
+    CREATE = os.O_CREAT
+    UNSUPPORTED = "-EINVAL  # not supported on the kernel side"
 
-
-def errname(e):
-    return "-" + errno.errorcode.get(e, str(e))
-
-
-def parse(path):
-    ops = []
-    with open(path) as f:
-        for line in f:
-            words = line.split("#", 1)[0].split()
-            if words:
-                ops.append(words)
-    return ops
-
-
-class Real:
     def __init__(self, dev, mnt):
+        super().__init__(mnt)
         self.dev = dev  # the zoned device: the internal or external realtime device
         self.name = os.path.basename(dev)
-        self.mnt = mnt
-        self.fds = {}
-        self.bufs = {}
         self.badblocks = []  # (first, last) sectors of each inject err=
         with open("/sys/block/%s/queue/chunk_sectors" % self.name) as f:
             self.zone_bytes = int(f.read()) * 512
-
-    def path(self, name):
-        return os.path.join(self.mnt, name)
 
     def buf(self, n):
         """A page-aligned buffer of n bytes (O_DIRECT needs alignment)."""
@@ -135,89 +114,16 @@ class Real:
             self.bufs[n] = m
         return memoryview(self.bufs[n])[:n]
 
-    def write(self, name, off, length, call, direct, append):
-        flags = (os.O_DIRECT if direct else 0) | (os.O_APPEND if append else 0)
-        opened = name not in self.fds
-        try:
-            if opened:
-                fd = os.open(self.path(name), os.O_RDWR | os.O_CREAT | flags, 0o644)
-            else:
-                fd = self.fds[name]
-                cur = fcntl.fcntl(fd, fcntl.F_GETFL)
-                fcntl.fcntl(fd, fcntl.F_SETFL, (cur & ~(os.O_DIRECT | os.O_APPEND)) | flags)
-        except OSError as e:
-            return errname(e.errno)
-        done, n = 0, 0
-        try:
-            while done < length:
-                ln = min(length - done, call)
-                try:
-                    n = os.write(fd, self.buf(ln)) if append else os.pwrite(fd, self.buf(ln), off + done)
-                except OSError as e:
-                    n = -e.errno
-                if n <= 0:
-                    break
-                done += n
-                if n < ln:
-                    break
-        finally:
-            if opened:
-                os.close(fd)
-        if n < 0:
-            return "%d %s" % (done, errname(-n)) if done else errname(-n)
-        return str(done)
-
-    def with_fd(self, name, fn, flags=os.O_RDONLY):
-        if name in self.fds:
-            return fn(self.fds[name])
-        fd = os.open(self.path(name), flags)
-        try:
-            return fn(fd)
-        finally:
-            os.close(fd)
-
     def run(self, w):
-        op = w[0]
+        if w[0] != "hint":
+            return super().run(w)
         try:
-            if op == "open":
-                if w[1] not in self.fds:
-                    self.fds[w[1]] = os.open(self.path(w[1]), os.O_RDWR | os.O_CREAT, 0o644)
-                return "0"
-            if op == "close":
-                if w[1] not in self.fds:
-                    return errname(errno.EBADF)
-                os.close(self.fds.pop(w[1]))
-                return "0"
-            if op in ("write", "dwrite"):
-                call = size(w[4]) if len(w) > 4 else CALL_DEFAULT
-                return self.write(w[1], size(w[2]), size(w[3]), call, op == "dwrite", False)
-            if op == "append":
-                call = size(w[3]) if len(w) > 3 else CALL_DEFAULT
-                return self.write(w[1], 0, size(w[2]), call, True, True)
-            if op == "read":
-                return str(self.with_fd(w[1], lambda fd: len(os.pread(fd, size(w[3]), size(w[2])))))
-            if op == "truncate":
-                os.truncate(self.path(w[1]), size(w[2]))
-                return "0"
-            if op == "unlink":
-                os.unlink(self.path(w[1]))
-                return "0"
-            if op == "fsync":
-                self.with_fd(w[1], os.fsync)
-                return "0"
-            if op == "sync":
-                os.sync()
-                return "0"
-            if op == "inject":
-                return self.inject(w[1])
-            if op == "hint":
-                hint = HINTS.index(w[2])
-                self.with_fd(w[1], lambda fd: fcntl.fcntl(fd, F_SET_RW_HINT, struct.pack("Q", hint)),
-                             os.O_RDWR | os.O_CREAT)
-                return "0"
+            hint = HINTS.index(w[2])
+            self.with_fd(w[1], lambda fd: fcntl.fcntl(fd, F_SET_RW_HINT, struct.pack("Q", hint)),
+                         os.O_RDWR | os.O_CREAT)
+            return "0"
         except OSError as e:
             return errname(e.errno)
-        return "-EINVAL  # not supported on the kernel side"
 
     def inject(self, fault):
         key, _, val = fault.partition("=")

@@ -36,19 +36,19 @@ The system calls behind each script operation:
   sync          sync(2)
 """
 import ctypes
-import errno
 import fcntl
 import json
 import mmap
 import os
-import re
 import subprocess
 import struct
 import sys
 import tempfile
 import time
 
-CALL_DEFAULT = 1 << 20
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fsscript import Syscalls, parse  # noqa: E402
+
 SEQ_CONDS_WITH_WP = ("em", "oi", "oe", "cl")
 # BLKREPORTZONE = _IOWR(0x12, 130, struct blk_zone_report), and the zone
 # conditions by number (blkzone's abbreviations, but 'ol' for offline as zwsim)
@@ -57,40 +57,14 @@ COND_NAMES = {0: "nw", 1: "em", 2: "oi", 3: "oe", 4: "cl", 0xD: "ro", 0xE: "fu",
 LIBC = ctypes.CDLL("libc.so.6", use_errno=True)
 
 
-def size(s):
-    m = re.fullmatch(r"(\d+)([kKmMgGtT]?)(i?B)?", s)
-    if not m:
-        raise ValueError("bad size %r" % s)
-    return int(m.group(1)) << {"": 0, "k": 10, "m": 20, "g": 30, "t": 40}[m.group(2).lower()]
-
-
-def errname(e):
-    return "-" + errno.errorcode.get(e, str(e))
-
-
-def parse(path):
-    ops = []
-    with open(path) as f:
-        for line in f:
-            words = line.split("#", 1)[0].split()
-            if words:
-                ops.append(words)
-    return ops
-
-
-class Real:
+class Real(Syscalls):
     def __init__(self, dev, mnt):
+        super().__init__(mnt)
         self.dev = dev
         self.name = os.path.basename(dev)
-        self.mnt = mnt
-        self.fds = {}
         q = "/sys/block/%s/queue/chunk_sectors" % self.name
         with open(q) as f:
             self.zone_sectors = int(f.read())
-        self.bufs = {}
-
-    def path(self, name):
-        return os.path.join(self.mnt, name)
 
     def buf(self, n):
         """A page-aligned buffer of n bytes (O_DIRECT needs alignment)."""
@@ -100,85 +74,6 @@ class Real:
             m.write(bytes(range(1, 256)) * (length // 255) + bytes(length % 255))
             self.bufs[n] = m
         return memoryview(self.bufs[n])[:n]
-
-    def write(self, name, off, length, call, direct, append):
-        flags = (os.O_DIRECT if direct else 0) | (os.O_APPEND if append else 0)
-        opened = name not in self.fds
-        try:
-            if opened:
-                fd = os.open(self.path(name), os.O_RDWR | flags)
-            else:
-                fd = self.fds[name]
-                cur = fcntl.fcntl(fd, fcntl.F_GETFL)
-                fcntl.fcntl(fd, fcntl.F_SETFL, (cur & ~(os.O_DIRECT | os.O_APPEND)) | flags)
-        except OSError as e:
-            return errname(e.errno)
-        done, n = 0, 0
-        while done < length:
-            ln = min(length - done, call)
-            try:
-                n = os.write(fd, self.buf(ln)) if append else os.pwrite(fd, self.buf(ln), off + done)
-            except OSError as e:
-                n = -e.errno
-            if n <= 0:
-                break
-            done += n
-            if n < ln:
-                break
-        if opened:
-            os.close(fd)
-        if n < 0:
-            return "%d %s" % (done, errname(-n)) if done else errname(-n)
-        return str(done)
-
-    def run(self, w):
-        op = w[0]
-        try:
-            if op == "open":
-                if w[1] not in self.fds:
-                    self.fds[w[1]] = os.open(self.path(w[1]), os.O_RDWR)
-                return "0"
-            if op == "close":
-                if w[1] not in self.fds:
-                    return errname(errno.EBADF)
-                os.close(self.fds.pop(w[1]))
-                return "0"
-            if op in ("write", "dwrite"):
-                call = size(w[4]) if len(w) > 4 else CALL_DEFAULT
-                return self.write(w[1], size(w[2]), size(w[3]), call, op == "dwrite", False)
-            if op == "append":
-                call = size(w[3]) if len(w) > 3 else CALL_DEFAULT
-                return self.write(w[1], 0, size(w[2]), call, True, True)
-            if op == "read":
-                fd = os.open(self.path(w[1]), os.O_RDONLY)
-                try:
-                    return str(len(os.pread(fd, size(w[3]), size(w[2]))))
-                finally:
-                    os.close(fd)
-            if op == "truncate":
-                os.truncate(self.path(w[1]), size(w[2]))
-                return "0"
-            if op == "unlink":
-                os.unlink(self.path(w[1]))
-                return "0"
-            if op == "fsync":
-                if w[1] in self.fds:
-                    os.fsync(self.fds[w[1]])
-                    return "0"
-                fd = os.open(self.path(w[1]), os.O_RDONLY)
-                try:
-                    os.fsync(fd)
-                finally:
-                    os.close(fd)
-                return "0"
-            if op == "sync":
-                os.sync()
-                return "0"
-            if op == "inject":
-                return self.inject(w[1])
-        except OSError as e:
-            return errname(e.errno)
-        return "-EINVAL  # not supported here"
 
     def inject(self, fault):
         cfg = "/sys/kernel/config/nullb/" + self.name
