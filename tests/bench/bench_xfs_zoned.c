@@ -77,111 +77,53 @@ static double bench_stat(struct zw_fs *fs, const char *name)
 	return d;
 }
 
-/* One run of the GC workload: its rate, and what GC did. */
-static int bench_gc_run(double *rate, double *moved_mib, double *resets, double *wa)
+/* What a GC run did: its rate and GC's own figures. */
+struct gc_figures {
+	double rate, moved_mib, resets, wa;
+};
+
+/* The counters a run's figures are taken from, at its start. */
+struct gc_mark {
+	uint64_t user, dev, gc;
+	double resets, t;
+};
+
+static void gc_mark(struct zw_fs *fs, struct gc_mark *m)
 {
-	/*
-	 * 32 zones of 1 MiB: 29 writable without GC; a 20 MiB file
-	 * overwritten at random, 4 KiB at a time, synced every 4 MiB: 1 GiB
-	 * of overwrites, fifty times the file.
-	 */
-	const uint64_t file_blocks = 20 * 256, writes = 1u << 18, sync_every = 1024;
-	uint64_t x = 88172645463325252ull, user0, dev0, gc0;
-	struct bench_fs b;
-	struct zw_fs *fs;
-	double t;
+	m->user = (uint64_t)bench_stat(fs, "user_bytes");
+	m->dev = (uint64_t)bench_stat(fs, "device_bytes");
+	m->gc = (uint64_t)bench_stat(fs, "gc_bytes");
+	m->resets = bench_stat(fs, "zone_resets");
+	m->t = now();
+}
 
-	bench_mount(&b, "emu:zones=33,zone_size=1M,conv=1,data=tags");
-	fs = b.fs;
-	for (uint64_t blk = 0; blk < file_blocks; blk += 256)
-		if (ops->write(fs, "f", (loff_t)(blk * 4096), 1 << 20, false, false) != 1 << 20) {
-			fprintf(stderr, "bench: fill failed\n");
-			return 1;
-		}
-	if (ops->sync(fs)) {
-		fprintf(stderr, "bench: sync failed\n");
+/* The run's figures since @m (after its last sync); GC must have moved data for them to mean anything. */
+static int gc_figures_take(struct zw_fs *fs, const struct gc_mark *m, uint64_t writes, struct gc_figures *f)
+{
+	double t = now() - m->t;
+	uint64_t user = (uint64_t)bench_stat(fs, "user_bytes") - m->user;
+	uint64_t dev = (uint64_t)bench_stat(fs, "device_bytes") - m->dev;
+	uint64_t gc = (uint64_t)bench_stat(fs, "gc_bytes") - m->gc;
+
+	if (!gc) {
+		fprintf(stderr, "bench: GC moved nothing\n");
 		return 1;
 	}
-	user0 = (uint64_t)bench_stat(fs, "user_bytes");
-	dev0 = (uint64_t)bench_stat(fs, "device_bytes");
-	gc0 = (uint64_t)bench_stat(fs, "gc_bytes");
-	t = now();
-	for (uint64_t i = 0; i < writes; i++) {
-		x ^= x << 13, x ^= x >> 7, x ^= x << 17;	/* xorshift64 */
-		if (ops->write(fs, "f", (loff_t)(x % file_blocks * 4096), 4096, false, false) != 4096) {
-			fprintf(stderr, "bench: gc write %llu failed\n", (unsigned long long)i);
-			return 1;
-		}
-		if ((i + 1) % sync_every == 0 && ops->sync(fs)) {
-			fprintf(stderr, "bench: sync failed\n");
-			return 1;
-		}
-	}
-	if (ops->sync(fs)) {
-		fprintf(stderr, "bench: sync failed\n");
-		return 1;
-	}
-	t = now() - t;
-	{
-		uint64_t user = (uint64_t)bench_stat(fs, "user_bytes") - user0;
-		uint64_t dev = (uint64_t)bench_stat(fs, "device_bytes") - dev0;
-		uint64_t gc = (uint64_t)bench_stat(fs, "gc_bytes") - gc0;
-
-		/* GC must have done real work for the figure to mean anything */
-		if (!gc) {
-			fprintf(stderr, "bench: GC moved nothing\n");
-			return 1;
-		}
-		*rate = writes / t;
-		*moved_mib = gc / 1048576.0;
-		*resets = bench_stat(fs, "zone_resets");
-		*wa = (double)dev / (double)user;
-	}
-	bench_unmount(&b);
+	f->rate = writes / t;
+	f->moved_mib = gc / 1048576.0;
+	f->resets = bench_stat(fs, "zone_resets") - m->resets;
+	f->wa = (double)dev / (double)user;
 	return 0;
 }
 
-/*
- * The GC figure: best of three runs (the build machine is shared; the
- * workload is deterministic, so GC's own figures are the same each run).
- */
-static int bench_gc(void)
+/* Files f0..f(files-1) of @blocks each, written 1 MiB a call, then synced. */
+static int bench_fill(struct zw_fs *fs, unsigned int files, uint64_t blocks)
 {
-	double best = 0, rate, moved, resets, wa;
-
-	for (int rep = 0; rep < 3; rep++) {
-		if (bench_gc_run(&rate, &moved, &resets, &wa))
-			return 1;
-		if (rate > best)
-			best = rate;
-	}
-	printf("bench: xfs_zoned_gc_writes_per_s %.0f writes/s\n", best);
-	printf("bench: xfs_zoned_gc_bytes_moved %.1f MiB\n", moved);
-	printf("bench: xfs_zoned_gc_zone_resets %.0f resets\n", resets);
-	printf("bench: xfs_zoned_gc_write_amplification %.2f ratio\n", wa);
-	return 0;
-}
-
-/*
- * One run of the mixed GC workload: 8 files of 24 MiB on 64 zones of 4 MiB
- * (75% full); each step rewrites a random file whole (3 in 10) or one of
- * its 4 MiB-aligned ranges, 4 KiB a write(2), synced every 4 MiB: 1 GiB.
- */
-static int bench_gc_mixed_run(double *rate, double *moved_mib, double *wa)
-{
-	const unsigned int files = 8;
-	const uint64_t file_blocks = 24 * 256, range_blocks = 4 * 256, writes = 1u << 18, sync_every = 1024;
-	uint64_t x = 88172645463325252ull, user0, dev0, gc0, i = 0;
-	struct bench_fs b;
-	struct zw_fs *fs;
 	char name[16];
-	double t;
 
-	bench_mount(&b, "emu:zones=65,zone_size=4M,conv=1,data=tags");
-	fs = b.fs;
 	for (unsigned int f = 0; f < files; f++) {
 		snprintf(name, sizeof(name), "f%u", f);
-		for (uint64_t blk = 0; blk < file_blocks; blk += 256)
+		for (uint64_t blk = 0; blk < blocks; blk += 256)
 			if (ops->write(fs, name, (loff_t)(blk * 4096), 1 << 20, false, false) != 1 << 20) {
 				fprintf(stderr, "bench: fill failed\n");
 				return 1;
@@ -191,10 +133,93 @@ static int bench_gc_mixed_run(double *rate, double *moved_mib, double *wa)
 		fprintf(stderr, "bench: sync failed\n");
 		return 1;
 	}
-	user0 = (uint64_t)bench_stat(fs, "user_bytes");
-	dev0 = (uint64_t)bench_stat(fs, "device_bytes");
-	gc0 = (uint64_t)bench_stat(fs, "gc_bytes");
-	t = now();
+	return 0;
+}
+
+/* Write number @i: 4 KiB at @blk of @name, and a sync after every @sync_every of them. */
+static int bench_write_block(struct zw_fs *fs, const char *name, uint64_t blk, uint64_t i, uint64_t sync_every)
+{
+	if (ops->write(fs, name, (loff_t)(blk * 4096), 4096, false, false) != 4096) {
+		fprintf(stderr, "bench: write %llu failed\n", (unsigned long long)i);
+		return 1;
+	}
+	if ((i + 1) % sync_every == 0 && ops->sync(fs)) {
+		fprintf(stderr, "bench: sync failed\n");
+		return 1;
+	}
+	return 0;
+}
+
+/* The figure and GC's own: best of three runs (the workloads are deterministic). */
+static int bench_gc_best_of_3(int (*run)(struct gc_figures *f), const char *name, bool resets)
+{
+	struct gc_figures f;
+	double best = 0;
+
+	for (int rep = 0; rep < 3; rep++) {
+		if (run(&f))
+			return 1;
+		if (f.rate > best)
+			best = f.rate;
+	}
+	printf("bench: xfs_zoned_%s_writes_per_s %.0f writes/s\n", name, best);
+	printf("bench: xfs_zoned_%s_bytes_moved %.1f MiB\n", name, f.moved_mib);
+	if (resets)
+		printf("bench: xfs_zoned_%s_zone_resets %.0f resets\n", name, f.resets);
+	printf("bench: xfs_zoned_%s_write_amplification %.2f ratio\n", name, f.wa);
+	return 0;
+}
+
+/* One run of the GC workload: its rate, and what GC did. */
+static int bench_gc_run(struct gc_figures *f)
+{
+	/*
+	 * 32 zones of 1 MiB: 29 writable without GC; a 20 MiB file
+	 * overwritten at random, 4 KiB at a time, synced every 4 MiB: 1 GiB
+	 * of overwrites, fifty times the file.
+	 */
+	const uint64_t file_blocks = 20 * 256, writes = 1u << 18, sync_every = 1024;
+	uint64_t x = 88172645463325252ull;
+	struct gc_mark m;
+	struct bench_fs b;
+
+	bench_mount(&b, "emu:zones=33,zone_size=1M,conv=1,data=tags");
+	if (bench_fill(b.fs, 1, file_blocks))
+		return 1;
+	gc_mark(b.fs, &m);
+	for (uint64_t i = 0; i < writes; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;	/* xorshift64 */
+		if (bench_write_block(b.fs, "f0", x % file_blocks, i, sync_every))
+			return 1;
+	}
+	if (ops->sync(b.fs)) {
+		fprintf(stderr, "bench: sync failed\n");
+		return 1;
+	}
+	if (gc_figures_take(b.fs, &m, writes, f))
+		return 1;
+	bench_unmount(&b);
+	return 0;
+}
+
+/*
+ * One run of the mixed GC workload: 8 files of 24 MiB on 64 zones of 4 MiB
+ * (75% full); each step rewrites a random file whole (3 in 10) or one of
+ * its 4 MiB-aligned ranges, 4 KiB a write(2), synced every 4 MiB: 1 GiB.
+ */
+static int bench_gc_mixed_run(struct gc_figures *f)
+{
+	const unsigned int files = 8;
+	const uint64_t file_blocks = 24 * 256, range_blocks = 4 * 256, writes = 1u << 18, sync_every = 1024;
+	uint64_t x = 88172645463325252ull, i = 0;
+	struct gc_mark m;
+	struct bench_fs b;
+	char name[16];
+
+	bench_mount(&b, "emu:zones=65,zone_size=4M,conv=1,data=tags");
+	if (bench_fill(b.fs, files, file_blocks))
+		return 1;
+	gc_mark(b.fs, &m);
 	while (i < writes) {
 		uint64_t start = 0, len = file_blocks;
 
@@ -205,53 +230,17 @@ static int bench_gc_mixed_run(double *rate, double *moved_mib, double *wa)
 			start = (x >> 8) % (file_blocks / range_blocks) * range_blocks;
 			len = range_blocks;
 		}
-		for (uint64_t k = 0; k < len && i < writes; k++, i++) {
-			if (ops->write(fs, name, (loff_t)((start + k) * 4096), 4096, false, false) != 4096) {
-				fprintf(stderr, "bench: mixed write %llu failed\n", (unsigned long long)i);
+		for (uint64_t k = 0; k < len && i < writes; k++, i++)
+			if (bench_write_block(b.fs, name, start + k, i, sync_every))
 				return 1;
-			}
-			if ((i + 1) % sync_every == 0 && ops->sync(fs)) {
-				fprintf(stderr, "bench: sync failed\n");
-				return 1;
-			}
-		}
 	}
-	if (ops->sync(fs)) {
+	if (ops->sync(b.fs)) {
 		fprintf(stderr, "bench: sync failed\n");
 		return 1;
 	}
-	t = now() - t;
-	{
-		uint64_t user = (uint64_t)bench_stat(fs, "user_bytes") - user0;
-		uint64_t dev = (uint64_t)bench_stat(fs, "device_bytes") - dev0;
-		uint64_t gc = (uint64_t)bench_stat(fs, "gc_bytes") - gc0;
-
-		if (!gc) {
-			fprintf(stderr, "bench: GC moved nothing in the mixed workload\n");
-			return 1;
-		}
-		*rate = writes / t;
-		*moved_mib = gc / 1048576.0;
-		*wa = (double)dev / (double)user;
-	}
+	if (gc_figures_take(b.fs, &m, writes, f))
+		return 1;
 	bench_unmount(&b);
-	return 0;
-}
-
-/* The mixed GC figure: best of three runs, as for the others. */
-static int bench_gc_mixed(void)
-{
-	double best = 0, rate, moved, wa;
-
-	for (int rep = 0; rep < 3; rep++) {
-		if (bench_gc_mixed_run(&rate, &moved, &wa))
-			return 1;
-		if (rate > best)
-			best = rate;
-	}
-	printf("bench: xfs_zoned_gc_mixed_writes_per_s %.0f writes/s\n", best);
-	printf("bench: xfs_zoned_gc_mixed_bytes_moved %.1f MiB\n", moved);
-	printf("bench: xfs_zoned_gc_mixed_write_amplification %.2f ratio\n", wa);
 	return 0;
 }
 
@@ -289,9 +278,9 @@ int main(int argc, char **argv)
 	double best = 0, rate;
 
 	if (argc > 1 && !strcmp(argv[1], "gc"))
-		return bench_gc();	/* the GC figure alone (for profiling) */
+		return bench_gc_best_of_3(bench_gc_run, "gc", true);	/* alone (for profiling) */
 	if (argc > 1 && !strcmp(argv[1], "gc-mixed"))
-		return bench_gc_mixed();	/* the mixed GC figure alone */
+		return bench_gc_best_of_3(bench_gc_mixed_run, "gc_mixed", false);
 	/* best of three runs, as for GC */
 	for (int rep = 0; rep < 3; rep++) {
 		if (bench_plain_run(&rate))
@@ -301,8 +290,8 @@ int main(int argc, char **argv)
 	}
 	printf("bench: xfs_zoned_writes_per_s %.0f writes/s\n", best);
 	fflush(stdout);
-	if (bench_gc())
+	if (bench_gc_best_of_3(bench_gc_run, "gc", true))
 		return 1;
 	fflush(stdout);
-	return bench_gc_mixed();
+	return bench_gc_best_of_3(bench_gc_mixed_run, "gc_mixed", false);
 }
