@@ -9,10 +9,11 @@ import random
 
 import pytest
 
+from workload import Workload
+
 K = 1024
 M = 1024 * K
 BS = 4 * K
-HINTS = ["notset", "none", "short", "medium", "long", "extreme"]
 
 
 def run(zw, fs, dev, script):
@@ -31,12 +32,8 @@ XFS_MAX = 2 * M
 
 def xfs_workload(seed, ops=400):
     rnd = random.Random(seed)
-    sizes, opened = {}, set()
-    lines, expect = [], []
-
-    def call(line, result):
-        lines.append(line)
-        expect.append(str(result))
+    w = Workload(rnd)
+    sizes, call = w.sizes, w.call
 
     for _ in range(ops):
         f = rnd.choice(XFS_FILES)
@@ -62,22 +59,6 @@ def xfs_workload(seed, ops=400):
             new = rnd.randrange(0, max(size, XFS_MAX // 2) + 1)
             call("truncate %s %d" % (f, new), 0)
             sizes[f] = new
-        elif op == "unlink" and f in sizes and f not in opened:
-            call("unlink " + f, 0)
-            del sizes[f]
-        elif op == "fsync" and f in sizes:
-            call("fsync " + f, 0)
-        elif op == "sync":
-            call("sync", 0)
-        elif op == "open" and f not in opened:
-            call("open " + f, 0)
-            opened.add(f)
-            sizes.setdefault(f, 0)
-        elif op == "close" and f in opened:
-            call("close " + f, 0)
-            opened.discard(f)
-        elif op == "hint" and f in sizes:
-            call("hint %s %s" % (f, rnd.choice(HINTS)), 0)
         elif op == "reflink" and f in sizes:
             dst = rnd.choice([x for x in XFS_FILES if x != f])
             call("reflink %s %s" % (f, dst), 0)
@@ -87,9 +68,9 @@ def xfs_workload(seed, ops=400):
             off = rnd.randrange(0, XFS_MAX - length)
             call("fallocate %s %d %d" % (f, off, length), 0)
             sizes[f] = max(size, off + length)
-    for f in sorted(opened):
-        call("close " + f, 0)
-    return "\n".join(lines) + "\n", expect, sizes
+        else:
+            w.name_op(op, f)
+    return w.script(), w.expect, sizes
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -11,6 +11,8 @@ import random
 
 import pytest
 
+from workload import Workload
+
 K = 1024
 M = 1024 * K
 
@@ -22,18 +24,13 @@ DEVICES = {
 }
 FILES = ["a", "b", "c", "d"]
 MAX_SIZE = 2 * M  # per file: at most 8 MiB live on 12-16 MiB
-HINTS = ["notset", "none", "short", "medium", "long", "extreme"]
 
 
 def workload(seed, ops=500):
     """Script lines, the expected result of each call, and each file's final size."""
     rnd = random.Random(seed)
-    sizes, opened = {}, set()
-    lines, expect = [], []
-
-    def call(line, result):
-        lines.append(line)
-        expect.append(str(result))
+    w = Workload(rnd)
+    sizes, call = w.sizes, w.call
 
     for _ in range(ops):
         f = rnd.choice(FILES)
@@ -59,26 +56,10 @@ def workload(seed, ops=500):
             new = rnd.randrange(0, size + 1)
             call("truncate %s %d" % (f, new), 0)
             sizes[f] = new
-        elif op == "unlink" and f in sizes and f not in opened:
-            call("unlink " + f, 0)
-            del sizes[f]
-        elif op == "fsync" and f in sizes:
-            call("fsync " + f, 0)
-        elif op == "sync":
-            call("sync", 0)
-        elif op == "open" and f not in opened:
-            call("open " + f, 0)
-            opened.add(f)
-            sizes.setdefault(f, 0)
-        elif op == "close" and f in opened:
-            call("close " + f, 0)
-            opened.discard(f)
-        elif op == "hint" and f in sizes:
-            call("hint %s %s" % (f, rnd.choice(HINTS)), 0)
-    for f in sorted(opened):
-        call("close " + f, 0)
-    call("sync", 0)
-    return "\n".join(lines) + "\n", expect, sizes
+        else:
+            w.name_op(op, f)
+    script = w.script()
+    return script + "sync\n", w.expect + ["0"], sizes
 
 
 def run(zw, dev, script, kernel):
