@@ -6,17 +6,21 @@ PYTHON   := /usr/bin/python3
 CSTD     := -std=c11 -D_GNU_SOURCE
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers
 OPT      ?= -O2 -g
-INC      := -Isim -Itools
+INC      := -Isim -Itools -Itools/trace
 JSONC_CFLAGS := $(shell pkg-config --cflags json-c 2>/dev/null)
 JSONC_LIBS   := $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
-# libzwsim's own dependencies: JSON; libzbd, libblkid, libnvme and liburing for real devices
-LIBS     := $(JSONC_LIBS) -lzbd -lblkid -lnvme -luring
+# libzwsim's own dependencies: JSON; libzbd, libblkid, libnvme and liburing for real devices;
+# zlib, zstd, xz and bzip2 for compressed traces
+LIBS     := $(JSONC_LIBS) -lzbd -lblkid -lnvme -luring -lz -lzstd -llzma -lbz2
 CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(INC) $(JSONC_CFLAGS) $(EXTRA_CFLAGS)
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # The library: the simulator and the file system models built on it
 SIM_SRCS   := $(sort $(wildcard sim/*.c zonefs/*.c xfs-zoned/*.c))
-TOOL_SRCS  := $(sort $(wildcard tools/*.c))
+# tools/: the commands, and one folder per concern with several files (trace,
+# replay, check, ...); tools/fio/ (the fio engine) is built on its own
+TOOL_DIRS  := tools tools/trace tools/replay tools/check tools/explore tools/teach tools/report tools/sweep tools/ublk
+TOOL_SRCS  := $(sort $(foreach d,$(TOOL_DIRS),$(wildcard $(d)/*.c)))
 UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
 BENCH_SRCS := $(sort $(wildcard tests/bench/bench_*.c))
 

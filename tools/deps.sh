@@ -3,7 +3,11 @@
 # quiet when everything is present.  Run as root (or with sudo available).
 set -eu
 
-PACKAGES="gcc make pkg-config libc6-dev libjson-c-dev libzbd-dev libblkid-dev libnvme-dev libcmocka-dev liburing-dev python3 python3-pytest"
+PACKAGES="gcc make pkg-config libc6-dev libjson-c-dev libzbd-dev libblkid-dev libnvme-dev libcmocka-dev liburing-dev python3 python3-pytest
+	zlib1g-dev libzstd-dev liblzma-dev libbz2-dev zstd xz-utils bzip2
+	clang libclang-rt-14-dev fio fio-examples blktrace
+	chromium chromium-driver python3-selenium python3-pexpect
+	slurm-wlm munge"
 
 missing=""
 for p in $PACKAGES; do
