@@ -36,6 +36,7 @@ all: zwsim
 help:
 	@echo "make            build ./zwsim"
 	@echo "make test       unit tests (plain and with ASan+UBSan) and the pytest suite"
+	@echo "make fuzz       run each libFuzzer target for FUZZ_SECONDS (60)"
 	@echo "make bench      benchmarks: one 'bench: NAME VALUE UNIT' line per figure"
 	@echo "make test-vm    the VM tier: real zoned devices in a QEMU guest (tests/vm/README.md)"
 	@echo "make demo       run the demo zone scenario on the embedded device"
@@ -81,7 +82,7 @@ $(B)/tests/test_fs_oracle: $(B)/tests/unit/test_fs_oracle.o $(B)/tools/fs_oracle
 $(BS)/tests/test_fs_oracle: $(BS)/tests/unit/test_fs_oracle.o $(BS)/tools/fs_oracle.o $(BS)/libzwsim.a
 	$(CC) $(SAN) -o $@ $^ -lcmocka $(LIBS)
 
-test: test-unit test-unit-san test-py
+test: test-unit test-unit-san test-py test-fuzz
 
 test-unit: $(UNIT_BINS)
 	@tests/run-unit.sh $(UNIT_BINS)
@@ -101,6 +102,38 @@ $(B)/bench/%: $(B)/tests/bench/%.o $(B)/libzwsim.a
 
 bench: $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do $$b || exit 1; done
+
+# --- fuzzing (clang's libFuzzer) ----------------------------------------
+# One program per parser of outside input, tests/fuzz/fuzz_NAME.c with a
+# corpus of seeds in tests/fuzz/corpus/NAME/.  `make fuzz` runs each for
+# FUZZ_SECONDS; `make test` runs each briefly (test-fuzz).
+FZ         := build/fuzz
+FUZZ_CC    := clang
+FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_SRCS  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(FZ)/%,$(FUZZ_SRCS))
+FUZZ_SECONDS ?= 60
+FUZZ_QUICK_RUNS ?= 3000
+FUZZ_TOOL_OBJS = $(call objs,$(FZ),$(filter-out tools/zwsim.c,$(TOOL_SRCS)))
+
+$(FZ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CSTD) -Wall -Wextra -Werror -Wno-missing-field-initializers -Wno-unused-command-line-argument -g -O1 $(INC) $(JSONC_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+$(FZ)/libzwsim.a: $(call objs,$(FZ),$(SIM_SRCS)) $(FUZZ_TOOL_OBJS)
+	ar rcs $@ $^
+
+$(FZ)/fuzz_%: $(FZ)/tests/fuzz/fuzz_%.o $(FZ)/libzwsim.a
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+.PHONY: fuzz test-fuzz
+fuzz: $(FUZZ_BINS)
+	@for b in $(FUZZ_BINS); do n=$${b##*/fuzz_}; mkdir -p build/fuzz/corpus/$$n; \
+	  echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
+	  $$b -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 build/fuzz/corpus/$$n tests/fuzz/corpus/$$n 2>&1 | grep -E "^(stat::number_of_executed_units|==|SUMMARY)" || exit 1; done
+
+test-fuzz: $(FUZZ_BINS)
+	@tests/fuzz/run-quick.sh $(FUZZ_QUICK_RUNS) $(FUZZ_BINS)
 
 # --- the rest ----------------------------------------------------------
 deps:
