@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The lesson runner: each step is told, optionally asked about, run on the
+ * real models, explained when refused, drawn, and checked against what the
+ * lesson says the model must do.
+ */
+#include "teach.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "explain.h"
+#include "layers.h"
+
+void teach_set(struct teach_outcome *oc, const char *key, const char *fmt, ...)
+{
+	struct teach_kv *kv = NULL;
+	va_list ap;
+
+	for (unsigned int i = 0; i < oc->nr; i++)
+		if (!strcmp(oc->kv[i].key, key))
+			kv = &oc->kv[i];
+	if (!kv) {
+		if (oc->nr == TEACH_MAX_KV)
+			return;
+		kv = &oc->kv[oc->nr++];
+		snprintf(kv->key, sizeof(kv->key), "%s", key);
+	}
+	va_start(ap, fmt);
+	vsnprintf(kv->val, sizeof(kv->val), fmt, ap);
+	va_end(ap);
+}
+
+const char *teach_get(const struct teach_outcome *oc, const char *key)
+{
+	for (unsigned int i = 0; i < oc->nr; i++)
+		if (!strcmp(oc->kv[i].key, key))
+			return oc->kv[i].val;
+	return NULL;
+}
+
+static bool is_number(const char *s, double *v)
+{
+	char *end;
+
+	if (!*s)
+		return false;
+	errno = 0;
+	*v = strtod(s, &end);
+	return !errno && !*end;
+}
+
+bool teach_value_matches(const char *want, const char *got)
+{
+	double a, b;
+
+	if (!got)
+		return false;
+	if (is_number(want, &a) && is_number(got, &b))
+		return (a > b ? a - b : b - a) < 0.005;
+	return !strcmp(want, got);
+}
+
+/* --- the keyboard --------------------------------------------------------- */
+
+struct keys {
+	FILE *in;
+	bool raw;
+	struct termios saved;
+};
+
+static void keys_open(struct keys *k, FILE *in)
+{
+	struct termios t;
+
+	k->in = in;
+	k->raw = false;
+	if (!isatty(fileno(in)) || tcgetattr(fileno(in), &k->saved))
+		return;
+	t = k->saved;
+	t.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+	t.c_cc[VMIN] = 1;
+	t.c_cc[VTIME] = 0;
+	k->raw = !tcsetattr(fileno(in), TCSANOW, &t);
+}
+
+static void keys_close(struct keys *k)
+{
+	if (k->raw)
+		tcsetattr(fileno(k->in), TCSANOW, &k->saved);
+}
+
+/* One key press (a whole line's first character when not a terminal); EOF at the end. */
+static int key_read(struct keys *k)
+{
+	int c = fgetc(k->in);
+
+	if (!k->raw && c != EOF && c != '\n') {
+		int d;
+
+		while ((d = fgetc(k->in)) != EOF && d != '\n')
+			;
+	}
+	return c;
+}
+
+/* --- the runner ----------------------------------------------------------- */
+
+static void print_text(const struct teach_term *t, const char *text, const char *indent)
+{
+	const char *p = text;
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		int n = nl ? (int)(nl - p) : (int)strlen(p);
+
+		fprintf(t->out, "%s%.*s\n", indent, n, p);
+		p = nl ? nl + 1 : NULL;
+	}
+}
+
+/* Ask the step's quiz; the chosen choice's index, -1 to quit, -2 when input ended. */
+static int ask(const struct teach_term *t, struct keys *k, const struct lesson_quiz *q)
+{
+	fprintf(t->out, "\n  %sQuiz:%s %s\n", tc(t, TC_HEAD), tc(t, TC_RESET), q->question);
+	for (unsigned int i = 0; i < q->nr_choices; i++)
+		fprintf(t->out, "    %u) %s\n", i + 1, q->choices[i]);
+	for (;;) {
+		int c;
+
+		fprintf(t->out, "  your answer (1-%u, q to quit): ", q->nr_choices);
+		fflush(t->out);
+		c = key_read(k);
+		if (c == EOF)
+			return -2;
+		if (c == 'q')
+			return -1;
+		if (c >= '1' && c < '1' + (int)q->nr_choices) {
+			fprintf(t->out, "%c\n", c);
+			return c - '1';
+		}
+		fprintf(t->out, "\n");
+	}
+}
+
+static void print_outcome(const struct teach_term *t, const struct lesson *l, const struct teach_outcome *oc)
+{
+	const char *status = teach_get(oc, "status"), *result = teach_get(oc, "result");
+	bool ok = l->layer == LESSON_ZONE ? !strcmp(status, "OK") : result[0] != '-' && !strchr(result, ' ');
+
+	fprintf(t->out, "  => %s%s%s", tc(t, ok ? TC_OK : TC_BAD), result, tc(t, TC_RESET));
+	if (l->layer == LESSON_ZONE && !ok)
+		fprintf(t->out, " %s", teach_get(oc, "errno"));
+	if (strcmp(teach_get(oc, "zone"), "-"))
+		fprintf(t->out, "  zone %s cond=%s wp=%s", teach_get(oc, "zone"), teach_get(oc, "cond"),
+			teach_get(oc, "wp"));
+	if (teach_get(oc, "at"))
+		fprintf(t->out, " at=%s", teach_get(oc, "at"));
+	fprintf(t->out, "\n");
+}
+
+static void print_figures(const struct teach_term *t, const struct lesson *l, const struct teach_outcome *oc)
+{
+	if (l->layer == LESSON_WRITEBACK)
+		fprintf(t->out, "  page cache: %s folio(s), %s dirty\n", teach_get(oc, "folios"),
+			teach_get(oc, "dirty_folios"));
+	if (l->layer == LESSON_FS && teach_get(oc, "write_amplification"))
+		fprintf(t->out, "  xfs: user %s bytes, device %s bytes, GC moved %s bytes, %s zone reset(s), write amplification %s\n",
+			teach_get(oc, "user_bytes"), teach_get(oc, "device_bytes"), teach_get(oc, "gc_bytes"),
+			teach_get(oc, "zone_resets"), teach_get(oc, "write_amplification"));
+	fprintf(t->out, "  open zones %s, active zones %s\n", teach_get(oc, "open_zones"),
+		teach_get(oc, "active_zones"));
+}
+
+/* Does the model do what the step says it must?  0, or 1 after saying where it differs. */
+static int check_expect(const struct lesson *l, size_t i, const struct teach_outcome *oc)
+{
+	const struct lesson_step *st = &l->steps[i];
+
+	for (unsigned int k = 0; k < st->nr_expect; k++) {
+		const struct lesson_expect *e = &st->expect[k];
+		const char *got = teach_get(oc, e->key);
+
+		if (teach_value_matches(e->value, got))
+			continue;
+		fflush(stdout);
+		fprintf(stderr, "zwsim teach: %s:%u: the model disagrees with the lesson at step %zu (%s): "
+			"expected %s=%s, the model gave %s=%s\n",
+			l->name, st->expect_line, i + 1, st->op, e->key, e->value, e->key, got ? got : "(nothing)");
+		return 1;
+	}
+	return 0;
+}
+
+int teach_run(const struct lesson *l, const struct teach_opts *o)
+{
+	const struct teach_term *t = &o->term;
+	struct teach_ctx c;
+	struct teach_outcome *oc = malloc(sizeof(*oc));
+	struct blk_zone *before = NULL, *now = NULL;
+	unsigned int asked = 0, right = 0, lba_sectors;
+	struct keys k = { .in = o->in };
+	int ret;
+
+	if (!oc) {
+		fprintf(stderr, "zwsim teach: out of memory\n");
+		return 2;
+	}
+	ret = teach_open(&c, l);
+	if (ret) {
+		teach_close(&c);
+		free(oc);
+		return ret;
+	}
+	lba_sectors = c.dev->geo.lba_size >> SECTOR_SHIFT;
+	before = calloc(c.dev->nr_zones, sizeof(*before));
+	now = calloc(c.dev->nr_zones, sizeof(*now));
+	if (!before || !now) {
+		fprintf(stderr, "zwsim teach: out of memory\n");
+		ret = 2;
+		goto out;
+	}
+	keys_open(&k, o->in);
+	fprintf(t->out, "%s%s%s\n", tc(t, TC_HEAD), l->title, tc(t, TC_RESET));
+	fprintf(t->out, "device %s (%s), layer %s%s%s%s\n\n", l->device, zone_personality_name(c.dev->geo.model),
+		lesson_layer_name(l->layer), l->fs ? ", " : "", l->fs ? l->fs : "",
+		l->raw ? ", straight to the device (no block layer)" : "");
+	print_text(t, l->intro, "");
+	teach_zones(&c, before);
+	fprintf(t->out, "\n");
+	teach_draw_zones(t, NULL, before, c.dev->nr_zones, lba_sectors);
+	for (size_t i = 0; i < l->nr_steps; i++) {
+		const struct lesson_step *st = &l->steps[i];
+		int choice = -3;
+
+		if (!o->autorun && i) {
+			fprintf(t->out, "\n%s-- a key for the next step, q to quit --%s", tc(t, TC_DIM), tc(t, TC_RESET));
+			fflush(t->out);
+			int key = key_read(&k);
+
+			fprintf(t->out, "\n");
+			if (key == 'q') {
+				fprintf(t->out, "stopped before step %zu of %zu\n", i + 1, l->nr_steps);
+				goto out;
+			}
+		}
+		fprintf(t->out, "\n%sStep %zu/%zu: %s%s\n", tc(t, TC_BOLD), i + 1, l->nr_steps, st->op, tc(t, TC_RESET));
+		fprintf(t->out, "  %skernel:%s %s\n", tc(t, TC_NOTE), tc(t, TC_RESET), st->kernel);
+		print_text(t, st->say, "  ");
+		if (o->quiz && st->quiz.key) {
+			choice = ask(t, &k, &st->quiz);
+			if (choice == -1) {
+				fprintf(t->out, "stopped at step %zu of %zu\n", i + 1, l->nr_steps);
+				goto out;
+			}
+			if (choice == -2) {
+				fprintf(stderr, "zwsim teach: the input ended before the quiz at step %zu was answered\n", i + 1);
+				ret = 2;
+				goto out;
+			}
+		}
+		ret = teach_exec(&c, i, oc);
+		if (ret)
+			goto out;
+		print_outcome(t, l, oc);
+		fputs(c.events, t->out);
+		if (oc->has_res && oc->res.status)
+			teach_explain(t, &oc->res, "refused");
+		else if (c.have_failed)
+			teach_explain_bio(t, c.failed.status, c.failed.reason, c.failed.zone_err);
+		else if (l->layer != LESSON_ZONE && teach_get(oc, "result")[0] == '-')
+			fprintf(t->out, "  %swhy:%s the %s refused the call itself (no bio failed): %s\n",
+				tc(t, TC_BAD), tc(t, TC_RESET), l->layer == LESSON_FS ? l->fs : "page cache",
+				teach_get(oc, "result"));
+		print_figures(t, l, oc);
+		if (st->quiz.key && o->quiz) {
+			const char *got = teach_get(oc, st->quiz.key);
+			int answer = -1;
+
+			for (unsigned int q = 0; q < st->quiz.nr_choices; q++)
+				if (teach_value_matches(st->quiz.choices[q], got))
+					answer = (int)q;
+			if (answer < 0) {
+				fflush(t->out);
+				fprintf(stderr, "zwsim teach: %s:%u: the quiz has no right answer: the model gave %s=%s, "
+					"which is none of its choices\n", l->name, st->quiz.line, st->quiz.key, got ? got : "(nothing)");
+				ret = 1;
+				goto out;
+			}
+			asked++;
+			if (answer == choice) {
+				right++;
+				fprintf(t->out, "  %sright:%s %s=%s\n", tc(t, TC_OK), tc(t, TC_RESET), st->quiz.key, got);
+			} else {
+				fprintf(t->out, "  %snot quite:%s you said %s, the model says %s=%s\n", tc(t, TC_BAD),
+					tc(t, TC_RESET), st->quiz.choices[choice], st->quiz.key, got);
+			}
+		}
+		teach_zones(&c, now);
+		teach_draw_zones(t, before, now, c.dev->nr_zones, lba_sectors);
+		memcpy(before, now, c.dev->nr_zones * sizeof(*now));
+		ret = check_expect(l, i, oc);
+		if (ret)
+			goto out;
+	}
+	fprintf(t->out, "\n");
+	if (l->summary) {
+		fprintf(t->out, "%sWhat to remember%s\n", tc(t, TC_HEAD), tc(t, TC_RESET));
+		print_text(t, l->summary, "  ");
+	}
+	if (o->quiz)
+		fprintf(t->out, "quiz: %u of %u right\n", right, asked);
+	fprintf(t->out, "lesson done: %zu steps, the model did what each expects\n", l->nr_steps);
+out:
+	keys_close(&k);
+	free(before);
+	free(now);
+	teach_close(&c);
+	free(oc);
+	return ret;
+}
