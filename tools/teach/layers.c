@@ -49,6 +49,7 @@ static const struct op_desc wb_ops[] = {
 	{ "sync", W_SYNC, 0, 0, false, "sync" },
 	{ "fsync", W_FSYNC, 0, 0, false, "fsync" },
 	{ "sleep", W_SLEEP, 1, 1, false, "sleep MS" },
+	{ "inject", F_INJECT, 1, 1, false, "inject FAULT" },
 };
 
 static const struct op_desc fs_ops[] = {
@@ -432,6 +433,12 @@ static void run_writeback(struct teach_ctx *c, const struct layer_op *op, char *
 	case W_SLEEP:
 		mm_advance(&c->mm, op->len * 1000000ull);
 		break;
+	case F_INJECT: {
+		char why[256];
+
+		err = zw_dev_inject(c->dev, op->arg, why, sizeof(why)) ? -EINVAL : 0;
+		break;
+	}
 	default:
 		break;
 	}
@@ -605,8 +612,14 @@ int teach_exec(struct teach_ctx *c, size_t i, struct teach_outcome *oc)
 		teach_set(oc, "status", "%s", blk_status_name(zo.status));
 		teach_set(oc, "errno", "%s", errno_name(blk_status_to_errno(zo.status)));
 		teach_set(oc, "result", "%s", blk_status_name(zo.status));
-		zone_result_native(&zo.res, c->dev->geo.model, native, sizeof(native));
-		teach_set(oc, "native", "%s", *native ? native : "-");
+		/* the device's own code, compact: NVMe "0x1BC", SCSI "5h/21h/04h", "-" for none */
+		if (c->dev->geo.model == ZONE_MODEL_ZNS && zo.res.nvme_status)
+			snprintf(native, sizeof(native), "0x%03X", zo.res.nvme_status);
+		else if (c->dev->geo.model == ZONE_MODEL_ZBC && zo.res.sense_key)
+			snprintf(native, sizeof(native), "%Xh/%02Xh/%02Xh", zo.res.sense_key, zo.res.asc, zo.res.ascq);
+		else
+			snprintf(native, sizeof(native), "-");
+		teach_set(oc, "native", "%s", native);
 		if (zo.has_at)
 			teach_set(oc, "at", "%" PRIu64, zo.at);
 		/* the runner explains a refusal from these */
