@@ -133,16 +133,16 @@ static int parse_layer_op(bool fs, int argc, char **w, struct layer_op *op, char
 
 /* --- opening ------------------------------------------------------------- */
 
-int teach_open(struct teach_ctx *c, const struct lesson *l)
+int teach_open(struct teach_ctx *c, const struct lesson *l, const char *spec)
 {
 	char err[512];
 	struct layer_op *ops;
 
 	memset(c, 0, sizeof(*c));
 	c->l = l;
-	if (zw_dev_open(l->device, 0, &c->dev, err, sizeof(err))) {
+	if (zw_dev_open(spec, 0, &c->dev, err, sizeof(err))) {
 		fprintf(stderr, "zwsim teach: %s:%u: bad device spec '%s': %s\n", l->name, l->device_line,
-			l->device, err);
+			spec, err);
 		return 2;
 	}
 	sim_loop_init(&c->loop, SIM_COMPLETE_FIFO, 0);

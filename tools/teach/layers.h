@@ -49,8 +49,11 @@ struct teach_ctx {
 	struct teach_failed_bio failed;
 };
 
-/* Open the device and the layer, and check every step's operation.  0, or 2 after saying why. */
-int teach_open(struct teach_ctx *c, const struct lesson *l);
+/*
+ * Open the device (@spec: the lesson's, or another personality's of it)
+ * and the layer, and check every step's operation.  0, or 2 after saying why.
+ */
+int teach_open(struct teach_ctx *c, const struct lesson *l, const char *spec);
 void teach_close(struct teach_ctx *c);
 /* Run step @i; its outcome in @oc.  0, or 2 after saying why (a fault that could not be injected). */
 int teach_exec(struct teach_ctx *c, size_t i, struct teach_outcome *oc);

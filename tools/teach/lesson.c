@@ -36,7 +36,25 @@ static int fail(char *err, size_t errlen, const char *name, unsigned int line,
 	return -1;
 }
 
+static bool outcome_key_ok_(const char *key);
+
+/* KEY, or KEY@PERSONALITY for a lesson that compares personalities */
 static bool outcome_key_ok(const char *key)
+{
+	const char *at = strchr(key, '@');
+	char base[96];
+
+	if (!at)
+		return outcome_key_ok_(key);
+	if (strcmp(at + 1, "nullblk") && strcmp(at + 1, "zns") && strcmp(at + 1, "zbc"))
+		return false;
+	if ((size_t)(at - key) >= sizeof(base))
+		return false;
+	snprintf(base, sizeof(base), "%.*s", (int)(at - key), key);
+	return outcome_key_ok_(base);
+}
+
+static bool outcome_key_ok_(const char *key)
 {
 	for (size_t i = 0; i < sizeof(outcome_keys) / sizeof(outcome_keys[0]); i++)
 		if (!strcmp(key, outcome_keys[i]))
@@ -229,7 +247,7 @@ static int parse_line(struct lesson *l, char *kw, char *text, const char *name, 
 	if (st)
 		return strcmp(kw, "title") && strcmp(kw, "device") && strcmp(kw, "layer") &&
 				       strcmp(kw, "fs") && strcmp(kw, "mount") && strcmp(kw, "intro") &&
-				       strcmp(kw, "path")
+				       strcmp(kw, "path") && strcmp(kw, "compare")
 			       ? fail(err, errlen, name, line, "unknown keyword '%s' (docs/teach.md lists them)", kw)
 			       : fail(err, errlen, name, line, "'%s' belongs before the first 'step'", kw);
 	if (!strcmp(kw, "title"))
@@ -251,6 +269,25 @@ static int parse_line(struct lesson *l, char *kw, char *text, const char *name, 
 		if (strcmp(text, "device") && strcmp(text, "block"))
 			return fail(err, errlen, name, line, "path: block (through the block layer) or device (straight to it), not '%s'", text);
 		l->raw = !strcmp(text, "device");
+		return 0;
+	}
+	if (!strcmp(kw, "compare")) {
+		char *save = NULL;
+
+		if (l->nr_compare)
+			return fail(err, errlen, name, line, "a second 'compare' line");
+		for (char *w = strtok_r(text, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+			if (strcmp(w, "nullblk") && strcmp(w, "zns") && strcmp(w, "zbc"))
+				return fail(err, errlen, name, line, "compare: nullblk, zns or zbc, not '%s'", w);
+			if (l->nr_compare == 2 || (l->nr_compare && !strcmp(l->compare[0], w)))
+				return fail(err, errlen, name, line, "compare names at most two other personalities, each once");
+			l->compare[l->nr_compare] = strdup(w);
+			if (!l->compare[l->nr_compare])
+				return fail(err, errlen, name, line, "out of memory");
+			l->nr_compare++;
+		}
+		if (!l->nr_compare)
+			return fail(err, errlen, name, line, "compare needs a personality (nullblk, zns, zbc)");
 		return 0;
 	}
 	if (!strcmp(kw, "intro"))
@@ -309,6 +346,8 @@ int lesson_parse(FILE *f, const char *name, struct lesson *l, char *err, size_t 
 		ret = fail(err, errlen, name, line, "no 'layer' line (zone, writeback or fs)");
 	if (!ret && l->layer == LESSON_FS && !l->fs)
 		ret = fail(err, errlen, name, line, "layer fs needs an 'fs' line (zonefs or xfs-zoned)");
+	if (!ret && l->nr_compare && l->layer != LESSON_ZONE)
+		ret = fail(err, errlen, name, line, "'compare' belongs to layer zone only");
 	if (!ret && l->raw && l->layer != LESSON_ZONE)
 		ret = fail(err, errlen, name, line, "'path device' belongs to layer zone only");
 	if (!ret && l->layer != LESSON_FS && (l->fs || l->mount))
@@ -341,6 +380,8 @@ void lesson_free(struct lesson *l)
 	free(l->name);
 	free(l->title);
 	free(l->device);
+	for (unsigned int i = 0; i < l->nr_compare; i++)
+		free(l->compare[i]);
 	free(l->fs);
 	free(l->mount);
 	free(l->intro);

@@ -53,6 +53,8 @@ struct lesson {
 	unsigned int device_line;
 	enum lesson_layer layer;
 	bool raw;			/* layer zone, "path device": no block layer (passthrough) */
+	char *compare[2];		/* "compare zns zbc": the same steps on these personalities too */
+	unsigned int nr_compare;
 	char *fs;			/* layer fs: zonefs, xfs-zoned */
 	char *mount;			/* mount options, or NULL */
 	char *intro;			/* lines joined by '\n' */

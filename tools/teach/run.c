@@ -196,43 +196,99 @@ static int check_expect(const struct lesson *l, size_t i, const struct teach_out
 	return 0;
 }
 
+/* null_blk, NVMe ZNS, SCSI ZBC: how the learner knows them */
+static const char *personality_label(enum zone_personality p)
+{
+	return p == ZONE_MODEL_ZNS ? "NVMe ZNS" : p == ZONE_MODEL_ZBC ? "SCSI ZBC" : "null_blk";
+}
+
+/* Another personality's outcome, in one line, its keys kept as KEY@NAME. */
+static void merge_other(const struct teach_term *t, struct teach_ctx *c, struct teach_outcome *oc,
+			const struct teach_outcome *other)
+{
+	const char *name = zone_personality_name(c->dev->geo.model);
+	const char *status = teach_get(other, "status");
+	bool ok = !strcmp(status, "OK");
+
+	for (unsigned int k = 0; k < other->nr; k++) {
+		char key[sizeof(other->kv[k].key) + 16];
+
+		snprintf(key, sizeof(key), "%s@%s", other->kv[k].key, name);
+		teach_set(oc, key, "%s", other->kv[k].val);
+	}
+	fprintf(t->out, "  %-9s => %s%s%s", personality_label(c->dev->geo.model), tc(t, ok ? TC_OK : TC_BAD),
+		status, tc(t, TC_RESET));
+	if (!ok)
+		fprintf(t->out, " %s", teach_get(other, "errno"));
+	if (strcmp(teach_get(other, "zone"), "-"))
+		fprintf(t->out, "  zone %s cond=%s wp=%s", teach_get(other, "zone"), teach_get(other, "cond"),
+			teach_get(other, "wp"));
+	if (teach_get(other, "at"))
+		fprintf(t->out, " at=%s", teach_get(other, "at"));
+	if (!ok && strcmp(teach_get(other, "native"), "-"))
+		fprintf(t->out, "  (%s)", teach_get(other, "native"));
+	fprintf(t->out, "\n");
+}
+
+#define MAX_CTX 3
+
 int teach_run(const struct lesson *l, const struct teach_opts *o)
 {
 	const struct teach_term *t = &o->term;
-	struct teach_ctx c;
-	struct teach_outcome *oc = malloc(sizeof(*oc));
-	struct blk_zone *before = NULL, *now = NULL;
-	unsigned int asked = 0, right = 0, lba_sectors;
+	struct teach_ctx c[MAX_CTX];
+	struct teach_outcome *oc = malloc(sizeof(*oc)), *other = malloc(sizeof(*other));
+	struct blk_zone *before[MAX_CTX] = { 0 }, *now[MAX_CTX] = { 0 };
+	unsigned int asked = 0, right = 0, nc = 1 + l->nr_compare, opened = 0;
 	struct keys k = { .in = o->in };
-	int ret;
+	int ret = 0;
 
-	if (!oc) {
-		fprintf(stderr, "zwsim teach: out of memory\n");
-		return 2;
-	}
-	ret = teach_open(&c, l);
-	if (ret) {
-		teach_close(&c);
-		free(oc);
-		return ret;
-	}
-	lba_sectors = c.dev->geo.lba_size >> SECTOR_SHIFT;
-	before = calloc(c.dev->nr_zones, sizeof(*before));
-	now = calloc(c.dev->nr_zones, sizeof(*now));
-	if (!before || !now) {
+	memset(c, 0, sizeof(c));
+	if (!oc || !other) {
 		fprintf(stderr, "zwsim teach: out of memory\n");
 		ret = 2;
 		goto out;
 	}
+	for (unsigned int n = 0; n < nc; n++) {
+		char spec[512];
+
+		if (n)
+			snprintf(spec, sizeof(spec), "%s,model=%s", l->device, l->compare[n - 1]);
+		else
+			snprintf(spec, sizeof(spec), "%s", l->device);
+		ret = teach_open(&c[n], l, spec);
+		opened++;
+		if (ret)
+			goto out;
+		before[n] = calloc(c[n].dev->nr_zones, sizeof(*before[n]));
+		now[n] = calloc(c[n].dev->nr_zones, sizeof(*now[n]));
+		if (!before[n] || !now[n]) {
+			fprintf(stderr, "zwsim teach: out of memory\n");
+			ret = 2;
+			goto out;
+		}
+		if (n && c[n].dev->geo.model == c[0].dev->geo.model) {
+			fprintf(stderr, "zwsim teach: %s: compare names the lesson's own personality (%s)\n", l->name,
+				l->compare[n - 1]);
+			ret = 2;
+			goto out;
+		}
+	}
 	keys_open(&k, o->in);
 	fprintf(t->out, "%s%s%s\n", tc(t, TC_HEAD), l->title, tc(t, TC_RESET));
-	fprintf(t->out, "device %s (%s), layer %s%s%s%s\n\n", l->device, zone_personality_name(c.dev->geo.model),
+	fprintf(t->out, "device %s (%s), layer %s%s%s%s\n", l->device, zone_personality_name(c[0].dev->geo.model),
 		lesson_layer_name(l->layer), l->fs ? ", " : "", l->fs ? l->fs : "",
 		l->raw ? ", straight to the device (no block layer)" : "");
-	print_text(t, l->intro, "");
-	teach_zones(&c, before);
+	for (unsigned int n = 1; n < nc; n++)
+		fprintf(t->out, "the same steps on %s (model=%s)\n", personality_label(c[n].dev->geo.model), l->compare[n - 1]);
 	fprintf(t->out, "\n");
-	teach_draw_zones(t, NULL, before, c.dev->nr_zones, lba_sectors);
+	print_text(t, l->intro, "");
+	for (unsigned int n = 0; n < nc; n++) {
+		teach_zones(&c[n], before[n]);
+		fprintf(t->out, "\n");
+		if (nc > 1)
+			fprintf(t->out, "  %s%s%s\n", tc(t, TC_BOLD), personality_label(c[n].dev->geo.model), tc(t, TC_RESET));
+		teach_draw_zones(t, NULL, before[n], c[n].dev->nr_zones, c[n].dev->geo.lba_size >> SECTOR_SHIFT);
+	}
 	for (size_t i = 0; i < l->nr_steps; i++) {
 		const struct lesson_step *st = &l->steps[i];
 		int choice = -3;
@@ -258,24 +314,33 @@ int teach_run(const struct lesson *l, const struct teach_opts *o)
 				goto out;
 			}
 			if (choice == -2) {
+				fflush(t->out);
 				fprintf(stderr, "zwsim teach: the input ended before the quiz at step %zu was answered\n", i + 1);
 				ret = 2;
 				goto out;
 			}
 		}
-		ret = teach_exec(&c, i, oc);
+		ret = teach_exec(&c[0], i, oc);
 		if (ret)
 			goto out;
+		if (nc > 1)
+			fprintf(t->out, "  %s:\n", personality_label(c[0].dev->geo.model));
 		print_outcome(t, l, oc);
-		fputs(c.events, t->out);
+		fputs(c[0].events, t->out);
 		if (oc->has_res && oc->res.status)
 			teach_explain(t, &oc->res, "refused");
-		else if (c.have_failed)
-			teach_explain_bio(t, c.failed.status, c.failed.reason, c.failed.zone_err);
+		else if (c[0].have_failed)
+			teach_explain_bio(t, c[0].failed.status, c[0].failed.reason, c[0].failed.zone_err);
 		else if (l->layer != LESSON_ZONE && teach_get(oc, "result")[0] == '-')
 			fprintf(t->out, "  %swhy:%s the %s refused the call itself (no bio failed): %s\n",
 				tc(t, TC_BAD), tc(t, TC_RESET), l->layer == LESSON_FS ? l->fs : "page cache",
 				teach_get(oc, "result"));
+		for (unsigned int n = 1; n < nc; n++) {
+			ret = teach_exec(&c[n], i, other);
+			if (ret)
+				goto out;
+			merge_other(t, &c[n], oc, other);
+		}
 		print_figures(t, l, oc);
 		if (st->quiz.key && o->quiz) {
 			const char *got = teach_get(oc, st->quiz.key);
@@ -300,9 +365,13 @@ int teach_run(const struct lesson *l, const struct teach_opts *o)
 					tc(t, TC_RESET), st->quiz.choices[choice], st->quiz.key, got);
 			}
 		}
-		teach_zones(&c, now);
-		teach_draw_zones(t, before, now, c.dev->nr_zones, lba_sectors);
-		memcpy(before, now, c.dev->nr_zones * sizeof(*now));
+		for (unsigned int n = 0; n < nc; n++) {
+			teach_zones(&c[n], now[n]);
+			if (nc > 1)
+				fprintf(t->out, "  %s%s%s\n", tc(t, TC_BOLD), personality_label(c[n].dev->geo.model), tc(t, TC_RESET));
+			teach_draw_zones(t, before[n], now[n], c[n].dev->nr_zones, c[n].dev->geo.lba_size >> SECTOR_SHIFT);
+			memcpy(before[n], now[n], c[n].dev->nr_zones * sizeof(*now[n]));
+		}
 		ret = check_expect(l, i, oc);
 		if (ret)
 			goto out;
@@ -316,10 +385,14 @@ int teach_run(const struct lesson *l, const struct teach_opts *o)
 		fprintf(t->out, "quiz: %u of %u right\n", right, asked);
 	fprintf(t->out, "lesson done: %zu steps, the model did what each expects\n", l->nr_steps);
 out:
+	fflush(t->out);
 	keys_close(&k);
-	free(before);
-	free(now);
-	teach_close(&c);
+	for (unsigned int n = 0; n < opened; n++) {
+		free(before[n]);
+		free(now[n]);
+		teach_close(&c[n]);
+	}
 	free(oc);
+	free(other);
 	return ret;
 }
