@@ -157,7 +157,7 @@ static int list_lessons(const char *dir)
 		if (load(path, path, &l)) {
 			ret = EXIT_USAGE;
 		} else {
-			printf("  %2d  %-12s %s\n", i + 1, name, l.title);
+			printf("  %2d  %-14s %s\n", i + 1, name, l.title);
 			lesson_free(&l);
 		}
 		free(ents[i]);
