@@ -30,7 +30,14 @@ objs = $(patsubst %.c,$(1)/%.o,$(2))
 B  := build/rel
 BS := build/san
 
-.PHONY: all test test-unit test-unit-san test-py bench deps demo clean help
+.PHONY: all test test-unit test-unit-san test-py bench deps demo clean help man install
+
+# make install: the binary, a manual page per command, the lessons
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BINDIR   := $(PREFIX)/bin
+DATADIR  := $(PREFIX)/share/zwsim
+MAN1DIR  := $(PREFIX)/share/man/man1
 all: zwsim
 
 help:
@@ -41,6 +48,8 @@ help:
 	@echo "make test-vm    the VM tier: real zoned devices in a QEMU guest (tests/vm/README.md)"
 	@echo "make demo       run the demo zone scenario on the embedded device"
 	@echo "make deps       install the Debian packages the build and tests need"
+	@echo "make man        the manual pages (build/man), made from each command's --help"
+	@echo "make install    the binary, the pages and the lessons under PREFIX (/usr/local), staged in DESTDIR"
 	@echo "make clean      remove build products"
 
 # --- objects -----------------------------------------------------------
@@ -59,6 +68,15 @@ $(BS)/libzwsim.a: $(call objs,$(BS),$(SIM_SRCS))
 	ar rcs $@ $^
 
 # --- the command -------------------------------------------------------
+# where an installed zwsim finds its lessons when not beside it (tools/cmd_teach.c)
+# (rebuilt when PREFIX changes: the stamp holds the directory it was built with)
+$(B)/tools/cmd_teach.o $(BS)/tools/cmd_teach.o: EXTRA_CFLAGS += -DZWSIM_DATADIR='"$(DATADIR)"'
+$(B)/tools/cmd_teach.o $(BS)/tools/cmd_teach.o: build/datadir.stamp
+build/datadir.stamp: FORCE
+	@mkdir -p build; echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' > $@
+.PHONY: FORCE
+FORCE:
+
 zwsim: $(call objs,$(B),$(TOOL_SRCS)) $(B)/libzwsim.a
 	$(CC) $(OPT) -o $@ $^ $(LIBS)
 
@@ -134,6 +152,19 @@ fuzz: $(FUZZ_BINS)
 
 test-fuzz: $(FUZZ_BINS)
 	@tests/fuzz/run-quick.sh $(FUZZ_QUICK_RUNS) $(FUZZ_BINS)
+
+# --- manual pages and installation --------------------------------------
+# One page per command of zwsim.c's table, plus zwsim(1), each from the
+# command's own --help (tools/mkman.py): the page and --help cannot disagree.
+man: zwsim
+	@rm -rf build/man
+	$(PYTHON) tools/mkman.py ./zwsim build/man
+
+install: zwsim man
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN1DIR) $(DESTDIR)$(DATADIR)/lessons
+	install -m 755 zwsim $(DESTDIR)$(BINDIR)/zwsim
+	install -m 644 build/man/*.1 $(DESTDIR)$(MAN1DIR)/
+	install -m 644 lessons/*.lesson $(DESTDIR)$(DATADIR)/lessons/
 
 # --- the rest ----------------------------------------------------------
 deps:
