@@ -332,8 +332,8 @@ int teach_run(const struct lesson *l, const struct teach_opts *o)
 		else if (c[0].have_failed)
 			teach_explain_bio(t, c[0].failed.status, c[0].failed.reason, c[0].failed.zone_err);
 		else if (l->layer != LESSON_ZONE && teach_get(oc, "result")[0] == '-')
-			fprintf(t->out, "  %swhy:%s the %s refused the call itself (no bio failed): %s\n",
-				tc(t, TC_BAD), tc(t, TC_RESET), l->layer == LESSON_FS ? l->fs : "page cache",
+			fprintf(t->out, "  %swhy:%s        %s refused the call itself (no bio failed): %s\n",
+				tc(t, TC_BAD), tc(t, TC_RESET), l->layer == LESSON_FS ? l->fs : "the page cache",
 				teach_get(oc, "result"));
 		for (unsigned int n = 1; n < nc; n++) {
 			ret = teach_exec(&c[n], i, other);
