@@ -129,3 +129,17 @@ def test_a_wrong_expectation_stops_the_lesson_in_the_terminal(tmp_path):
     child.expect(r"wrong.lesson:6: the model disagrees with the lesson at step 1 \(write 0 0 1\): "
                  r"expected cond=fu, the model gave cond=oi")
     finish(child, rc=1)
+
+
+def test_ctrl_c_gives_the_terminal_back():
+    import termios
+    child = spawn("zones")
+    child.expect(PROMPT)
+    lflag = termios.tcgetattr(child.child_fd)[3]
+    assert not lflag & termios.ICANON      # keys are read one by one
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    lflag = termios.tcgetattr(child.child_fd)[3]
+    assert lflag & termios.ICANON and lflag & termios.ECHO
+    child.close()
+    assert child.signalstatus == 2

@@ -7,6 +7,7 @@
 #include "teach.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +74,18 @@ struct keys {
 	struct termios saved;
 };
 
+/* Ctrl-C or a kill while keys are raw: give the terminal back first (tcsetattr() is async-signal-safe). */
+static struct termios saved_term;
+static int saved_fd = -1;
+
+static void restore_and_die(int sig)
+{
+	if (saved_fd >= 0)
+		tcsetattr(saved_fd, TCSANOW, &saved_term);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 static void keys_open(struct keys *k, FILE *in)
 {
 	struct termios t;
@@ -85,13 +98,23 @@ static void keys_open(struct keys *k, FILE *in)
 	t.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
 	t.c_cc[VMIN] = 1;
 	t.c_cc[VTIME] = 0;
+	saved_term = k->saved;
+	saved_fd = fileno(in);
+	signal(SIGINT, restore_and_die);
+	signal(SIGTERM, restore_and_die);
+	signal(SIGHUP, restore_and_die);
 	k->raw = !tcsetattr(fileno(in), TCSANOW, &t);
 }
 
 static void keys_close(struct keys *k)
 {
-	if (k->raw)
+	if (k->raw) {
 		tcsetattr(fileno(k->in), TCSANOW, &k->saved);
+		saved_fd = -1;
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+	}
 }
 
 /* One key press (a whole line's first character when not a terminal); EOF at the end. */
@@ -147,11 +170,14 @@ static int ask(const struct teach_term *t, struct keys *k, const struct lesson_q
 	}
 }
 
-static void print_outcome(const struct teach_term *t, const struct lesson *l, const struct teach_outcome *oc)
+static void print_outcome(const struct teach_term *t, const struct lesson *l, const struct teach_outcome *oc,
+			  const char *label)
 {
 	const char *status = teach_get(oc, "status"), *result = teach_get(oc, "result");
 	bool ok = l->layer == LESSON_ZONE ? !strcmp(status, "OK") : result[0] != '-' && !strchr(result, ' ');
 
+	if (label)
+		fprintf(t->out, "  %-9s", label);
 	fprintf(t->out, "  => %s%s%s", tc(t, ok ? TC_OK : TC_BAD), result, tc(t, TC_RESET));
 	if (l->layer == LESSON_ZONE && !ok)
 		fprintf(t->out, " %s", teach_get(oc, "errno"));
@@ -216,7 +242,7 @@ static void merge_other(const struct teach_term *t, struct teach_ctx *c, struct 
 		snprintf(key, sizeof(key), "%s@%s", other->kv[k].key, name);
 		teach_set(oc, key, "%s", other->kv[k].val);
 	}
-	fprintf(t->out, "  %-9s => %s%s%s", personality_label(c->dev->geo.model), tc(t, ok ? TC_OK : TC_BAD),
+	fprintf(t->out, "  %-9s  => %s%s%s", personality_label(c->dev->geo.model), tc(t, ok ? TC_OK : TC_BAD),
 		status, tc(t, TC_RESET));
 	if (!ok)
 		fprintf(t->out, " %s", teach_get(other, "errno"));
@@ -323,9 +349,13 @@ int teach_run(const struct lesson *l, const struct teach_opts *o)
 		ret = teach_exec(&c[0], i, oc);
 		if (ret)
 			goto out;
-		if (nc > 1)
-			fprintf(t->out, "  %s:\n", personality_label(c[0].dev->geo.model));
-		print_outcome(t, l, oc);
+		print_outcome(t, l, oc, nc > 1 ? personality_label(c[0].dev->geo.model) : NULL);
+		for (unsigned int n = 1; n < nc; n++) {
+			ret = teach_exec(&c[n], i, other);
+			if (ret)
+				goto out;
+			merge_other(t, &c[n], oc, other);
+		}
 		fputs(c[0].events, t->out);
 		if (oc->has_res && oc->res.status)
 			teach_explain(t, &oc->res, "refused");
@@ -335,12 +365,6 @@ int teach_run(const struct lesson *l, const struct teach_opts *o)
 			fprintf(t->out, "  %swhy:%s        %s refused the call itself (no bio failed): %s\n",
 				tc(t, TC_BAD), tc(t, TC_RESET), l->layer == LESSON_FS ? l->fs : "the page cache",
 				teach_get(oc, "result"));
-		for (unsigned int n = 1; n < nc; n++) {
-			ret = teach_exec(&c[n], i, other);
-			if (ret)
-				goto out;
-			merge_other(t, &c[n], oc, other);
-		}
 		print_figures(t, l, oc);
 		if (st->quiz.key && o->quiz) {
 			const char *got = teach_get(oc, st->quiz.key);
