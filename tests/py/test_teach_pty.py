@@ -143,3 +143,12 @@ def test_ctrl_c_gives_the_terminal_back():
     assert lflag & termios.ICANON and lflag & termios.ECHO
     child.close()
     assert child.signalstatus == 2
+
+
+def test_a_bad_lesson_file_says_file_and_line_in_the_terminal(tmp_path):
+    lesson = tmp_path / "bad.lesson"
+    lesson.write_text("title Bad\ndevice emu:zones=2,zone_size=256k\nlayer zone\n"
+                      "step write 0 0 1\nkernel null_zone_write()\nexpect cond=oi\nquiz cond | Which?\n")
+    child = spawn(str(lesson))
+    child.expect(r"bad.lesson:7: expected quiz KEY \| QUESTION \| CHOICE CHOICE \.\.\.")
+    finish(child, rc=2)
