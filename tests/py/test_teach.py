@@ -180,3 +180,23 @@ def test_a_quiz_whose_choices_miss_the_models_answer_fails(zwsim, tmp_path):
     r = zwsim("teach", "--quiz", path, input="1\n")
     assert r.rc == 1, r
     assert "%s:8: the quiz has no right answer: the model gave cond=oi" % path in r.err
+
+
+@pytest.mark.parametrize("lesson,old,new,key", [
+    ("04-pagecache.lesson", "expect result=0 ioends=2 bios=2 dirty_folios=0", "expect result=0 ioends=1 bios=2 dirty_folios=0", "ioends"),
+    ("05-wb-error.lesson", "expect result=-ENODATA", "expect result=-EIO", "result"),
+    ("07-xfs-alloc.lesson", "zones.b=1", "zones.b=0", "zones.b"),
+    ("08-gc.lesson", "write_amplification=1.29", "write_amplification=1.00", "write_amplification"),
+    ("09-zonefs.lesson", "cond.4=fu", "cond.4=oi", "cond.4"),
+    ("10-personalities.lesson", "cond@zns=cl", "cond@zns=em", "cond@zns"),
+])
+def test_every_layer_catches_a_wrong_expectation(zwsim, tmp_path, lesson, old, new, key):
+    text = (ROOT / "lessons" / lesson).read_text()
+    assert old in text
+    line = text[:text.index(old)].count("\n") + 1
+    path = tmp_path / lesson
+    path.write_text(text.replace(old, new, 1))
+    r = zwsim("teach", "--auto", str(path))
+    assert r.rc == 1, r
+    assert "%s:%d: the model disagrees" % (path, line) in r.err
+    assert "expected %s=%s, the model gave %s=" % (key, new.split(key + "=")[1].split()[0], key) in r.err
