@@ -11,7 +11,7 @@ JSONC_CFLAGS := $(shell pkg-config --cflags json-c 2>/dev/null)
 JSONC_LIBS   := $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
 # libzwsim's own dependencies: JSON; libzbd, libblkid, libnvme and liburing for real devices;
 # zlib, zstd, xz and bzip2 for compressed traces
-LIBS     := $(JSONC_LIBS) -lzbd -lblkid -lnvme -luring -lz -lzstd -llzma -lbz2
+LIBS     := $(JSONC_LIBS) -lzbd -lblkid -lnvme -luring -lz -lzstd -llzma -lbz2 -lm
 CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(INC) $(JSONC_CFLAGS) $(EXTRA_CFLAGS)
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
@@ -23,6 +23,14 @@ TOOL_DIRS  := tools tools/trace tools/replay tools/check tools/explore tools/tea
 TOOL_SRCS  := $(sort $(foreach d,$(TOOL_DIRS),$(wildcard $(d)/*.c)))
 UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
 BENCH_SRCS := $(sort $(wildcard tests/bench/bench_*.c))
+
+# tools/report's page assets (CSS, JS), embedded in zwsim as C arrays
+REPORT_ASSETS := $(sort $(wildcard tools/report/assets/*))
+GEN_SRCS   := build/gen/report_assets.c
+
+build/gen/report_assets.c: tools/report/embed.sh $(REPORT_ASSETS)
+	@mkdir -p $(dir $@)
+	tools/report/embed.sh $(REPORT_ASSETS) > $@.tmp && mv $@.tmp $@
 
 # $(call objs,BUILDDIR,SRCS)
 objs = $(patsubst %.c,$(1)/%.o,$(2))
@@ -59,10 +67,10 @@ $(BS)/libzwsim.a: $(call objs,$(BS),$(SIM_SRCS))
 	ar rcs $@ $^
 
 # --- the command -------------------------------------------------------
-zwsim: $(call objs,$(B),$(TOOL_SRCS)) $(B)/libzwsim.a
+zwsim: $(call objs,$(B),$(TOOL_SRCS) $(GEN_SRCS)) $(B)/libzwsim.a
 	$(CC) $(OPT) -o $@ $^ $(LIBS)
 
-$(BS)/zwsim: $(call objs,$(BS),$(TOOL_SRCS)) $(BS)/libzwsim.a
+$(BS)/zwsim: $(call objs,$(BS),$(TOOL_SRCS) $(GEN_SRCS)) $(BS)/libzwsim.a
 	$(CC) $(SAN) -o $@ $^ $(LIBS)
 
 # --- tests -------------------------------------------------------------
@@ -114,7 +122,7 @@ FUZZ_SRCS  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(FZ)/%,$(FUZZ_SRCS))
 FUZZ_SECONDS ?= 60
 FUZZ_QUICK_RUNS ?= 3000
-FUZZ_TOOL_OBJS = $(call objs,$(FZ),$(filter-out tools/zwsim.c,$(TOOL_SRCS)))
+FUZZ_TOOL_OBJS = $(call objs,$(FZ),$(filter-out tools/zwsim.c,$(TOOL_SRCS)) $(GEN_SRCS))
 
 $(FZ)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -1,0 +1,174 @@
+"""zwsim report without a browser: the text summary, the SVG figures, the
+page's self-containment, determinism, and every kind of bad input (exit 2,
+a message naming the file, line or field, and no output file)."""
+import json
+import os
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from reportdata import bio_latencies, make_run, valid_by_zone, write_big_log
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module")
+def run(zwsim, tmp_path_factory):
+    return make_run(zwsim, str(tmp_path_factory.mktemp("report")))
+
+
+def test_report_html_is_self_contained(zw, run, tmp_path):
+    res, log, result, events = run
+    out = tmp_path / "r.html"
+    r = zw("report", "--json", res, "--log", log, "-o", out)
+    assert r.rc == 0, r
+    html = out.read_text()
+    assert html.startswith("<!DOCTYPE html>")
+    # nothing fetched: no external script, style, image or link; the only URL is the SVG namespace
+    assert not re.search(r"<(script|img|link|iframe)[^>]*\s(src|href)=", html)
+    assert set(re.findall(r"https?://[^\s\"'<>)]+", html)) <= {"http://www.w3.org/2000/svg"}
+    assert html.count("<svg") >= 4 + len(result["files"])
+
+
+def test_report_is_deterministic(zwsim, run, tmp_path):
+    res, log, _, _ = run
+    outs = []
+    for i in range(2):
+        p = tmp_path / ("r%d.html" % i)
+        assert zwsim("report", "--json", res, "--log", log, "-o", p).rc == 0
+        outs.append(p.read_bytes())
+    assert outs[0] == outs[1]
+
+
+def test_report_text_summary_gives_the_results_numbers(zw, run):
+    res, log, result, events = run
+    r = zw("report", "--json", res, "--log", log, "--text")
+    assert r.rc == 0, r
+    st = result["stats"]
+    assert "(%d bytes)" % st["user_bytes"] in r.out
+    assert "(%d bytes)" % st["device_bytes"] in r.out
+    assert "write amplification      %.4f" % st["write_amplification"] in r.out
+    assert "zones: %d" % len(result["zones"]) in r.out
+    assert "files: %d" % len(result["files"]) in r.out
+    assert "event log: %d events" % len(events) in r.out
+    lat = bio_latencies(events)
+    for op, v in lat.items():
+        assert re.search(r"^  %s +%d " % (op, len(v)), r.out, re.M), (op, r.out)
+    # the zone strip: one character a zone
+    strip = "".join(re.findall(r"^ +\d+ ([cF.oOCRX]+)$", r.out, re.M))
+    sym = {"nw": "c", "em": ".", "oi": "o", "oe": "O", "cl": "C", "fu": "F", "ro": "R", "ol": "X"}
+    assert strip == "".join(sym[z["cond"]] for z in result["zones"])
+
+
+@pytest.mark.parametrize("figure", ["zone-map", "timeline", "counts", "wa", "latency"])
+def test_report_svg_figure_is_well_formed(zwsim, run, tmp_path, figure):
+    res, log, result, events = run
+    out = tmp_path / (figure + ".svg")
+    r = zwsim("report", "--json", res, "--log", log, "--svg", figure, "-o", out)
+    assert r.rc == 0, r
+    root = ET.parse(out).getroot()
+    assert root.tag == SVG + "svg"
+    if figure == "zone-map":
+        cells = [g for g in root.iter(SVG + "g") if g.get("class") == "zw-zone"]
+        assert [(int(g.get("data-zone")), g.get("data-cond")) for g in cells] == \
+            [(z["zone"], z["cond"]) for z in result["zones"]]
+    if figure == "latency":
+        bars = {(b.get("data-op"), b.get("data-p")): int(b.get("data-ns"))
+                for b in root.iter(SVG + "rect") if b.get("class") == "zw-lat"}
+        lat = bio_latencies(events)
+        assert {op for op, _ in bars} == set(lat)
+        for op, v in lat.items():
+            assert bars[(op, "max")] == v[-1]
+
+
+def test_report_zone_map_without_a_log(zwsim, run, tmp_path):
+    res, _, result, _ = run
+    out = tmp_path / "z.svg"
+    assert zwsim("report", "--json", res, "--svg", "zone-map", "-o", out).rc == 0
+    # a figure over time needs the log
+    r = zwsim("report", "--json", res, "--svg", "timeline", "-o", tmp_path / "t.svg")
+    assert r.rc == 2 and "--log" in r.err and not (tmp_path / "t.svg").exists()
+
+
+def test_report_from_the_log_alone(zwsim, run, tmp_path):
+    _, log, _, events = run
+    out = tmp_path / "l.html"
+    r = zwsim("report", "--log", log, "-o", out)
+    assert r.rc == 0, r
+    assert 'data-key="events" data-value="%d"' % len(events) in out.read_text()
+
+
+def bad(zw, tmp_path, args, *needles):
+    out = tmp_path / "out.html"
+    r = zw("report", *args, "-o", out)
+    assert r.rc == 2, r
+    for n in needles:
+        assert n in r.err, (n, r.err)
+    assert not out.exists()
+    assert not [p for p in os.listdir(tmp_path) if ".tmp." in p]
+
+
+def test_report_missing_file(zw, tmp_path):
+    bad(zw, tmp_path, ["--json", tmp_path / "nope.json"], "nope.json", "No such file")
+    bad(zw, tmp_path, ["--log", tmp_path / "nope.jsonl"], "nope.jsonl", "No such file")
+
+
+def test_report_not_json(zw, tmp_path):
+    p = tmp_path / "x.json"
+    p.write_text('{"zones": [\n{"zone": 0, \n oops')
+    bad(zw, tmp_path, ["--json", p], "x.json:3", "not JSON")
+    p.write_text("")
+    bad(zw, tmp_path, ["--json", p], "x.json", "empty")
+
+
+def test_report_wrong_schema(zw, run, tmp_path):
+    p = tmp_path / "s.json"
+    p.write_text('{"files": {}}')
+    bad(zw, tmp_path, ["--json", p], "s.json", '"zones"')
+    p.write_text('{"zones": [{"zone": 0, "cond": "zz", "wp": 0}]}')
+    bad(zw, tmp_path, ["--json", p], "zones[0].cond")
+    result = dict(run[2])
+    result["files"] = {"f": {"size": 4096, "extents": [{"off": 0, "len": 4096, "zone": 99, "zone_off": 0}]}}
+    p.write_text(json.dumps(result))
+    bad(zw, tmp_path, ["--json", p], "files.f.extents[0].zone", "99")
+
+
+def test_report_bad_event_log_line(zw, run, tmp_path):
+    res, log, _, _ = run
+    lines = open(log).read().splitlines()
+    p = tmp_path / "e.jsonl"
+    p.write_text("\n".join(lines[:5] + ["{not json"] + lines[5:]) + "\n")
+    bad(zw, tmp_path, ["--json", res, "--log", p], "e.jsonl:6", "not JSON")
+    p.write_text(lines[0] + '\n{"ev": "bio_end"}\n')
+    bad(zw, tmp_path, ["--log", p], "e.jsonl:2", '"t"')
+    p.write_text('{"t": 5, "ev": "x"}\n{"t": 4, "ev": "x"}\n')
+    bad(zw, tmp_path, ["--log", p], "e.jsonl:2", "back in time")
+    p.write_text('{"t": 5, "ev": "zone_cond", "zone": 500, "from": "em", "to": "oi"}\n')
+    bad(zw, tmp_path, ["--json", res, "--log", p], "e.jsonl:1", "zone")
+
+
+def test_report_usage_errors(zw, tmp_path):
+    assert zw("report").rc == 2
+    r = zw("report", "--json", "x.json")
+    assert r.rc == 2 and "-o" in r.err
+    r = zw("report", "--json", "x.json", "--svg", "zone-map", "--text")
+    assert r.rc == 2
+    r = zw("report", "--help")
+    assert r.rc == 0 and "Examples:" in r.out and "--svg" in r.out
+
+
+def test_report_unknown_figure(zwsim, run, tmp_path):
+    r = zwsim("report", "--json", run[0], "--svg", "pie", "-o", tmp_path / "p.svg")
+    assert r.rc == 2 and "no such figure" in r.err
+
+
+def test_report_events_are_embedded_compactly(zwsim, tmp_path):
+    log = tmp_path / "big.jsonl"
+    n = write_big_log(str(log), 17, 20000)
+    out = tmp_path / "big.html"
+    assert zwsim("report", "--log", log, "-o", out).rc == 0
+    html = out.read_text()
+    assert 'data-key="events" data-value="%d"' % n in html
+    # much smaller than the log itself
+    assert os.path.getsize(out) < 0.6 * os.path.getsize(log), (os.path.getsize(out), os.path.getsize(log))
