@@ -323,7 +323,7 @@ static int scan_line(struct scan *sc, json_object *o, size_t lineno, char *err, 
 				 rep->log_name, lineno, u, rep->nr_zones, rep->json_name);
 			return -1;
 		}
-		if (u >= (1u << 24)) {
+		if (u >= (1u << 20)) {
 			snprintf(err, errlen, "%s:%zu: field zone: %" PRIu64 " is too large", rep->log_name, lineno, u);
 			return -1;
 		}
