@@ -82,6 +82,14 @@ $(B)/tests/test_fs_oracle: $(B)/tests/unit/test_fs_oracle.o $(B)/tools/fs_oracle
 $(BS)/tests/test_fs_oracle: $(BS)/tests/unit/test_fs_oracle.o $(BS)/tools/fs_oracle.o $(BS)/libzwsim.a
 	$(CC) $(SAN) -o $@ $^ -lcmocka $(LIBS)
 
+# the trace readers' tests and bench link the readers (tools/trace/)
+TRACE_SRCS := $(sort $(wildcard tools/trace/*.c))
+$(B)/tests/test_trace_%: $(B)/tests/unit/test_trace_%.o $(call objs,$(B),$(TRACE_SRCS)) $(B)/libzwsim.a
+	$(CC) $(OPT) -o $@ $^ -lcmocka $(LIBS)
+
+$(BS)/tests/test_trace_%: $(BS)/tests/unit/test_trace_%.o $(call objs,$(BS),$(TRACE_SRCS)) $(BS)/libzwsim.a
+	$(CC) $(SAN) -o $@ $^ -lcmocka $(LIBS)
+
 test: test-unit test-unit-san test-py test-fuzz
 
 test-unit: $(UNIT_BINS)
@@ -97,6 +105,10 @@ test-py: zwsim $(BS)/zwsim
 BENCH_BINS := $(patsubst tests/bench/%.c,$(B)/bench/%,$(BENCH_SRCS))
 
 $(B)/bench/%: $(B)/tests/bench/%.o $(B)/libzwsim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT) -o $@ $^ $(LIBS)
+
+$(B)/bench/bench_trace: $(B)/tests/bench/bench_trace.o $(call objs,$(B),$(TRACE_SRCS)) $(B)/libzwsim.a
 	@mkdir -p $(dir $@)
 	$(CC) $(OPT) -o $@ $^ $(LIBS)
 

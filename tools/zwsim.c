@@ -13,6 +13,7 @@ static const struct zwsim_cmd {
 	{ "zone", cmd_zone, "zone operations, reports and scripts on a zoned device" },
 	{ "writeback", cmd_writeback, "buffered writes and iomap writeback to the block device" },
 	{ "fs", cmd_fs, "file-level workloads on file system models (zonefs)" },
+	{ "trace", cmd_trace, "read block and file traces: dump them, convert them (fio iolog, zwsim)" },
 	{ "nullblk", cmd_nullblk, "make and remove zoned null_blk devices (Linux, root)" },
 };
 
