@@ -30,7 +30,7 @@ objs = $(patsubst %.c,$(1)/%.o,$(2))
 B  := build/rel
 BS := build/san
 
-.PHONY: all test test-unit test-unit-san test-py bench deps demo clean help
+.PHONY: all test test-unit test-unit-san test-py bench deps demo demo-zone clean help
 all: zwsim
 
 help:
@@ -39,7 +39,8 @@ help:
 	@echo "make fuzz       run each libFuzzer target for FUZZ_SECONDS (60)"
 	@echo "make bench      benchmarks: one 'bench: NAME VALUE UNIT' line per figure"
 	@echo "make test-vm    the VM tier: real zoned devices in a QEMU guest (tests/vm/README.md)"
-	@echo "make demo       run the demo zone scenario on the embedded device"
+	@echo "make demo       replay a sample trace through zoned XFS on the embedded device"
+	@echo "make demo-zone  the zone scenario, explained step by step"
 	@echo "make deps       install the Debian packages the build and tests need"
 	@echo "make clean      remove build products"
 
@@ -151,8 +152,17 @@ test-fuzz: $(FUZZ_BINS)
 deps:
 	@tools/deps.sh
 
-DEMO_DEV := emu:zones=8,zone_size=1M,zone_cap=768k,conv=1,max_open=2,max_active=3,model=nullblk
+# make demo: a sample trace (three volumes of a small server, tools/demo_trace.py)
+# replayed through zoned XFS on the embedded device, GC included
+REPLAY_DEMO_DEV := emu:zones=24,zone_size=1M,max_open=4,model=zns
 demo: zwsim
+	@mkdir -p build
+	@tools/demo_trace.py > build/demo.iolog
+	./zwsim replay --dev '$(REPLAY_DEMO_DEV)' --fs xfs-zoned build/demo.iolog
+
+# make demo-zone: zone operations explained, one by one
+DEMO_DEV := emu:zones=8,zone_size=1M,zone_cap=768k,conv=1,max_open=2,max_active=3,model=nullblk
+demo-zone: zwsim
 	./zwsim zone info --dev '$(DEMO_DEV)'
 	@echo
 	./zwsim zone run --explain --dev '$(DEMO_DEV)' tools/demo.zs
