@@ -38,7 +38,7 @@ objs = $(patsubst %.c,$(1)/%.o,$(2))
 B  := build/rel
 BS := build/san
 
-.PHONY: all test test-unit test-unit-san test-py bench deps demo clean help
+.PHONY: all test test-unit test-unit-san test-py bench deps demo demo-zone clean help
 all: zwsim
 
 help:
@@ -47,7 +47,8 @@ help:
 	@echo "make fuzz       run each libFuzzer target for FUZZ_SECONDS (60)"
 	@echo "make bench      benchmarks: one 'bench: NAME VALUE UNIT' line per figure"
 	@echo "make test-vm    the VM tier: real zoned devices in a QEMU guest (tests/vm/README.md)"
-	@echo "make demo       run the demo zone scenario on the embedded device"
+	@echo "make demo       replay a sample trace through zoned XFS on the embedded device"
+	@echo "make demo-zone  the zone scenario, explained step by step"
 	@echo "make deps       install the Debian packages the build and tests need"
 	@echo "make clean      remove build products"
 
@@ -90,6 +91,14 @@ $(B)/tests/test_fs_oracle: $(B)/tests/unit/test_fs_oracle.o $(B)/tools/fs_oracle
 $(BS)/tests/test_fs_oracle: $(BS)/tests/unit/test_fs_oracle.o $(BS)/tools/fs_oracle.o $(BS)/libzwsim.a
 	$(CC) $(SAN) -o $@ $^ -lcmocka $(LIBS)
 
+# the trace readers' tests and bench link the readers (tools/trace/)
+TRACE_SRCS := $(sort $(wildcard tools/trace/*.c))
+$(B)/tests/test_trace_%: $(B)/tests/unit/test_trace_%.o $(call objs,$(B),$(TRACE_SRCS)) $(B)/libzwsim.a
+	$(CC) $(OPT) -o $@ $^ -lcmocka $(LIBS)
+
+$(BS)/tests/test_trace_%: $(BS)/tests/unit/test_trace_%.o $(call objs,$(BS),$(TRACE_SRCS)) $(BS)/libzwsim.a
+	$(CC) $(SAN) -o $@ $^ -lcmocka $(LIBS)
+
 test: test-unit test-unit-san test-py test-fuzz
 
 test-unit: $(UNIT_BINS)
@@ -110,6 +119,10 @@ $(B)/bench/%: $(B)/tests/bench/%.o $(B)/libzwsim.a
 
 # the report's benchmark runs tools/report/ in process
 $(B)/bench/bench_report: $(B)/tests/bench/bench_report.o $(call objs,$(B),$(wildcard tools/report/*.c) $(GEN_SRCS)) $(B)/libzwsim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT) -o $@ $^ $(LIBS)
+
+$(B)/bench/bench_trace: $(B)/tests/bench/bench_trace.o $(call objs,$(B),$(TRACE_SRCS)) $(B)/libzwsim.a
 	@mkdir -p $(dir $@)
 	$(CC) $(OPT) -o $@ $^ $(LIBS)
 
@@ -152,8 +165,17 @@ test-fuzz: $(FUZZ_BINS)
 deps:
 	@tools/deps.sh
 
-DEMO_DEV := emu:zones=8,zone_size=1M,zone_cap=768k,conv=1,max_open=2,max_active=3,model=nullblk
+# make demo: a sample trace (three volumes of a small server, tools/demo_trace.py)
+# replayed through zoned XFS on the embedded device, GC included
+REPLAY_DEMO_DEV := emu:zones=24,zone_size=1M,max_open=4,model=zns
 demo: zwsim
+	@mkdir -p build
+	@tools/demo_trace.py > build/demo.iolog
+	./zwsim replay --dev '$(REPLAY_DEMO_DEV)' --fs xfs-zoned build/demo.iolog
+
+# make demo-zone: zone operations explained, one by one
+DEMO_DEV := emu:zones=8,zone_size=1M,zone_cap=768k,conv=1,max_open=2,max_active=3,model=nullblk
+demo-zone: zwsim
 	./zwsim zone info --dev '$(DEMO_DEV)'
 	@echo
 	./zwsim zone run --explain --dev '$(DEMO_DEV)' tools/demo.zs

@@ -1,0 +1,103 @@
+"""Every file of a format under ../shared/traces/real/ read as its README says.
+
+The real traces are not ours to commit; CI has them beside the clone.  A
+missing folder fails these tests: it is never a skip.
+"""
+import collections
+import os
+import subprocess
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+REAL = os.path.join(ROOT, "..", "shared", "traces", "real")
+
+
+def real(rel):
+    p = os.path.join(REAL, rel)
+    assert os.path.exists(p), f"{p} is missing: the real traces belong in ../shared/traces/real/"
+    return p
+
+
+def dump(zw, *args):
+    r = zw("trace", "dump", *args)
+    assert r.rc == 0, r.err
+    rows = [line.split() for line in r.lines]
+    return rows
+
+
+def ops(rows):
+    return collections.Counter(row[1] for row in rows)
+
+
+def test_real_folder_is_there():
+    assert os.path.isdir(REAL), f"{REAL} is missing"
+
+
+def test_blktrace_merge_q_events(zw):
+    rows = dump(zw, real("blkparse/blktrace_merge/nvme0n1.blktrace.txt"))
+    # 248 Q events: the summary, '#' headers and "Input file" lines ignored
+    assert len(rows) == 248
+    assert all(row[4] == "259,0" for row in rows)
+    c = ops(rows)
+    assert c["flush"] > 0 and c["write,fua"] > 0 and c["write"] > 0
+    assert rows[0] == ["0", "write", str(763360912 * 512), "4096", "259,0"]
+
+
+def test_blktrace_merge_other_actions(zw):
+    path = real("blkparse/blktrace_merge/nvme0n1.blktrace.txt")
+    d = dump(zw, "--action", "D", path)
+    c = dump(zw, "--action", "C", path)
+    # D 142 and C 165 events; of them the D N/C N without a flush are no requests
+    with open(path) as f:
+        lines = [l.split() for l in f if l[:1].isdigit()]
+    # an empty completion of a write without flush or FUA (C WS 575480360 [0]) is no request either
+    def request(l):
+        if l[6] == "N":
+            return False
+        return "+" in l or "F" in l[6]
+    want_d = [l for l in lines if l[5] == "D" and request(l)]
+    want_c = [l for l in lines if l[5] == "C" and request(l)]
+    assert len(d) == len(want_d)
+    assert len(c) == len(want_c)
+
+
+def test_wiscsee_d_only(zw):
+    path = real("blkparse/wiscsee/blkparse-output.txt")
+    rows = dump(zw, "--action", "D", path)
+    c = ops(rows)
+    # 512 WS writes of 256 KiB from sector 16384, 161 reads; 4 passthrough D N skipped
+    assert c == {"write": 512, "read": 161}
+    writes = [r for r in rows if r[1] == "write"]
+    assert all(r[3] == str(512 * 512) for r in writes)
+    assert writes[0][2] == str(16384 * 512)
+    assert all(r[4] == "8,33" for r in rows)
+    q = zw("trace", "dump", path)
+    assert q.rc == 0 and q.out == ""
+    assert "--action D or C" in q.err
+
+
+def test_leveldb_c_only_negative_times(zw):
+    rows = dump(zw, "--action", "C", real("blkparse/leveldb_trace/blk_data.txt.txt"))
+    assert len(rows) == 840
+    assert all(r[1] == "write" for r in rows)
+    # "+ 1" on 838 lines; two lines (243 on CPU 15, 24 on CPU 1) are "+ 2"
+    assert collections.Counter(r[3] for r in rows) == {"512": 838, "1024": 2}
+    times = [int(r[0]) for r in rows]
+    # CPU 13's lines (24..219) happened before genesis: ~39.47 ms before it
+    assert times[23] == -39474224
+    assert sum(1 for t in times[23:219] if t < 0) == 196
+    assert all(t >= 0 for t in times[:23])
+
+
+def test_fio_v3_fixture(zw):
+    rows = dump(zw, real("fio-iolog/v3/fio_t0038/t0038.iolog"))
+    assert len(rows) == 20
+    assert ops(rows) == {"discard": 10, "write": 10}
+    assert [r[2] for r in rows if r[1] == "write"] == [str(4096 * i) for i in range(10)]
+    assert all(r[3] == "2147483648" for r in rows if r[1] == "discard")
+    assert all(r[4] == "/dev/null" for r in rows)
+    # microseconds in the file: the first request at 10736, the last at 10809
+    assert rows[0][0] == "0"
+    assert rows[1][0] == str((10752 - 10736) * 1000)
+    assert rows[-1][0] == str((10809 - 10736) * 1000)
