@@ -44,6 +44,27 @@ def make_run(zwsim, d, order="latency"):
     return res, log, json.loads(r.out), events
 
 
+REPLAY_DEV = "emu:zones=24,zone_size=1M,max_open=4,model=zns"
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+
+
+def make_replay(zwsim, d, records=1500):
+    """Replay the demo's fio iolog through zoned XFS in d; return (result path, log path, result, events)."""
+    import subprocess
+    trace = os.path.join(d, "demo.iolog")
+    with open(trace, "w") as f:
+        subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tools", "demo_trace.py"), str(records)],
+                       stdout=f, check=True)
+    res, log = os.path.join(d, "replay.json"), os.path.join(d, "replay.jsonl")
+    r = zwsim("replay", "--dev", REPLAY_DEV, "--fs", "xfs-zoned", "--json", "--log", log, trace)
+    assert r.rc == 0, r
+    with open(res, "w") as f:
+        f.write(r.out)
+    with open(log) as f:
+        events = [json.loads(line) for line in f if line.strip()]
+    return res, log, json.loads(r.out), events
+
+
 def valid_by_zone(result):
     """Bytes of file data each zone holds, from the files' extents."""
     v = [0] * len(result["zones"])

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from reportdata import bio_latencies, make_run, valid_by_zone, write_big_log
+from reportdata import bio_latencies, make_replay, make_run, valid_by_zone, write_big_log
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -172,3 +172,23 @@ def test_report_events_are_embedded_compactly(zwsim, tmp_path):
     assert 'data-key="events" data-value="%d"' % n in html
     # much smaller than the log itself
     assert os.path.getsize(out) < 0.6 * os.path.getsize(log), (os.path.getsize(out), os.path.getsize(log))
+
+
+def test_report_text_of_a_replay_uses_its_fields(zw, tmp_path):
+    res, log, result, events = make_replay(zw, str(tmp_path), records=600)
+    r = zw("report", "--json", res, "--log", log, "--text")
+    assert r.rc == 0, r
+    b = result["bytes"]
+    assert "(%d bytes)" % b["user_written"] in r.out
+    assert "(%d bytes)" % b["device_written"] in r.out
+    assert "write amplification      %.4f" % result["write_amplification"]["device"] in r.out
+    assert "host write amplification %.4f" % result["write_amplification"]["host"] in r.out
+    assert "zone resets              %d" % result["zone_ops"]["resets"] in r.out
+    for op, p in result["latency_ns"].items():
+        assert re.search(r"^  %s +%d " % (op, p["count"]), r.out, re.M), op
+    r = zw("report", "--json", res, "--svg", "latency", "-o", tmp_path / "l.svg")
+    assert r.rc == 0, r
+    bars = {(b.get("data-op"), b.get("data-p")): float(b.get("data-ns"))
+            for b in ET.parse(tmp_path / "l.svg").getroot().iter(SVG + "rect") if b.get("class") == "zw-lat"}
+    assert bars == {(op, k): float(p[k]) for op, p in result["latency_ns"].items()
+                    for k in ("p50", "p90", "p99", "p99.9", "max")}

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from reportdata import bio_latencies, make_run, percentile, valid_by_zone, write_big_log
+from reportdata import bio_latencies, make_replay, make_run, percentile, valid_by_zone, write_big_log
 
 CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 SCREENS = os.path.join(os.path.dirname(__file__), "..", "..", "build", "report-screens")
@@ -244,4 +244,38 @@ def test_browser_large_report_opens_in_seconds(browser, zwsim, tmp_path):
     page.find("#zoom-in").click()
     assert page.all("svg.zw-zoom", "viewBox")[0].split()[:3] == ["375", "0", "250"]
     page.screenshot("report-large", "#time")
+    check_console(browser)
+
+
+def test_browser_replay_report_shows_the_replays_numbers(browser, zwsim, tmp_path):
+    res, log, result, events = make_replay(zwsim, str(tmp_path))
+    out = tmp_path / "replay.html"
+    r = zwsim("report", "--json", res, "--log", log, "-o", out)
+    assert r.rc == 0, r
+    page, _ = open_report(browser, out)
+    assert page.all("#zone-table tbody tr", "data-cond") == [z["cond"] for z in result["zones"]]
+    assert page.all("#zone-table tbody tr", "data-valid") == [str(v) for v in valid_by_zone(result)]
+    assert page.all("#file-table tbody tr", "data-file") == list(result["files"])
+    cards = dict(zip(page.all(".card", "data-key"), page.all(".card", "data-value")))
+    assert int(cards["user_bytes"]) == result["bytes"]["user_written"]
+    assert int(cards["device_bytes"]) == result["bytes"]["device_written"]
+    assert int(cards["gc_bytes"]) == result["bytes"]["gc_moved"]
+    assert float(cards["write_amplification"]) == pytest.approx(result["write_amplification"]["device"])
+    assert float(cards["host_write_amplification"]) == pytest.approx(result["write_amplification"]["host"])
+    assert int(cards["zone_resets"]) == result["zone_ops"]["resets"]
+    assert int(cards["errors"]) == result["errors"]["total"]
+    # the replay's own latency percentiles, operation by operation
+    for op, p in result["latency_ns"].items():
+        cells = page.js("return Array.from(document.querySelectorAll('#op-latency-table tr[data-op=\"' +"
+                        " arguments[0] + '\"] td[data-p]')).map(e => [e.getAttribute('data-p'),"
+                        " +e.getAttribute('data-ns')])", op)
+        assert dict(cells) == {k: p[k] for k in ("p50", "p90", "p99", "p99.9", "max")}
+    # its over-time rows are drawn, and its other sections are tables
+    assert "zones_over_time" in page.all("div[data-series]", "data-series")
+    for path in ("records", "bytes", "zone_ops", "throughput"):
+        assert page.js("return !!document.querySelector('table[data-path=\"' + arguments[0] + '\"]')", path), path
+    assert page.all('table[data-path="records"] tbody tr', "data-key") == list(result["records"])
+    assert count_in(page) == (len(events), len(events))
+    page.screenshot("replay-whole")
+    page.screenshot("replay-summary", "#summary")
     check_console(browser)

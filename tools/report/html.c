@@ -71,11 +71,18 @@ static void summary(const struct zw_report *rep, FILE *out)
 		snprintf(buf, sizeof(buf), "%zu", rep->nr_files);
 		card(out, "files", "files", buf, buf);
 	}
-	card_bytes(out, rep, "stats.user_bytes", "user_bytes", "written by the user");
-	card_bytes(out, rep, "stats.device_bytes", "device_bytes", "written to the device");
-	card_bytes(out, rep, "stats.gc_bytes", "gc_bytes", "moved by GC");
-	card_num(out, rep, "stats.write_amplification", "write_amplification", "write amplification");
-	card_num(out, rep, "stats.zone_resets", "zone_resets", "zone resets");
+	card_bytes(out, rep, "stats.user_bytes|bytes.user_written", "user_bytes", "written by the user");
+	card_bytes(out, rep, "stats.device_bytes|bytes.device_written", "device_bytes", "written to the device");
+	card_bytes(out, rep, "stats.gc_bytes|bytes.gc_moved", "gc_bytes", "moved by GC");
+	card_bytes(out, rep, "bytes.finish_padding", "finish_padding", "zone finish padding");
+	card_num(out, rep, "stats.write_amplification|write_amplification.device", "write_amplification",
+		 "write amplification (device)");
+	card_num(out, rep, "write_amplification.host", "host_write_amplification", "write amplification (host)");
+	card_num(out, rep, "stats.zone_resets|zone_ops.resets", "zone_resets", "zone resets");
+	card_num(out, rep, "zone_ops.finishes", "zone_finishes", "zone finishes");
+	card_num(out, rep, "zone_ops.max_open", "result_max_open", "most open zones (result)");
+	card_num(out, rep, "errors.total", "errors", "errors");
+	card_bytes(out, rep, "throughput.user_write_bytes_per_s", "write_throughput", "user writes a second");
 	if (rep->has_log) {
 		snprintf(buf, sizeof(buf), "%" PRIu64, rep->nr_events);
 		card(out, "events", "events", buf, buf);
@@ -162,7 +169,7 @@ static void series_figures(const struct zw_report *rep, FILE *out)
 			if (!json_object_is_type(row, json_type_object) || !json_object_object_get_ex(row, "t", NULL))
 				continue;
 			snprintf(id, sizeof(id), "fig-series-%d", n++);
-			snprintf(title, sizeof(title), "%s%s over time", i ? "" : "stats.", key);
+			snprintf(title, sizeof(title), "%s%s%s", i ? "" : "stats.", key, strstr(key, "over_time") ? "" : " over time");
 			fprintf(out, "<div class=\"fig\" data-series=\"%s\">", key);
 			rpt_svg_series(rep, v, id, title, out, false);
 			fprintf(out, "</div>\n");
@@ -197,41 +204,53 @@ static void time_section(const struct zw_report *rep, FILE *out)
 	fprintf(out, "</section>\n");
 }
 
-static const char *const pct_name[] = { "p50", "p90", "p99", "p99.9", "max" };
-static const double pct_val[] = { 50, 90, 99, 99.9, 100 };
-
-static void latency_section(const struct zw_report *rep, FILE *out)
+static void pct_table(FILE *out, const char *id, const char *what, const struct rpt_pct *rows, size_t n)
 {
 	char buf[32];
 
-	if (!rep->nr_lat)
-		return;
-	fprintf(out, "<section id=\"latency\"><h2>Latency</h2>\n<table id=\"latency-table\"><thead><tr><th>bio op</th>"
-		     "<th>count</th>");
-	for (int k = 0; k < 5; k++)
-		fprintf(out, "<th>%s</th>", pct_name[k]);
+	fprintf(out, "<table id=\"%s\"><thead><tr><th>%s</th><th>count</th>", id, what);
+	for (int k = 0; k < RPT_NR_PCT; k++)
+		fprintf(out, "<th>%s</th>", rpt_pct_name[k]);
 	fprintf(out, "</tr></thead><tbody>\n");
-	for (size_t i = 0; i < rep->nr_lat; i++) {
-		const struct rpt_lat *l = &rep->lat[i];
-
+	for (size_t i = 0; i < n; i++) {
 		fprintf(out, "<tr data-op=\"");
-		rpt_html_escape(out, l->op);
+		rpt_html_escape(out, rows[i].op);
 		fprintf(out, "\"><td>");
-		rpt_html_escape(out, l->op);
-		fprintf(out, "</td><td>%zu</td>", l->n);
-		for (int k = 0; k < 5; k++) {
-			uint64_t v = rpt_percentile(l->v, l->n, pct_val[k]);
-
-			rpt_fmt_ns(buf, sizeof(buf), (double)v);
-			fprintf(out, "<td data-p=\"%s\" data-ns=\"%" PRIu64 "\">%s</td>", pct_name[k], v, buf);
+		rpt_html_escape(out, rows[i].op);
+		fprintf(out, "</td><td>%" PRIu64 "</td>", rows[i].count);
+		for (int k = 0; k < RPT_NR_PCT; k++) {
+			rpt_fmt_ns(buf, sizeof(buf), rows[i].v[k]);
+			fprintf(out, "<td data-p=\"%s\" data-ns=\"%.0f\">%s</td>", rpt_pct_name[k], rows[i].v[k], buf);
 		}
 		fprintf(out, "</tr>\n");
 	}
-	fprintf(out, "</tbody></table>\n<p class=\"note\">Virtual time from each bio's <code>bio_submit</code> (or "
-		     "<code>bio_split</code>) to its <code>bio_end</code> in the event log; nearest-rank percentiles. "
-		     "The result's own latencies, when it has them, are under Results.</p>\n<div class=\"fig\">");
-	rpt_svg_latency(rep, out, false);
-	fprintf(out, "</div>\n</section>\n");
+	fprintf(out, "</tbody></table>\n");
+}
+
+static void latency_section(const struct zw_report *rep, FILE *out)
+{
+	if (!rep->nr_lat && !rep->nr_res_pct)
+		return;
+	fprintf(out, "<section id=\"latency\"><h2>Latency</h2>\n");
+	if (rep->nr_res_pct) {
+		fprintf(out, "<h3>Operations (the result's latency_ns)</h3>\n");
+		pct_table(out, "op-latency-table", "operation", rep->res_pct, rep->nr_res_pct);
+		fprintf(out, "<div class=\"fig\">");
+		rpt_svg_latency(rep->res_pct, rep->nr_res_pct, "fig-latency", "Latency by operation (the result)", out,
+				false);
+		fprintf(out, "</div>\n");
+	}
+	if (rep->nr_lat) {
+		fprintf(out, "<h3>Bios (the event log)</h3>\n");
+		pct_table(out, "latency-table", "bio op", rep->log_pct, rep->nr_lat);
+		fprintf(out, "<p class=\"note\">Virtual time from each bio's <code>bio_submit</code> (or "
+			     "<code>bio_split</code>) to its <code>bio_end</code> in the event log; nearest-rank "
+			     "percentiles.</p>\n<div class=\"fig\">");
+		rpt_svg_latency(rep->log_pct, rep->nr_lat, rep->nr_res_pct ? "fig-bio-latency" : "fig-latency",
+				"Bio latency by operation (event log: bio_submit to bio_end)", out, false);
+		fprintf(out, "</div>\n");
+	}
+	fprintf(out, "</section>\n");
 }
 
 static void files_section(const struct zw_report *rep, FILE *out)
@@ -537,7 +556,7 @@ int zw_report_write_html(struct zw_report *rep, FILE *out)
 	return ferror(out) ? -1 : 0;
 }
 
-const char *const zw_report_figures[] = { "zone-map", "timeline", "counts", "wa", "latency", NULL };
+const char *const zw_report_figures[] = { "zone-map", "timeline", "counts", "wa", "latency", "bio-latency", NULL };
 
 int zw_report_write_svg(struct zw_report *rep, const char *figure, FILE *out, char *err, size_t errlen)
 {
@@ -546,7 +565,7 @@ int zw_report_write_svg(struct zw_report *rep, const char *figure, FILE *out, ch
 	for (int i = 0; zw_report_figures[i]; i++)
 		known |= !strcmp(figure, zw_report_figures[i]);
 	if (!known) {
-		snprintf(err, errlen, "--svg %s: no such figure (zone-map, timeline, counts, wa, latency)", figure);
+		snprintf(err, errlen, "--svg %s: no such figure (zone-map, timeline, counts, wa, latency, bio-latency)", figure);
 		return -1;
 	}
 	if (!rpt_svg_has(rep, figure)) {
@@ -562,7 +581,10 @@ int zw_report_write_svg(struct zw_report *rep, const char *figure, FILE *out, ch
 		rpt_svg_counts(rep, out, true);
 	else if (!strcmp(figure, "wa"))
 		rpt_svg_wa(rep, out, true);
+	else if (!strcmp(figure, "latency") && rep->nr_res_pct)
+		rpt_svg_latency(rep->res_pct, rep->nr_res_pct, "fig-latency", "Latency by operation", out, true);
 	else
-		rpt_svg_latency(rep, out, true);
+		rpt_svg_latency(rep->log_pct, rep->nr_lat, "fig-bio-latency",
+				"Bio latency by operation (event log: bio_submit to bio_end)", out, true);
 	return ferror(out) ? -1 : 0;
 }

@@ -53,6 +53,16 @@ struct rpt_variant {
 	uint64_t count;
 };
 
+/* Percentiles of one operation: p50, p90, p99, p99.9, max (ns). */
+#define RPT_NR_PCT 5
+extern const char *const rpt_pct_name[RPT_NR_PCT];
+extern const double rpt_pct_rank[RPT_NR_PCT];
+struct rpt_pct {
+	char op[32];
+	uint64_t count;
+	double v[RPT_NR_PCT];
+};
+
 struct rpt_bin {
 	uint64_t dev_bytes;	/* written to the device: write and zone append bios completed OK */
 	uint64_t wb_bytes;	/* file data the host wrote back: folio writeback ends, direct writes */
@@ -84,6 +94,9 @@ struct zw_report {
 	char first_error[256];
 	struct rpt_lat *lat;
 	size_t nr_lat;
+	struct rpt_pct *log_pct;	/* the log's bio latencies, nr_lat of them */
+	struct rpt_pct *res_pct;	/* the result's own (zwsim replay's latency_ns) */
+	size_t nr_res_pct;
 	struct rpt_variant *var;
 	size_t nr_var;
 	char *evbuf;		/* compact event lines (html.c's format) */
@@ -107,7 +120,8 @@ void rpt_svg_zone_map(const struct zw_report *rep, FILE *out, bool standalone);
 void rpt_svg_timeline(const struct zw_report *rep, FILE *out, bool standalone);
 void rpt_svg_counts(const struct zw_report *rep, FILE *out, bool standalone);
 void rpt_svg_wa(const struct zw_report *rep, FILE *out, bool standalone);
-void rpt_svg_latency(const struct zw_report *rep, FILE *out, bool standalone);
+void rpt_svg_latency(const struct rpt_pct *rows, size_t n, const char *id, const char *title, FILE *out,
+		     bool standalone);
 void rpt_svg_extents(const struct zw_report *rep, const struct rpt_file *f, FILE *out);
 /* A result array of objects with "t" and numbers (zones_over_time and the like) as a chart. */
 void rpt_svg_series(const struct zw_report *rep, json_object *arr, const char *id, const char *title, FILE *out,

@@ -474,6 +474,15 @@ static void bin_records(struct scan *sc)
 			rep->lat[k] = rep->lat[k - 1];
 			rep->lat[k - 1] = tmp;
 		}
+	rep->log_pct = calloc(rep->nr_lat + 1, sizeof(*rep->log_pct));
+	for (size_t i = 0; i < rep->nr_lat; i++) {
+		struct rpt_pct *p = &rep->log_pct[i];
+
+		snprintf(p->op, sizeof(p->op), "%s", rep->lat[i].op);
+		p->count = rep->lat[i].n;
+		for (int k = 0; k < RPT_NR_PCT; k++)
+			p->v[k] = (double)rpt_percentile(rep->lat[i].v, rep->lat[i].n, rpt_pct_rank[k]);
+	}
 }
 
 int rpt_load_log(struct zw_report *rep, const char *path, char *err, size_t errlen)

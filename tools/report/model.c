@@ -124,6 +124,8 @@ static int load_files(struct zw_report *rep, json_object *files, char *err, size
 	return 0;
 }
 
+static void load_result_latency(struct zw_report *rep);
+
 int rpt_load_result(struct zw_report *rep, json_object *result, char *err, size_t errlen)
 {
 	json_object *zones, *files, *stats;
@@ -156,17 +158,19 @@ int rpt_load_result(struct zw_report *rep, json_object *result, char *err, size_
 		}
 		rep->stats = stats;
 	}
+	load_result_latency(rep);
 	return 0;
 }
 
-bool rpt_number(const struct zw_report *rep, const char *path, double *v)
+static bool number_at(const struct zw_report *rep, const char *path, size_t len, double *v)
 {
 	json_object *o = rep->result;
 	char buf[128], *save = NULL;
 
-	if (!o || strlen(path) >= sizeof(buf))
+	if (!o || len >= sizeof(buf))
 		return false;
-	strcpy(buf, path);
+	memcpy(buf, path, len);
+	buf[len] = 0;
 	for (char *k = strtok_r(buf, ".", &save); k; k = strtok_r(NULL, ".", &save))
 		if (!json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, k, &o))
 			return false;
@@ -174,6 +178,57 @@ bool rpt_number(const struct zw_report *rep, const char *path, double *v)
 		return false;
 	*v = json_object_get_double(o);
 	return true;
+}
+
+/* "a.b|c.d": the first of the paths the result has (zwsim fs names, then zwsim replay's). */
+bool rpt_number(const struct zw_report *rep, const char *paths, double *v)
+{
+	for (const char *p = paths;;) {
+		const char *bar = strchr(p, '|');
+		size_t len = bar ? (size_t)(bar - p) : strlen(p);
+
+		if (number_at(rep, p, len, v))
+			return true;
+		if (!bar)
+			return false;
+		p = bar + 1;
+	}
+}
+
+static const char *const pct_key[RPT_NR_PCT] = { "p50", "p90", "p99", "p99.9", "max" };
+
+/*
+ * Latency percentiles the result gives (zwsim replay's "latency_ns": an
+ * object of operations, each with count, p50, p90, p99, p99.9, max).
+ */
+static void load_result_latency(struct zw_report *rep)
+{
+	static const char *const keys[] = { "latency_ns", "latency" };
+	json_object *lat = NULL;
+
+	for (size_t i = 0; i < 2 && !lat; i++)
+		if (!json_object_object_get_ex(rep->result, keys[i], &lat) || !json_object_is_type(lat, json_type_object))
+			lat = NULL;
+	if (!lat)
+		return;
+	rep->res_pct = calloc((size_t)json_object_object_length(lat) + 1, sizeof(*rep->res_pct));
+	json_object_object_foreach(lat, op, v) {
+		struct rpt_pct *p = &rep->res_pct[rep->nr_res_pct];
+		json_object *x;
+		bool ok = json_object_is_type(v, json_type_object);
+
+		for (int k = 0; ok && k < RPT_NR_PCT; k++) {
+			ok = json_object_object_get_ex(v, pct_key[k], &x) &&
+			     (json_object_is_type(x, json_type_int) || json_object_is_type(x, json_type_double));
+			if (ok)
+				p->v[k] = json_object_get_double(x);
+		}
+		if (!ok)
+			continue;
+		snprintf(p->op, sizeof(p->op), "%s", op);
+		p->count = json_object_object_get_ex(v, "count", &x) ? (uint64_t)json_object_get_int64(x) : 0;
+		rep->nr_res_pct++;
+	}
 }
 
 void rpt_html_escape(FILE *out, const char *s)
@@ -265,6 +320,8 @@ void zw_report_free(struct zw_report *rep)
 	for (size_t i = 0; i < rep->nr_lat; i++)
 		free(rep->lat[i].v);
 	free(rep->lat);
+	free(rep->res_pct);
+	free(rep->log_pct);
 	for (size_t i = 0; i < rep->nr_var; i++) {
 		for (size_t k = 0; k < rep->var[i].nr_keys; k++)
 			free(rep->var[i].keys[k]);

@@ -315,51 +315,52 @@ void rpt_svg_wa(const struct zw_report *rep, FILE *out, bool standalone)
 
 /* ---- latency ---------------------------------------------------------- */
 
-static const char *const pct_name[] = { "p50", "p90", "p99", "p99.9", "max" };
-static const double pct_val[] = { 50, 90, 99, 99.9, 100 };
+const char *const rpt_pct_name[RPT_NR_PCT] = { "p50", "p90", "p99", "p99.9", "max" };
+const double rpt_pct_rank[RPT_NR_PCT] = { 50, 90, 99, 99.9, 100 };
 
-void rpt_svg_latency(const struct zw_report *rep, FILE *out, bool standalone)
+/* Bars of each operation's percentiles on a log scale from 1 ns. */
+void rpt_svg_latency(const struct rpt_pct *rows, size_t n, const char *id, const char *title, FILE *out,
+		     bool standalone)
 {
-	size_t n = rep->nr_lat;
-	int rowh = 5 * 14 + 16, h = MT + 20 + (int)n * rowh + MB;
+	int rowh = RPT_NR_PCT * 14 + 16, h = MT + 6 + (int)n * rowh + MB;
 	double lmax = 1, lmin = 1;
 	char buf[32];
 
 	for (size_t i = 0; i < n; i++)
-		if (rep->lat[i].n && (double)rep->lat[i].v[rep->lat[i].n - 1] > lmax)
-			lmax = (double)rep->lat[i].v[rep->lat[i].n - 1];
+		if (rows[i].v[RPT_NR_PCT - 1] > lmax)
+			lmax = rows[i].v[RPT_NR_PCT - 1];
 	lmax = pow(10, ceil(log10(lmax)));
 	if (lmax < 10 * lmin)
 		lmax = 10 * lmin;
-	svg_open(out, standalone, "fig-latency", h, "Bio latency by operation (event log: bio_submit to bio_end)");
-	/* a log scale from 1 ns (virtual time may be small integers) */
+	svg_open(out, standalone, id, h, title);
 	for (double d = lmin; d <= lmax * 1.0001; d *= 10) {
 		double x = ML + 60 + (PW - 60) * log10(d / lmin) / fmax(1, log10(lmax / lmin));
 
 		rpt_fmt_ns(buf, sizeof(buf), d);
 		fprintf(out, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#e0e0e0\"/>"
 			     "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
-			x, x, MT + 10, h - MB + 4, x, h - MB + 20, buf);
+			x, x, MT - 4, h - MB + 4, x, h - MB + 20, buf);
 	}
 	for (size_t i = 0; i < n; i++) {
-		const struct rpt_lat *l = &rep->lat[i];
-		int y0 = MT + 20 + (int)i * rowh;
+		const struct rpt_pct *l = &rows[i];
+		int y0 = MT + 6 + (int)i * rowh;
 
 		fprintf(out, "<text x=\"%d\" y=\"%d\" font-weight=\"bold\">", ML - 60, y0 + 10);
 		rpt_html_escape(out, l->op);
-		fprintf(out, " (%zu)</text>\n", l->n);
-		for (int k = 0; k < 5; k++) {
-			uint64_t v = rpt_percentile(l->v, l->n, pct_val[k]);
-			double x = (PW - 60) * log10(fmax(1, (double)v) / lmin) / fmax(1, log10(lmax / lmin));
+		fprintf(out, " (%" PRIu64 ")</text>\n", l->count);
+		for (int k = 0; k < RPT_NR_PCT; k++) {
+			double v = l->v[k];
+			double x = (PW - 60) * log10(fmax(1, v) / lmin) / fmax(1, log10(lmax / lmin));
 
-			rpt_fmt_ns(buf, sizeof(buf), (double)v);
+			rpt_fmt_ns(buf, sizeof(buf), v);
 			fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"11\">%s</text>"
-				     "<rect class=\"zw-lat\" data-op=\"%s\" data-p=\"%s\" data-ns=\"%" PRIu64 "\" x=\"%d\" "
-				     "y=\"%d\" width=\"%.1f\" height=\"11\" fill=\"%s\"><title>%s %s: %s</title></rect>"
-				     "<text x=\"%.1f\" y=\"%d\" font-size=\"11\">%s</text>\n",
-				ML + 56, y0 + 24 + 14 * k, pct_name[k], l->op, pct_name[k], v, ML + 60, y0 + 15 + 14 * k,
-				fmax(1, x), series_colour[k], l->op, pct_name[k], buf, ML + 64 + fmax(1, x),
-				y0 + 24 + 14 * k, buf);
+				     "<rect class=\"zw-lat\" data-op=\"",
+				ML + 56, y0 + 24 + 14 * k, rpt_pct_name[k]);
+			rpt_html_escape(out, l->op);
+			fprintf(out, "\" data-p=\"%s\" data-ns=\"%.0f\" x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"11\" "
+				     "fill=\"%s\"><title>%s: %s</title></rect><text x=\"%.1f\" y=\"%d\" font-size=\"11\">%s</text>\n",
+				rpt_pct_name[k], v, ML + 60, y0 + 15 + 14 * k, fmax(1, x), series_colour[k], rpt_pct_name[k],
+				buf, ML + 64 + fmax(1, x), y0 + 24 + 14 * k, buf);
 		}
 	}
 	fprintf(out, "</svg>\n");
@@ -429,7 +430,7 @@ void rpt_svg_series(const struct zw_report *rep, json_object *arr, const char *i
 		json_object_object_foreach(row, k, v) {
 			bool have = false;
 
-			if (!strcmp(k, "t") || !strcmp(k, "op") ||
+			if (!strcmp(k, "t") || !strcmp(k, "op") || !strcmp(k, "record") ||
 			    (!json_object_is_type(v, json_type_int) && !json_object_is_type(v, json_type_double)))
 				continue;
 			if (json_object_get_double(v) > ymax)
@@ -495,6 +496,8 @@ bool rpt_svg_has(const struct zw_report *rep, const char *figure)
 	if (!strcmp(figure, "counts") || !strcmp(figure, "wa"))
 		return rep->has_log;
 	if (!strcmp(figure, "latency"))
+		return rep->nr_res_pct > 0 || rep->nr_lat > 0;
+	if (!strcmp(figure, "bio-latency"))
 		return rep->nr_lat > 0;
 	return false;
 }

@@ -71,15 +71,33 @@ int zw_report_write_text(struct zw_report *rep, FILE *out)
 		if (rep->nr_files > 20)
 			fprintf(out, "  ... and %zu more\n", rep->nr_files - 20);
 	}
-	if (rep->stats) {
+	if (rpt_number(rep, "stats.user_bytes|bytes.user_written", &v)) {
 		fprintf(out, "\nwrites:\n");
-		line_bytes(rep, out, "stats.user_bytes", "by the user");
-		line_bytes(rep, out, "stats.device_bytes", "to the device");
-		line_bytes(rep, out, "stats.gc_bytes", "moved by GC");
-		if (rpt_number(rep, "stats.write_amplification", &v))
+		line_bytes(rep, out, "stats.user_bytes|bytes.user_written", "by the user");
+		line_bytes(rep, out, "stats.device_bytes|bytes.device_written", "to the device");
+		line_bytes(rep, out, "stats.gc_bytes|bytes.gc_moved", "moved by GC");
+		if (rpt_number(rep, "stats.write_amplification|write_amplification.device", &v))
 			fprintf(out, "  %-24s %.4f\n", "write amplification", v);
-		if (rpt_number(rep, "stats.zone_resets", &v))
+		if (rpt_number(rep, "write_amplification.host", &v))
+			fprintf(out, "  %-24s %.4f\n", "host write amplification", v);
+		if (rpt_number(rep, "stats.zone_resets|zone_ops.resets", &v))
 			fprintf(out, "  %-24s %.0f\n", "zone resets", v);
+		if (rpt_number(rep, "zone_ops.finishes", &v))
+			fprintf(out, "  %-24s %.0f\n", "zone finishes", v);
+		if (rpt_number(rep, "errors.total", &v))
+			fprintf(out, "  %-24s %.0f\n", "errors", v);
+	}
+	if (rep->nr_res_pct) {
+		fprintf(out, "\nlatency (the result's):\n  %-14s %10s %10s %10s %10s %10s %10s\n", "op", "count", "p50",
+			"p90", "p99", "p99.9", "max");
+		for (size_t i = 0; i < rep->nr_res_pct; i++) {
+			fprintf(out, "  %-14s %10" PRIu64, rep->res_pct[i].op, rep->res_pct[i].count);
+			for (int k = 0; k < RPT_NR_PCT; k++) {
+				rpt_fmt_ns(a, sizeof(a), rep->res_pct[i].v[k]);
+				fprintf(out, " %10s", a);
+			}
+			fprintf(out, "\n");
+		}
 	}
 	if (rep->has_log) {
 		uint64_t dev = 0, wb = 0, resets = 0;
@@ -108,7 +126,7 @@ int zw_report_write_text(struct zw_report *rep, FILE *out)
 		rpt_fmt_bytes(b, sizeof(b), (double)wb);
 		fprintf(out, "  device writes %s, host writeback %s", a, b);
 		if (wb)
-			fprintf(out, ", write amplification %.4f", (double)dev / (double)wb);
+			fprintf(out, ", device / host writeback %.4f", (double)dev / (double)wb);
 		fprintf(out, ", %" PRIu64 " zone resets\n", resets);
 		fprintf(out, "  most open zones %" PRIu32 ", most active zones %" PRIu32 "\n", rep->max_open, rep->max_active);
 		fprintf(out, "  failed bios %" PRIu64 "%s%s\n", rep->nr_errors, rep->nr_errors ? "; first: " : "",
