@@ -9,7 +9,9 @@ for b in "$@"; do
 	n=${b##*/fuzz_}
 	corpus=tests/fuzz/corpus/$n
 	[ -d "$corpus" ] || { echo "fuzz: $n has no seed corpus ($corpus)" >&2; fail=1; continue; }
-	if "$b" -seed=1 -runs="$runs" "$corpus" > "build/fuzz/$n.log" 2>&1; then
+	# new inputs go to a scratch folder (libFuzzer writes to the first), never into the seeds
+	mkdir -p "build/fuzz/quick/$n"
+	if "$b" -seed=1 -runs="$runs" "build/fuzz/quick/$n" "$corpus" > "build/fuzz/$n.log" 2>&1; then
 		echo "fuzz: $n ok ($runs runs)"
 	else
 		echo "fuzz: $n FAILED (build/fuzz/$n.log):" >&2
