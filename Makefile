@@ -118,7 +118,7 @@ $(B)/bench/%: $(B)/tests/bench/%.o $(B)/libzwsim.a
 	$(CC) $(OPT) -o $@ $^ $(LIBS)
 
 # the report's benchmark runs tools/report/ in process
-$(B)/bench/bench_report: $(B)/tests/bench/bench_report.o $(call objs,$(B),$(wildcard tools/report/*.c) $(GEN_SRCS)) $(B)/libzwsim.a
+$(B)/bench/bench_report: $(B)/tests/bench/bench_report.o $(call objs,$(B),$(wildcard tools/report/*.c) tools/progress.c $(GEN_SRCS)) $(B)/libzwsim.a
 	@mkdir -p $(dir $@)
 	$(CC) $(OPT) -o $@ $^ $(LIBS)
 

@@ -11,8 +11,10 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "internal.h"
+#include "progress.h"
 
 /* The zone timeline is drawn for at most this many zone-bins (memory and page size). */
 #define RPT_ZONE_BINS_MAX (16u << 20)
@@ -492,6 +494,8 @@ int rpt_load_log(struct zw_report *rep, const char *path, char *err, size_t errl
 	json_tokener *tok = json_tokener_new();
 	char *line = NULL;
 	size_t cap = 0, lineno = 0;
+	struct progress prog;
+	uint64_t done = 0;
 	ssize_t n;
 	int ret = -1;
 
@@ -501,10 +505,20 @@ int rpt_load_log(struct zw_report *rep, const char *path, char *err, size_t errl
 		json_tokener_free(tok);
 		return -1;
 	}
+	{
+		struct stat st;
+
+		/* the status line counts bytes of the log read (tools/progress.h) */
+		progress_init(&prog, "zwsim report", "MiB", !fstat(fileno(f), &st) && S_ISREG(st.st_mode)
+			      ? (uint64_t)st.st_size >> 20 : 0, false);
+	}
 	while ((n = getline(&line, &cap, f)) >= 0) {
 		json_object *o;
 
 		lineno++;
+		done += (uint64_t)n;
+		if (!(lineno & 4095))
+			progress_update(&prog, done >> 20);
 		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			line[--n] = 0;
 		if (!n)
@@ -543,6 +557,7 @@ int rpt_load_log(struct zw_report *rep, const char *path, char *err, size_t errl
 	bin_records(&sc);
 	ret = 0;
 out:
+	progress_done(&prog);
 	if (f != stdin)
 		fclose(f);
 	free(line);
