@@ -111,7 +111,7 @@ static void fmt_count(char *buf, size_t len, double v)
 
 static void fmt_ratio(char *buf, size_t len, double v)
 {
-	snprintf(buf, len, "%.3f", v);
+	snprintf(buf, len, "%.2f", v);
 }
 
 static double nice_max(double v)
@@ -125,6 +125,16 @@ static double nice_max(double v)
 		if (m * p >= v)
 			return m * p;
 	return 10 * p;
+}
+
+/* A round top for a byte axis: a round number of KiB, MiB, GiB... */
+static double nice_bytes(double v)
+{
+	double unit = 1;
+
+	while (v / unit >= 1024)
+		unit *= 1024;
+	return nice_max(v / unit) * unit;
 }
 
 /* ---- zone map --------------------------------------------------------- */
@@ -283,10 +293,12 @@ void rpt_svg_wa(const struct zw_report *rep, FILE *out, bool standalone)
 	}
 	svg_open(out, standalone, "fig-wa", h, "Bytes written and write amplification over time");
 	fprintf(out, "<g>\n");
-	time_frame(rep, out, ph, nice_max(cd > cw ? cd : cw), rpt_fmt_bytes);
-	step_path(out, dev, RPT_BINS, ph, nice_max(cd > cw ? cd : cw), series_colour[0], "zw-dev");
-	step_path(out, wb, RPT_BINS, ph, nice_max(cd > cw ? cd : cw), series_colour[2], "zw-wb");
-	step_path(out, moved, RPT_BINS, ph, nice_max(cd > cw ? cd : cw), series_colour[3], "zw-gc");
+	double bmax = nice_bytes(cd > cw ? cd : cw);
+
+	time_frame(rep, out, ph, bmax, rpt_fmt_bytes);
+	step_path(out, dev, RPT_BINS, ph, bmax, series_colour[0], "zw-dev");
+	step_path(out, wb, RPT_BINS, ph, bmax, series_colour[2], "zw-wb");
+	step_path(out, moved, RPT_BINS, ph, bmax, series_colour[3], "zw-gc");
 	/* resets as ticks at the bottom */
 	for (size_t b = 0; b < RPT_BINS; b++)
 		if (rep->bins[b].resets)
