@@ -72,7 +72,7 @@ class Page:
             el.screenshot(path)
         else:
             h = self.js("return document.body.scrollHeight")
-            self.d.set_window_size(1200, min(h + 40, 12000))
+            self.d.set_window_size(1200, min(h + 40, 6000))
             self.d.save_screenshot(path)
             self.d.set_window_size(1200, 1000)
         assert os.path.getsize(path) > 1000
@@ -159,8 +159,13 @@ def type_search(page, text):
     box = page.find("#event-search")
     box.clear()
     box.send_keys(text)
-    page.js("document.getElementById('event-search').dispatchEvent(new Event('input'))")
-    time.sleep(0.4)                         # the search waits 150 ms for typing to stop
+    page.js("document.getElementById('event-search').dispatchEvent(new Event('input'))")   # clear() sends none
+    # the search waits 150 ms for typing to stop, then marks the list with its query
+    for _ in range(200):
+        if page.js("return document.getElementById('event-count').getAttribute('data-q')") == text.strip():
+            return
+        time.sleep(0.05)
+    raise AssertionError("the event list never showed the search %r" % text)
 
 
 def test_browser_event_search_filter_and_pages(browser, report):
@@ -229,14 +234,59 @@ def test_browser_zoom_changes_every_figure_and_the_event_window(browser, report)
     check_console(browser)
 
 
+def window_segments(result, events, a, b):
+    """What the zoom's fine layers must draw for the window [a, b] of the run:
+    each zone's condition intervals there (empty ones left out) and the open
+    zones at b, from the zone_cond events (the start as the first says)."""
+    cond = {z["zone"]: z["cond"] for z in result["zones"]}
+    first = {}
+    for e in events:
+        if e["ev"] == "zone_cond":
+            first.setdefault(e["zone"], e["from"])
+    cond.update(first)
+    t0, t1 = events[0]["t"], events[-1]["t"]
+    ta, tb = t0 + a * (t1 - t0), t0 + b * (t1 - t0)
+    segs, start = 0, {z: ta for z in cond}
+    for e in events:
+        if e["ev"] != "zone_cond" or e["t"] > tb:
+            continue
+        if e["t"] >= ta:
+            if cond[e["zone"]] != "em" and e["t"] > start[e["zone"]]:
+                segs += 1
+            start[e["zone"]] = e["t"]
+        cond[e["zone"]] = e["to"]
+    segs += sum(1 for z, c in cond.items() if c != "em" and start[z] < tb)
+    return segs, sum(1 for c in cond.values() if c in ("oi", "oe"))
+
+
+def test_browser_zoomed_in_figures_are_drawn_from_the_events(browser, report):
+    path, result, events = report
+    page, _ = open_report(browser, path)
+    assert not page.all("g.zw-fine", "class")
+    for _ in range(3):
+        page.find("#zoom-in").click()       # the middle eighth: [0.4375, 0.5625]
+    segs, open_at_end = window_segments(result, events, 0.4375, 0.5625)
+    assert len(page.all("#fig-timeline g.zw-fine rect", "x")) == segs
+    assert page.js("return getComputedStyle(document.querySelector('#fig-timeline g.zw-coarse')).display") == "none"
+    d = page.all("#fig-counts g.zw-fine path.zw-open", "d")[0]
+    ph = page.js("return document.querySelector('#fig-counts svg.zw-zoom').viewBox.baseVal.height")
+    ymax = float(page.all("#fig-counts g.zw-coarse", "data-ymax")[0])
+    last_y = float(d.split("V")[-1].split()[0]) if "V" in d else float(d.split(",")[1].split()[0])
+    assert round((ph - last_y) / ph * ymax) == open_at_end
+    page.find("#zoom-reset").click()
+    assert not page.all("g.zw-fine", "class")
+    check_console(browser)
+
+
 def test_browser_large_report_opens_in_seconds(browser, zwsim, tmp_path):
     log = tmp_path / "big.jsonl"
-    n = write_big_log(str(log), 65, 200000)
+    n = write_big_log(str(log), 65, 100000)
     out = tmp_path / "big.html"
     r = zwsim("report", "--log", log, "-o", out)
     assert r.rc == 0, r
     page, took = open_report(browser, out)
     assert count_in(page) == (n, n)
+    print("a report of %d events (%d bytes) opened in %.2f s" % (n, os.path.getsize(out), took))
     assert took < 10, "a report of %d events took %.1f s to open" % (n, took)
     type_search(page, "op=zone_reset")
     assert count_in(page)[0] == sum(1 for line in open(log) if '"op":"zone_reset"' in line)

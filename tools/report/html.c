@@ -514,6 +514,23 @@ static void events_section(const struct zw_report *rep, FILE *out)
 		json_object_array_add(vars, v);
 	}
 	json_object_object_add(meta, "variants", vars);
+	/* for the zoom's fine layers: the conditions and each zone's at the start */
+	if (rep->cond0) {
+		json_object *names = json_object_new_array(), *colours = json_object_new_array();
+		char *c0 = malloc(rep->nr_zones + 1);
+
+		for (int c = 0; c < RC_NR; c++) {
+			json_object_array_add(names, json_object_new_string(rpt_cond_name[c]));
+			json_object_array_add(colours, json_object_new_string(rpt_cond_colour[c]));
+		}
+		for (size_t z = 0; z < rep->nr_zones; z++)
+			c0[z] = (char)('0' + rep->cond0[z]);
+		c0[rep->nr_zones] = 0;
+		json_object_object_add(meta, "conds", names);
+		json_object_object_add(meta, "colours", colours);
+		json_object_object_add(meta, "cond0", json_object_new_string(c0));
+		free(c0);
+	}
 	/* json-c writes '/' as "\/": no "</script" can appear in it */
 	fprintf(out, "<script type=\"application/json\" id=\"zw-meta\">%s</script>\n",
 		json_object_to_json_string_ext(meta, JSON_C_TO_STRING_PLAIN));

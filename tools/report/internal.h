@@ -89,6 +89,7 @@ struct zw_report {
 	uint64_t t0, t1;	/* first and last event time */
 	struct rpt_bin *bins;	/* RPT_BINS of them when has_log */
 	uint8_t *zone_bins;	/* nr_zones * RPT_BINS conditions at each bin's end, or NULL */
+	uint8_t *cond0;		/* each zone's condition at the first event (with zone_bins) */
 	uint32_t max_open, max_active;
 	uint64_t nr_errors;
 	char first_error[256];

@@ -414,8 +414,11 @@ static void bin_records(struct scan *sc)
 			if (sc->rec[i].kind == K_ZONE_COND)
 				rep->zones[sc->rec[i].zone].cond = sc->rec[i].to;
 	}
-	if (nz && nz * RPT_BINS <= RPT_ZONE_BINS_MAX && rep->nr_zones == nz)
+	if (nz && nz * RPT_BINS <= RPT_ZONE_BINS_MAX && rep->nr_zones == nz) {
 		rep->zone_bins = malloc(nz * RPT_BINS);
+		rep->cond0 = malloc(nz);
+		memcpy(rep->cond0, cond, nz);
+	}
 	rep->max_open = open;
 	rep->max_active = active;
 	for (size_t i = 0; i <= sc->nr; i++) {

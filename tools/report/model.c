@@ -317,6 +317,7 @@ void zw_report_free(struct zw_report *rep)
 	free(rep->zones);
 	free(rep->bins);
 	free(rep->zone_bins);
+	free(rep->cond0);
 	for (size_t i = 0; i < rep->nr_lat; i++)
 		free(rep->lat[i].v);
 	free(rep->lat);

@@ -216,6 +216,7 @@ void rpt_svg_timeline(const struct zw_report *rep, FILE *out, bool standalone)
 
 	svg_open(out, standalone, "fig-timeline", h, "Zone conditions over time (one row a zone)");
 	time_frame(rep, out, ph, 1, fmt_count);
+	fprintf(out, "<g class=\"zw-coarse\" data-rh=\"%.4f\" shape-rendering=\"crispEdges\">\n", rh);
 	for (size_t z = 0; z < nz; z++) {
 		size_t b = 0;
 
@@ -231,7 +232,7 @@ void rpt_svg_timeline(const struct zw_report *rep, FILE *out, bool standalone)
 			b = e;
 		}
 	}
-	fprintf(out, "</svg>\n");
+	fprintf(out, "</g>\n</svg>\n");
 	/* the y axis: zone numbers instead of time_frame's counts */
 	fprintf(out, "<rect x=\"0\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#fff\"/>\n", MT - 8, ML - 1, ph + 16);
 	for (size_t z = 0; z < nz; z += nz <= 40 ? 1 : (nz + 19) / 20)
@@ -258,9 +259,10 @@ void rpt_svg_counts(const struct zw_report *rep, FILE *out, bool standalone)
 	}
 	svg_open(out, standalone, "fig-counts", h, "Open and active zones over time");
 	time_frame(rep, out, ph, ymax, fmt_count);
+	fprintf(out, "<g class=\"zw-coarse\" data-ymax=\"%.0f\">\n", ymax);
 	step_path(out, a, RPT_BINS, ph, ymax, series_colour[1], "zw-active");
 	step_path(out, o, RPT_BINS, ph, ymax, series_colour[0], "zw-open");
-	fprintf(out, "</svg>\n");
+	fprintf(out, "</g>\n</svg>\n");
 	int lx = ML;
 
 	legend(out, &lx, series_colour[0], "open");

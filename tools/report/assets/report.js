@@ -35,7 +35,7 @@
       r.textContent = "window " + fmtNs(meta.t0 + win[0] * span) + " \u2013 " + fmtNs(meta.t0 + win[1] * span) +
         (win[0] > 0 || win[1] < 1 ? " (zoomed \u00d7" + +(1 / (win[1] - win[0])).toPrecision(3) + ")" : " (whole run)");
     }
-    if (events) { events.page = 0; refilter(); }
+    if (events) { events.page = 0; refilter(); fine(); }
   }
 
   function setWin(a, b) {
@@ -177,6 +177,7 @@
     }
     events.match = m;
     render();
+    document.getElementById("event-count").setAttribute("data-q", q);   // what the list shows
   }
 
   function render() {
@@ -216,6 +217,99 @@
     on("page-prev", "click", function () { events.page--; render(); });
     on("page-next", "click", function () { events.page++; render(); });
     on("page-last", "click", function () { events.page = 1e9; render(); });
+  }
+
+  // ---- the zoom's fine layers ------------------------------------------
+  // Zoomed in, the zone timeline and the open/active counts are drawn again
+  // from the zone_cond events of the window, at event resolution, over the
+  // 1000 bins zwsim drew (which hide what changes within a bin).
+  var FINE_MAX = 50000;                 // zone_cond events in the window, at most
+  function fine() {
+    document.querySelectorAll("g.zw-fine").forEach(function (g) { g.remove(); });
+    document.querySelectorAll("g.zw-coarse").forEach(function (g) { g.style.display = ""; });
+    if (!events || !meta.cond0 || (win[0] === 0 && win[1] === 1)) return;
+    var zc = {}, any = false;
+    meta.variants.forEach(function (v, i) {
+      if (v[0] !== "zone_cond") return;
+      var z = v[1].indexOf("zone"), t = v[1].indexOf("to");
+      if (z >= 0 && t >= 0) { zc[i] = [z, t]; any = true; }
+    });
+    if (!any) return;
+    var span = meta.t1 - meta.t0 + 1, bins = meta.bins, n = events.lines.length;
+    var ta = meta.t0 + win[0] * (meta.t1 - meta.t0), tb = meta.t0 + win[1] * (meta.t1 - meta.t0);
+    var ci = meta.conds.reduce(function (m, c, i) { m[c] = i; return m; }, {});
+    var cond = [], nz = meta.cond0.length, i = 0, inwin = [];
+    for (var z = 0; z < nz; z++) cond.push(meta.cond0.charCodeAt(z) - 48);
+    function change(k) {
+      var f = zc[events.v[k]], vals = events.lines[k].split("\t");
+      return [+vals[f[0]], ci[vals[f[1]]]];
+    }
+    for (; i < n && events.t[i] < ta; i++)
+      if (zc[events.v[i]]) { var c0 = change(i); if (c0[0] < nz && c0[1] !== undefined) cond[c0[0]] = c0[1]; }
+    for (; i < n && events.t[i] <= tb; i++)
+      if (zc[events.v[i]]) { inwin.push(i); if (inwin.length > FINE_MAX) return; }
+    function x(t) { return (t - meta.t0) * bins / span; }
+    var xa = win[0] * bins, xb = win[1] * bins;
+    var isOpen = function (c) { return meta.conds[c] === "oi" || meta.conds[c] === "oe"; };
+    var isActive = function (c) { return isOpen(c) || meta.conds[c] === "cl"; };
+    var svgns = "http://www.w3.org/2000/svg";
+    // the timeline
+    var tl = document.querySelector("#fig-timeline svg.zw-zoom");
+    if (tl) {
+      var coarse = tl.querySelector("g.zw-coarse"), rh = +coarse.getAttribute("data-rh");
+      var g = document.createElementNS(svgns, "g"), from = [], cur = cond.slice();
+      g.setAttribute("class", "zw-fine");
+      g.setAttribute("shape-rendering", "crispEdges");
+      for (z = 0; z < nz; z++) from.push(xa);
+      function seg(zz, x0, x1) {
+        if (meta.conds[cur[zz]] === "em" || x1 <= x0) return;
+        var r = document.createElementNS(svgns, "rect");
+        r.setAttribute("x", x0); r.setAttribute("width", x1 - x0);
+        r.setAttribute("y", rh * zz); r.setAttribute("height", rh);
+        r.setAttribute("fill", meta.colours[cur[zz]]);
+        g.appendChild(r);
+      }
+      inwin.forEach(function (k) {
+        var c = change(k);
+        if (c[0] >= nz || c[1] === undefined) return;
+        var xe = x(events.t[k]);
+        seg(c[0], from[c[0]], xe);
+        from[c[0]] = xe;
+        cur[c[0]] = c[1];
+      });
+      for (z = 0; z < nz; z++) seg(z, from[z], xb);
+      coarse.style.display = "none";
+      tl.appendChild(g);
+    }
+    // the open and active counts
+    var ct = document.querySelector("#fig-counts svg.zw-zoom");
+    if (ct) {
+      var cg = ct.querySelector("g.zw-coarse"), ymax = +cg.getAttribute("data-ymax"), ph = ct.viewBox.baseVal.height;
+      var open = 0, active = 0, cur2 = cond.slice(), po = "", pa = "";
+      cur2.forEach(function (c) { open += isOpen(c); active += isActive(c); });
+      function y(v) { return ph - v / ymax * ph; }
+      po = "M" + xa + "," + y(open); pa = "M" + xa + "," + y(active);
+      inwin.forEach(function (k) {
+        var c = change(k);
+        if (c[0] >= nz || c[1] === undefined) return;
+        var xe = x(events.t[k]), was = cur2[c[0]];
+        open += isOpen(c[1]) - isOpen(was);
+        active += isActive(c[1]) - isActive(was);
+        cur2[c[0]] = c[1];
+        po += " H" + xe + " V" + y(open);
+        pa += " H" + xe + " V" + y(active);
+      });
+      po += " H" + xb; pa += " H" + xb;
+      var fg = document.createElementNS(svgns, "g");
+      fg.setAttribute("class", "zw-fine");
+      [[pa, cg.querySelector(".zw-active")], [po, cg.querySelector(".zw-open")]].forEach(function (p) {
+        var path = p[1].cloneNode(false);
+        path.setAttribute("d", p[0]);
+        fg.appendChild(path);
+      });
+      cg.style.display = "none";
+      ct.appendChild(fg);
+    }
   }
 
   // ---- the files --------------------------------------------------------
