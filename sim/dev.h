@@ -126,6 +126,8 @@ static inline int zw_dev_report_zones(struct zw_dev *dev, unsigned int zno,
  *   err=SECTOR:NR[:once][:read|:write]
  *                            I/O touching those sectors fails (medium error)
  *   fail_write=N             the Nth write or append from now fails
+ *   corrupt=SECTOR           the block holding SECTOR silently holds another
+ *                            block's data (nothing else changes)
  */
 int zw_dev_inject(struct zw_dev *dev, const char *fault, char *err, size_t errlen);
 /* Would zw_dev_inject() take @fault?  0, or -errno with a message; changes nothing. */

@@ -288,6 +288,37 @@ static int emu_set_cond(struct emu_dev *e, unsigned int zno, enum blk_zone_cond 
 	return e->store->cond_changed ? e->store->cond_changed(e, zno) : 0;
 }
 
+/*
+ * "corrupt=SECTOR": the logical block holding SECTOR silently takes other
+ * data (a whole block tagged for another place), as bit rot or a misdirected
+ * write would leave it; the zone's condition and write pointer stay.  What
+ * reads it back finds the wrong block: what --verify is to catch.
+ */
+static int emu_corrupt(struct emu_dev *e, const char *arg, char *err, size_t errlen)
+{
+	unsigned int lbs_sectors = e->dev.geo.lba_size >> SECTOR_SHIFT, zno;
+	struct zone_result res;
+	sector_t sector, off;
+	char *end;
+
+	errno = 0;
+	sector = strtoull(arg, &end, 0);
+	if (errno || end == arg || *end || sector >= e->zm.geo.capacity) {
+		snprintf(err, errlen, "corrupt=%s: a sector of the device (0 to %" PRIu64 ")", arg,
+			 (uint64_t)e->zm.geo.capacity - 1);
+		return -EINVAL;
+	}
+	sector -= sector % lbs_sectors;
+	zno = zone_no(&e->zm, sector);
+	off = sector - e->zm.zones[zno].start;
+	zone_result_ok(&res);
+	if (e->store->write(e, zno, off, lbs_sectors, NULL, zw_tag_write(sector / lbs_sectors + 1), &res)) {
+		snprintf(err, errlen, "corrupt=%s: %s", arg, res.reason);
+		return -EIO;
+	}
+	return 0;
+}
+
 static int emu_inject(struct zw_dev *dev, const char *fault, char *err, size_t errlen)
 {
 	struct emu_dev *e = EMU(dev);
@@ -295,6 +326,8 @@ static int emu_inject(struct zw_dev *dev, const char *fault, char *err, size_t e
 	uint64_t fail_write;
 	int ret;
 
+	if (!strncmp(fault, "corrupt=", 8))
+		return emu_corrupt(e, fault + 8, err, errlen);
 	fail_write = e->cfg.fail_write;
 	e->cfg.fail_write = 0;
 	ret = zw_spec_apply(&e->cfg, fault, err, errlen);
@@ -306,7 +339,7 @@ static int emu_inject(struct zw_dev *dev, const char *fault, char *err, size_t e
 		return ret;
 	if (strncmp(fault, "ro=", 3) && strncmp(fault, "offline=", 8) &&
 	    strncmp(fault, "err=", 4) && strncmp(fault, "fail_write=", 11)) {
-		snprintf(err, errlen, "'%s' is not a fault (accepted: ro=Z, offline=Z, err=SECTOR:NR[:once][:read|:write], fail_write=N)",
+		snprintf(err, errlen, "'%s' is not a fault (accepted: ro=Z, offline=Z, err=SECTOR:NR[:once][:read|:write], fail_write=N, corrupt=SECTOR)",
 			 fault);
 		return -EINVAL;
 	}
@@ -422,9 +455,11 @@ int zw_dev_fault_check(const struct zw_dev *dev, const char *fault, char *err, s
 		snprintf(err, errlen, "%s devices take no injected faults (emu: and file: do)", dev->ops->kind);
 		return -EOPNOTSUPP;
 	}
+	if (!strncmp(fault, "corrupt=", 8))
+		return 0;
 	if (strncmp(fault, "ro=", 3) && strncmp(fault, "offline=", 8) &&
 	    strncmp(fault, "err=", 4) && strncmp(fault, "fail_write=", 11)) {
-		snprintf(err, errlen, "not a fault (accepted: ro=Z, offline=Z, err=SECTOR:NR[:once][:read|:write], fail_write=N)");
+		snprintf(err, errlen, "not a fault (accepted: ro=Z, offline=Z, err=SECTOR:NR[:once][:read|:write], fail_write=N, corrupt=SECTOR)");
 		return -EINVAL;
 	}
 	ret = zw_spec_apply(&scratch, fault, err, errlen);

@@ -146,8 +146,12 @@ int replay_fs_record(struct replay *rp, const struct trace_rec *rec, uint64_t of
 	}
 done:
 	lat_add(&rp->s.lat[k], replay_now(rp) - start);
-	if (ret < 0)
-		replay_error(rp, k, NULL, rp->nrec, rec, name, (int)ret, file ? file : NULL);
+	if (ret < 0) {
+		char why[96];
+
+		snprintf(why, sizeof(why), "on file %s", file ? file : "(all)");
+		replay_error(rp, k, NULL, rp->nrec, rec, name, (int)ret, why);
+	}
 	return 0;
 }
 

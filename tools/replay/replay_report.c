@@ -174,6 +174,7 @@ json_object *replay_report_json(struct replay *rp)
 	json_object_object_add(top, "lag_ns", s->timed ? lat_json(&s->lag) : NULL);
 
 	o = json_object_new_object();
+	json_object_object_add(o, "elapsed_ns", u64(secs_ns));
 	json_object_object_add(o, "seconds", ratio(secs));
 	json_object_object_add(o, "records_per_s", secs > 0 ? ratio((double)rp->nrec / secs) : NULL);
 	json_object_object_add(o, "user_write_bytes_per_s", secs > 0 ? ratio((double)s->user_write_bytes / secs) : NULL);
