@@ -113,8 +113,9 @@ $(B)/bench/bench_trace: $(B)/tests/bench/bench_trace.o $(call objs,$(B),$(TRACE_
 	@mkdir -p $(dir $@)
 	$(CC) $(OPT) -o $@ $^ $(LIBS)
 
-bench: $(BENCH_BINS)
+bench: $(BENCH_BINS) zwsim
 	@for b in $(BENCH_BINS); do $$b || exit 1; done
+	@ZWSIM=$(CURDIR)/zwsim $(PYTHON) tests/bench/bench_replay.py
 
 # --- fuzzing (clang's libFuzzer) ----------------------------------------
 # One program per parser of outside input, tests/fuzz/fuzz_NAME.c with a
