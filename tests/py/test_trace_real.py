@@ -101,3 +101,61 @@ def test_fio_v3_fixture(zw):
     assert rows[0][0] == "0"
     assert rows[1][0] == str((10752 - 10736) * 1000)
     assert rows[-1][0] == str((10809 - 10736) * 1000)
+
+
+def blkparse_text(tmp_path, directory, name):
+    """blkparse (blktrace's own tool, required) of a per-CPU capture, as text."""
+    out = tmp_path / f"{name}.txt"
+    p = subprocess.run(["blkparse", "-D", str(directory), "-i", name, "-o", str(out)],
+                       capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    return out
+
+
+@pytest.mark.parametrize("action", ["Q", "D", "C"])
+def test_keks_per_cpu_set_as_blkparse_reads_it(zw, tmp_path, action):
+    d = real("blktrace/blktrace_to_influx")
+    # the capture's name stands for keks.blktrace.0 .. .7, as blkparse takes it
+    rows = dump(zw, "--action", action, os.path.join(d, "keks"))
+    want = dump(zw, "--action", action, blkparse_text(tmp_path, d, "keks"))
+    assert rows == want
+    if action == "Q":
+        assert rows == []      # D and C events only
+    if action == "D":
+        c = ops(rows)
+        assert c["discard"] == 10 and c["flush"] == 24
+        assert all(r[4] == "8,52" for r in rows)
+    # merged by time: never backwards
+    times = [int(r[0]) for r in rows]
+    assert times == sorted(times)
+
+
+def test_keks_files_given_one_by_one(zw):
+    d = real("blktrace/blktrace_to_influx")
+    files = [os.path.join(d, f"keks.blktrace.{i}") for i in range(8)]
+    assert dump(zw, "--action", "D", *files) == dump(zw, "--action", "D", os.path.join(d, "keks"))
+
+
+def test_viewer_single_cpu_file(zw, tmp_path):
+    src = real("blktrace/blktrace_viewer/sample.blktrace.0")
+    for action in "QDC":
+        rows = dump(zw, "--action", action, src)
+        assert len(rows) == 963
+        assert all(r[1] == "read" and r[3] == "4096" and r[4] == "259,0" for r in rows)
+    # blkparse refuses CPU 1's records in a file numbered 0; under their own number it reads them
+    (tmp_path / "sample.blktrace.0").write_bytes(b"")
+    (tmp_path / "sample.blktrace.1").write_bytes(open(src, "rb").read())
+    assert dump(zw, src) == dump(zw, blkparse_text(tmp_path, tmp_path, "sample"))
+
+
+@pytest.mark.parametrize("name,n", [("trace_x_0_y_0.bin", 768), ("trace_x_0_y_1.bin", 1024)])
+def test_blkparse_d_dumps(zw, name, n):
+    path = real(f"blktrace/blkparseanalyzer_dump/{name}")
+    for action in "QDC":
+        rows = dump(zw, "--action", action, path)
+        assert len(rows) == n
+        assert all(r[1] == "read" and r[3] == "512" and r[4] == "7,0" for r in rows)
+    rows = dump(zw, path)
+    # times rebased by blkparse -d: the first Q at 0; notify records (absolute times) skipped
+    assert rows[0][0] == "0"
+    assert int(rows[-1][0]) < 40_000_000

@@ -2,10 +2,11 @@
 /* The format table: one row a reader (tools/trace/fmt_*.c). */
 #include "trace_int.h"
 
-extern const struct trace_format trace_fmt_blkparse, trace_fmt_fio_iolog;
+extern const struct trace_format trace_fmt_blkparse, trace_fmt_blktrace, trace_fmt_fio_iolog;
 
 const struct trace_format *const trace_formats[] = {
 	&trace_fmt_blkparse,
+	&trace_fmt_blktrace,
 	&trace_fmt_fio_iolog,
 };
 
