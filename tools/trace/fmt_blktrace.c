@@ -50,6 +50,8 @@ struct bt_file {
 
 struct bt_state {
 	unsigned int want;
+	uint32_t last_dev;		/* the device last spelled into last_name */
+	char last_name[24];
 	size_t n;
 	struct bt_file f[];
 };
@@ -163,7 +165,11 @@ static int bt_advance(struct bt_state *st, struct bt_file *f, struct trace_err *
 		rec->offset = sector * 512;
 		rec->len = bytes;
 		rec->where = f->recno;
-		snprintf(rec->dev, sizeof(rec->dev), "%u,%u", dev >> 20, dev & 0xfffff);
+		if (dev != st->last_dev || !st->last_name[0]) {
+			snprintf(st->last_name, sizeof(st->last_name), "%u,%u", dev >> 20, dev & 0xfffff);
+			st->last_dev = dev;
+		}
+		memcpy(rec->dev, st->last_name, sizeof(st->last_name));
 		/* RWBS as blkparse_fmt.c fill_rwbs() spells it */
 		unsigned flags = (cat & BT_TC_FLUSH ? TRACE_F_PREFLUSH : 0) | (cat & BT_TC_FUA ? TRACE_F_FUA : 0) |
 				 (cat & BT_TC_AHEAD ? TRACE_F_AHEAD : 0) | (cat & BT_TC_SYNC ? TRACE_F_SYNC : 0) |
