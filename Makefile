@@ -12,7 +12,12 @@ JSONC_LIBS   := $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
 # libzwsim's own dependencies: JSON; libzbd, libblkid, libnvme and liburing for real devices;
 # zlib, zstd, xz and bzip2 for compressed traces
 LIBS     := $(JSONC_LIBS) -lzbd -lblkid -lnvme -luring -lz -lzstd -llzma -lbz2 -lm
-CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(INC) $(JSONC_CFLAGS) $(EXTRA_CFLAGS)
+CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(INC) $(JSONC_CFLAGS) $(TARGET_DEFS) $(EXTRA_CFLAGS)
+# Where device profiles are found by name (sim/dev_profile.c, dev_profile_dirs()):
+# this source tree's profiles/, then the installed data directory's.
+PREFIX   ?= /usr/local
+DATADIR  ?= $(PREFIX)/share/zwsim
+PROFILE_DIRS := $(CURDIR)/profiles:$(DATADIR)/profiles
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # The library: the simulator and the file system models built on it
@@ -66,6 +71,8 @@ $(B)/libzwsim.a: $(call objs,$(B),$(SIM_SRCS))
 
 $(BS)/libzwsim.a: $(call objs,$(BS),$(SIM_SRCS))
 	ar rcs $@ $^
+
+build/rel/sim/dev_profile.o build/san/sim/dev_profile.o build/fuzz/sim/dev_profile.o: TARGET_DEFS = -DZWSIM_PROFILE_DIRS='"$(PROFILE_DIRS)"'
 
 # --- the command -------------------------------------------------------
 zwsim: $(call objs,$(B),$(TOOL_SRCS) $(GEN_SRCS)) $(B)/libzwsim.a
@@ -126,8 +133,9 @@ $(B)/bench/bench_trace: $(B)/tests/bench/bench_trace.o $(call objs,$(B),$(TRACE_
 	@mkdir -p $(dir $@)
 	$(CC) $(OPT) -o $@ $^ $(LIBS)
 
-bench: $(BENCH_BINS)
+bench: $(BENCH_BINS) zwsim
 	@for b in $(BENCH_BINS); do $$b || exit 1; done
+	@ZWSIM=$(CURDIR)/zwsim $(PYTHON) tests/bench/bench_replay.py
 
 # --- fuzzing (clang's libFuzzer) ----------------------------------------
 # One program per parser of outside input, tests/fuzz/fuzz_NAME.c with a
@@ -144,7 +152,7 @@ FUZZ_TOOL_OBJS = $(call objs,$(FZ),$(filter-out tools/zwsim.c,$(TOOL_SRCS)) $(GE
 
 $(FZ)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CSTD) -Wall -Wextra -Werror -Wno-missing-field-initializers -Wno-unused-command-line-argument -g -O1 $(INC) $(JSONC_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+	$(FUZZ_CC) $(CSTD) -Wall -Wextra -Werror -Wno-missing-field-initializers -Wno-unused-command-line-argument -g -O1 $(INC) $(JSONC_CFLAGS) $(TARGET_DEFS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
 
 $(FZ)/libzwsim.a: $(call objs,$(FZ),$(SIM_SRCS)) $(FUZZ_TOOL_OBJS)
 	ar rcs $@ $^

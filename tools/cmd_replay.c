@@ -306,7 +306,7 @@ int cmd_replay(int argc, char **argv)
 		return ret;
 	}
 	rp->format = trace_format_name(tr);
-	rp->trace_name = argc - optind == 1 ? argv[optind] : "(blktrace capture)";
+	rp->trace_name = argc - optind > 1 ? "(blktrace capture)" : strcmp(argv[optind], "-") ? argv[optind] : "<stdin>";
 	progress_init(&prog, "zwsim replay", "records", 0, false);
 	if (progress_on)
 		progress_force(&prog);

@@ -39,11 +39,14 @@ static void trace_usage(FILE *f)
 		"convert --to:\n"
 		"  fio-iolog  fio iolog v3 ('fio --read_iolog=OUT'; with --replay_redirect=DEV\n"
 		"             onto one device): an add and open line for each device when it\n"
-		"             first appears, times in microseconds from the first request\n"
+		"             first appears, times in microseconds from the first request;\n"
+		"             flushes as sync, discards as trim (fio 3.33 skips trims:\n"
+		"             'bad ddir: 2'; later fio replays them)\n"
 		"  zwsim      the timestamped fs script (docs/trace.md): one file per device,\n"
-		"             'SECONDS dwrite|read FILE OFF LEN', fsync FILE for a flush or\n"
-		"             after a FUA write; a discard, which a file cannot take, is kept\n"
-		"             as a '#' comment\n"
+		"             'SECONDS dwrite|read FILE OFF LEN' (FILE: dev8_16 for 8,16),\n"
+		"             'fsync FILE' for a flush, before a preflush write and after a\n"
+		"             FUA write; a discard, which a file cannot take, is kept as a\n"
+		"             '#' comment\n"
 		"\n"
 		"Options:\n"
 		"  --format NAME   the trace's format, not detected (list below)\n"
@@ -151,6 +154,8 @@ static void emit(FILE *out, int to, const struct trace_rec *rec, int64_t t, stru
 	dev_file(rec->dev, f, sizeof(f));
 	switch (rec->op) {
 	case TRACE_OP_WRITE:
+		if (rec->flags & TRACE_F_PREFLUSH)	/* the cache flushed before the data */
+			fprintf(out, "%s fsync %s\n", ts, f);
 		fprintf(out, "%s dwrite %s %" PRIu64 " %" PRIu64 "\n", ts, f, rec->offset, rec->len);
 		if (rec->flags & TRACE_F_FUA)
 			fprintf(out, "%s fsync %s\n", ts, f);
@@ -265,16 +270,19 @@ int cmd_trace(int argc, char **argv)
 	struct trace_rec rec;
 	struct seen seen = { 0 };
 	uint64_t n = 0, discards = 0;
-	int64_t t0 = 0;
+	int64_t t0 = 0, last_us = 0;
 	int rc;
 	while ((rc = trace_next(r, &rec, &err)) == 1) {
 		if (!n++)
 			t0 = rec.time_ns;
-		emit(out, to, &rec, (int64_t)((uint64_t)rec.time_ns - (uint64_t)t0), &seen, &discards);
+		int64_t t = (int64_t)((uint64_t)rec.time_ns - (uint64_t)t0);
+		emit(out, to, &rec, t, &seen, &discards);
+		if (t / 1000 > last_us)
+			last_us = t / 1000;
 	}
 	if (to == TO_FIO)
 		for (size_t i = 0; i < seen.n; i++)
-			fprintf(out, "%s close\n", seen.devs[i]);
+			fprintf(out, "%" PRId64 " %s close\n", last_us, seen.devs[i]);
 	free(seen.devs);
 	int ret = EXIT_OK;
 	if (fflush(out) || (out != stdout && fclose(out))) {

@@ -9,9 +9,11 @@ for b in "$@"; do
 	n=${b##*/fuzz_}
 	corpus=tests/fuzz/corpus/$n
 	[ -d "$corpus" ] || { echo "fuzz: $n has no seed corpus ($corpus)" >&2; fail=1; continue; }
-	# new inputs go to a scratch folder (libFuzzer writes to the first), never into the seeds
-	mkdir -p "build/fuzz/quick/$n"
-	if "$b" -seed=1 -runs="$runs" "build/fuzz/quick/$n" "$corpus" > "build/fuzz/$n.log" 2>&1; then
+	# new inputs go to a fresh scratch folder (libFuzzer writes into the first
+	# corpus it is given), never into the seed corpus under tests/
+	scratch=build/fuzz/quick/$n
+	rm -rf "$scratch" && mkdir -p "$scratch"
+	if "$b" -seed=1 -runs="$runs" "$scratch" "$corpus" > "build/fuzz/$n.log" 2>&1; then
 		echo "fuzz: $n ok ($runs runs)"
 	else
 		echo "fuzz: $n FAILED (build/fuzz/$n.log):" >&2

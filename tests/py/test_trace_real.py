@@ -101,3 +101,116 @@ def test_fio_v3_fixture(zw):
     assert rows[0][0] == "0"
     assert rows[1][0] == str((10752 - 10736) * 1000)
     assert rows[-1][0] == str((10809 - 10736) * 1000)
+
+
+def blkparse_text(tmp_path, directory, name):
+    """blkparse (blktrace's own tool, required) of a per-CPU capture, as text."""
+    out = tmp_path / f"{name}.txt"
+    p = subprocess.run(["blkparse", "-D", str(directory), "-i", name, "-o", str(out)],
+                       capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    return out
+
+
+@pytest.mark.parametrize("action", ["Q", "D", "C"])
+def test_keks_per_cpu_set_as_blkparse_reads_it(zw, tmp_path, action):
+    d = real("blktrace/blktrace_to_influx")
+    # the capture's name stands for keks.blktrace.0 .. .7, as blkparse takes it
+    rows = dump(zw, "--action", action, os.path.join(d, "keks"))
+    want = dump(zw, "--action", action, blkparse_text(tmp_path, d, "keks"))
+    assert rows == want
+    if action == "Q":
+        assert rows == []      # D and C events only
+    if action == "D":
+        c = ops(rows)
+        assert c["discard"] == 10 and c["flush"] == 24
+        assert all(r[4] == "8,52" for r in rows)
+    # merged by time: never backwards
+    times = [int(r[0]) for r in rows]
+    assert times == sorted(times)
+
+
+def test_keks_files_given_one_by_one(zw):
+    d = real("blktrace/blktrace_to_influx")
+    files = [os.path.join(d, f"keks.blktrace.{i}") for i in range(8)]
+    assert dump(zw, "--action", "D", *files) == dump(zw, "--action", "D", os.path.join(d, "keks"))
+
+
+def test_viewer_single_cpu_file(zw, tmp_path):
+    src = real("blktrace/blktrace_viewer/sample.blktrace.0")
+    for action in "QDC":
+        rows = dump(zw, "--action", action, src)
+        assert len(rows) == 963
+        assert all(r[1] == "read" and r[3] == "4096" and r[4] == "259,0" for r in rows)
+    # blkparse refuses CPU 1's records in a file numbered 0; under their own number it reads them
+    (tmp_path / "sample.blktrace.0").write_bytes(b"")
+    (tmp_path / "sample.blktrace.1").write_bytes(open(src, "rb").read())
+    assert dump(zw, src) == dump(zw, blkparse_text(tmp_path, tmp_path, "sample"))
+
+
+@pytest.mark.parametrize("name,n", [("trace_x_0_y_0.bin", 768), ("trace_x_0_y_1.bin", 1024)])
+def test_blkparse_d_dumps(zw, name, n):
+    path = real(f"blktrace/blkparseanalyzer_dump/{name}")
+    for action in "QDC":
+        rows = dump(zw, "--action", action, path)
+        assert len(rows) == n
+        assert all(r[1] == "read" and r[3] == "512" and r[4] == "7,0" for r in rows)
+    rows = dump(zw, path)
+    # times rebased by blkparse -d: the first Q at 0; notify records (absolute times) skipped
+    assert rows[0][0] == "0"
+    assert int(rows[-1][0]) < 40_000_000
+
+
+def test_msr_cambridge_sample(zw):
+    rows = dump(zw, real("msr-cambridge/caffeine_pr1797/msr-cambridge1-sample.csv"))
+    assert len(rows) == 1000
+    assert ops(rows) == {"read": 508, "write": 492}
+    assert all(r[4] == "hm_0" for r in rows)
+    assert all(int(r[2]) % 512 == 0 and int(r[3]) % 512 == 0 for r in rows)
+    assert {int(r[3]) for r in rows} <= set(range(512, 65537))
+    assert max(int(r[3]) for r in rows) == 65536 and min(int(r[3]) for r in rows) == 512
+    # FILETIME ticks of 100 ns: 128166385295514663 .. 128166386567849604
+    assert rows[-1][0] == str((128166386567849604 - 128166385295514663) * 100)
+    times = [int(r[0]) for r in rows]
+    assert times == sorted(times) and len(set(times)) < len(times)
+
+
+def test_tencent_cbs_bzip2(zw):
+    path = real("tencent-cbs/caffeine_pr1797/cloud_storage-sample.bz2")
+    rows = dump(zw, path)
+    assert len(rows) == 50000
+    assert ops(rows) == {"read": 24521, "write": 25479}
+    assert len({r[4] for r in rows}) == 2038
+    # the first line 1538323200,4247200,128,1,1058 is a second after the second one
+    assert rows[0] == ["0", "write", str(4247200 * 512), str(128 * 512), "1058"]
+    assert {int(r[0]) for r in rows} == {0, -1_000_000_000}
+    backward = sum(1 for a, b in zip(rows, rows[1:]) if int(b[0]) < int(a[0]))
+    assert backward == 144
+    # from a pipe as well
+    with open(path, "rb") as f:
+        p = subprocess.run([zw.path, "trace", "dump", "-"], stdin=f, capture_output=True)
+    assert p.returncode == 0 and p.stdout.decode().split("\n")[:-1] == [" ".join(r) for r in rows]
+
+
+@pytest.mark.parametrize("name,want,dev", [
+    # homes: 8 MD5s (256 hex) per 4 KiB request; 31 of its lines are on minor 16, not 0
+    ("homes-sample.1.blkparse", {"write": 1000}, {"6,0": 969, "6,16": 31}),
+    ("mail-01-sample.blkparse", {"read": 984, "write": 16}, {"6,0": 1000}),
+    ("web-vm-sample.blkparse", {"write": 1000}, {"3,0": 1000}),
+])
+def test_fiu_samples(zw, name, want, dev):
+    path = real(f"fiu/light-dedup_tests/{name}")
+    rows = dump(zw, path)
+    assert ops(rows) == want
+    assert collections.Counter(r[4] for r in rows) == dev
+    assert all(r[3] == "4096" for r in rows)
+    with open(path) as f:
+        first = f.readline().split()
+    assert rows[0][2] == str(int(first[3]) * 512)
+    times = [int(r[0]) for r in rows]
+    assert times[0] == 0 and times == sorted(times)
+
+
+def test_fiu_readme_is_not_a_trace(zw):
+    r = zw("trace", "dump", real("fiu/light-dedup_tests/readme.txt"))
+    assert r.rc == 2 and "not a trace format" in r.err

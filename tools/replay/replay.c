@@ -25,6 +25,9 @@
 
 #include "replay.h"
 
+#define REPLAY_MEMORY (1ull << 30)		/* the simulated machine's memory */
+#define REPLAY_CACHE_PAGES (REPLAY_MEMORY / 2 / 4096)
+
 static uint64_t mono_ns(void)
 {
 	struct timespec ts;
@@ -83,7 +86,7 @@ int replay_open(struct replay *rp, const struct replay_opts *o, const struct zw_
 		replay_close(rp);
 		return EXIT_USAGE;
 	}
-	mm_ctx_init(&rp->mm, &rp->st.loop, 1ull << 30, rp->inner->data_mode == ZW_DATA_TAGS);
+	mm_ctx_init(&rp->mm, &rp->st.loop, REPLAY_MEMORY, rp->inner->data_mode == ZW_DATA_TAGS);
 	rp->mm.log = zw_stack_log(&rp->st);
 	if (o->verify && rp->run.ops->stat)
 		fs_run_oracle_init(&rp->run, &rp->oracle, rp->bdev);
@@ -122,6 +125,16 @@ static void wait_until(struct replay *rp, uint64_t t)
 		rp->st.loop.now = t;
 }
 
+void replay_log_record(struct replay *rp, uint64_t recno, enum replay_kind k, uint64_t off, uint64_t len,
+		       uint64_t latency, int err)
+{
+	if (!rp->log)
+		return;
+	fprintf(rp->log, "{\"t\":%" PRIu64 ",\"ev\":\"replay_record\",\"n\":%" PRIu64 ",\"op\":\"%s\","
+		"\"offset\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"latency_ns\":%" PRIu64 ",\"ret\":\"%s\"}\n",
+		replay_now(rp), recno, replay_kind_name(k), off, len, latency, err ? errno_name(err) : "0");
+}
+
 void replay_issued(struct replay *rp)
 {
 	if (rp->s.timed) {
@@ -131,6 +144,25 @@ void replay_issued(struct replay *rp)
 	}
 	if (!rp->s.first_ns && rp->nrec == 1)
 		rp->s.first_ns = replay_now(rp);
+}
+
+/*
+ * The model keeps every folio it ever cached; the kernel's reclaim drops
+ * clean ones when memory runs short.  So that a long replay's memory
+ * follows what is dirty, not what was ever written, clean folios not under
+ * writeback are dropped (invalidate_mapping_pages(), as reclaim would)
+ * when the cache holds more than half the simulated machine's memory.
+ */
+static void replay_reclaim(struct replay *rp)
+{
+	uint64_t cached = 0;
+
+	for (size_t i = 0; i < rp->mm.nr_mappings; i++)
+		cached += rp->mm.mappings[i]->nr_folios;
+	if (cached <= REPLAY_CACHE_PAGES)
+		return;
+	for (size_t i = 0; i < rp->mm.nr_mappings; i++)
+		invalidate_mapping_pages(rp->mm.mappings[i]);
 }
 
 static enum replay_kind kind_of(enum trace_op op)
@@ -204,9 +236,10 @@ int replay_record(struct replay *rp, const struct trace_rec *rec, const char *na
 		ret = replay_raw_record(rp, rec, off, name);
 	else
 		ret = replay_fs_record(rp, rec, off, name);
-	if (rp->log && !ret)
-		fprintf(rp->log, "{\"t\":%" PRIu64 ",\"ev\":\"replay_record\",\"n\":%" PRIu64 ",\"op\":\"%s\"}\n",
-			replay_now(rp), rp->nrec, replay_kind_name(k));
+	if (!ret && !rp->raw && !(rp->nrec & 4095))
+		replay_reclaim(rp);
+	if (!ret && rp->after_record)
+		ret = rp->after_record(rp, rec, rp->hook_arg);
 out:
 	if (!ret && rp->o.inject && rp->nrec == rp->o.inject_at) {
 		char err[256];

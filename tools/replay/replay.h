@@ -144,6 +144,13 @@ struct replay {
 	const char *format;		/* the trace format read */
 	const char *trace_name;
 	FILE *log;			/* the event log, for the replay's own lines */
+	/*
+	 * Called after each record is issued, when set (the place for an
+	 * online checker, --check): 0 goes on, anything else is the exit
+	 * status the replay stops with.
+	 */
+	int (*after_record)(struct replay *rp, const struct trace_rec *rec, void *arg);
+	void *hook_arg;
 };
 
 /*
@@ -166,6 +173,12 @@ uint64_t replay_now(const struct replay *rp);
  */
 void replay_error(struct replay *rp, enum replay_kind k, const char *opname, uint64_t recno,
 		  const struct trace_rec *rec, const char *name, int err, const char *reason);
+/*
+ * The event log's replay_record line, when the record is done: @off the
+ * target offset (after --remap, --split), @err 0 or a negative errno.
+ */
+void replay_log_record(struct replay *rp, uint64_t recno, enum replay_kind k, uint64_t off, uint64_t len,
+		       uint64_t latency, int err);
 /* The time from the record's due time to now, at issue (--strict, --speed). */
 void replay_issued(struct replay *rp);
 const char *replay_kind_name(enum replay_kind k);

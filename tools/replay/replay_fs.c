@@ -84,10 +84,19 @@ static const char *file_for(struct replay *rp, const char *dev, uint64_t piece, 
 
 static long run(struct replay *rp, enum fs_kind kind, const char *file, uint64_t off, uint64_t len)
 {
-	struct fs_op op = { .kind = kind, .off = off, .len = len, .call = len ? len : 1 };
+	struct fs_op op;
 
+	/* the fields a run reads (the hot path: no zeroing of the text) */
+	op.kind = kind;
+	op.off = off;
+	op.len = len;
+	op.call = len ? len : 1;
+	op.line = 0;
+	op.arg[0] = op.text[0] = '\0';
 	if (file)
-		snprintf(op.file, sizeof(op.file), "%s", file);
+		memcpy(op.file, file, strlen(file) + 1);	/* names are < 64 bytes (file_for) */
+	else
+		op.file[0] = '\0';
 	return fs_run_op(&rp->run, &op, NULL, 0);
 }
 
@@ -146,8 +155,13 @@ int replay_fs_record(struct replay *rp, const struct trace_rec *rec, uint64_t of
 	}
 done:
 	lat_add(&rp->s.lat[k], replay_now(rp) - start);
-	if (ret < 0)
-		replay_error(rp, k, NULL, rp->nrec, rec, name, (int)ret, file ? file : NULL);
+	replay_log_record(rp, rp->nrec, k, off, rec->len, replay_now(rp) - start, ret < 0 ? (int)ret : 0);
+	if (ret < 0) {
+		char why[96];
+
+		snprintf(why, sizeof(why), "on file %s", file ? file : "(all)");
+		replay_error(rp, k, NULL, rp->nrec, rec, name, (int)ret, why);
+	}
 	return 0;
 }
 
@@ -184,6 +198,7 @@ int replay_fs_line(struct replay *rp, const struct trace_rec *rec, const char *n
 	}
 	lat_add(&rp->s.lat[RK_FS], replay_now(rp) - start);
 	lat_add(&rp->s.fs_lat[op.kind], replay_now(rp) - start);
+	replay_log_record(rp, rp->nrec, RK_FS, op.off, op.len, replay_now(rp) - start, ret < 0 ? (int)ret : 0);
 	if (ret < 0)
 		replay_error(rp, RK_FS, fs_kind_name(op.kind), rp->nrec, rec, name, (int)ret, NULL);
 	return 0;

@@ -12,15 +12,20 @@
 
 #include "replay.h"
 
-/* A ratio with four decimals, printed as such (no binary-fraction digits). */
-static json_object *ratio(double v)
+/* A number with @decimals decimals, printed as such (no binary-fraction digits). */
+static json_object *fixed(double v, int decimals)
 {
-	char s[32];
+	char s[48];
 
 	if (!isfinite(v))
 		return NULL;
-	snprintf(s, sizeof(s), "%.4f", v);
+	snprintf(s, sizeof(s), "%.*f", decimals, v);
 	return json_object_new_double_s(strtod(s, NULL), s);
+}
+
+static json_object *ratio(double v)
+{
+	return fixed(v, 4);
 }
 
 static json_object *u64(uint64_t v)
@@ -174,9 +179,10 @@ json_object *replay_report_json(struct replay *rp)
 	json_object_object_add(top, "lag_ns", s->timed ? lat_json(&s->lag) : NULL);
 
 	o = json_object_new_object();
-	json_object_object_add(o, "seconds", ratio(secs));
-	json_object_object_add(o, "records_per_s", secs > 0 ? ratio((double)rp->nrec / secs) : NULL);
-	json_object_object_add(o, "user_write_bytes_per_s", secs > 0 ? ratio((double)s->user_write_bytes / secs) : NULL);
+	json_object_object_add(o, "elapsed_ns", u64(secs_ns));
+	json_object_object_add(o, "seconds", fixed(secs, 6));
+	json_object_object_add(o, "records_per_s", secs > 0 ? fixed((double)rp->nrec / secs, 0) : NULL);
+	json_object_object_add(o, "user_write_bytes_per_s", secs > 0 ? fixed((double)s->user_write_bytes / secs, 0) : NULL);
 	json_object_object_add(top, "throughput", o);
 
 	o = json_object_new_object();

@@ -58,7 +58,8 @@ static int bp_time(const char *s, int64_t *ns)
 		return -1;
 	memcpy(sec, s, (size_t)(dot - s));
 	sec[dot - s] = 0;
-	if (trace_i64(sec, &shown) || trace_u64(dot + 1, &frac))
+	/* blkparse prints the seconds through a 32-bit %d */
+	if (trace_i64(sec, &shown) || trace_u64(dot + 1, &frac) || shown > INT32_MAX || shown < INT32_MIN)
 		return -1;
 	uint64_t low32 = (uint64_t)shown & 0xffffffffull;
 	if (low32 <= BP_WRAP_SHOWN && low32 > BP_WRAP_SHOWN - BP_WRAP_WINDOW) {

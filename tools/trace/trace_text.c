@@ -32,14 +32,21 @@ size_t trace_split(char *line, char sep, char **f, size_t max)
 			*p++ = 0;
 		}
 	}
+	/* a separator other than blanks: fields trimmed of blanks */
 	for (;;) {
 		if (n == max)
 			return n;
+		while (*p == ' ' || *p == '\t')
+			p++;
 		f[n++] = p;
-		char *c = strchr(p, sep);
-		if (!c)
+		char *c = strchr(p, sep), *e = c ? c : p + strlen(p);
+		while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		if (!c) {
+			*e = 0;
 			return n;
-		*c = 0;
+		}
+		*e = 0;
 		p = c + 1;
 	}
 }
