@@ -329,3 +329,34 @@ def test_browser_replay_report_shows_the_replays_numbers(browser, zwsim, tmp_pat
     page.screenshot("replay-whole")
     page.screenshot("replay-summary", "#summary")
     check_console(browser)
+
+
+def test_browser_replay_errors_are_shown_with_their_first_occurrence(browser, zwsim, tmp_path):
+    # raw replay: the third write is off zone 1's write pointer and fails
+    trace = tmp_path / "job.iolog"
+    trace.write_text("fio version 2 iolog\n/dev/nullb0 add\n/dev/nullb0 open\n"
+                     "/dev/nullb0 write 1048576 4096\n/dev/nullb0 write 1052672 4096\n"
+                     "/dev/nullb0 write 1179648 4096\n/dev/nullb0 write 2097152 65536\n"
+                     "/dev/nullb0 read 1048576 4096\n/dev/nullb0 close\n")
+    log, out = tmp_path / "job.jsonl", tmp_path / "job.html"
+    r = zwsim("replay", "--dev", "emu:zones=8,zone_size=1M,conv=1", "--fs", "raw", "--json", "--log", log, trace)
+    assert r.rc == 0, r
+    result = json.loads(r.out)
+    (tmp_path / "job.json").write_text(r.out)
+    assert zwsim("report", "--json", tmp_path / "job.json", "--log", log, "-o", out).rc == 0
+    page, _ = open_report(browser, out)
+    kinds = result["errors"]["by_kind"]
+    assert kinds, result["errors"]
+    assert page.all("#errors li", "data-kind") == [k["kind"] for k in kinds]
+    assert page.all("#errors li", "data-count") == [str(k["count"]) for k in kinds]
+    text = page.text("#errors li")
+    assert kinds[0]["first"]["where"] in text and kinds[0]["first"]["reason"] in text
+    # the failed bios: red in the list, found by their status
+    events = [json.loads(line) for line in open(log)]
+    failed = [i for i, e in enumerate(events) if e["ev"] == "bio_end" and e["status"] != "OK"]
+    assert failed
+    type_search(page, "status=BLK_STS_IOERR")
+    assert page.all("#event-table tbody tr.err", "data-index") == [str(i) for i in failed]
+    assert "write at sector" in page.text(".first-error + .first-error, p.first-error")
+    page.screenshot("replay-errors", "#summary")
+    check_console(browser)

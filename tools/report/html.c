@@ -49,6 +49,58 @@ static void card_num(FILE *out, const struct zw_report *rep, const char *path, c
 	card(out, key, label, buf, raw);
 }
 
+static const char *str_at(json_object *o, const char *key)
+{
+	json_object *x;
+
+	if (!o || !json_object_object_get_ex(o, key, &x) || !x)
+		return NULL;
+	return json_object_get_string(x);
+}
+
+/* The result's errors by kind, each with its first occurrence (zwsim replay's "errors"). */
+static void result_errors(const struct zw_report *rep, FILE *out)
+{
+	json_object *errors, *by_kind;
+	size_t n;
+
+	if (!rep->result || !json_object_object_get_ex(rep->result, "errors", &errors) ||
+	    !json_object_is_type(errors, json_type_object) || !json_object_object_get_ex(errors, "by_kind", &by_kind) ||
+	    !json_object_is_type(by_kind, json_type_array) || !(n = json_object_array_length(by_kind)))
+		return;
+	fprintf(out, "<ul id=\"errors\" class=\"first-error\">\n");
+	for (size_t i = 0; i < n; i++) {
+		json_object *e = json_object_array_get_idx(by_kind, i), *first = NULL;
+		const char *kind = str_at(e, "kind"), *count = str_at(e, "count");
+
+		if (!json_object_is_type(e, json_type_object))
+			continue;
+		json_object_object_get_ex(e, "first", &first);
+		fprintf(out, "<li data-kind=\"");
+		rpt_html_escape(out, kind ? kind : "?");
+		fprintf(out, "\" data-count=\"%s\"><b>", count ? count : "0");
+		rpt_html_escape(out, kind ? kind : "?");
+		fprintf(out, "</b> &times;%s", count ? count : "?");
+		if (first) {
+			const char *keys[] = { "where", "what", "reason" };
+			const char *pre[] = { ", first at ", " (", "): " };
+
+			for (int k = 0; k < 3; k++) {
+				const char *v = str_at(first, keys[k]);
+
+				if (!v)
+					continue;
+				fprintf(out, "%s", k == 2 && !str_at(first, "what") ? ": " : pre[k]);
+				rpt_html_escape(out, v);
+				if (k == 1 && !str_at(first, "reason"))
+					fprintf(out, ")");
+			}
+		}
+		fprintf(out, "</li>\n");
+	}
+	fprintf(out, "</ul>\n");
+}
+
 static void summary(const struct zw_report *rep, FILE *out)
 {
 	char buf[64], raw[32];
@@ -81,6 +133,7 @@ static void summary(const struct zw_report *rep, FILE *out)
 	card_num(out, rep, "stats.zone_resets|zone_ops.resets", "zone_resets", "zone resets");
 	card_num(out, rep, "zone_ops.finishes", "zone_finishes", "zone finishes");
 	card_num(out, rep, "zone_ops.max_open", "result_max_open", "most open zones (result)");
+	card_num(out, rep, "zone_ops.max_active", "result_max_active", "most active zones (result)");
 	card_num(out, rep, "errors.total", "errors", "errors");
 	card_bytes(out, rep, "throughput.user_write_bytes_per_s", "write_throughput", "user writes a second");
 	if (rep->has_log) {
@@ -97,6 +150,7 @@ static void summary(const struct zw_report *rep, FILE *out)
 		card(out, "bio_errors", "failed bios", buf, buf);
 	}
 	fprintf(out, "</dl>\n");
+	result_errors(rep, out);
 	if (rep->nr_errors) {
 		fprintf(out, "<p class=\"first-error\">First failed bio: ");
 		rpt_html_escape(out, rep->first_error);
