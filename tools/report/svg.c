@@ -208,36 +208,59 @@ void rpt_svg_zone_map(const struct zw_report *rep, FILE *out, bool standalone)
 
 /* ---- zone states over time -------------------------------------------- */
 
+/* At most this many rows: beyond, a row stands for a group of neighbouring zones. */
+#define TIMELINE_ROWS 480
+
+/* The condition most zones of [z0, z1) are in at bin b, empty ones counting last. */
+static uint8_t group_cond(const struct zw_report *rep, size_t z0, size_t z1, size_t b)
+{
+	unsigned int count[RC_NR] = { 0 };
+	uint8_t best = RC_EM;
+
+	for (size_t z = z0; z < z1; z++)
+		count[rep->zone_bins[b * rep->nr_zones + z]]++;
+	for (int c = 0; c < RC_NR; c++)
+		if (c != RC_EM && count[c] && (best == RC_EM || count[c] > count[best]))
+			best = (uint8_t)c;
+	return best;
+}
+
 void rpt_svg_timeline(const struct zw_report *rep, FILE *out, bool standalone)
 {
-	size_t nz = rep->nr_zones;
-	double rh = nz ? fmin(12, fmax(1, 480.0 / (double)nz)) : 12;
-	int ph = (int)ceil(rh * (double)nz), h = MT + ph + MB + 8;
+	size_t nz = rep->nr_zones, rows = nz < TIMELINE_ROWS ? nz : TIMELINE_ROWS;
+	double rh = rows ? fmin(12, fmax(1, (double)TIMELINE_ROWS / (double)rows)) : 12;
+	int ph = (int)ceil(rh * (double)rows), h = MT + ph + MB + 8;
+	uint8_t *row = malloc(RPT_BINS);
 
-	svg_open(out, standalone, "fig-timeline", h, "Zone conditions over time (one row a zone)");
+	svg_open(out, standalone, "fig-timeline", h,
+		 rows == nz ? "Zone conditions over time (one row a zone)"
+			    : "Zone conditions over time (a row a group of zones: the condition most of them are in)");
 	time_frame(rep, out, ph, 1, fmt_count);
-	fprintf(out, "<g class=\"zw-coarse\" data-rh=\"%.4f\" shape-rendering=\"crispEdges\">\n", rh);
-	for (size_t z = 0; z < nz; z++) {
-		size_t b = 0;
+	fprintf(out, "<g class=\"zw-coarse\" data-rh=\"%.4f\" data-group=\"%d\" shape-rendering=\"crispEdges\">\n",
+		rh, rows == nz ? 1 : 0);
+	for (size_t r = 0; r < rows; r++) {
+		size_t z0 = r * nz / rows, z1 = (r + 1) * nz / rows, b = 0;
 
+		for (size_t k = 0; k < RPT_BINS; k++)
+			row[k] = z1 - z0 == 1 ? rep->zone_bins[k * nz + z0] : group_cond(rep, z0, z1, k);
 		while (b < RPT_BINS) {
-			uint8_t c = rep->zone_bins[b * nz + z];
 			size_t e = b + 1;
 
-			while (e < RPT_BINS && rep->zone_bins[e * nz + z] == c)
+			while (e < RPT_BINS && row[e] == row[b])
 				e++;
-			if (c != RC_EM)
+			if (row[b] != RC_EM)
 				fprintf(out, "<rect x=\"%zu\" y=\"%.2f\" width=\"%zu\" height=\"%.2f\" fill=\"%s\"/>\n", b,
-					rh * (double)z, e - b, rh, rpt_cond_colour[c]);
+					rh * (double)r, e - b, rh, rpt_cond_colour[row[b]]);
 			b = e;
 		}
 	}
+	free(row);
 	fprintf(out, "</g>\n</svg>\n");
 	/* the y axis: zone numbers instead of time_frame's counts */
 	fprintf(out, "<rect x=\"0\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#fff\"/>\n", MT - 8, ML - 1, ph + 16);
-	for (size_t z = 0; z < nz; z += nz <= 40 ? 1 : (nz + 19) / 20)
+	for (size_t r = 0; r < rows; r += rows <= 40 ? 1 : (rows + 19) / 20)
 		fprintf(out, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" font-size=\"%d\">zone %zu</text>\n", ML - 6,
-			MT + rh * ((double)z + 0.5) + 3, rh >= 9 ? 10 : 9, z);
+			MT + rh * ((double)r + 0.5) + 3, rh >= 9 ? 10 : 9, r * nz / rows);
 	for (int k = 0, x = ML; k < RC_NR; k++)
 		if (k != RC_EM)
 			legend(out, &x, rpt_cond_colour[k], rpt_cond_long[k]);

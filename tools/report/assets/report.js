@@ -255,8 +255,9 @@
     var svgns = "http://www.w3.org/2000/svg";
     // the timeline
     var tl = document.querySelector("#fig-timeline svg.zw-zoom");
-    if (tl) {
-      var coarse = tl.querySelector("g.zw-coarse"), rh = +coarse.getAttribute("data-rh");
+    var coarseTl = tl && tl.querySelector("g.zw-coarse");
+    if (coarseTl && coarseTl.getAttribute("data-group") === "1") {   // one row a zone
+      var coarse = coarseTl, rh = +coarse.getAttribute("data-rh");
       var g = document.createElementNS(svgns, "g"), from = [], cur = cond.slice();
       g.setAttribute("class", "zw-fine");
       g.setAttribute("shape-rendering", "crispEdges");
