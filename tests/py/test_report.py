@@ -192,3 +192,16 @@ def test_report_text_of_a_replay_uses_its_fields(zw, tmp_path):
             for b in ET.parse(tmp_path / "l.svg").getroot().iter(SVG + "rect") if b.get("class") == "zw-lat"}
     assert bars == {(op, k): float(p[k]) for op, p in result["latency_ns"].items()
                     for k in ("p50", "p90", "p99", "p99.9", "max")}
+
+
+def test_report_timeline_of_many_zones_groups_them(zwsim, tmp_path):
+    log = tmp_path / "many.jsonl"
+    write_big_log(str(log), 1000, 40000, zone_bytes=16 << 10)
+    out = tmp_path / "t.svg"
+    assert zwsim("report", "--log", log, "--svg", "timeline", "-o", out).rc == 0
+    root = ET.parse(out).getroot()
+    coarse = [g for g in root.iter(SVG + "g") if g.get("class") == "zw-coarse"][0]
+    rh = float(coarse.get("data-rh"))
+    rows = {round(float(r.get("y")) / rh) for r in coarse.iter(SVG + "rect")}
+    assert coarse.get("data-group") == "0" and rows and max(rows) < 480
+    assert "group of zones" in root.find(SVG + "title").text
