@@ -360,3 +360,30 @@ def test_browser_replay_errors_are_shown_with_their_first_occurrence(browser, zw
     assert "write at sector" in page.text(".first-error + .first-error, p.first-error")
     page.screenshot("replay-errors", "#summary")
     check_console(browser)
+
+
+def test_browser_hostile_names_and_values_stay_text(browser, zwsim, report, tmp_path):
+    path, result, events = report
+    evil = '</script><script>throw new Error("injected")</script><!--<b>"x\'&'
+    res = json.loads(json.dumps(result))
+    res["files"] = {evil: f for f in res["files"].values()}
+    res[evil] = {"a": 1}
+    (tmp_path / "evil.json").write_text(json.dumps(res))
+    log = tmp_path / "evil.jsonl"
+    lines = [json.dumps(e) for e in events]
+    lines.append(json.dumps({"t": events[-1]["t"], "ev": "bio_end", "id": 999999, "op": "write", "sector": 0,
+                             "bytes": 4096, "status": "BLK_STS_IOERR", "reason": evil + "\t%41\n"}))
+    lines.append(json.dumps({"t": events[-1]["t"], "ev": evil, evil: evil}))
+    log.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "evil.html"
+    r = zwsim("report", "--json", tmp_path / "evil.json", "--log", log, "-o", out)
+    assert r.rc == 0, r
+    page, _ = open_report(browser, out)       # fails on the injected script's error
+    assert page.all("#file-table tbody tr", "data-file") == [evil] * len(res["files"])
+    assert page.text("#file-table tbody tr td.name") == evil
+    type_search(page, "status=BLK_STS_IOERR")
+    assert count_in(page)[0] == 1
+    assert page.text("#event-table tbody tr td:nth-child(4)").endswith("reason=" + evil + "\t%41\n")
+    type_search(page, "injected")           # the event named so, and the reason
+    assert count_in(page)[0] == 2
+    check_console(browser)

@@ -224,7 +224,9 @@ static void series_figures(const struct zw_report *rep, FILE *out)
 				continue;
 			snprintf(id, sizeof(id), "fig-series-%d", n++);
 			snprintf(title, sizeof(title), "%s%s%s", i ? "" : "stats.", key, strstr(key, "over_time") ? "" : " over time");
-			fprintf(out, "<div class=\"fig\" data-series=\"%s\">", key);
+			fprintf(out, "<div class=\"fig\" data-series=\"");
+			rpt_html_escape(out, key);
+			fprintf(out, "\">");
 			rpt_svg_series(rep, v, id, title, out, false);
 			fprintf(out, "</div>\n");
 		}
@@ -399,7 +401,9 @@ static void matrix(FILE *out, const char *path, json_object *o)
 				cols[nc++] = k2;
 		}
 	}
-	fprintf(out, "<table class=\"result\" data-path=\"%s\"><thead><tr><th></th>", path);
+	fprintf(out, "<table class=\"result\" data-path=\"");
+	rpt_html_escape(out, path);
+	fprintf(out, "\"><thead><tr><th></th>");
 	for (size_t i = 0; i < nc; i++) {
 		fprintf(out, "<th>");
 		rpt_html_escape(out, cols[i]);
@@ -435,7 +439,9 @@ static void array_table(FILE *out, const char *path, json_object *a)
 		json_object *row = json_object_array_get_idx(a, i);
 
 		if (!json_object_is_type(row, json_type_object)) {
-			fprintf(out, "<pre class=\"result\" data-path=\"%s\">", path);
+			fprintf(out, "<pre class=\"result\" data-path=\"");
+			rpt_html_escape(out, path);
+			fprintf(out, "\">");
 			rpt_html_escape(out, json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN));
 			fprintf(out, "</pre>\n");
 			return;
@@ -450,7 +456,9 @@ static void array_table(FILE *out, const char *path, json_object *a)
 				cols[nc++] = k;
 		}
 	}
-	fprintf(out, "<details><summary>%zu rows</summary><table class=\"result\" data-path=\"%s\"><thead><tr>", n, path);
+	fprintf(out, "<details><summary>%zu rows</summary><table class=\"result\" data-path=\"", n);
+	rpt_html_escape(out, path);
+	fprintf(out, "\"><thead><tr>");
 	for (size_t c = 0; c < nc; c++) {
 		fprintf(out, "<th>");
 		rpt_html_escape(out, cols[c]);
@@ -481,7 +489,9 @@ static void generic(FILE *out, const char *path, json_object *o, int depth)
 		any_scalar |= scalar(v0);
 	}
 	if (any_scalar) {
-		fprintf(out, "<table class=\"result kv\" data-path=\"%s\"><tbody>\n", path);
+		fprintf(out, "<table class=\"result kv\" data-path=\"");
+		rpt_html_escape(out, path);
+		fprintf(out, "\"><tbody>\n");
 		json_object_object_foreach(o, k, v) {
 			if (!scalar(v))
 				continue;
@@ -585,9 +595,14 @@ static void events_section(const struct zw_report *rep, FILE *out)
 		json_object_object_add(meta, "cond0", json_object_new_string(c0));
 		free(c0);
 	}
-	/* json-c writes '/' as "\/": no "</script" can appear in it */
-	fprintf(out, "<script type=\"application/json\" id=\"zw-meta\">%s</script>\n",
-		json_object_to_json_string_ext(meta, JSON_C_TO_STRING_PLAIN));
+	/* '<' only appears inside its strings: as \u003c no "</script" or "<!--" can end or confuse the element */
+	fprintf(out, "<script type=\"application/json\" id=\"zw-meta\">");
+	for (const char *c = json_object_to_json_string_ext(meta, JSON_C_TO_STRING_PLAIN); *c; c++)
+		if (*c == '<')
+			fputs("\\u003c", out);
+		else
+			fputc(*c, out);
+	fprintf(out, "</script>\n");
 	json_object_put(meta);
 	fprintf(out, "<script type=\"text/plain\" id=\"zw-events\">");
 	fwrite(rep->evbuf ? rep->evbuf : "", 1, rep->evlen, out);

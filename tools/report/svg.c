@@ -490,9 +490,10 @@ void rpt_svg_series(const struct zw_report *rep, json_object *arr, const char *i
 		double span = (double)(axis.t1 - axis.t0) + 1, prev = 0;
 		bool first = true;
 
-		fprintf(out, "<path class=\"zw-series\" data-field=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.6\" "
-			     "vector-effect=\"non-scaling-stroke\" d=\"",
-			fields[f], series_colour[f]);
+		fprintf(out, "<path class=\"zw-series\" data-field=\"");
+		rpt_html_escape(out, fields[f]);
+		fprintf(out, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.6\" vector-effect=\"non-scaling-stroke\" d=\"",
+			series_colour[f]);
 		for (size_t i = 0; i < n; i++) {
 			json_object *row = json_object_array_get_idx(arr, i), *t, *v;
 			double x, y;
