@@ -139,8 +139,10 @@ def test_remap_fits_a_large_trace_onto_a_small_device(zwsim):
     trace = iolog((10 * G + 2 * MiB, 8192), (10 * G + 2 * MiB + 8192, 8192), (10 * G + 8 * MiB + 2 * MiB, 8192),
                   (5 * G, 4096))
     rep = replay(zwsim, RAW, "raw", trace, "--remap", "base=10G")
-    # without wrapping, the third is past the 8 MiB device; the last is below the base
-    assert rep["records"]["skipped"]["range"] == 2
+    # the last is below the base; without wrapping, the third is past the 8 MiB device:
+    # a write there is -ENOSPC (blkdev_write_iter())
+    assert rep["records"]["skipped"]["range"] == 1
+    assert rep["errors"]["by_kind"][0]["kind"] == "write -ENOSPC"
     assert zones_wp(rep)[2] == 16384
     rep = replay(zwsim, RAW, "raw", trace, "--remap", "base=10G,wrap=dev")
     assert rep["records"]["skipped"]["range"] == 1
@@ -398,3 +400,10 @@ def test_the_demo_sample_is_what_its_script_makes():
     made = subprocess.run([sys.executable, str(repo / "samples" / "make-demo.py")], capture_output=True,
                           check=True).stdout
     assert gzip.decompress((repo / "samples" / "demo-server.iolog.gz").read_bytes()) == made
+
+
+def test_a_write_past_the_end_of_the_device_is_cut_there(zwsim):
+    # as blkdev_write_iter() cuts it: 16 KiB at 8 KiB before the end writes 8 KiB
+    rep = replay(zwsim, "emu:zoned=0,size=8M", "raw", iolog((8 * MiB - 8192, 16384), (8 * MiB, 4096)))
+    assert rep["bytes"]["user_written"] == rep["bytes"]["device_written"] == 8192
+    assert [e["kind"] for e in rep["errors"]["by_kind"]] == ["write -ENOSPC"]
