@@ -53,7 +53,7 @@ def make_replay(zwsim, d, records=1500):
     import subprocess
     trace = os.path.join(d, "demo.iolog")
     with open(trace, "w") as f:
-        subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tools", "demo_trace.py"), str(records)],
+        subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "samples", "make-demo.py"), str(records)],
                        stdout=f, check=True)
     res, log = os.path.join(d, "replay.json"), os.path.join(d, "replay.jsonl")
     r = zwsim("replay", "--dev", REPLAY_DEV, "--fs", "xfs-zoned", "--json", "--log", log, trace)
