@@ -282,8 +282,16 @@ static int scan_line(struct scan *sc, json_object *o, size_t lineno, char *err, 
 			ev_value(rep, key);
 			ev_append(rep, "=", 1);
 		}
-		ev_value(rep, json_object_is_type(val, json_type_string) ? json_object_get_string(val)
-				  : json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN));
+		/* the common case without json-c's string (which also holds values past INT64_MAX) */
+		if (json_object_is_type(val, json_type_int) && json_object_get_int64(val) != INT64_MAX) {
+			char iv[24];
+			int len = snprintf(iv, sizeof(iv), "%" PRId64, json_object_get_int64(val));
+
+			ev_append(rep, iv, (size_t)len);
+		} else {
+			ev_value(rep, json_object_is_type(val, json_type_string) ? json_object_get_string(val)
+					  : json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN));
+		}
 	}
 	ev_append(rep, "\n", 1);
 	sc->last_t = t;
