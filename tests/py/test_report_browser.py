@@ -199,6 +199,13 @@ def test_browser_event_search_filter_and_pages(browser, report):
     assert page.text("#page-info").startswith("page 2 of %d" % ((len(events) + 99) // 100))
     page.find("#page-last").click()
     assert page.all("#event-table tbody tr", "data-index")[-1] == str(len(events) - 1)
+    # a click on an event marks its time on every figure over time
+    k = len(events) - 3
+    page.find('#event-table tr[data-index="%d"]' % k).click()
+    t0, t1 = events[0]["t"], events[-1]["t"]
+    xs = page.all("svg.zw-zoom line.zw-cursor", "x1")
+    assert len(xs) == len(page.all("svg.zw-zoom", "viewBox"))
+    assert all(float(x) == pytest.approx((events[k]["t"] - t0) * 1000 / (t1 - t0 + 1)) for x in xs)
     check_console(browser)
 
 

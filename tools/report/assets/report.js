@@ -198,6 +198,7 @@
           tr.appendChild(td);
         });
       tr.setAttribute("data-index", i);
+      tr.addEventListener("click", cursorAt.bind(null, i));
       rows.push(tr);
     }
     rows.forEach(function (r) { body.appendChild(r); });
@@ -205,6 +206,30 @@
     document.getElementById("event-count").textContent = m.length + " of " + events.lines.length + " events";
     document.getElementById("page-prev").disabled = document.getElementById("page-first").disabled = events.page === 0;
     document.getElementById("page-next").disabled = document.getElementById("page-last").disabled = events.page >= pages - 1;
+  }
+
+  // a click on an event marks its time on every figure over time
+  function cursorAt(i) {
+    var x = (events.t[i] - meta.t0) * meta.bins / (meta.t1 - meta.t0 + 1);
+    document.querySelectorAll("svg.zw-zoom").forEach(function (s) {
+      var l = s.querySelector("line.zw-cursor");
+      if (!l) {
+        l = document.createElementNS("http://www.w3.org/2000/svg", "line");
+        l.setAttribute("class", "zw-cursor");
+        l.setAttribute("stroke", "#d62728");
+        l.setAttribute("stroke-width", "1.5");
+        l.setAttribute("vector-effect", "non-scaling-stroke");
+        l.setAttribute("y1", 0);
+        l.setAttribute("y2", s.viewBox.baseVal.height);
+        s.appendChild(l);
+      }
+      l.setAttribute("x1", x);
+      l.setAttribute("x2", x);
+      l.setAttribute("data-index", i);
+    });
+    document.querySelectorAll("#event-table tr.sel").forEach(function (r) { r.classList.remove("sel"); });
+    var row = document.querySelector('#event-table tr[data-index="' + i + '"]');
+    if (row) row.classList.add("sel");
   }
 
   if (events) {
