@@ -16,6 +16,16 @@ static void line_bytes(const struct zw_report *rep, FILE *out, const char *path,
 	}
 }
 
+/* A column of 10 characters, right-aligned: "µs" is two bytes, one character. */
+static void cell(FILE *out, const char *s)
+{
+	int chars = 0;
+
+	for (const char *p = s; *p; p++)
+		chars += ((unsigned char)*p & 0xc0) != 0x80;
+	fprintf(out, " %*s%s", chars < 10 ? 10 - chars : 0, "", s);
+}
+
 int zw_report_write_text(struct zw_report *rep, FILE *out)
 {
 	double v;
@@ -94,7 +104,7 @@ int zw_report_write_text(struct zw_report *rep, FILE *out)
 			fprintf(out, "  %-14s %10" PRIu64, rep->res_pct[i].op, rep->res_pct[i].count);
 			for (int k = 0; k < RPT_NR_PCT; k++) {
 				rpt_fmt_ns(a, sizeof(a), rep->res_pct[i].v[k]);
-				fprintf(out, " %10s", a);
+				cell(out, a);
 			}
 			fprintf(out, "\n");
 		}
@@ -141,7 +151,7 @@ int zw_report_write_text(struct zw_report *rep, FILE *out)
 				fprintf(out, "  %-14s %10zu", l->op, l->n);
 				for (int k = 0; k < 5; k++) {
 					rpt_fmt_ns(a, sizeof(a), (double)rpt_percentile(l->v, l->n, p[k]));
-					fprintf(out, " %10s", a);
+					cell(out, a);
 				}
 				fprintf(out, "\n");
 			}
