@@ -4,6 +4,7 @@ a message naming the file, line or field, and no output file)."""
 import json
 import os
 import re
+import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -205,3 +206,19 @@ def test_report_timeline_of_many_zones_groups_them(zwsim, tmp_path):
     rows = {round(float(r.get("y")) / rh) for r in coarse.iter(SVG + "rect")}
     assert coarse.get("data-group") == "0" and rows and max(rows) < 480
     assert "group of zones" in root.find(SVG + "title").text
+
+
+def test_docs_text_summary_is_what_the_program_prints(zwsim, tmp_path):
+    """docs/report.md shows `zwsim report --text` of the demo replay: it must stay the real output."""
+    doc = open(os.path.join(os.path.dirname(__file__), "..", "..", "docs", "report.md")).read()
+    m = re.search(r"^    \$ zwsim report --json replay\.json --log replay\.jsonl --text\n((?:    .*\n|\n)+?)(?=\S)",
+                  doc, re.M)
+    assert m, "the text example is missing from docs/report.md"
+    shown = "".join(line[4:] if line.strip() else "\n" for line in m.group(1).splitlines(True)).rstrip("\n")
+    res, log, _, _ = make_replay(zwsim, str(tmp_path), records=3000)
+    os.rename(res, tmp_path / "replay.json")
+    os.rename(log, tmp_path / "replay.jsonl")
+    r = subprocess.run([zwsim.path, "report", "--json", "replay.json", "--log", "replay.jsonl", "--text"],
+                       cwd=str(tmp_path), capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.rstrip("\n") == shown
