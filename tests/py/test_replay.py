@@ -4,6 +4,7 @@ latencies and errors each should give worked out here from the trace and
 the documented rules (the latency model: 20 us a command + 2 us a 4 KiB
 block; a sequential zone takes writes at its write pointer only)."""
 import json
+import os
 import random
 
 import pytest
@@ -407,3 +408,17 @@ def test_a_write_past_the_end_of_the_device_is_cut_there(zwsim):
     rep = replay(zwsim, "emu:zoned=0,size=8M", "raw", iolog((8 * MiB - 8192, 16384), (8 * MiB, 4096)))
     assert rep["bytes"]["user_written"] == rep["bytes"]["device_written"] == 8192
     assert [e["kind"] for e in rep["errors"]["by_kind"]] == ["write -ENOSPC"]
+
+
+def test_progress_line_with_the_rate(zwsim):
+    import subprocess
+    trace = iolog(*[(MiB + i * 4096, 4096) for i in range(2048)])
+    p = subprocess.run([zwsim.path, "replay", "--dev", RAW, "--fs", "raw", "--progress", "-"], input=trace.encode(),
+                       capture_output=True, timeout=60, env=dict(os.environ, ZWSIM_PROGRESS=""))
+    assert p.returncode == 0, p.stderr
+    assert p.stderr.startswith(b"\rzwsim replay: 1024 records, ")
+    assert b"/s\x1b[K" in p.stderr and p.stderr.endswith(b"\r\x1b[K")
+    # without --progress, off a terminal: nothing
+    p = subprocess.run([zwsim.path, "replay", "--dev", RAW, "--fs", "raw", "-"], input=trace.encode(),
+                       capture_output=True, timeout=60, env=dict(os.environ, ZWSIM_PROGRESS=""))
+    assert p.returncode == 0 and p.stderr == b""
