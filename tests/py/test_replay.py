@@ -4,6 +4,7 @@ latencies and errors each should give worked out here from the trace and
 the documented rules (the latency model: 20 us a command + 2 us a 4 KiB
 block; a sequential zone takes writes at its write pointer only)."""
 import json
+import os
 import random
 
 import pytest
@@ -407,3 +408,50 @@ def test_a_write_past_the_end_of_the_device_is_cut_there(zwsim):
     rep = replay(zwsim, "emu:zoned=0,size=8M", "raw", iolog((8 * MiB - 8192, 16384), (8 * MiB, 4096)))
     assert rep["bytes"]["user_written"] == rep["bytes"]["device_written"] == 8192
     assert [e["kind"] for e in rep["errors"]["by_kind"]] == ["write -ENOSPC"]
+
+
+def test_progress_line_with_the_rate(zwsim):
+    import subprocess
+    trace = iolog(*[(MiB + i * 4096, 4096) for i in range(2048)])
+    p = subprocess.run([zwsim.path, "replay", "--dev", RAW, "--fs", "raw", "--progress", "-"], input=trace.encode(),
+                       capture_output=True, timeout=60, env=dict(os.environ, ZWSIM_PROGRESS=""))
+    assert p.returncode == 0, p.stderr
+    assert p.stderr.startswith(b"\rzwsim replay: 1024 records, ")
+    assert b"/s\x1b[K" in p.stderr and p.stderr.endswith(b"\r\x1b[K")
+    # without --progress, off a terminal: nothing
+    p = subprocess.run([zwsim.path, "replay", "--dev", RAW, "--fs", "raw", "-"], input=trace.encode(),
+                       capture_output=True, timeout=60, env=dict(os.environ, ZWSIM_PROGRESS=""))
+    assert p.returncode == 0 and p.stderr == b""
+
+
+SAMPLES = ["blkparse.txt.xz", "sdb", "fio-v2.iolog", "fio-v3.iolog.zst", "msr.csv.gz", "tencent.csv.bz2",
+           "alibaba.csv", "fiu.txt", "spc.csv", "fs.txt"]
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_every_sample_format_replays_and_verifies(zwsim, name):
+    import pathlib
+    path = pathlib.Path(__file__).resolve().parents[2] / "samples" / "traces" / name
+    dump = zwsim("trace", "dump", path)
+    assert dump.rc == 0, dump
+    kinds = {"write": 0, "read": 0, "discard": 0, "flush": 0, "fs": 0}
+    for line in dump.lines:
+        kinds[line.split()[1].split(",")[0]] += 1
+    r = zwsim("replay", "--dev", "emu:zones=16,zone_size=16M,data=tags", "--fs", "xfs-zoned", "--remap", "wrap=dev",
+              "--json", "--verify", path)
+    assert r.rc == 0, r
+    rep = json.loads(r.out)
+    assert rep["records"]["read"] == kinds
+    assert rep["records"]["replayed"]["discard"] == 0
+    assert rep["records"]["skipped"]["unsupported"] == kinds["discard"]
+    assert rep["verify"] == "ok"
+
+
+def test_regular_xfs_on_a_conventional_device(zwsim):
+    # the regular XFS path writes in place: overwrites cost nothing more on the device
+    trace = iolog((0, 65536), (0, 65536), ("sync",), (0, 65536), (131072, 4096))
+    rep = replay(zwsim, "emu:zoned=0,size=256M", "xfs", trace, "--verify")
+    assert rep["verify"] == "ok"
+    assert rep["files"]["v"]["size"] == 131072 + 4096
+    assert rep["bytes"]["user_written"] == 3 * 65536 + 4096
+    assert rep["zone_ops"]["resets"] == 0 and rep["errors"]["total"] == 0

@@ -87,7 +87,7 @@ static void raw_io_done(struct replay_rawio *io)
 	struct replay *rp = io->rp;
 
 	lat_add(&rp->s.lat[io->k], replay_now(rp) - io->start);
-	replay_log_record(rp, io->recno, io->k, io->off, io->len, replay_now(rp) - io->start,
+	replay_log_record(rp, io->recno, io->k, io->off, io->rec.len, replay_now(rp) - io->start,
 			  io->status ? blk_status_to_errno(io->status) : 0);
 	if (io->status) {
 		replay_error(rp, io->k, NULL, io->recno, &io->rec, io->name, blk_status_to_errno(io->status),
@@ -175,7 +175,7 @@ int replay_raw_record(struct replay *rp, const struct trace_rec *rec, uint64_t o
 	/* blkdev_dio_invalid(): O_DIRECT wants the position and size aligned to the logical block */
 	if (op != REQ_OP_FLUSH && (off % lbs || len % lbs || !len)) {
 		lat_add(&rp->s.lat[k], 0);
-		replay_log_record(rp, io->recno, k, off, len, 0, -EINVAL);
+		replay_log_record(rp, io->recno, k, off, rec->len, 0, -EINVAL);
 		replay_error(rp, k, NULL, io->recno, rec, name, -EINVAL,
 			     "position or size not a multiple of the logical block size");
 		io->busy = false;

@@ -165,6 +165,11 @@ def fidelity(dev, twin, iolog):
 
 
 def iops(dev, iolog):
+    # a real device is written only with --force
+    p = run([ZWSIM, "replay", "--dev", "zbd:" + dev, "--fs", "raw", iolog])
+    if p.returncode != 2 or "--force" not in p.stderr:
+        print("zwsim replay wrote a real device without --force (status %d): %s" % (p.returncode, p.stderr))
+        return 1
     reset(dev)
     res, _, _ = fio(dev, iolog)
     fio_iops = res["jobs"][0]["write"]["iops"]
