@@ -11,8 +11,13 @@ JSONC_CFLAGS := $(shell pkg-config --cflags json-c 2>/dev/null)
 JSONC_LIBS   := $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
 # libzwsim's own dependencies: JSON; libzbd, libblkid, libnvme and liburing for real devices;
 # zlib, zstd, xz and bzip2 for compressed traces
-LIBS     := $(JSONC_LIBS) -lzbd -lblkid -lnvme -luring -lz -lzstd -llzma -lbz2
-CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(INC) $(JSONC_CFLAGS) $(EXTRA_CFLAGS)
+LIBS     := $(JSONC_LIBS) -lzbd -lblkid -lnvme -luring -lz -lzstd -llzma -lbz2 -lm
+CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(INC) $(JSONC_CFLAGS) $(TARGET_DEFS) $(EXTRA_CFLAGS)
+# Where device profiles are found by name (sim/dev_profile.c, dev_profile_dirs()):
+# this source tree's profiles/, then the installed data directory's.
+PREFIX   ?= /usr/local
+DATADIR  ?= $(PREFIX)/share/zwsim
+PROFILE_DIRS := $(CURDIR)/profiles:$(DATADIR)/profiles
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # The library: the simulator and the file system models built on it
@@ -24,13 +29,21 @@ TOOL_SRCS  := $(sort $(foreach d,$(TOOL_DIRS),$(wildcard $(d)/*.c)))
 UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
 BENCH_SRCS := $(sort $(wildcard tests/bench/bench_*.c))
 
+# tools/report's page assets (CSS, JS), embedded in zwsim as C arrays
+REPORT_ASSETS := $(sort $(wildcard tools/report/assets/*))
+GEN_SRCS   := build/gen/report_assets.c
+
+build/gen/report_assets.c: tools/report/embed.sh $(REPORT_ASSETS)
+	@mkdir -p $(dir $@)
+	tools/report/embed.sh $(REPORT_ASSETS) > $@.tmp && mv $@.tmp $@
+
 # $(call objs,BUILDDIR,SRCS)
 objs = $(patsubst %.c,$(1)/%.o,$(2))
 
 B  := build/rel
 BS := build/san
 
-.PHONY: all test test-unit test-unit-san test-py bench deps demo clean help man install
+.PHONY: all test test-unit test-unit-san test-py bench deps demo demo-zone clean help man install
 
 # make install: the binary, a manual page per command, the lessons
 PREFIX   ?= /usr/local
@@ -46,7 +59,8 @@ help:
 	@echo "make fuzz       run each libFuzzer target for FUZZ_SECONDS (60)"
 	@echo "make bench      benchmarks: one 'bench: NAME VALUE UNIT' line per figure"
 	@echo "make test-vm    the VM tier: real zoned devices in a QEMU guest (tests/vm/README.md)"
-	@echo "make demo       run the demo zone scenario on the embedded device"
+	@echo "make demo       replay a sample trace through zoned XFS on the embedded device"
+	@echo "make demo-zone  the zone scenario, explained step by step"
 	@echo "make deps       install the Debian packages the build and tests need"
 	@echo "make man        the manual pages (build/man), made from each command's --help"
 	@echo "make install    the binary, the pages and the lessons under PREFIX (/usr/local), staged in DESTDIR"
@@ -67,6 +81,8 @@ $(B)/libzwsim.a: $(call objs,$(B),$(SIM_SRCS))
 $(BS)/libzwsim.a: $(call objs,$(BS),$(SIM_SRCS))
 	ar rcs $@ $^
 
+build/rel/sim/dev_profile.o build/san/sim/dev_profile.o build/fuzz/sim/dev_profile.o: TARGET_DEFS = -DZWSIM_PROFILE_DIRS='"$(PROFILE_DIRS)"'
+
 # --- the command -------------------------------------------------------
 # where an installed zwsim finds its lessons when not beside it (tools/cmd_teach.c)
 # (rebuilt when PREFIX changes: the stamp holds the directory it was built with)
@@ -77,10 +93,10 @@ build/datadir.stamp: FORCE
 .PHONY: FORCE
 FORCE:
 
-zwsim: $(call objs,$(B),$(TOOL_SRCS)) $(B)/libzwsim.a
+zwsim: $(call objs,$(B),$(TOOL_SRCS) $(GEN_SRCS)) $(B)/libzwsim.a
 	$(CC) $(OPT) -o $@ $^ $(LIBS)
 
-$(BS)/zwsim: $(call objs,$(BS),$(TOOL_SRCS)) $(BS)/libzwsim.a
+$(BS)/zwsim: $(call objs,$(BS),$(TOOL_SRCS) $(GEN_SRCS)) $(BS)/libzwsim.a
 	$(CC) $(SAN) -o $@ $^ $(LIBS)
 
 # --- tests -------------------------------------------------------------
@@ -98,6 +114,14 @@ $(B)/tests/test_fs_oracle: $(B)/tests/unit/test_fs_oracle.o $(B)/tools/fs_oracle
 	$(CC) $(OPT) -o $@ $^ -lcmocka $(LIBS)
 
 $(BS)/tests/test_fs_oracle: $(BS)/tests/unit/test_fs_oracle.o $(BS)/tools/fs_oracle.o $(BS)/libzwsim.a
+	$(CC) $(SAN) -o $@ $^ -lcmocka $(LIBS)
+
+# the trace readers' tests and bench link the readers (tools/trace/)
+TRACE_SRCS := $(sort $(wildcard tools/trace/*.c))
+$(B)/tests/test_trace_%: $(B)/tests/unit/test_trace_%.o $(call objs,$(B),$(TRACE_SRCS)) $(B)/libzwsim.a
+	$(CC) $(OPT) -o $@ $^ -lcmocka $(LIBS)
+
+$(BS)/tests/test_trace_%: $(BS)/tests/unit/test_trace_%.o $(call objs,$(BS),$(TRACE_SRCS)) $(BS)/libzwsim.a
 	$(CC) $(SAN) -o $@ $^ -lcmocka $(LIBS)
 
 test: test-unit test-unit-san test-py test-fuzz
@@ -118,8 +142,18 @@ $(B)/bench/%: $(B)/tests/bench/%.o $(B)/libzwsim.a
 	@mkdir -p $(dir $@)
 	$(CC) $(OPT) -o $@ $^ $(LIBS)
 
-bench: $(BENCH_BINS)
+# the report's benchmark runs tools/report/ in process
+$(B)/bench/bench_report: $(B)/tests/bench/bench_report.o $(call objs,$(B),$(wildcard tools/report/*.c) tools/progress.c $(GEN_SRCS)) $(B)/libzwsim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT) -o $@ $^ $(LIBS)
+
+$(B)/bench/bench_trace: $(B)/tests/bench/bench_trace.o $(call objs,$(B),$(TRACE_SRCS)) $(B)/libzwsim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT) -o $@ $^ $(LIBS)
+
+bench: $(BENCH_BINS) zwsim
 	@for b in $(BENCH_BINS); do $$b || exit 1; done
+	@ZWSIM=$(CURDIR)/zwsim $(PYTHON) tests/bench/bench_replay.py
 
 # --- fuzzing (clang's libFuzzer) ----------------------------------------
 # One program per parser of outside input, tests/fuzz/fuzz_NAME.c with a
@@ -132,11 +166,11 @@ FUZZ_SRCS  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(FZ)/%,$(FUZZ_SRCS))
 FUZZ_SECONDS ?= 60
 FUZZ_QUICK_RUNS ?= 3000
-FUZZ_TOOL_OBJS = $(call objs,$(FZ),$(filter-out tools/zwsim.c,$(TOOL_SRCS)))
+FUZZ_TOOL_OBJS = $(call objs,$(FZ),$(filter-out tools/zwsim.c,$(TOOL_SRCS)) $(GEN_SRCS))
 
 $(FZ)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CSTD) -Wall -Wextra -Werror -Wno-missing-field-initializers -Wno-unused-command-line-argument -g -O1 $(INC) $(JSONC_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+	$(FUZZ_CC) $(CSTD) -Wall -Wextra -Werror -Wno-missing-field-initializers -Wno-unused-command-line-argument -g -O1 $(INC) $(JSONC_CFLAGS) $(TARGET_DEFS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
 
 $(FZ)/libzwsim.a: $(call objs,$(FZ),$(SIM_SRCS)) $(FUZZ_TOOL_OBJS)
 	ar rcs $@ $^
@@ -170,8 +204,15 @@ install: zwsim man
 deps:
 	@tools/deps.sh
 
-DEMO_DEV := emu:zones=8,zone_size=1M,zone_cap=768k,conv=1,max_open=2,max_active=3,model=nullblk
+# make demo: the bundled sample trace (three volumes of a small server,
+# samples/make-demo.py) replayed through zoned XFS on the embedded device, GC included
+REPLAY_DEMO_DEV := emu:zones=24,zone_size=1M,max_open=4,model=zns
 demo: zwsim
+	./zwsim replay --dev '$(REPLAY_DEMO_DEV)' --fs xfs-zoned samples/demo-server.iolog.gz
+
+# make demo-zone: zone operations explained, one by one
+DEMO_DEV := emu:zones=8,zone_size=1M,zone_cap=768k,conv=1,max_open=2,max_active=3,model=nullblk
+demo-zone: zwsim
 	./zwsim zone info --dev '$(DEMO_DEV)'
 	@echo
 	./zwsim zone run --explain --dev '$(DEMO_DEV)' tools/demo.zs

@@ -580,6 +580,8 @@ void blk_dispatch(struct bio *bio)
 	io.tag = 0;
 	io.tags = NULL;
 	io.rtags = NULL;
+	io.depth = bdev->nr_inflight + 1;
+	io.lat_ns = ZW_LAT_NONE;
 	zone_result_ok(&io.res);
 	io.res.sector = 0;
 
@@ -624,7 +626,7 @@ void blk_dispatch(struct bio *bio)
 		snprintf(bio->bi_res.reason, sizeof(bio->bi_res.reason),
 			 "a block read into tags is no tagged block");
 	}
-	if (sim_schedule_completion(bdev->loop, bio->bi_iter.bi_size, blk_complete, bio)) {
+	if (sim_schedule_completion_ns(bdev->loop, bio->bi_iter.bi_size, io.lat_ns, blk_complete, bio)) {
 		bdev->nr_inflight--;
 		blk_complete(bio);
 	}

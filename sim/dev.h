@@ -5,6 +5,7 @@
  *   emu:zones=64,zone_size=256M,zone_cap=192M,conv=4,max_open=14,model=zns
  *   file:/var/tmp/zdev,zones=16        (zloop layout: one file per zone)
  *   zbd:/dev/nullb0,qd=8               (a real zoned block device; qd: async I/O)
+ *   emu:zones=64,profile=zn540         (latency from a device profile, dev_profile.h)
  *
  * Every command is a struct zw_io submitted to the device; the outcome is
  * in io->res (Linux status, the device's native code, a reason).
@@ -19,6 +20,7 @@
 #include "zone.h"
 
 struct zw_log;
+struct dev_profile;
 
 struct zw_io {
 	enum req_op op;
@@ -30,8 +32,13 @@ struct zw_io {
 	const uint64_t *tags;	/* or, when set, tags[i] */
 	uint64_t *rtags;	/* read, when set: each block's tag instead of bytes
 				 * (only for a device with reads_tags) */
+	unsigned int depth;	/* in: commands at the device, this one included (0: alone) */
+	uint64_t lat_ns;	/* out: the command's latency by the device's profile;
+				 * ZW_LAT_NONE without one (the sim_loop's own model) */
 	struct zone_result res;
 };
+
+#define ZW_LAT_NONE UINT64_MAX
 
 enum zw_data_mode {
 	ZW_DATA_BYTES,		/* every byte is kept */
@@ -75,6 +82,7 @@ struct zw_dev {
 	struct zw_log *log;		/* zone condition changes go here, when set */
 	unsigned int qd;		/* commands in flight at most (1: synchronous) */
 	bool reads_tags;		/* reads can return tags (zw_io.rtags): an emulated device in tags mode */
+	const struct dev_profile *profile;	/* its latency model (profile=), or NULL */
 };
 
 /* zw_dev_open() flags */
@@ -126,6 +134,8 @@ static inline int zw_dev_report_zones(struct zw_dev *dev, unsigned int zno,
  *   err=SECTOR:NR[:once][:read|:write]
  *                            I/O touching those sectors fails (medium error)
  *   fail_write=N             the Nth write or append from now fails
+ *   corrupt=SECTOR           the block holding SECTOR silently holds another
+ *                            block's data (nothing else changes)
  */
 int zw_dev_inject(struct zw_dev *dev, const char *fault, char *err, size_t errlen);
 /* Would zw_dev_inject() take @fault?  0, or -errno with a message; changes nothing. */

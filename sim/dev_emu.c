@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "dev_internal.h"
+#include "dev_profile.h"
 #include "log.h"
 #include "pattern.h"
 
@@ -221,12 +222,122 @@ static void emu_mgmt(struct emu_dev *e, struct zw_io *io)
 	free(had_data);
 }
 
+/* How full zone @zno is, as a fraction of its capacity, for the profile's curves. */
+static double emu_zone_fill(const struct emu_dev *e, unsigned int zno)
+{
+	const struct blk_zone *z = &e->zm.zones[zno];
+
+	if (!zone_is_seq(z) || !z->capacity)
+		return 0;
+	if (z->cond == BLK_ZONE_COND_FULL || z->wp == ZONE_WP_INVALID)
+		return 1;
+	return (double)(z->wp - z->start) / (double)z->capacity;
+}
+
+/* A zone management command's state before it runs, for its latency. */
+static struct dev_profile_zone_cmd emu_zone_cmd(const struct emu_dev *e, enum req_op op,
+						unsigned int zno)
+{
+	const struct blk_zone *z = &e->zm.zones[zno];
+	struct dev_profile_zone_cmd c = {
+		.op = op,
+		.fill = emu_zone_fill(e, zno),
+		.empty = z->cond == BLK_ZONE_COND_EMPTY,
+	};
+
+	if (z->cond == BLK_ZONE_COND_FULL && e->finish_fill_ppm[zno] != UINT32_MAX) {
+		/* a finished zone's reset costs what was written before the finish */
+		c.finished = true;
+		c.fill = e->finish_fill_ppm[zno] / 1e6;
+	}
+	return c;
+}
+
+/* Zone management by the profile: the latency, and what a finish leaves behind. */
+static void emu_mgmt_profiled(struct emu_dev *e, struct zw_io *io)
+{
+	const struct dev_profile *p = e->dev.profile;
+	unsigned int zno = zone_no(&e->zm, io->sector), i;
+	struct dev_profile_zone_cmd c;
+	uint64_t ns = 0;
+
+	if (io->op == REQ_OP_ZONE_RESET_ALL) {
+		/* one reset per zone holding data, one after another */
+		for (i = 0; i < e->zm.nr_zones; i++)
+			if (zone_is_seq(&e->zm.zones[i]) && e->zm.zones[i].cond != BLK_ZONE_COND_EMPTY) {
+				c = emu_zone_cmd(e, REQ_OP_ZONE_RESET, i);
+				ns += dev_profile_zone_ns(p, &c);
+			}
+		emu_mgmt(e, io);
+		if (!io->res.status)
+			for (i = 0; i < e->zm.nr_zones; i++)
+				e->finish_fill_ppm[i] = UINT32_MAX;
+		io->lat_ns = ns;
+		return;
+	}
+	if (zno >= e->zm.nr_zones) {
+		emu_mgmt(e, io);
+		io->lat_ns = 0;
+		return;
+	}
+	c = emu_zone_cmd(e, io->op, zno);
+	emu_mgmt(e, io);
+	io->lat_ns = dev_profile_zone_ns(p, &c);
+	if (io->res.status)
+		return;
+	if (io->op == REQ_OP_ZONE_RESET)
+		e->finish_fill_ppm[zno] = UINT32_MAX;
+	else if (io->op == REQ_OP_ZONE_FINISH && !c.finished)
+		e->finish_fill_ppm[zno] = (uint32_t)(c.fill * 1e6);
+}
+
+/* A read, write or append by the profile: its size, the depth, and whether it opened its zone. */
+static void emu_io_profiled(struct emu_dev *e, struct zw_io *io)
+{
+	unsigned int zno = zone_no(&e->zm, io->sector);
+	bool was_closed = false, seek = io->sector != e->head;
+
+	if (io->op != REQ_OP_READ && zno < e->zm.nr_zones)
+		was_closed = e->zm.zones[zno].cond == BLK_ZONE_COND_EMPTY ||
+			     e->zm.zones[zno].cond == BLK_ZONE_COND_CLOSED;
+	if (io->op == REQ_OP_READ)
+		emu_read(e, io);
+	else
+		emu_write(e, io);
+	io->lat_ns = dev_profile_io_ns(e->dev.profile, io->op, (uint64_t)io->nr_sectors << SECTOR_SHIFT,
+				       io->depth, was_closed && zno < e->zm.nr_zones &&
+				       e->zm.zones[zno].cond == BLK_ZONE_COND_IMP_OPEN);
+	if (seek && e->dev.profile->seek_ns > 0)
+		io->lat_ns += (uint64_t)(e->dev.profile->seek_ns + 0.5);
+	e->head = io->sector + io->nr_sectors;	/* an append: where it landed */
+}
+
 static void emu_submit(struct zw_dev *dev, struct zw_io *io)
 {
 	struct emu_dev *e = EMU(dev);
 
 	zone_result_ok(&io->res);
 	io->res.sector = 0;
+	io->lat_ns = ZW_LAT_NONE;
+	if (dev->profile) {
+		switch (io->op) {
+		case REQ_OP_READ:
+		case REQ_OP_WRITE:
+		case REQ_OP_ZONE_APPEND:
+			emu_io_profiled(e, io);
+			return;
+		case REQ_OP_ZONE_OPEN:
+		case REQ_OP_ZONE_CLOSE:
+		case REQ_OP_ZONE_FINISH:
+		case REQ_OP_ZONE_RESET:
+		case REQ_OP_ZONE_RESET_ALL:
+			emu_mgmt_profiled(e, io);
+			return;
+		default:
+			io->lat_ns = dev_profile_io_ns(dev->profile, io->op, 0, io->depth, false);
+			break;
+		}
+	}
 	switch (io->op) {
 	case REQ_OP_WRITE:
 	case REQ_OP_ZONE_APPEND:
@@ -288,6 +399,37 @@ static int emu_set_cond(struct emu_dev *e, unsigned int zno, enum blk_zone_cond 
 	return e->store->cond_changed ? e->store->cond_changed(e, zno) : 0;
 }
 
+/*
+ * "corrupt=SECTOR": the logical block holding SECTOR silently takes other
+ * data (a whole block tagged for another place), as bit rot or a misdirected
+ * write would leave it; the zone's condition and write pointer stay.  What
+ * reads it back finds the wrong block: what --verify is to catch.
+ */
+static int emu_corrupt(struct emu_dev *e, const char *arg, char *err, size_t errlen)
+{
+	unsigned int lbs_sectors = e->dev.geo.lba_size >> SECTOR_SHIFT, zno;
+	struct zone_result res;
+	sector_t sector, off;
+	char *end;
+
+	errno = 0;
+	sector = strtoull(arg, &end, 0);
+	if (errno || end == arg || *end || sector >= e->zm.geo.capacity) {
+		snprintf(err, errlen, "corrupt=%s: a sector of the device (0 to %" PRIu64 ")", arg,
+			 (uint64_t)e->zm.geo.capacity - 1);
+		return -EINVAL;
+	}
+	sector -= sector % lbs_sectors;
+	zno = zone_no(&e->zm, sector);
+	off = sector - e->zm.zones[zno].start;
+	zone_result_ok(&res);
+	if (e->store->write(e, zno, off, lbs_sectors, NULL, zw_tag_write(sector / lbs_sectors + 1), &res)) {
+		snprintf(err, errlen, "corrupt=%s: %s", arg, res.reason);
+		return -EIO;
+	}
+	return 0;
+}
+
 static int emu_inject(struct zw_dev *dev, const char *fault, char *err, size_t errlen)
 {
 	struct emu_dev *e = EMU(dev);
@@ -295,6 +437,8 @@ static int emu_inject(struct zw_dev *dev, const char *fault, char *err, size_t e
 	uint64_t fail_write;
 	int ret;
 
+	if (!strncmp(fault, "corrupt=", 8))
+		return emu_corrupt(e, fault + 8, err, errlen);
 	fail_write = e->cfg.fail_write;
 	e->cfg.fail_write = 0;
 	ret = zw_spec_apply(&e->cfg, fault, err, errlen);
@@ -306,7 +450,7 @@ static int emu_inject(struct zw_dev *dev, const char *fault, char *err, size_t e
 		return ret;
 	if (strncmp(fault, "ro=", 3) && strncmp(fault, "offline=", 8) &&
 	    strncmp(fault, "err=", 4) && strncmp(fault, "fail_write=", 11)) {
-		snprintf(err, errlen, "'%s' is not a fault (accepted: ro=Z, offline=Z, err=SECTOR:NR[:once][:read|:write], fail_write=N)",
+		snprintf(err, errlen, "'%s' is not a fault (accepted: ro=Z, offline=Z, err=SECTOR:NR[:once][:read|:write], fail_write=N, corrupt=SECTOR)",
 			 fault);
 		return -EINVAL;
 	}
@@ -327,6 +471,7 @@ static void emu_close(struct zw_dev *dev)
 	if (e->store && e->store->free)
 		e->store->free(e);
 	zone_model_free(&e->zm);
+	free(e->finish_fill_ppm);
 	zw_spec_free(&e->cfg);
 	free(dev->spec);
 	free(e);
@@ -389,6 +534,15 @@ int emu_dev_open(const char *spec, struct zw_dev **devp, char *err, size_t errle
 						  : zone_model_init(&e->zm, &e->cfg.geo, err, errlen);
 	if (!ret && e->dev.ops == &emu_dev_ops)
 		ret = emu_store_mem_init(e, err, errlen);
+	if (!ret && e->cfg.profile) {
+		e->finish_fill_ppm = malloc(e->zm.nr_zones * sizeof(*e->finish_fill_ppm));
+		if (!e->finish_fill_ppm) {
+			snprintf(err, errlen, "out of memory");
+			ret = -ENOMEM;
+		} else {
+			memset(e->finish_fill_ppm, 0xff, e->zm.nr_zones * sizeof(*e->finish_fill_ppm));
+		}
+	}
 	for (unsigned int i = 0; !ret && i < e->cfg.nr_ro; i++)
 		ret = emu_open_fault(e, e->cfg.ro[i], BLK_ZONE_COND_READONLY, err, errlen);
 	for (unsigned int i = 0; !ret && i < e->cfg.nr_offline; i++)
@@ -403,9 +557,12 @@ int emu_dev_open(const char *spec, struct zw_dev **devp, char *err, size_t errle
 	e->dev.nr_zones = e->zm.nr_zones;
 	e->dev.data_mode = e->cfg.data_mode;
 	e->dev.reads_tags = e->cfg.data_mode == ZW_DATA_TAGS && e->store->read_tags;
+	e->dev.profile = e->cfg.profile;
 	geo = zw_spec_geometry_string(&e->cfg);
-	if (!geo || asprintf(&e->dev.spec, "%s:%s%s%s", e->cfg.kind,
-			     e->cfg.path ? e->cfg.path : "", e->cfg.path ? "," : "", geo) < 0)
+	if (!geo || asprintf(&e->dev.spec, "%s:%s%s%s%s%s", e->cfg.kind,
+			     e->cfg.path ? e->cfg.path : "", e->cfg.path ? "," : "", geo,
+			     e->cfg.profile ? ",profile=" : "",
+			     e->cfg.profile ? e->cfg.profile_name : "") < 0)
 		e->dev.spec = NULL;
 	free(geo);
 	*devp = &e->dev;
@@ -422,9 +579,11 @@ int zw_dev_fault_check(const struct zw_dev *dev, const char *fault, char *err, s
 		snprintf(err, errlen, "%s devices take no injected faults (emu: and file: do)", dev->ops->kind);
 		return -EOPNOTSUPP;
 	}
+	if (!strncmp(fault, "corrupt=", 8))
+		return 0;
 	if (strncmp(fault, "ro=", 3) && strncmp(fault, "offline=", 8) &&
 	    strncmp(fault, "err=", 4) && strncmp(fault, "fail_write=", 11)) {
-		snprintf(err, errlen, "not a fault (accepted: ro=Z, offline=Z, err=SECTOR:NR[:once][:read|:write], fail_write=N)");
+		snprintf(err, errlen, "not a fault (accepted: ro=Z, offline=Z, err=SECTOR:NR[:once][:read|:write], fail_write=N, corrupt=SECTOR)");
 		return -EINVAL;
 	}
 	ret = zw_spec_apply(&scratch, fault, err, errlen);

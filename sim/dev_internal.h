@@ -30,6 +30,8 @@ struct zw_dev_config {
 	struct zw_fault_range *errs;
 	unsigned int nr_errs;
 	uint64_t fail_write;		/* 0: none */
+	char *profile_name;		/* profile=: as the spec names it */
+	struct dev_profile *profile;	/* loaded by zw_spec_parse(); freed by zw_spec_free() */
 	uint32_t given;			/* bit per key the spec named (ZW_KEY_*) */
 };
 
@@ -76,6 +78,9 @@ struct emu_dev {
 	const struct emu_store_ops *store;
 	void *store_priv;
 	uint64_t nr_writes;		/* write and append commands seen */
+	uint32_t *finish_fill_ppm;	/* with a profile: what a zone held when finished
+					 * (millionths of its capacity; UINT32_MAX: not finished) */
+	sector_t head;			/* where the last read or write ended (a profile's seek) */
 };
 
 /* Backends: open the device a spec names (the kind prefix already checked). */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dev_internal.h"
+#include "dev_profile.h"
 
 const char zw_dev_spec_help[] =
 	"Device specs:\n"
@@ -39,6 +40,10 @@ const char zw_dev_spec_help[] =
 	"  ro=Z[:Z...]  offline=Z[:Z...]   zones made read-only / offline\n"
 	"  err=SECTOR:NR[:once][:read|:write]  I/O touching those sectors fails\n"
 	"  fail_write=N             the Nth write or append fails\n"
+	"Latency (emu: and file:; docs/profiles.md):\n"
+	"  profile=NAME|PATH.json   a device profile: each command's latency in virtual\n"
+	"                           time (bundled: nullblk, zn540, hm-smr); its geometry\n"
+	"                           and limits are the defaults of keys the spec leaves out\n"
 	"Regular device (emu: only):\n"
 	"  zoned=0                  a non-zoned device, as null_blk's zoned=0: every\n"
 	"                           zone conventional (zone_size only shapes the zone\n"
@@ -49,13 +54,13 @@ enum zw_key {
 	ZW_KEY_MODEL, ZW_KEY_ZONES, ZW_KEY_SIZE, ZW_KEY_ZONE_SIZE, ZW_KEY_ZONE_CAP,
 	ZW_KEY_CONV, ZW_KEY_MAX_OPEN, ZW_KEY_MAX_ACTIVE, ZW_KEY_MAX_APPEND,
 	ZW_KEY_LBA, ZW_KEY_SEQ, ZW_KEY_DATA, ZW_KEY_RO, ZW_KEY_OFFLINE, ZW_KEY_ERR,
-	ZW_KEY_FAIL_WRITE, ZW_KEY_MAX_SECTORS, ZW_KEY_ZONED, ZW_NR_KEYS
+	ZW_KEY_FAIL_WRITE, ZW_KEY_MAX_SECTORS, ZW_KEY_ZONED, ZW_KEY_PROFILE, ZW_NR_KEYS
 };
 
 static const char *const key_names[ZW_NR_KEYS] = {
 	"model", "zones", "size", "zone_size", "zone_cap", "conv", "max_open",
 	"max_active", "max_append", "lba", "seq", "data", "ro", "offline", "err",
-	"fail_write", "max_sectors", "zoned",
+	"fail_write", "max_sectors", "zoned", "profile",
 };
 
 #define SPEC_ERR(...) do { snprintf(err, errlen, __VA_ARGS__); return -EINVAL; } while (0)
@@ -290,6 +295,12 @@ int zw_spec_apply(struct zw_dev_config *cfg, const char *kv, char *err, size_t e
 			SPEC_ERR("fail_write=%s: the number (from 1) of the write that fails", val);
 		cfg->fail_write = v;
 		break;
+	case ZW_KEY_PROFILE:
+		free(cfg->profile_name);
+		cfg->profile_name = strdup(val);
+		if (!cfg->profile_name)
+			SPEC_ERR("out of memory");
+		break;
 	case ZW_KEY_ZONED:
 		if (strcmp(val, "0") && strcmp(val, "1"))
 			SPEC_ERR("zoned=%s: 1 (a zoned device) or 0 (a regular one, all conventional)", val);
@@ -299,6 +310,60 @@ int zw_spec_apply(struct zw_dev_config *cfg, const char *kv, char *err, size_t e
 		break;
 	}
 	return 0;
+}
+
+#define GIVEN(cfg, k) ((cfg)->given & (1u << (k)))
+
+static int spec_key(const char *kv)
+{
+	size_t n = strcspn(kv, "=");
+
+	for (int k = 0; k < ZW_NR_KEYS; k++)
+		if (strlen(key_names[k]) == n && !strncmp(kv, key_names[k], n))
+			return k;
+	return -1;
+}
+
+/*
+ * profile=: load it, then take its device keys for what the spec leaves
+ * out.  The zone size and capacity go together (a spec's zone_size with
+ * the profile's zone_cap could not fit), as do zones and size; a regular
+ * device (zoned=0) takes no zone keys from it.
+ */
+static int spec_load_profile(struct zw_dev_config *cfg, char *err, size_t errlen)
+{
+	uint32_t user = cfg->given;
+	char *keys, *tok, *save = NULL;
+	int ret;
+
+	ret = dev_profile_load(cfg->profile_name, &cfg->profile, err, errlen);
+	if (ret || !cfg->profile->device)
+		return ret;
+	keys = strdup(cfg->profile->device);
+	if (!keys)
+		SPEC_ERR("out of memory");
+	for (tok = strtok_r(keys, ",", &save); tok && !ret; tok = strtok_r(NULL, ",", &save)) {
+		int k = spec_key(tok);
+		bool pair_zone = (k == ZW_KEY_ZONE_SIZE || k == ZW_KEY_ZONE_CAP) &&
+				 (user & (1u << ZW_KEY_ZONE_SIZE | 1u << ZW_KEY_ZONE_CAP));
+		bool pair_size = (k == ZW_KEY_ZONES || k == ZW_KEY_SIZE) &&
+				 (user & (1u << ZW_KEY_ZONES | 1u << ZW_KEY_SIZE));
+
+		if (k < 0 || (user & (1u << k)) || pair_zone || pair_size)
+			continue;
+		if (cfg->geo.nonzoned && k != ZW_KEY_LBA && k != ZW_KEY_MAX_SECTORS &&
+		    k != ZW_KEY_ZONES && k != ZW_KEY_SIZE)
+			continue;
+		ret = zw_spec_apply(cfg, tok, err, errlen);
+		if (ret) {
+			char msg[256];
+
+			snprintf(msg, sizeof(msg), "%s", err);
+			snprintf(err, errlen, "%s: device: %s", cfg->profile->path, msg);
+		}
+	}
+	free(keys);
+	return ret;
 }
 
 int zw_spec_parse(const char *spec, struct zw_dev_config *cfg, char *err, size_t errlen)
@@ -336,12 +401,12 @@ int zw_spec_parse(const char *spec, struct zw_dev_config *cfg, char *err, size_t
 	for (; tok && !ret; tok = strtok_r(NULL, ",", &save))
 		ret = zw_spec_apply(cfg, tok, err, errlen);
 	free(rest);
+	if (!ret && cfg->profile_name)
+		ret = spec_load_profile(cfg, err, errlen);
 	if (ret)
 		zw_spec_free(cfg);
 	return ret;
 }
-
-#define GIVEN(cfg, k) ((cfg)->given & (1u << (k)))
 
 int zw_spec_finish(struct zw_dev_config *cfg, char *err, size_t errlen)
 {
@@ -444,6 +509,10 @@ void zw_spec_free(struct zw_dev_config *cfg)
 	free(cfg->ro);
 	free(cfg->offline);
 	free(cfg->errs);
+	free(cfg->profile_name);
+	dev_profile_free(cfg->profile);
+	cfg->profile_name = NULL;
+	cfg->profile = NULL;
 	cfg->path = NULL;
 	cfg->ro = cfg->offline = NULL;
 	cfg->errs = NULL;

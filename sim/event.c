@@ -142,8 +142,17 @@ bool sim_next_time(const struct sim_loop *loop, uint64_t *time)
 
 int sim_schedule_completion(struct sim_loop *loop, uint64_t bytes, sim_event_fn fn, void *arg)
 {
+	return sim_schedule_completion_ns(loop, bytes, UINT64_MAX, fn, arg);
+}
+
+int sim_schedule_completion_ns(struct sim_loop *loop, uint64_t bytes, uint64_t lat_ns,
+			       sim_event_fn fn, void *arg)
+{
 	uint64_t delay;
 
+	if (lat_ns != UINT64_MAX && loop->policy != SIM_COMPLETE_SHUFFLE)
+		/* never at the instant of submission: completions come after it */
+		return sim_schedule(loop, lat_ns ? lat_ns : 1, fn, arg);
 	switch (loop->policy) {
 	case SIM_COMPLETE_LATENCY:
 		delay = loop->lat_base_ns + (bytes + 4095) / 4096 * loop->lat_per_4k_ns;

@@ -15,8 +15,9 @@
 typedef void (*sim_event_fn)(void *arg);
 
 enum sim_completion_policy {
-	SIM_COMPLETE_FIFO,	/* in submission order */
-	SIM_COMPLETE_LATENCY,	/* after a modelled service time */
+	SIM_COMPLETE_FIFO,	/* in submission order (a device with a profile: by its latency) */
+	SIM_COMPLETE_LATENCY,	/* after a modelled service time: the device's profile, or
+				 * lat_base_ns + lat_per_4k_ns */
 	SIM_COMPLETE_SHUFFLE,	/* in a seeded random order */
 };
 
@@ -68,6 +69,14 @@ void sim_loop_free(struct sim_loop *loop);
 int sim_schedule(struct sim_loop *loop, uint64_t delay_ns, sim_event_fn fn, void *arg);
 /* Schedule a device completion of @bytes by the loop's policy. */
 int sim_schedule_completion(struct sim_loop *loop, uint64_t bytes, sim_event_fn fn, void *arg);
+/*
+ * The same for a command whose latency the device's profile gave
+ * (struct zw_io's lat_ns; UINT64_MAX: none, the loop's own model).  A
+ * profile's latency holds under the fifo and latency policies (naming a
+ * profile asks for its time); shuffle still shuffles.
+ */
+int sim_schedule_completion_ns(struct sim_loop *loop, uint64_t bytes, uint64_t lat_ns,
+			       sim_event_fn fn, void *arg);
 
 /* The time of the next event; false when none is queued. */
 bool sim_next_time(const struct sim_loop *loop, uint64_t *time);

@@ -9,9 +9,10 @@ for b in "$@"; do
 	n=${b##*/fuzz_}
 	corpus=tests/fuzz/corpus/$n
 	[ -d "$corpus" ] || { echo "fuzz: $n has no seed corpus ($corpus)" >&2; fail=1; continue; }
-	# new inputs go to a scratch directory (the first one named), never into the seeds
+	# new inputs go to a fresh scratch folder (libFuzzer writes into the first
+	# corpus it is given), never into the seed corpus under tests/
 	scratch=build/fuzz/quick/$n
-	rm -rf "$scratch"; mkdir -p "$scratch"
+	rm -rf "$scratch" && mkdir -p "$scratch"
 	if "$b" -seed=1 -runs="$runs" "$scratch" "$corpus" > "build/fuzz/$n.log" 2>&1; then
 		echo "fuzz: $n ok ($runs runs)"
 	else

@@ -30,7 +30,7 @@ def assert_nothing_changed(zw, dev_dir):
     ("write 4 0 1", "zone 4 does not exist (the device has zones 0 to 3)"),
     ("finish 99", "zone 99 does not exist (the device has zones 0 to 3)"),
     ("write 1 0 0", "BLOCKS must be at least 1"),
-    ("inject ro", "inject ro: not a fault (accepted: ro=Z, offline=Z, err=SECTOR:NR[:once][:read|:write], fail_write=N)"),
+    ("inject ro", "inject ro: not a fault (accepted: ro=Z, offline=Z, err=SECTOR:NR[:once][:read|:write], fail_write=N, corrupt=SECTOR)"),
     ("write 1 0 1 1 1 1 1 1 1", "too many words"),
 ])
 def test_malformed_script_line_exits_2_naming_file_and_line_and_runs_nothing(zw, tmp_path, bad, why):

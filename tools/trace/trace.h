@@ -56,6 +56,7 @@ struct trace_err {
 struct trace_opts {
 	char action;		/* blktrace/blkparse: 'Q' (default), 'D' or 'C' */
 	bool skip_bad;		/* count malformed records instead of failing */
+	unsigned int block_size;	/* spc: the bytes of an LBA (0: 512) */
 };
 
 struct trace_format {
@@ -67,6 +68,9 @@ struct trace_format {
 	int (*open)(struct trace_reader *r, const struct trace_opts *o, struct trace_err *err);
 	int (*next)(struct trace_reader *r, struct trace_rec *rec, struct trace_err *err);
 	void (*close)(struct trace_reader *r);
+	/* open() reads all the paths at once (blktrace: per-CPU files merged by
+	 * time); otherwise trace_next() reads the paths one after the other. */
+	bool merge_paths;
 };
 
 /*

@@ -1,0 +1,178 @@
+"""zwsim trace dump|convert on the repository's samples (samples/traces/)."""
+import collections
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SAMPLES = os.path.join(ROOT, "samples", "traces")
+
+
+def sample(name):
+    return os.path.join(SAMPLES, name)
+
+
+def dump(zw, *args, input=None):
+    r = zw("trace", "dump", *args, input=input)
+    assert r.rc == 0, r.err
+    return [line.split() for line in r.lines]
+
+
+def test_samples_are_what_the_script_makes(tmp_path):
+    subprocess.run([sys.executable, os.path.join(ROOT, "samples", "make-traces.py"), str(tmp_path)], check=True)
+    made = sorted(os.listdir(tmp_path))
+    assert made == sorted(f for f in os.listdir(SAMPLES))
+    for name in made:
+        with open(tmp_path / name, "rb") as a, open(sample(name), "rb") as b:
+            assert a.read() == b.read(), f"samples/traces/{name} differs from what make-traces.py makes"
+
+
+BLOCK = ["blkparse.txt", "blkparse.txt.xz", "sdb", "sdb-be", "fio-v2.iolog", "fio-v3.iolog", "fio-v3.iolog.zst"]
+
+
+def test_block_samples_describe_the_same_requests(zw):
+    rows = dump(zw, sample("sdb"))
+    assert len(rows) == 40
+    c = collections.Counter(r[1] for r in rows)
+    assert c == {"write": 24, "read": 4, "flush": 4, "write,fua": 4, "write,preflush": 3, "discard": 1}
+    assert rows[0] == ["0", "write", "0", "131072", "8,16"]
+    for name in BLOCK[:4]:
+        assert dump(zw, sample(name)) == rows, name
+    # the fio logs: the same requests by /dev/sdb; v3 keeps the times (µs), v2 has none; no flags
+    plain = [[r[1].split(",")[0], r[2], r[3]] for r in rows]
+    for name in BLOCK[4:]:
+        got = dump(zw, sample(name))
+        assert [[r[1], r[2], r[3]] for r in got] == plain, name
+        assert all(r[4] == "/dev/sdb" for r in got)
+    assert [r[0] for r in dump(zw, sample("fio-v3.iolog"))] == [r[0] for r in rows]
+
+
+def test_blkparse_reads_the_binary_sample_as_zwsim_does(zw, tmp_path):
+    """blkparse (required) of the per-CPU sample: the same requests, the same event lines as the text sample."""
+    out = tmp_path / "bp.txt"
+    p = subprocess.run(["blkparse", "-D", SAMPLES, "-i", "sdb", "-o", str(out)], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    for action in "QDC":
+        assert dump(zw, "--action", action, str(out)) == dump(zw, "--action", action, sample("sdb"))
+    events = [l for l in out.read_text().splitlines() if l[:1] == " " and "," in l.split()[0]]
+    ours = [l for l in open(sample("blkparse.txt")).read().splitlines() if l[:1] == " " and "," in l.split()[0]]
+    assert events == ours and len(events) == 120
+
+
+@pytest.mark.parametrize("name,dev", [("msr.csv", "hm_0"), ("msr.csv.gz", "hm_0"), ("alibaba.csv", "7"),
+                                      ("tencent.csv", "1058"), ("tencent.csv.bz2", "1058"),
+                                      ("fiu.txt", "6,0"), ("spc.csv", None)])
+def test_csv_samples(zw, name, dev):
+    rows = dump(zw, sample(name))
+    assert len(rows) == 35
+    assert collections.Counter(r[1] for r in rows) == {"write": 31, "read": 4}
+    if dev:
+        assert {r[4] for r in rows} == {dev}
+    else:
+        assert {r[4] for r in rows} == {"0", "1"}      # SPC: the ASU
+
+
+def test_spc_block_size(zw):
+    a = dump(zw, sample("spc.csv"))
+    b = dump(zw, "--block-size", "4096", sample("spc.csv"))
+    assert [int(r[2]) * 8 for r in a] == [int(r[2]) for r in b]
+
+
+def test_fs_sample(zw):
+    r = zw("trace", "dump", sample("fs.txt"))
+    assert r.rc == 0, r.err
+    assert r.lines[0] == "0 fs open log"
+    assert r.lines[3] == "1500000 fs dwrite data 0 1M"
+    assert r.lines[7] == "250000000 fs write log 64k 64k"   # no timestamp: the time before
+    assert r.lines[-1] == "2000000000 fs sync"
+
+
+def test_compressed_from_a_pipe(zw):
+    for name, plain in [("msr.csv.gz", "msr.csv"), ("tencent.csv.bz2", "tencent.csv"),
+                        ("blkparse.txt.xz", "blkparse.txt"), ("fio-v3.iolog.zst", "fio-v3.iolog")]:
+        with open(sample(name), "rb") as f:
+            p = subprocess.run([zw.path, "trace", "dump", "-"], stdin=f, capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+        assert p.stdout == zw("trace", "dump", sample(plain)).out, name
+
+
+def test_convert_to_fio_iolog_replays_with_fio(zw, tmp_path):
+    """fio (3.33 here, required) replays the converted log: its own counts match zwsim's."""
+    iolog = tmp_path / "sdb.iolog"
+    r = zw("trace", "convert", "--to", "fio-iolog", "-o", iolog, sample("sdb"))
+    assert r.rc == 0, r.err
+    text = iolog.read_text().splitlines()
+    assert text[0] == "fio version 3 iolog"
+    assert text[1:3] == ["0 8,16 add", "0 8,16 open"] and text[-1].endswith(" 8,16 close")
+    # read back by zwsim: the same requests, flags aside
+    rows = dump(zw, sample("sdb"))
+    back = dump(zw, str(iolog))
+    assert [[r[0], r[1], r[2], r[3]] for r in back] == \
+        [[r[0], {"discard": "discard"}.get(r[1], r[1].split(",")[0]), r[2], r[3]] for r in rows]
+    target = tmp_path / "target"
+    with open(target, "wb") as f:
+        f.truncate(1 << 30)
+    p = subprocess.run(["fio", "--name=replay", "--ioengine=psync", f"--read_iolog={iolog}",
+                        f"--replay_redirect={target}", "--output-format=json"],
+                       capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    job = json.loads(p.stdout[p.stdout.index("{"):])["jobs"][0]
+    c = collections.Counter(r[1].split(",")[0] for r in rows)
+    assert job["error"] == 0
+    assert job["write"]["total_ios"] == c["write"]
+    assert job["read"]["total_ios"] == c["read"]
+    assert job["sync"]["total_ios"] == c["flush"]
+    # fio 3.33 skips trims from an iolog ("bad ddir: 2"); later versions replay them
+    assert job["trim"]["total_ios"] == c["discard"] or "bad ddir: 2" in p.stderr
+
+
+def test_convert_to_zwsim_reads_back_as_fs(zw, tmp_path):
+    out = tmp_path / "sdb.zs"
+    r = zw("trace", "convert", "--to", "zwsim", "-o", out, sample("sdb"))
+    assert r.rc == 0, r.err
+    assert "1 discards kept as comments" in r.err
+    back = zw("trace", "dump", out)
+    assert back.rc == 0, back.err
+    lines = [l.split(" ", 2) for l in back.lines]
+    assert all(l[1] == "fs" for l in lines)
+    cmds = collections.Counter(l[2].split()[0] for l in lines)
+    # 31 writes; fsync for 4 flushes, 3 preflushes and 4 FUA writes
+    assert cmds == {"dwrite": 31, "read": 4, "fsync": 11}
+    assert lines[0][2] == "dwrite dev8_16 0 131072"
+    # a preflush write: fsync first; a FUA write: fsync after
+    i = next(k for k, l in enumerate(lines) if l[0] == "209000")
+    assert [l[2].split()[0] for l in lines[i:i + 2]] == ["fsync", "dwrite"]
+    j = next(k for k, l in enumerate(lines) if l[0] == "199000")
+    assert [l[2].split()[0] for l in lines[j:j + 2]] == ["dwrite", "fsync"]
+
+
+def test_dump_errors_name_file_line_field(zw, tmp_path):
+    bad = tmp_path / "bad.iolog"
+    bad.write_text("fio version 3 iolog\n1 f write 0 4096\n2 f write zero 4096\n")
+    r = zw("trace", "dump", bad)
+    assert r.rc == 2
+    assert f"{bad}:3: field 'offset'" in r.err
+    assert r.out == "0 write 0 4096 f\n"      # what came before, then the error
+    r = zw("trace", "dump", "--skip-bad", bad)
+    assert r.rc == 0 and "1 malformed records skipped" in r.err
+    r = zw("trace", "dump", "--format", "msr", bad)
+    assert r.rc == 2 and ":1:" in r.err
+    r = zw("trace", "dump", tmp_path / "missing")
+    assert r.rc == 2 and "missing" in r.err
+    for args in (["dump"], ["dump", "--action", "X", sample("sdb")], ["convert", sample("sdb")],
+                 ["convert", "--to", "csv", sample("sdb")], ["frobnicate"], ["dump", "--format", "nope", sample("sdb")]):
+        r = zw("trace", *args)
+        assert r.rc == 2, args
+        assert r.err
+
+
+def test_help_teaches(zw):
+    r = zw("trace", "--help")
+    assert r.rc == 0
+    for word in ("dump", "convert", "--to fio-iolog", "--action", "Examples:", "blkparse", "blktrace",
+                 "fio-iolog", "msr", "alibaba", "tencent", "fiu", "spc", "fs "):
+        assert word in r.out, word
