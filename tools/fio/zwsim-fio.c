@@ -324,16 +324,19 @@ static void zwfio_cleanup(struct thread_data *td)
 
 	if (!job)
 		return;
-	if (job->ios) {
+	if (job->ios && !job->info.profile) {
+		/* stderr: stdout may be fio's JSON */
+		fprintf(stderr, "zwsim-fio: %s: %llu I/Os, %llu bytes; no profile: the device takes no virtual time, fio's figures are the engine's own speed\n",
+			td->o.name, (unsigned long long)job->ios, (unsigned long long)job->bytes);
+	} else if (job->ios) {
 		double s = (double)(job->last_ns - job->first_ns) / 1e9;
 
-		/* stderr: stdout may be fio's JSON */
 		fprintf(stderr, "zwsim-fio: %s: %llu I/Os, %llu bytes in %.6f s of virtual time",
 			td->o.name, (unsigned long long)job->ios, (unsigned long long)job->bytes, s);
 		if (s > 0)
 			fprintf(stderr, " (%.0f IOPS, %.1f MiB/s)", job->ios / s, job->bytes / s / 1048576);
-		fprintf(stderr, "%s%s; clock=%s\n", job->info.profile ? ", profile " : ", no profile",
-			job->info.profile ? job->info.profile : "", job->real_clock ? "real" : "virtual");
+		fprintf(stderr, ", profile %s; clock=%s\n", job->info.profile,
+			job->real_clock ? "real" : "virtual");
 	}
 	free(job->done);
 	free(job);
