@@ -24,6 +24,7 @@ struct fio_dev {
 	struct zw_dev *dev;
 	struct sim_loop loop;
 	struct block_device bdev;
+	unsigned int lba_shift;		/* log2 of the logical block size (a power of two) */
 };
 
 static struct fio_dev *bdev_to_fio_dev(struct block_device *bdev)
@@ -78,6 +79,8 @@ static int fio_dev_open(const char *spec, struct fio_dev **devp, char *err, size
 		free(d);
 		return ret;
 	}
+	while ((1u << d->lba_shift) < d->bdev.lim.logical_block_size)
+		d->lba_shift++;
 	*devp = d;
 	return 0;
 }
@@ -203,7 +206,7 @@ static const enum req_op req_ops[] = {
 
 int fio_dev_submit(struct fio_dev *d, struct fio_dev_req *req)
 {
-	unsigned int lbs = d->bdev.lim.logical_block_size;
+	uint64_t lba_mask = (1ull << d->lba_shift) - 1;
 	enum req_op op = req_ops[req->op];
 	bool data = req->op <= FIO_DEV_APPEND;
 	uint64_t done = 0;
@@ -211,9 +214,9 @@ int fio_dev_submit(struct fio_dev *d, struct fio_dev_req *req)
 	req->error = 0;
 	req->reason[0] = '\0';
 	req->submit_ns = d->loop.now;
-	if (data && (req->offset % lbs || req->len % lbs || !req->len)) {
+	if (data && ((req->offset | req->len) & lba_mask || !req->len)) {
 		snprintf(req->reason, sizeof(req->reason), "offset %llu, length %llu: not multiples of the %u-byte logical block",
-			 (unsigned long long)req->offset, (unsigned long long)req->len, lbs);
+			 (unsigned long long)req->offset, (unsigned long long)req->len, 1u << d->lba_shift);
 		return EINVAL;
 	}
 	/* +1 while submitting: a bio that completes at once must not end the request early */
@@ -234,7 +237,7 @@ int fio_dev_submit(struct fio_dev *d, struct fio_dev_req *req)
 		bio->bi_iter.bi_sector = (req->offset + done) >> SECTOR_SHIFT;
 		if (n)
 			bio_add_data(bio, req->buf ? (char *)req->buf + done : NULL,
-				     req->buf ? 0 : (req->offset + done) / lbs + 1, (uint32_t)n, NULL, 0);
+				     req->buf ? 0 : ((req->offset + done) >> d->lba_shift) + 1, (uint32_t)n, NULL, 0);
 		bio->bi_end_io = fio_dev_end_io;
 		bio->bi_private = req;
 		req->remaining++;

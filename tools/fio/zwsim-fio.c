@@ -85,6 +85,7 @@ struct zwfio_job {
 	struct fio_dev *dev;
 	struct fio_dev_info info;
 	bool zone_append, real_clock;
+	bool shared;			/* another job (thread) uses the device: lock it */
 	struct io_u **done;		/* completed, in completion order */
 	unsigned int nr_done, nr_returned, cap;
 	struct timespec t_end;		/* when getevents returned (fio's clock) */
@@ -100,6 +101,23 @@ static struct zwfio_options *opts(struct thread_data *td)
 }
 
 static void zwfio_job_seen(const struct thread_data *td, const char *spec);
+
+/*
+ * The device's lock, when the job shares the device with another job
+ * (threads).  A job alone on its device takes none: a locked instruction
+ * after the stores of a request costs as much as the rest of the engine.
+ */
+static void zwfio_lock(struct zwfio_job *job)
+{
+	if (job->shared)
+		fio_dev_lock(job->dev);
+}
+
+static void zwfio_unlock(struct zwfio_job *job)
+{
+	if (job->shared)
+		fio_dev_unlock(job->dev);
+}
 
 /* The device of @f, opened on first use (the hooks run in fio's parent, before init). */
 static struct fio_dev *zwfio_file_dev(struct thread_data *td, struct fio_file *f)
@@ -304,6 +322,8 @@ static int zwfio_init(struct thread_data *td)
 		return 1;
 	}
 	job->zone_append = opts(td)->zone_append;
+	/* every job opened its device in fio's parent; a job opening it later may be a thread too */
+	job->shared = fio_dev_users(job->dev) > 1 || (td->o.use_thread && !td->o.create_serialize);
 	job->real_clock = !strcmp(clock, "real");
 	if (job->real_clock)
 		prctl(PR_SET_TIMERSLACK, 1UL);	/* wake when due, not up to 50 us later */
@@ -403,14 +423,20 @@ static void zwfio_done(struct fio_dev_req *req)
 	job->done[job->nr_done++] = io_u;
 }
 
-/* @ts moved back by @ns. */
+/* @ts moved back by @ns (no division: this runs twice an I/O). */
 static void ts_sub(struct timespec *ts, uint64_t ns)
 {
-	uint64_t v = (uint64_t)ts->tv_sec * 1000000000u + (uint64_t)ts->tv_nsec;
+	if (ns >= 1000000000u) {
+		time_t sec = (time_t)(ns / 1000000000u);
 
-	v = v > ns ? v - ns : 0;
-	ts->tv_sec = (time_t)(v / 1000000000u);
-	ts->tv_nsec = (long)(v % 1000000000u);
+		ts->tv_sec -= sec;
+		ns -= (uint64_t)sec * 1000000000u;
+	}
+	ts->tv_nsec -= (long)ns;
+	if (ts->tv_nsec < 0) {
+		ts->tv_nsec += 1000000000L;
+		ts->tv_sec--;
+	}
 }
 
 /*
@@ -445,7 +471,9 @@ static enum fio_q_status zwfio_queue(struct thread_data *td, struct io_u *io_u)
 	int ret;
 
 	fio_ro_check(td, io_u);
-	memset(req, 0, sizeof(*req));
+	/* field by field: the request's reason is 256 bytes no I/O that succeeds needs cleared */
+	req->buf = NULL;
+	req->lat_ns = 0;
 	zio->job = job;
 	req->done = zwfio_done;
 	req->offset = io_u->offset;
@@ -488,7 +516,7 @@ static enum fio_q_status zwfio_queue(struct thread_data *td, struct io_u *io_u)
 		return FIO_Q_COMPLETED;
 	}
 	fio_gettime(&io_u->issue_time, NULL);
-	fio_dev_lock(job->dev);
+	zwfio_lock(job);
 	if (job->real_clock)
 		zwfio_clock_tie(job);
 	ret = fio_dev_submit(job->dev, req);
@@ -501,13 +529,13 @@ static enum fio_q_status zwfio_queue(struct thread_data *td, struct io_u *io_u)
 		zwfio_reap(job, job->nr_returned + 1, job->nr_returned + 1);
 		if (job->nr_done > job->nr_returned)
 			job->nr_done--;
-		fio_dev_unlock(job->dev);
+		zwfio_unlock(job);
 
 		fio_gettime(&job->t_end, NULL);
 		zwfio_virtual_times(job, io_u);
 		return FIO_Q_COMPLETED;
 	}
-	fio_dev_unlock(job->dev);
+	zwfio_unlock(job);
 	if (ret) {
 		log_err("zwsim-fio: %s: %s\n", td->o.name, req->reason);
 		io_u->error = ret;
@@ -557,10 +585,10 @@ static bool zwfio_pace(struct zwfio_job *job, uint64_t t)
 
 	if (wall_ns() >= due)
 		return false;
-	fio_dev_unlock(job->dev);
+	zwfio_unlock(job);
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, NULL) == EINTR)
 		;
-	fio_dev_lock(job->dev);
+	zwfio_lock(job);
 	return true;
 }
 
@@ -591,7 +619,7 @@ static int zwfio_getevents(struct thread_data *td, unsigned int min, unsigned in
 	unsigned int n;
 
 	(void)t;
-	fio_dev_lock(job->dev);
+	zwfio_lock(job);
 	/* what fio took last time goes; what others completed for us since stays */
 	memmove(job->done, job->done + job->nr_returned,
 		(job->nr_done - job->nr_returned) * sizeof(*job->done));
@@ -600,7 +628,7 @@ static int zwfio_getevents(struct thread_data *td, unsigned int min, unsigned in
 	zwfio_reap(job, min, max);
 	n = job->nr_done < max ? job->nr_done : max;
 	job->nr_returned = n;
-	fio_dev_unlock(job->dev);
+	zwfio_unlock(job);
 	fio_gettime(&job->t_end, NULL);
 	return (int)n;
 }
