@@ -234,3 +234,14 @@ def test_fios_own_zoned_test_cases_pass_through_the_engine(keys):
     # ZNS has no conventional zones: test 14 needs 16 MiB of them and skips, as on a real ZNS drive
     expect = {t: "SKIP" if "zns" in keys and t == 14 else "PASS" for t in tests}
     assert results == expect, p.stdout
+
+
+def test_a_job_on_a_profiled_device_gives_the_same_virtual_figures_every_run():
+    spec = "emu:zones=16,zone_size=1M,profile=zn540,data=tags"
+    args = ["--name=d", "--filename=zwsim", *engine(spec), "--rw=randwrite", "--bs=4k", "--direct=1",
+            "--zonemode=zbd", "--max_open_zones=4", "--iodepth=16", "--size=8M", "--randseed=3",
+            "--thread=1"]
+    runs = [fio(*args).stderr for _ in range(2)]
+    lines = [[l for l in r.splitlines() if l.startswith("zwsim-fio: d:")] for r in runs]
+    assert len(lines[0]) == 1 and "of virtual time" in lines[0][0], runs[0]
+    assert lines[0] == lines[1]

@@ -18,7 +18,8 @@ out=${1:?usage: fetch-headers.sh OUTDIR}
 die() { echo "fetch-headers: $*" >&2; exit 1; }
 
 command -v fio >/dev/null || die "fio is not installed (apt-get install fio): the engine is built for the installed fio"
-installed=$(dpkg-query -W -f '${Version}' fio 2>/dev/null) ||
+# the source package's version: a binary rebuild (3.33-3+b1) has the same source
+installed=$(dpkg-query -W -f '${source:Version}' fio 2>/dev/null) && [ -n "$installed" ] ||
 	die "cannot ask dpkg for fio's version (is fio from a Debian package?)"
 binver=$(fio --version 2>/dev/null | sed 's/^fio-//')
 upstream=${installed%-*}
