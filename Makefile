@@ -94,7 +94,8 @@ $(BP)/libzwsim.a: $(call objs,$(BP),$(SIM_SRCS))
 
 build/pic/sim/dev_profile.o: TARGET_DEFS = -DZWSIM_PROFILE_DIRS='"$(PROFILE_DIRS)"'
 
-$(FIO_TREE)/config-host.h: tools/fio/fetch-headers.sh
+# again when fio is upgraded (dpkg rewrites its file list)
+$(FIO_TREE)/config-host.h: tools/fio/fetch-headers.sh $(wildcard /var/lib/dpkg/info/fio.list)
 	@tools/fio/fetch-headers.sh $(FIO_HDRS)
 	@touch $@
 

@@ -471,6 +471,8 @@ static enum fio_q_status zwfio_queue(struct thread_data *td, struct io_u *io_u)
 	int ret;
 
 	fio_ro_check(td, io_u);
+	/* FIO_ASYNCIO_SETS_ISSUE_TIME: fio leaves it to the engine, for every I/O */
+	fio_gettime(&io_u->issue_time, NULL);
 	/* field by field: the request's reason is 256 bytes no I/O that succeeds needs cleared */
 	req->buf = NULL;
 	req->lat_ns = 0;
@@ -515,7 +517,6 @@ static enum fio_q_status zwfio_queue(struct thread_data *td, struct io_u *io_u)
 		io_u->error = EINVAL;
 		return FIO_Q_COMPLETED;
 	}
-	fio_gettime(&io_u->issue_time, NULL);
 	zwfio_lock(job);
 	if (job->real_clock)
 		zwfio_clock_tie(job);
