@@ -245,3 +245,12 @@ def test_a_job_on_a_profiled_device_gives_the_same_virtual_figures_every_run():
     lines = [[l for l in r.splitlines() if l.startswith("zwsim-fio: d:")] for r in runs]
     assert len(lines[0]) == 1 and "of virtual time" in lines[0][0], runs[0]
     assert lines[0] == lines[1]
+
+
+def test_a_job_without_a_usable_device_says_what_to_give():
+    p = fio("--name=a", "--ioengine=external:" + SO, "--filename=z", "--rw=read", "--size=1M", check=False)
+    assert p.returncode != 0
+    assert "no device: give the engine option zwdev=SPEC" in p.stderr
+    p = fio("--name=c", *engine("zbd:/dev/nullb0"), "--filename=z", "--rw=read", "--size=1M", check=False)
+    assert p.returncode != 0
+    assert "zwdev=zbd:/dev/nullb0: zwsim-fio drives emulated devices" in p.stderr

@@ -51,8 +51,7 @@ static int fio_dev_open(const char *spec, struct fio_dev **devp, char *err, size
 	int ret;
 
 	if (strncmp(spec, "emu:", 4) && strncmp(spec, "file:", 5)) {
-		snprintf(err, errlen, "zwdev=%s: zwsim-fio drives emulated devices (emu:..., file:...); run fio's own engines on a real one",
-			 spec);
+		snprintf(err, errlen, "zwsim-fio drives emulated devices (emu:..., file:...); run fio's own engines on a real one");
 		return -EINVAL;
 	}
 	d = calloc(1, sizeof(*d));
