@@ -43,7 +43,7 @@ objs = $(patsubst %.c,$(1)/%.o,$(2))
 B  := build/rel
 BS := build/san
 
-.PHONY: all test test-unit test-unit-san test-py bench deps demo demo-zone clean help man install
+.PHONY: all test test-unit test-unit-san test-py bench deps demo demo-zone clean help man install fio-engine
 
 # make install: the binary, a manual page per command, the lessons
 PREFIX   ?= /usr/local
@@ -51,10 +51,12 @@ DESTDIR  ?=
 BINDIR   := $(PREFIX)/bin
 DATADIR  := $(PREFIX)/share/zwsim
 MAN1DIR  := $(PREFIX)/share/man/man1
-all: zwsim
+all: zwsim zwsim-fio.so
 
 help:
 	@echo "make            build ./zwsim"
+	@echo "make zwsim-fio.so  the fio external ioengine (docs/fio.md; fetches fio's headers once)"
+	@echo "make test-fio-zbd  all of fio's t/zbd test cases through the engine"
 	@echo "make test       unit tests (plain and with ASan+UBSan) and the pytest suite"
 	@echo "make fuzz       run each libFuzzer target for FUZZ_SECONDS (60)"
 	@echo "make bench      benchmarks: one 'bench: NAME VALUE UNIT' line per figure"
@@ -99,6 +101,51 @@ zwsim: $(call objs,$(B),$(TOOL_SRCS) $(GEN_SRCS)) $(B)/libzwsim.a
 $(BS)/zwsim: $(call objs,$(BS),$(TOOL_SRCS) $(GEN_SRCS)) $(BS)/libzwsim.a
 	$(CC) $(SAN) -o $@ $^ $(LIBS)
 
+# --- the fio external ioengine (tools/fio/, docs/fio.md) ----------------
+# Built against the headers of the fio Debian installed: fetch-headers.sh
+# gets Debian's source package of that version once (cached) and configures
+# it; fio loads only an engine of its own ops version.  Its own copy of the
+# library, position-independent, with every symbol hidden but `ioengine`
+# (fio exports hundreds of its own, and a clash would bind to fio's).
+FIO_HDRS := build/fio
+FIO_TREE := $(FIO_HDRS)/fio-src
+BP       := build/pic
+FIO_ENGINE_SRCS := $(sort $(wildcard tools/fio/*.c))
+
+$(BP)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -fPIC -fvisibility=hidden -MMD -MP -c $< -o $@
+
+$(BP)/libzwsim.a: $(call objs,$(BP),$(SIM_SRCS))
+	ar rcs $@ $^
+
+build/pic/sim/dev_profile.o: TARGET_DEFS = -DZWSIM_PROFILE_DIRS='"$(PROFILE_DIRS)"'
+
+# again when fio is upgraded (dpkg rewrites its file list)
+$(FIO_TREE)/config-host.h: tools/fio/fetch-headers.sh $(wildcard /var/lib/dpkg/info/fio.list)
+	@tools/fio/fetch-headers.sh $(FIO_HDRS)
+	@touch $@
+
+# the engine's own files see fio's headers (as system headers: their warnings are fio's)
+$(BP)/tools/fio/%.o: tools/fio/%.c $(FIO_TREE)/config-host.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -std=gnu11 -fPIC -fvisibility=hidden -include $(FIO_TREE)/config-host.h -isystem $(FIO_TREE) -MMD -MP -c $< -o $@
+
+zwsim-fio.so: $(call objs,$(BP),$(FIO_ENGINE_SRCS)) $(BP)/libzwsim.a
+	@v=$$(sed -n 's/^#define FIO_IOOPS_VERSION[[:space:]]*//p' $(FIO_TREE)/ioengines.h); \
+	  echo "zwsim-fio.so: for $$(fio --version) (Debian $$(cat $(FIO_HDRS)/version)), ioengine ops version $$v"
+	$(CC) $(OPT) -shared -Wl,-z,nodelete -Wl,-z,defs -Wl,--unresolved-symbols=ignore-all -o $@ $^ $(LIBS) -lpthread
+
+fio-engine: zwsim-fio.so
+
+# fio's own t/zbd test cases through the engine, all of them, on the three
+# personalities (make test runs a sample; docs/fio.md has the results)
+.PHONY: test-fio-zbd
+test-fio-zbd: zwsim zwsim-fio.so
+	tests/fio/zbd-support.sh -r $${ZBD_RUNTIME:-5} zones=272,zone_size=1M,conv=16,model=nullblk || true
+	tests/fio/zbd-support.sh -r $${ZBD_RUNTIME:-5} zones=256,zone_size=1M,model=zns || true
+	tests/fio/zbd-support.sh -r $${ZBD_RUNTIME:-5} zones=272,zone_size=1M,conv=16,model=zbc || true
+
 # --- tests -------------------------------------------------------------
 UNIT_BINS     := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 UNIT_BINS_SAN := $(patsubst tests/unit/%.c,$(BS)/tests/%,$(UNIT_SRCS))
@@ -132,7 +179,7 @@ test-unit: $(UNIT_BINS)
 test-unit-san: $(UNIT_BINS_SAN) $(BS)/zwsim
 	@tests/run-unit.sh $(UNIT_BINS_SAN)
 
-test-py: zwsim $(BS)/zwsim
+test-py: zwsim $(BS)/zwsim zwsim-fio.so
 	ZWSIM=$(CURDIR)/zwsim ZWSIM_SAN=$(CURDIR)/$(BS)/zwsim $(PYTHON) -m pytest -q tests/py
 
 # --- benchmarks --------------------------------------------------------
@@ -151,9 +198,10 @@ $(B)/bench/bench_trace: $(B)/tests/bench/bench_trace.o $(call objs,$(B),$(TRACE_
 	@mkdir -p $(dir $@)
 	$(CC) $(OPT) -o $@ $^ $(LIBS)
 
-bench: $(BENCH_BINS) zwsim
+bench: $(BENCH_BINS) zwsim zwsim-fio.so
 	@for b in $(BENCH_BINS); do $$b || exit 1; done
 	@ZWSIM=$(CURDIR)/zwsim $(PYTHON) tests/bench/bench_replay.py
+	@tests/fio/bench.sh
 
 # --- fuzzing (clang's libFuzzer) ----------------------------------------
 # One program per parser of outside input, tests/fuzz/fuzz_NAME.c with a
@@ -218,7 +266,7 @@ demo-zone: zwsim
 	./zwsim zone run --explain --dev '$(DEMO_DEV)' tools/demo.zs
 
 clean:
-	rm -rf build zwsim
+	rm -rf build zwsim zwsim-fio.so
 
 -include $(shell find build -name '*.d' 2>/dev/null)
 .SECONDARY:

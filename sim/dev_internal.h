@@ -33,6 +33,7 @@ struct zw_dev_config {
 	char *profile_name;		/* profile=: as the spec names it */
 	struct dev_profile *profile;	/* loaded by zw_spec_parse(); freed by zw_spec_free() */
 	uint32_t given;			/* bit per key the spec named (ZW_KEY_*) */
+	uint32_t from_profile;		/* of those, the ones its profile's device keys gave */
 };
 
 int zw_spec_parse(const char *spec, struct zw_dev_config *cfg, char *err, size_t errlen);

@@ -355,6 +355,7 @@ static int spec_load_profile(struct zw_dev_config *cfg, char *err, size_t errlen
 		    k != ZW_KEY_ZONES && k != ZW_KEY_SIZE)
 			continue;
 		ret = zw_spec_apply(cfg, tok, err, errlen);
+		cfg->from_profile |= 1u << k;
 		if (ret) {
 			char msg[256];
 
@@ -520,12 +521,17 @@ void zw_spec_free(struct zw_dev_config *cfg)
 }
 
 /* A file: device keeps the geometry it was made with: refuse a spec that names another. */
-int zw_spec_conflict(const struct zw_dev_config *stored, const struct zw_dev_config *user,
+int zw_spec_conflict(const struct zw_dev_config *stored, const struct zw_dev_config *user_cfg,
 		     char *err, size_t errlen)
 {
+	/* what the spec itself names: a profile's geometry is a default, a file: device keeps its own */
+	struct zw_dev_config user_only = *user_cfg;
+	const struct zw_dev_config *user = &user_only;
 	const struct zone_geometry *s = &stored->geo, *u = &user->geo;
 	uint64_t stored_zones = (s->capacity + s->zone_size - 1) / s->zone_size;
 	int k = -1;
+
+	user_only.given &= ~user_only.from_profile;
 
 	if (GIVEN(user, ZW_KEY_MODEL) && s->model != u->model)
 		k = ZW_KEY_MODEL;

@@ -158,6 +158,27 @@ static void the_profiles_geometry_fills_in_what_the_spec_leaves_out(void **state
 	zw_dev_close(dev);
 }
 
+static void a_file_device_keeps_its_geometry_and_takes_the_profiles_latency(void **state)
+{
+	char dir[] = "/tmp/zwsim-profile-XXXXXX", spec[128], err[512];
+	struct zw_dev *dev;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(spec, sizeof(spec), "file:%s/z,zones=4,zone_size=1M", dir);
+	assert_int_equal(zw_dev_open(spec, 0, &dev, err, sizeof(err)), 0);
+	zw_dev_close(dev);
+	/* the profile's geometry is only a default: the directory's own stays */
+	snprintf(spec, sizeof(spec), "file:%s/z,profile=zn540", dir);
+	assert_int_equal(zw_dev_open(spec, 0, &dev, err, sizeof(err)), 0);
+	assert_int_equal(dev->nr_zones, 4);
+	assert_int_equal(dev->geo.zone_size, 2048);
+	assert_int_equal(cmd(dev, REQ_OP_READ, 0, 1, 1), 72600);
+	zw_dev_close(dev);
+	snprintf(spec, sizeof(spec), "rm -rf %s", dir);
+	assert_int_equal(system(spec), 0);
+}
+
 static void refused(const char *text, const char *expect)
 {
 	struct dev_profile *p = (struct dev_profile *)1;
@@ -253,6 +274,7 @@ int main(void)
 		cmocka_unit_test(between_and_beyond_the_tables_latency_is_interpolated),
 		cmocka_unit_test(the_block_layer_completes_at_the_profiles_virtual_time),
 		cmocka_unit_test(the_profiles_geometry_fills_in_what_the_spec_leaves_out),
+		cmocka_unit_test(a_file_device_keeps_its_geometry_and_takes_the_profiles_latency),
 		cmocka_unit_test(a_bad_profile_is_refused_with_its_file_and_field),
 		cmocka_unit_test(a_profile_is_found_by_name_or_path_and_a_missing_one_says_where_it_looked),
 		cmocka_unit_test(the_smr_disk_pays_a_seek_off_the_heads_position),
