@@ -176,3 +176,26 @@ def test_help_teaches(zw):
     for word in ("dump", "convert", "--to fio-iolog", "--action", "Examples:", "blkparse", "blktrace",
                  "fio-iolog", "msr", "alibaba", "tencent", "fiu", "spc", "fs "):
         assert word in r.out, word
+
+
+def test_vm_capture_sample(zw, tmp_path):
+    """samples/vm/: a blktrace of a fio job on the VM tier's null_blk (samples/vm/update.sh)."""
+    vm = os.path.join(ROOT, "samples", "vm")
+    with open(os.path.join(vm, "fio.json")) as f:
+        text = f.read()
+    job = json.loads(text[text.index("{"):])["jobs"][0]
+    fio = {"read": job["read"]["total_ios"], "write": job["write"]["total_ios"]}
+    assert fio["read"] + fio["write"] == 256
+    q = dump(zw, os.path.join(vm, "cap"))
+    log = dump(zw, os.path.join(vm, "fio.iolog"))
+    for rows in (q, log):
+        assert dict(collections.Counter(r[1] for r in rows)) == fio
+        assert all(r[3] == "4096" for r in rows)
+    # the same requests in the same order, by both: offsets from 8 MiB on
+    assert [(r[1], r[2]) for r in q] == [(r[1], r[2]) for r in log]
+    assert min(int(r[2]) for r in q) == 8 << 20
+    out = tmp_path / "cap.txt"
+    p = subprocess.run(["blkparse", "-D", vm, "-i", "cap", "-o", str(out)], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    for action in "QDC":
+        assert dump(zw, "--action", action, str(out)) == dump(zw, "--action", action, os.path.join(vm, "cap"))
