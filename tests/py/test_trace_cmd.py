@@ -49,6 +49,8 @@ def test_block_samples_describe_the_same_requests(zw):
         assert [[r[1], r[2], r[3]] for r in got] == plain, name
         assert all(r[4] == "/dev/sdb" for r in got)
     assert [r[0] for r in dump(zw, sample("fio-v3.iolog"))] == [r[0] for r in rows]
+    # v2: the 'wait 20 0', 'wait 40 0', 'wait 60 0' lines: ms since the start, as fio's code reads them
+    assert [r[0] for r in dump(zw, sample("fio-v2.iolog"))] == [str(i // 10 * 20_000_000) for i in range(40)]
 
 
 def test_blkparse_reads_the_binary_sample_as_zwsim_does(zw, tmp_path):
