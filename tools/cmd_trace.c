@@ -39,7 +39,8 @@ static void trace_usage(FILE *f)
 		"convert --to:\n"
 		"  fio-iolog  fio iolog v3 ('fio --read_iolog=OUT'; with --replay_redirect=DEV\n"
 		"             onto one device): an add and open line for each device when it\n"
-		"             first appears, times in microseconds from the first request;\n"
+		"             first appears, times in microseconds from the first request\n"
+		"             (an earlier request at 0, as fio replays it);\n"
 		"             flushes as sync, discards as trim (fio 3.33 skips trims:\n"
 		"             'bad ddir: 2'; later fio replays them)\n"
 		"  zwsim      the timestamped fs script (docs/trace.md): one file per device,\n"
@@ -169,10 +170,11 @@ static void emit(FILE *out, int to, const struct trace_rec *rec, int64_t t, stru
 			rec->offset, rec->len);
 		return;
 	}
-	/* zwsim fs script, led by seconds */
+	/* zwsim fs script, led by seconds; a request before the first one at 0, as fio has it */
 	char ts[40];
-	snprintf(ts, sizeof(ts), "%s%" PRId64 ".%09" PRId64, t < 0 ? "-" : "", (t < 0 ? -t : t) / 1000000000,
-		 (t < 0 ? -t : t) % 1000000000);
+	if (t < 0)
+		t = 0;
+	snprintf(ts, sizeof(ts), "%" PRId64 ".%09" PRId64, t / 1000000000, t % 1000000000);
 	if (rec->op == TRACE_OP_FS) {
 		fprintf(out, "%s %s\n", ts, rec->fs_line);
 		return;
@@ -277,6 +279,11 @@ int cmd_trace(int argc, char **argv)
 					    format, &o, &err);
 	if (!r) {
 		fprintf(stderr, "zwsim trace: %s\n", err.msg);
+		return EXIT_USAGE;
+	}
+	if (to == TO_FIO && !strcmp(trace_format_name(r), "fs")) {
+		fprintf(stderr, "zwsim trace convert: a file-level (fs) trace has no block requests for a fio iolog\n");
+		trace_close(r);
 		return EXIT_USAGE;
 	}
 	FILE *out = stdout;

@@ -225,3 +225,19 @@ for i in range({n}):
     # the absolute figure is make bench's trace_pipe_peak_rss_mib)
     small, big = peak_kib(100_000), peak_kib(1_000_000)
     assert big <= small + 1024, (small, big)
+
+
+def test_convert_edges(zw):
+    # a file-level trace has no block requests for fio: refused, not dropped
+    r = zw("trace", "convert", "--to", "fio-iolog", sample("fs.txt"))
+    assert r.rc == 2 and "fs" in r.err and r.out == ""
+    # fs to zwsim: the lines pass through with their times
+    r = zw("trace", "convert", "--to", "zwsim", sample("fs.txt"))
+    assert r.rc == 0 and r.lines[1] == "0.000000000 open log" and r.lines[-1] == "2.000000000 sync"
+    # requests earlier than the first (Tencent's unsorted seconds) go at 0, as fio replays them
+    r = zw("trace", "convert", "--to", "zwsim", sample("tencent.csv"))
+    assert r.rc == 0
+    times = [l.split()[0] for l in r.lines[1:]]
+    assert set(times) == {"0.000000000", "1.000000000"}
+    back = zw("trace", "dump", "-", input=r.out)
+    assert back.rc == 0 and len(back.lines) == 35

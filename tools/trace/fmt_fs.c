@@ -110,7 +110,7 @@ static int fs_next(struct trace_reader *r, struct trace_rec *rec, struct trace_e
 			st->now = ts;
 		rec->time_ns = st->now;
 		rec->op = TRACE_OP_FS;
-		/* trailing blanks and a trailing comment are no part of the line */
+		/* trailing blanks are no part of the line */
 		char *end = cmd + strlen(cmd);
 		while (end > cmd && (end[-1] == ' ' || end[-1] == '\t'))
 			*--end = 0;
