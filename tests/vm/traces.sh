@@ -20,7 +20,8 @@ TR_NULLB=(size=128 zone_size=8 zone_nr_conv=1 zone_max_open=4 zone_max_active=6)
 
 # traces_capture DEV DIR: blktrace of DEV around a fio job on DEV (zonemode=zbd,
 # sequential 4 KiB writes with a fifth of reads); leaves in DIR the per-CPU
-# files cap.blktrace.N, fio.iolog (write_iolog) and fio.json (fio's report)
+# files cap.blktrace.N, blkparse's text of them (cap.blkparse.txt), fio.iolog
+# (write_iolog) and fio.json (fio's report)
 traces_capture() {
 	local dev=$1 dir=$2 bt rc=0 tmp=/run/zwsim-traces
 	mkdir -p "$dir" && rm -f "$dir"/cap.blktrace.* "$dir/fio.iolog"
@@ -40,6 +41,7 @@ traces_capture() {
 	wait "$bt" || true
 	cp "$tmp"/cap.blktrace.* "$dir"/ || return 1
 	cat "$dir/blktrace.log"
+	blkparse -D "$dir" -i cap -o "$dir/cap.blkparse.txt" >/dev/null || return 1
 	[ "$rc" -eq 0 ] || { vm_err "fio failed ($rc)"; return "$rc"; }
 	ls -l "$dir"
 }
@@ -47,7 +49,6 @@ traces_capture() {
 # tr_same_requests DIR ACTION: blkparse's reading of the capture against zwsim's
 tr_same_requests() {
 	local dir=$1 a=$2
-	blkparse -D "$dir" -i cap -o "$dir/cap.blkparse.txt" >/dev/null || return 1
 	"$ZWSIM" trace dump --action "$a" "$dir/cap.blkparse.txt" >"$dir/dump.text.$a" || return 1
 	"$ZWSIM" trace dump --action "$a" "$dir/cap" >"$dir/dump.bin.$a" || return 1
 	echo "$(wc -l <"$dir/dump.bin.$a") requests"
