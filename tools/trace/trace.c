@@ -68,6 +68,19 @@ int trace_rwbs_op(char cls, unsigned int flags, struct trace_rec *rec)
 	return 1;
 }
 
+void trace_set_dev(struct trace_rec *rec, const char *name, size_t len)
+{
+	if (len < sizeof(rec->dev)) {
+		memcpy(rec->dev, name, len);
+		rec->dev[len] = 0;
+		return;
+	}
+	uint32_t h = 2166136261u;	/* FNV-1a */
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)name[i]) * 16777619u;
+	snprintf(rec->dev, sizeof(rec->dev), "%.38s~%08x", name, h);
+}
+
 static const struct trace_format *find_format(const char *name)
 {
 	for (size_t i = 0; i < trace_nformats; i++)
