@@ -160,17 +160,14 @@ def fio_iolog(version):
     f = "/dev/sdb"
     pre = "0 " if version == 3 else ""
     lines += [pre + f + " add", pre + f + " open"]
-    last_ms = 0
-    for t, op, flags, sector, n, _pid, _c in requests():
+    for i, (t, op, flags, sector, n, _pid, _c) in enumerate(requests()):
         act = {"W": "write", "R": "read", "D": "trim", "F": "sync"}[op]
         off, ln = (sector * 512, n * 512) if op != "F" else (0, 0)
         if version == 3:
             lines.append("%d %s %s %d %d" % (t // 1000, f, act, off, ln))
         else:
-            ms = t // 1000000
-            if ms > last_ms:    # fio's code: wait N = N ms since the job began
-                lines.append("%s wait %d 0" % (f, ms))
-                last_ms = ms
+            if i and i % 10 == 0:   # fio's code: wait N = N ms since the job began
+                lines.append("%s wait %d 0" % (f, i // 10 * 20))
             lines.append("%s %s %d %d" % (f, act, off, ln))
     end = requests()[-1][0] // 1000 + 10
     lines.append(("%d " % end if version == 3 else "") + f + " close")

@@ -21,10 +21,10 @@ static void trace_usage(FILE *f)
 		"Read a block or file trace as zwsim replay reads it.  The format is told\n"
 		"from the content (--format forces it); gzip, zstd, xz and bzip2 input is\n"
 		"undone, from files and pipes alike ('-' is standard input).  Several\n"
-		"TRACEs are read one after the other, except the per-CPU files of one\n"
-		"blktrace capture, which are merged by time as blkparse merges them; a\n"
-		"capture's name without .blktrace.N (as blkparse takes it) stands for all\n"
-		"its CPU files.\n"
+		"TRACEs are read one after the other in the first one's format, except\n"
+		"the per-CPU files of one blktrace capture, which are merged by time as\n"
+		"blkparse merges them; a capture's name without .blktrace.N (as blkparse\n"
+		"takes it) stands for all its CPU files.\n"
 		"\n"
 		"dump: one request a line, space separated:\n"
 		"  TIME_NS OP OFFSET BYTES DEVICE\n"
@@ -39,7 +39,8 @@ static void trace_usage(FILE *f)
 		"convert --to:\n"
 		"  fio-iolog  fio iolog v3 ('fio --read_iolog=OUT'; with --replay_redirect=DEV\n"
 		"             onto one device): an add and open line for each device when it\n"
-		"             first appears, times in microseconds from the first request;\n"
+		"             first appears, times in microseconds from the first request\n"
+		"             (an earlier request at 0, as fio replays it);\n"
 		"             flushes as sync, discards as trim (fio 3.33 skips trims:\n"
 		"             'bad ddir: 2'; later fio replays them)\n"
 		"  zwsim      the timestamped fs script (docs/trace.md): one file per device,\n"
@@ -87,24 +88,50 @@ static void dev_file(const char *dev, char *out, size_t n)
 		snprintf(out, n, "dev");
 }
 
+/* The devices met so far, in order of appearance, and a hash table over them
+ * (a trace may name thousands of volumes: Tencent CBS has 5,584) */
 struct seen {
 	char (*devs)[48];
 	size_t n, cap;
+	uint32_t *slot;		/* index + 1 into devs, 0 empty; 2 * cap slots */
 };
+
+static uint32_t dev_hash(const char *d)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+	for (; *d; d++)
+		h = (h ^ (unsigned char)*d) * 16777619u;
+	return h;
+}
 
 /* 1 when @dev was not seen before (and is now) */
 static int seen_first(struct seen *s, const char *dev)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (!strcmp(s->devs[i], dev))
-			return 0;
+	if (s->cap) {
+		for (uint32_t i = dev_hash(dev) & (uint32_t)(2 * s->cap - 1); s->slot[i];
+		     i = (i + 1) & (uint32_t)(2 * s->cap - 1))
+			if (!strcmp(s->devs[s->slot[i] - 1], dev))
+				return 0;
+	}
 	if (s->n == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 16;
 		s->devs = realloc(s->devs, s->cap * sizeof(*s->devs));
-		if (!s->devs)
+		free(s->slot);
+		s->slot = calloc(2 * s->cap, sizeof(*s->slot));
+		if (!s->devs || !s->slot)
 			abort();
+		for (size_t k = 0; k < s->n; k++) {
+			uint32_t i = dev_hash(s->devs[k]) & (uint32_t)(2 * s->cap - 1);
+			while (s->slot[i])
+				i = (i + 1) & (uint32_t)(2 * s->cap - 1);
+			s->slot[i] = (uint32_t)k + 1;
+		}
 	}
-	snprintf(s->devs[s->n++], 48, "%s", dev);
+	snprintf(s->devs[s->n], 48, "%s", dev);
+	uint32_t i = dev_hash(dev) & (uint32_t)(2 * s->cap - 1);
+	while (s->slot[i])
+		i = (i + 1) & (uint32_t)(2 * s->cap - 1);
+	s->slot[i] = (uint32_t)++s->n;
 	return 1;
 }
 
@@ -143,10 +170,11 @@ static void emit(FILE *out, int to, const struct trace_rec *rec, int64_t t, stru
 			rec->offset, rec->len);
 		return;
 	}
-	/* zwsim fs script, led by seconds */
+	/* zwsim fs script, led by seconds; a request before the first one at 0, as fio has it */
 	char ts[40];
-	snprintf(ts, sizeof(ts), "%s%" PRId64 ".%09" PRId64, t < 0 ? "-" : "", (t < 0 ? -t : t) / 1000000000,
-		 (t < 0 ? -t : t) % 1000000000);
+	if (t < 0)
+		t = 0;
+	snprintf(ts, sizeof(ts), "%" PRId64 ".%09" PRId64, t / 1000000000, t % 1000000000);
 	if (rec->op == TRACE_OP_FS) {
 		fprintf(out, "%s %s\n", ts, rec->fs_line);
 		return;
@@ -253,6 +281,11 @@ int cmd_trace(int argc, char **argv)
 		fprintf(stderr, "zwsim trace: %s\n", err.msg);
 		return EXIT_USAGE;
 	}
+	if (to == TO_FIO && !strcmp(trace_format_name(r), "fs")) {
+		fprintf(stderr, "zwsim trace convert: a file-level (fs) trace has no block requests for a fio iolog\n");
+		trace_close(r);
+		return EXIT_USAGE;
+	}
 	FILE *out = stdout;
 	if (out_path && strcmp(out_path, "-") && !(out = fopen(out_path, "w"))) {
 		perror(out_path);
@@ -284,6 +317,7 @@ int cmd_trace(int argc, char **argv)
 		for (size_t i = 0; i < seen.n; i++)
 			fprintf(out, "%" PRId64 " %s close\n", last_us, seen.devs[i]);
 	free(seen.devs);
+	free(seen.slot);
 	int ret = EXIT_OK;
 	if (fflush(out) || (out != stdout && fclose(out))) {
 		perror(out_path ? out_path : "stdout");

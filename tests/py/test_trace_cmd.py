@@ -49,6 +49,8 @@ def test_block_samples_describe_the_same_requests(zw):
         assert [[r[1], r[2], r[3]] for r in got] == plain, name
         assert all(r[4] == "/dev/sdb" for r in got)
     assert [r[0] for r in dump(zw, sample("fio-v3.iolog"))] == [r[0] for r in rows]
+    # v2: the 'wait 20 0', 'wait 40 0', 'wait 60 0' lines: ms since the start, as fio's code reads them
+    assert [r[0] for r in dump(zw, sample("fio-v2.iolog"))] == [str(i // 10 * 20_000_000) for i in range(40)]
 
 
 def test_blkparse_reads_the_binary_sample_as_zwsim_does(zw, tmp_path):
@@ -176,3 +178,66 @@ def test_help_teaches(zw):
     for word in ("dump", "convert", "--to fio-iolog", "--action", "Examples:", "blkparse", "blktrace",
                  "fio-iolog", "msr", "alibaba", "tencent", "fiu", "spc", "fs "):
         assert word in r.out, word
+
+
+def test_vm_capture_sample(zw, tmp_path):
+    """samples/vm/: a blktrace of a fio job on the VM tier's null_blk (samples/vm/update.sh)."""
+    vm = os.path.join(ROOT, "samples", "vm")
+    with open(os.path.join(vm, "fio.json")) as f:
+        text = f.read()
+    job = json.loads(text[text.index("{"):])["jobs"][0]
+    fio = {"read": job["read"]["total_ios"], "write": job["write"]["total_ios"]}
+    assert fio["read"] + fio["write"] == 256
+    q = dump(zw, os.path.join(vm, "cap"))
+    log = dump(zw, os.path.join(vm, "fio.iolog"))
+    for rows in (q, log):
+        assert dict(collections.Counter(r[1] for r in rows)) == fio
+        assert all(r[3] == "4096" for r in rows)
+    # the same requests in the same order, by both: offsets from 8 MiB on
+    assert [(r[1], r[2]) for r in q] == [(r[1], r[2]) for r in log]
+    assert min(int(r[2]) for r in q) == 8 << 20
+    out = tmp_path / "cap.txt"
+    p = subprocess.run(["blkparse", "-D", vm, "-i", "cap", "-o", str(out)], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    for action in "QDC":
+        assert dump(zw, "--action", action, str(out)) == dump(zw, "--action", action, os.path.join(vm, "cap"))
+
+
+def test_memory_does_not_grow_with_the_trace(zwsim):
+    """A million blkparse lines through a pipe, and ten times fewer: the same peak RSS, a few MiB."""
+    def peak_kib(n):
+        line = "  8,16   0 {0:8d} {1:5d}.{2:09d}  4711  Q  WS {3} + 8 [fio]\n"
+        gen = subprocess.Popen(["/usr/bin/python3", "-c", f"""
+import sys
+w = sys.stdout.write
+for i in range({n}):
+    w({line!r}.format(i + 1, i // 1000000, (i % 1000000) * 1000, 8 * i))
+"""], stdout=subprocess.PIPE)
+        out = open(os.devnull, "wb")
+        z = subprocess.Popen([zwsim.path, "trace", "convert", "--to", "fio-iolog", "-"], stdin=gen.stdout, stdout=out)
+        gen.stdout.close()
+        _, status, ru = os.wait4(z.pid, 0)
+        z.returncode = os.waitstatus_to_exitcode(status)
+        out.close()
+        assert gen.wait() == 0 and z.returncode == 0
+        return ru.ru_maxrss
+    # (the child's figure starts from what it shared with pytest before exec: compare the two;
+    # the absolute figure is make bench's trace_pipe_peak_rss_mib)
+    small, big = peak_kib(100_000), peak_kib(1_000_000)
+    assert big <= small + 1024, (small, big)
+
+
+def test_convert_edges(zw):
+    # a file-level trace has no block requests for fio: refused, not dropped
+    r = zw("trace", "convert", "--to", "fio-iolog", sample("fs.txt"))
+    assert r.rc == 2 and "fs" in r.err and r.out == ""
+    # fs to zwsim: the lines pass through with their times
+    r = zw("trace", "convert", "--to", "zwsim", sample("fs.txt"))
+    assert r.rc == 0 and r.lines[1] == "0.000000000 open log" and r.lines[-1] == "2.000000000 sync"
+    # requests earlier than the first (Tencent's unsorted seconds) go at 0, as fio replays them
+    r = zw("trace", "convert", "--to", "zwsim", sample("tencent.csv"))
+    assert r.rc == 0
+    times = [l.split()[0] for l in r.lines[1:]]
+    assert set(times) == {"0.000000000", "1.000000000"}
+    back = zw("trace", "dump", "-", input=r.out)
+    assert back.rc == 0 and len(back.lines) == 35

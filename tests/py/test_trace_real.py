@@ -190,6 +190,11 @@ def test_tencent_cbs_bzip2(zw):
     with open(path, "rb") as f:
         p = subprocess.run([zw.path, "trace", "dump", "-"], stdin=f, capture_output=True)
     assert p.returncode == 0 and p.stdout.decode().split("\n")[:-1] == [" ".join(r) for r in rows]
+    # as a fio iolog: one add, open and close per volume, 50,000 requests
+    c = zw("trace", "convert", "--to", "fio-iolog", path)
+    assert c.rc == 0, c.err
+    acts = collections.Counter(l.split()[2] for l in c.lines[1:])
+    assert acts == {"add": 2038, "open": 2038, "close": 2038, "read": 24521, "write": 25479}
 
 
 @pytest.mark.parametrize("name,want,dev", [

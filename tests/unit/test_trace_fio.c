@@ -86,12 +86,31 @@ static void malformed_logs(void **state)
 	tt_assert_error(&run, ":2:", "length");
 }
 
+/* a file name longer than rec->dev: its head, '~' and a hash; distinct names stay distinct */
+static void long_file_names(void **state)
+{
+	(void)state;
+	struct tt_run run;
+	tt_read("fio version 3 iolog\n"
+		"1 /dev/disk/by-id/nvme-WDC_ZN540_SERIAL_000000000001-part1 write 0 4096\n"
+		"2 /dev/disk/by-id/nvme-WDC_ZN540_SERIAL_000000000002-part1 write 0 4096\n"
+		"3 /dev/disk/by-id/nvme-WDC_ZN540_SERIAL_000000000001-part1 write 4096 4096\n",
+		NULL, &run);
+	assert_int_equal(run.rc, 0);
+	assert_int_equal(run.n, 3);
+	assert_int_equal(strlen(run.rec[0].dev), 47);
+	assert_memory_equal(run.rec[0].dev, "/dev/disk/by-id/nvme-WDC_ZN540_SERIAL_~", 39);
+	assert_string_not_equal(run.rec[0].dev, run.rec[1].dev);
+	assert_string_equal(run.rec[0].dev, run.rec[2].dev);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(v3_timestamps_are_microseconds),
 		cmocka_unit_test(v2_wait_is_ms_since_start),
 		cmocka_unit_test(malformed_logs),
+		cmocka_unit_test(long_file_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -180,9 +180,31 @@ static void paths_read_in_turn(void **state)
 	struct trace_rec rec;
 	assert_int_equal(trace_next(r, &rec, &err), 1);
 	assert_string_equal(rec.dev, "8,0");
-	/* the second file is detected on its own: the format of the first does not carry over */
+	/* the files are one trace: the second is read in the first one's format */
 	int rc = trace_next(r, &rec, &err);
-	assert_int_equal(rc, 0);	/* read as blkparse: no events */
+	assert_int_equal(rc, 0);	/* the fio log read as blkparse: no events */
+	trace_close(r);
+	unlink(a);
+	unlink(b);
+	free(a);
+	free(b);
+}
+
+/* the format comes from the first file that is not empty (a capture's idle CPU) */
+static void empty_first_file(void **state)
+{
+	(void)state;
+	char *a = tt_file("", 0);
+	char *b = tt_file("fio version 3 iolog\n7 f write 0 4096\n", 37);
+	const char *paths[] = { a, b };
+	struct trace_err err;
+	struct trace_reader *r = trace_open(paths, 2, NULL, NULL, &err);
+	assert_non_null(r);
+	assert_string_equal(trace_format_name(r), "fio-iolog");
+	struct trace_rec rec;
+	assert_int_equal(trace_next(r, &rec, &err), 1);
+	assert_int_equal(rec.time_ns, 7000);
+	assert_int_equal(trace_next(r, &rec, &err), 0);
 	trace_close(r);
 	unlink(a);
 	unlink(b);
@@ -207,6 +229,7 @@ int main(void)
 		cmocka_unit_test(corrupt_compressed_data),
 		cmocka_unit_test(unknown_format_and_forced),
 		cmocka_unit_test(paths_read_in_turn),
+		cmocka_unit_test(empty_first_file),
 		cmocka_unit_test(last_line_without_newline),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

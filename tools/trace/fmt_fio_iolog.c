@@ -95,9 +95,7 @@ static int fio_next(struct trace_reader *r, struct trace_rec *rec, struct trace_
 			rec->time_ns = st->now;
 		}
 		const char *file = f[b], *act = f[b + 1];
-		if (strlen(file) >= sizeof(rec->dev))
-			return trace_bad(r, err, "file", "a name longer than %zu bytes", sizeof(rec->dev) - 1);
-		snprintf(rec->dev, sizeof(rec->dev), "%s", file);
+		trace_set_dev(rec, file, strlen(file));
 		if (n == 2 + b) {
 			if (strcmp(act, "add") && strcmp(act, "open") && strcmp(act, "close"))
 				return trace_bad(r, err, "action", "'%s' is not a file action (add, open, close)", act);

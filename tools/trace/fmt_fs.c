@@ -110,17 +110,14 @@ static int fs_next(struct trace_reader *r, struct trace_rec *rec, struct trace_e
 			st->now = ts;
 		rec->time_ns = st->now;
 		rec->op = TRACE_OP_FS;
-		/* trailing blanks and a trailing comment are no part of the line */
+		/* trailing blanks are no part of the line */
 		char *end = cmd + strlen(cmd);
 		while (end > cmd && (end[-1] == ' ' || end[-1] == '\t'))
 			*--end = 0;
 		rec->fs_line = cmd;
 		const char *arg = cmd + cl + strspn(cmd + cl, " \t");
 		size_t al = strcspn(arg, " \t");
-		if (al >= sizeof(rec->dev))
-			return trace_bad(r, err, "file", "a name longer than %zu bytes", sizeof(rec->dev) - 1);
-		memcpy(rec->dev, arg, al);
-		rec->dev[al] = 0;
+		trace_set_dev(rec, arg, al);
 		return 1;
 	}
 	return err->msg[0] ? -1 : 0;

@@ -90,7 +90,9 @@ static int msr_next(struct trace_reader *r, struct trace_rec *rec, struct trace_
 			return trace_bad(r, err, "ResponseTime", "'%s' is not a number", f[6]);
 		rec->offset = off;
 		rec->len = len;
-		snprintf(rec->dev, sizeof(rec->dev), "%.30s_%llu", f[1], (unsigned long long)disk);
+		char vol[320];
+		int vl = snprintf(vol, sizeof(vol), "%.290s_%llu", f[1], (unsigned long long)disk);
+		trace_set_dev(rec, vol, (size_t)vl);
 		return 1;
 	}
 	return err->msg[0] ? -1 : 0;

@@ -68,6 +68,19 @@ int trace_rwbs_op(char cls, unsigned int flags, struct trace_rec *rec)
 	return 1;
 }
 
+void trace_set_dev(struct trace_rec *rec, const char *name, size_t len)
+{
+	if (len < sizeof(rec->dev)) {
+		memcpy(rec->dev, name, len);
+		rec->dev[len] = 0;
+		return;
+	}
+	uint32_t h = 2166136261u;	/* FNV-1a */
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)name[i]) * 16777619u;
+	snprintf(rec->dev, sizeof(rec->dev), "%.38s~%08x", name, h);
+}
+
 static const struct trace_format *find_format(const char *name)
 {
 	for (size_t i = 0; i < trace_nformats; i++)
@@ -147,14 +160,31 @@ static int expand_paths(struct trace_reader *r, const char *const *paths, size_t
 	return 0;
 }
 
+/* The format of the first of the paths that is not empty (a capture's CPU files may be) */
+static const struct trace_format *detect_paths(struct trace_reader *r, struct trace_err *err)
+{
+	for (size_t i = 0; i < r->npaths; i++) {
+		struct trace_stream *s = ts_open(r->paths[i], err);
+		size_t len;
+		if (!s)
+			return NULL;
+		if (!ts_peek(s, 1, &len, err)) {
+			ts_close(s);
+			return NULL;
+		}
+		if (len || i + 1 == r->npaths) {
+			const struct trace_format *f = detect(s, err);
+			ts_close(s);
+			return f;
+		}
+		ts_close(s);
+	}
+	return NULL;
+}
+
 /* Open r->paths[r->cur] and the format's state on it. */
 static int open_current(struct trace_reader *r, const char *format, struct trace_err *err)
 {
-	r->s = ts_open(r->paths[r->cur], err);
-	if (!r->s)
-		return -1;
-	r->name = ts_name(r->s);
-	r->line = 0;
 	if (!r->fmt) {
 		if (format) {
 			r->fmt = find_format(format);
@@ -163,10 +193,32 @@ static int open_current(struct trace_reader *r, const char *format, struct trace
 					 "unknown trace format '%s' ('zwsim trace --help' lists them)", format);
 				return -1;
 			}
-		} else if (!(r->fmt = detect(r->s, err))) {
-			return -1;
+		} else {
+			bool in = false;	/* standard input can be read once only */
+			for (size_t i = 0; i < r->npaths; i++)
+				in |= !strcmp(r->paths[i], "-");
+			if (!in && !(r->fmt = detect_paths(r, err)))
+				return -1;
 		}
 	}
+	for (;;) {
+		r->s = ts_open(r->paths[r->cur], err);
+		if (!r->s)
+			return -1;
+		size_t len = 1;
+		/* an empty file among several read in turn holds nothing: the next one */
+		if (r->fmt && !r->fmt->merge_paths && r->cur + 1 < r->npaths && !ts_peek(r->s, 1, &len, err))
+			return -1;
+		if (len)
+			break;
+		ts_close(r->s);
+		r->s = NULL;
+		r->cur++;
+	}
+	r->name = ts_name(r->s);
+	r->line = 0;
+	if (!r->fmt && !(r->fmt = detect(r->s, err)))	/* a pipe: detected as it is read */
+		return -1;
 	return r->fmt->open(r, &r->opts, err) < 0 ? -1 : 0;
 }
 

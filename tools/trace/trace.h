@@ -64,7 +64,9 @@ struct trace_format {
 	const char *summary;
 	/* How sure (0 no .. 100 certain) that @head (the first bytes, decompressed) is this format. */
 	int (*probe)(const unsigned char *head, size_t len);
-	/* The state behind a reader; next() fills @rec: 1 a record, 0 the end, -1 an error in @err. */
+	/* The state behind a reader (in r->priv: set by open, freed by close); next() fills @rec:
+	 * 1 a record, 0 the end, -1 an error in @err (TRACE_BAD, trace_int.h: a malformed
+	 * record the reader can go on after, which --skip-bad counts). */
 	int (*open)(struct trace_reader *r, const struct trace_opts *o, struct trace_err *err);
 	int (*next)(struct trace_reader *r, struct trace_rec *rec, struct trace_err *err);
 	void (*close)(struct trace_reader *r);

@@ -55,6 +55,11 @@ int trace_bad(const struct trace_reader *r, struct trace_err *err, const char *f
  * no-data operation without a flush, an empty write without flush or FUA). */
 int trace_rwbs_op(char cls, unsigned int flags, struct trace_rec *rec);
 
+/* rec->dev = @name (@len bytes); a name too long for it keeps its first 38
+ * bytes, '~' and 8 hex digits of a hash of the whole (distinct names stay
+ * distinct, the same name always gives the same) */
+void trace_set_dev(struct trace_rec *rec, const char *name, size_t len);
+
 /* --- trace_text.c: line-oriented formats --- */
 /* The next line of r->s, r->line counted; NULL at the end or on error (err->msg set). */
 char *trace_getline(struct trace_reader *r, struct trace_err *err);
