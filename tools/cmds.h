@@ -13,5 +13,6 @@ int cmd_writeback(int argc, char **argv);
 int cmd_fs(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 
 #endif

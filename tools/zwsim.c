@@ -15,6 +15,7 @@ static const struct zwsim_cmd {
 	{ "fs", cmd_fs, "file-level workloads on file system models (zonefs)" },
 	{ "trace", cmd_trace, "read block and file traces: dump them, convert them (fio iolog, zwsim)" },
 	{ "replay", cmd_replay, "replay a block or file trace through a file system model or onto the raw device" },
+	{ "sweep", cmd_sweep, "a matrix of replays, here in parallel or as a Slurm job array, merged into one table" },
 	{ "nullblk", cmd_nullblk, "make and remove zoned null_blk devices (Linux, root)" },
 };
 
