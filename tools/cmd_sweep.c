@@ -182,6 +182,10 @@ int cmd_sweep(int argc, char **argv)
 		fprintf(stderr, "zwsim sweep: --wait goes with --submit or --resubmit\n");
 		return EXIT_USAGE;
 	}
+	if (plot && (commands || dry || (slurm && !wait) || (resubmit && !wait))) {
+		fprintf(stderr, "zwsim sweep: --plot needs finished runs: a local sweep, --collect, or --wait\n");
+		return EXIT_USAGE;
+	}
 	if ((int)dry + (int)commands + (int)slurm + (int)collect + (int)resubmit > 1) {
 		fprintf(stderr, "zwsim sweep: one of --dry-run, --commands, --slurm/--submit, --collect, --resubmit\n");
 		return EXIT_USAGE;
@@ -237,7 +241,7 @@ int cmd_sweep(int argc, char **argv)
 			sw.nr_excluded, sw.nr_included, sw.out);
 		goto out;
 	}
-	if (collect || resubmit || (plot && !slurm && !commands)) {
+	if (collect || resubmit) {
 		/* what ran is the plan's, when there is one */
 		struct sweep planned;
 		char *pp = sw_asprintf("%s/plan.json", sw.out);
@@ -266,12 +270,7 @@ int cmd_sweep(int argc, char **argv)
 				ret = ret ? ret : r2;
 			}
 		}
-		if (plot && !resubmit && !collect && !svg) {
-			char *def = sw_asprintf("%s/plot-%s-by-%s.svg", sw.out, plot, by);
-
-			ret = sweep_plot(&sw, plot, by, def);
-			free(def);
-		} else if (plot) {
+		if (plot) {
 			char *def = svg ? NULL : sw_asprintf("%s/plot-%s-by-%s.svg", sw.out, plot, by);
 			int r2 = sweep_plot(&sw, plot, by, svg ? svg : def);
 
@@ -307,7 +306,7 @@ int cmd_sweep(int argc, char **argv)
 		if (sweep_collect(&sw, true) == 2)
 			ret = 2;
 	}
-	if (plot && (!slurm || wait)) {
+	if (plot) {
 		char *def = svg ? NULL : sw_asprintf("%s/plot-%s-by-%s.svg", sw.out, plot, by);
 		int r2 = sweep_plot(&sw, plot, by, svg ? svg : def);
 

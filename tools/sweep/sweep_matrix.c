@@ -478,6 +478,7 @@ int sweep_parse(struct sweep *sw, const char *text, const char *path, char *err,
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	root = json_tokener_parse_ex(tok, text, (int)len);
 	if (!root || json_tokener_get_parse_end(tok) < len) {
 		size_t end = json_tokener_get_parse_end(tok);
