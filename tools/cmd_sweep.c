@@ -212,7 +212,7 @@ int cmd_sweep(int argc, char **argv)
 			ret = EXIT_USAGE;
 			goto out;
 		}
-	} else if (sweep_load(&sw, argv[optind], err, sizeof(err))) {
+	} else if (sweep_load(&sw, argv[optind], !collect && !resubmit, err, sizeof(err))) {
 		fprintf(stderr, "zwsim sweep: %s\n", err);
 		sweep_free(&sw);
 		return EXIT_USAGE;

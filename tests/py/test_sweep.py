@@ -123,7 +123,7 @@ def test_resume_after_a_killed_run(zwsim, tmp_path):
     the next sweep redoes that run only, and its figures are what a sweep
     that was never interrupted gives."""
     write_iolog(tmp_path / "a.iolog", 400, seed=1)
-    write_iolog(tmp_path / "b.iolog", 200000, seed=2)      # a few seconds with --direct
+    write_iolog(tmp_path / "b.iolog", 100000, seed=2)      # a second or two with --direct
     write_iolog(tmp_path / "c.iolog", 400, seed=3)
     m = {"fixed": {"fs": "xfs-zoned", "dev": "emu:zones=32,zone_size=1M", "direct": True},
          "axes": {"trace": ["a.iolog", "b.iolog", "c.iolog"]}}

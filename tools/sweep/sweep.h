@@ -62,7 +62,8 @@ char *sw_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* sweep_matrix.c */
 int sweep_parse(struct sweep *sw, const char *text, const char *matrix_path, char *err, size_t errlen);
-int sweep_load(struct sweep *sw, const char *matrix_path, char *err, size_t errlen);
+/* @check: every trace readable, every emu: spec valid (not for --collect). */
+int sweep_load(struct sweep *sw, const char *matrix_path, bool check, char *err, size_t errlen);
 void sweep_free(struct sweep *sw);
 int sweep_param_index(const char *key);
 /* The plan (OUT/plan.json): what a Slurm task or --collect reads. */
