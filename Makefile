@@ -160,13 +160,11 @@ test-fuzz: $(FUZZ_BINS)
 deps:
 	@tools/deps.sh
 
-# make demo: a sample trace (three volumes of a small server, tools/demo_trace.py)
-# replayed through zoned XFS on the embedded device, GC included
+# make demo: the bundled sample trace (three volumes of a small server,
+# samples/make-demo.py) replayed through zoned XFS on the embedded device, GC included
 REPLAY_DEMO_DEV := emu:zones=24,zone_size=1M,max_open=4,model=zns
 demo: zwsim
-	@mkdir -p build
-	@tools/demo_trace.py > build/demo.iolog
-	./zwsim replay --dev '$(REPLAY_DEMO_DEV)' --fs xfs-zoned build/demo.iolog
+	./zwsim replay --dev '$(REPLAY_DEMO_DEV)' --fs xfs-zoned samples/demo-server.iolog.gz
 
 # make demo-zone: zone operations explained, one by one
 DEMO_DEV := emu:zones=8,zone_size=1M,zone_cap=768k,conv=1,max_open=2,max_active=3,model=nullblk

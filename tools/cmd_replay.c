@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmds.h"
 #include "progress.h"
@@ -86,6 +87,40 @@ static void replay_usage(FILE *f)
 		"  zwsim replay --dev emu:zones=16,zone_size=1M,conv=2 --fs raw --qd 1 --json job.iolog\n"
 		"  zcat msr.csv.gz | zwsim replay --dev emu:zones=256,zone_size=256M,data=tags \\\n"
 		"        --fs xfs-zoned --format msr --remap wrap=dev --strict -\n");
+}
+
+/*
+ * For the progress line's ETA: the size of the trace's files when all are
+ * regular files (compressed or not: what is read of them is what counts),
+ * and how much this process has read so far (/proc/self/io's rchar; the
+ * little else it reads is noise).  0 when not known (a pipe).
+ */
+static uint64_t input_bytes(const char *const *paths, size_t n)
+{
+	uint64_t total = 0;
+	struct stat st;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(paths[i], "-") || stat(paths[i], &st) || !S_ISREG(st.st_mode))
+			return 0;
+		total += (uint64_t)st.st_size;
+	}
+	return total;
+}
+
+static uint64_t bytes_read(void)
+{
+	unsigned long long v = 0;
+	FILE *f = fopen("/proc/self/io", "r");
+	char line[128];
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "rchar: %llu", &v) == 1)
+			break;
+	fclose(f);
+	return v;
 }
 
 static int parse_num(const char *s, uint64_t *v)
@@ -310,12 +345,16 @@ int cmd_replay(int argc, char **argv)
 	progress_init(&prog, "zwsim replay", "records", 0, false);
 	if (progress_on)
 		progress_force(&prog);
+	prog.frac_total = input_bytes((const char *const *)&argv[optind], (size_t)(argc - optind));
 	while ((got = trace_next(tr, &rec, &terr)) > 0) {
 		ret = replay_record(rp, &rec, rp->trace_name);
 		if (ret)
 			break;
-		if (!(rp->nrec & 1023))
+		if (!(rp->nrec & 1023)) {
+			if (prog.on && prog.frac_total)
+				prog.frac = bytes_read();
 			progress_update(&prog, rp->nrec);
+		}
 	}
 	progress_done(&prog);
 	if (got < 0) {

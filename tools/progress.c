@@ -51,6 +51,10 @@ void progress_update(struct progress *p, uint64_t done)
 		fprintf(stderr, ", %.0f/s", rate);
 		if (p->total && done <= p->total)
 			fprintf(stderr, ", ETA %.0f s", (double)(p->total - done) / rate);
+		/* no total, but a fraction of the input read: the time left from that */
+		else if (!p->total && p->frac && p->frac_total && p->frac <= p->frac_total && now > p->start)
+			fprintf(stderr, ", %u%%, ETA %.0f s", (unsigned int)(p->frac * 100 / p->frac_total),
+				(double)(p->frac_total - p->frac) * (now - p->start) / (double)p->frac);
 	}
 	fputs("\033[K", stderr);
 	fflush(stderr);

@@ -2,7 +2,8 @@
 /*
  * Progress of a long run: a status line on stderr ("LABEL: DONE/TOTAL UNIT
  * (P%), RATE/s, ETA S s", or "LABEL: DONE UNIT, RATE/s" when the total is
- * not known: 0), redrawn at most four times a second and erased at the
+ * not known: 0, with ", P%, ETA S s" when frac/frac_total say how much of
+ * the input has been read), redrawn at most four times a second and erased at the
  * end, shown only when stderr is a terminal that the results do not go to
  * (ZWSIM_PROGRESS=0: never, =1: always).  Wall-clock time paces the redraws
  * and nothing else: results never depend on it.
@@ -18,6 +19,7 @@ struct progress {
 	uint64_t total;
 	double next;		/* monotonic seconds of the next redraw */
 	double start;		/* monotonic seconds at the start, for the rate */
+	uint64_t frac, frac_total;	/* no total: how much of the input is read, of how much (0: unknown) */
 	bool on, drawn;
 };
 

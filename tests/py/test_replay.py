@@ -4,6 +4,7 @@ latencies and errors each should give worked out here from the trace and
 the documented rules (the latency model: 20 us a command + 2 us a 4 KiB
 block; a sequential zone takes writes at its write pointer only)."""
 import json
+import os
 import random
 
 import pytest
@@ -139,8 +140,10 @@ def test_remap_fits_a_large_trace_onto_a_small_device(zwsim):
     trace = iolog((10 * G + 2 * MiB, 8192), (10 * G + 2 * MiB + 8192, 8192), (10 * G + 8 * MiB + 2 * MiB, 8192),
                   (5 * G, 4096))
     rep = replay(zwsim, RAW, "raw", trace, "--remap", "base=10G")
-    # without wrapping, the third is past the 8 MiB device; the last is below the base
-    assert rep["records"]["skipped"]["range"] == 2
+    # the last is below the base; without wrapping, the third is past the 8 MiB device:
+    # a write there is -ENOSPC (blkdev_write_iter())
+    assert rep["records"]["skipped"]["range"] == 1
+    assert rep["errors"]["by_kind"][0]["kind"] == "write -ENOSPC"
     assert zones_wp(rep)[2] == 16384
     rep = replay(zwsim, RAW, "raw", trace, "--remap", "base=10G,wrap=dev")
     assert rep["records"]["skipped"]["range"] == 1
@@ -331,3 +334,114 @@ def test_help_teaches(zwsim):
     for word in ("--remap", "--strict", "--speed", "--qd", "--verify", "--csv", "--json", "--log", "--split",
                  "--volume", "--force", "--skip-bad", "Examples:", "fio-iolog", "blkparse"):
         assert word in r.out, word
+
+
+FS_TRACE = dedent("""
+    0 open log
+    0.001 write log 0 64k
+    0.002 dwrite data 0 1M
+    0.003 fsync log
+    0.004 append data 256k
+    0.010 truncate log 4k
+    0.020 bogus-free line
+    """).replace("0.020 bogus-free line\n", "")
+
+
+def test_fs_format_runs_as_zwsim_fs_runs_the_same_script(zwsim):
+    dev = "emu:zones=16,zone_size=1M"
+    rep = replay(zwsim, dev, "xfs-zoned", FS_TRACE, "--format", "fs")
+    script = "".join(line.split(" ", 1)[1] + "\n" for line in FS_TRACE.splitlines())
+    fs = zwsim("fs", "--fs", "xfs-zoned", "--dev", dev, "--json", "-", input=script + "sync\n")
+    assert fs.rc == 0, fs
+    assert rep["files"] == json.loads(fs.out)["files"]
+    assert rep["records"]["fs_ops"] == {"open": 1, "write": 1, "dwrite": 1, "fsync": 1, "append": 1, "truncate": 1}
+    assert rep["bytes"]["user_written"] == 64 * KiB + MiB + 256 * KiB
+    assert set(rep["latency_ns"]) == {"fs", "fs open", "fs write", "fs dwrite", "fs fsync", "fs append", "fs truncate"}
+    # fsync of 64 KiB: one 64 KiB zone append, 20 us + 16 x 2 us
+    assert rep["latency_ns"]["fs fsync"]["max"] == 20000 + 16 * 2000
+
+
+def test_fs_format_errors_and_raw(zwsim):
+    bad = FS_TRACE + "0.5 frobnicate log\n"
+    r = zwsim("replay", "--dev", "emu:zones=16,zone_size=1M", "--fs", "xfs-zoned", "--format", "fs", "-", input=bad)
+    assert r.rc == 2 and r.out == "" and "frobnicate" in r.err, r
+    # a failing call is a result: unlink of a file that is not there
+    rep = replay(zwsim, "emu:zones=16,zone_size=1M", "xfs-zoned", FS_TRACE + "0.5 unlink nothere\n", "--format", "fs")
+    assert rep["errors"]["by_kind"][0]["kind"] == "unlink -ENOENT"
+    assert rep["errors"]["by_kind"][0]["first"]["what"].startswith("unlink nothere")
+    # file operations have no meaning on the raw device
+    rep = replay(zwsim, RAW, "raw", FS_TRACE, "--format", "fs")
+    assert rep["records"]["skipped"]["unsupported"] == len(FS_TRACE.splitlines())
+
+
+def test_an_implicitly_closed_zone_is_counted(zwsim):
+    # open limit 2: the third zone written closes the first (null_blk)
+    rep = replay(zwsim, "emu:zones=8,zone_size=1M,max_open=2", "raw", iolog((MiB, 4096), (2 * MiB, 4096), (3 * MiB, 4096)))
+    conds = [z["cond"] for z in rep["zones"]]
+    assert conds[1:4] == ["cl", "oi", "oi"]
+    last = rep["zones_over_time"][-1]
+    assert (last["open"], last["closed"], last["active"]) == (2, 1, 3)
+    assert rep["zone_ops"]["max_open"] == 2
+
+
+def test_a_device_profile_gives_the_time(zwsim):
+    # the nullblk profile: every command completes 10 us after it starts (docs/profiles.md)
+    writes = [(MiB, 4096), (MiB + 4096, 65536), (2 * MiB, 8192)]
+    rep = replay(zwsim, RAW.replace("emu:", "emu:profile=nullblk,"), "raw", iolog(*writes))
+    assert rep["latency_ns"]["write"]["max"] == rep["latency_ns"]["write"]["p50"] == 10000
+    assert rep["throughput"]["elapsed_ns"] == 3 * 10000
+
+
+def test_the_demo_sample_is_what_its_script_makes():
+    import gzip
+    import pathlib
+    import subprocess
+    import sys
+    repo = pathlib.Path(__file__).resolve().parents[2]
+    made = subprocess.run([sys.executable, str(repo / "samples" / "make-demo.py")], capture_output=True,
+                          check=True).stdout
+    assert gzip.decompress((repo / "samples" / "demo-server.iolog.gz").read_bytes()) == made
+
+
+def test_a_write_past_the_end_of_the_device_is_cut_there(zwsim):
+    # as blkdev_write_iter() cuts it: 16 KiB at 8 KiB before the end writes 8 KiB
+    rep = replay(zwsim, "emu:zoned=0,size=8M", "raw", iolog((8 * MiB - 8192, 16384), (8 * MiB, 4096)))
+    assert rep["bytes"]["user_written"] == rep["bytes"]["device_written"] == 8192
+    assert [e["kind"] for e in rep["errors"]["by_kind"]] == ["write -ENOSPC"]
+
+
+def test_progress_line_with_the_rate(zwsim):
+    import subprocess
+    trace = iolog(*[(MiB + i * 4096, 4096) for i in range(2048)])
+    p = subprocess.run([zwsim.path, "replay", "--dev", RAW, "--fs", "raw", "--progress", "-"], input=trace.encode(),
+                       capture_output=True, timeout=60, env=dict(os.environ, ZWSIM_PROGRESS=""))
+    assert p.returncode == 0, p.stderr
+    assert p.stderr.startswith(b"\rzwsim replay: 1024 records, ")
+    assert b"/s\x1b[K" in p.stderr and p.stderr.endswith(b"\r\x1b[K")
+    # without --progress, off a terminal: nothing
+    p = subprocess.run([zwsim.path, "replay", "--dev", RAW, "--fs", "raw", "-"], input=trace.encode(),
+                       capture_output=True, timeout=60, env=dict(os.environ, ZWSIM_PROGRESS=""))
+    assert p.returncode == 0 and p.stderr == b""
+
+
+SAMPLES = ["blkparse.txt.xz", "sdb", "fio-v2.iolog", "fio-v3.iolog.zst", "msr.csv.gz", "tencent.csv.bz2",
+           "alibaba.csv", "fiu.txt", "spc.csv", "fs.txt"]
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_every_sample_format_replays_and_verifies(zwsim, name):
+    import pathlib
+    path = pathlib.Path(__file__).resolve().parents[2] / "samples" / "traces" / name
+    dump = zwsim("trace", "dump", path)
+    assert dump.rc == 0, dump
+    kinds = {"write": 0, "read": 0, "discard": 0, "flush": 0, "fs": 0}
+    for line in dump.lines:
+        kinds[line.split()[1].split(",")[0]] += 1
+    r = zwsim("replay", "--dev", "emu:zones=16,zone_size=16M,data=tags", "--fs", "xfs-zoned", "--remap", "wrap=dev",
+              "--json", "--verify", path)
+    assert r.rc == 0, r
+    rep = json.loads(r.out)
+    assert rep["records"]["read"] == kinds
+    assert rep["records"]["replayed"]["discard"] == 0
+    assert rep["records"]["skipped"]["unsupported"] == kinds["discard"]
+    assert rep["verify"] == "ok"

@@ -213,10 +213,6 @@ int replay_record(struct replay *rp, const struct trace_rec *rec, const char *na
 			off = off / m->div / lbs * lbs;
 		if (wrap)
 			off %= wrap;
-		if (rp->raw && off + rec->len > target_size(rp)) {
-			rp->s.skipped_range++;
-			goto out;
-		}
 	}
 	if (rp->o.speed > 0 || rp->o.strict) {
 		rp->s.timed = true;

@@ -19,6 +19,7 @@ struct replay_cdev {
 	struct zw_dev *inner;
 	struct replay *rp;
 	uint8_t *cond;		/* each zone's condition after the last command */
+	sector_t *wp, *cap;	/* each zone's write pointer (from its start) and capacity, as last known */
 	unsigned int open, active, full, empty, closed;
 };
 
@@ -77,20 +78,44 @@ static void add_row(struct replay_cdev *c)
 				     .closed = c->closed };
 }
 
-/* Bring zones [zno, zno + nr) up to date; a row when a count changed. */
-static void refresh(struct replay_cdev *c, unsigned int zno, unsigned int nr)
+static bool is_open(uint8_t cond)
+{
+	return cond == BLK_ZONE_COND_IMP_OPEN || cond == BLK_ZONE_COND_EXP_OPEN;
+}
+
+/* Zones [zno, zno + nr) brought up to date; true when a condition changed. */
+static bool refresh_zones(struct replay_cdev *c, unsigned int zno, unsigned int nr, bool *opened)
 {
 	bool changed = false;
 	struct blk_zone z;
 
 	for (unsigned int i = zno; i < zno + nr && i < c->pub.nr_zones; i++) {
-		if (zw_dev_report_zones(c->inner, i, 1, &z) != 1 || z.cond == c->cond[i])
+		if (zw_dev_report_zones(c->inner, i, 1, &z) != 1)
 			continue;
+		c->wp[i] = z.wp == ZONE_WP_INVALID ? 0 : z.wp - z.start;
+		if (z.cond == c->cond[i])
+			continue;
+		if (is_open(z.cond) && !is_open(c->cond[i]))
+			*opened = true;
 		cond_count(c, c->cond[i], -1);
 		cond_count(c, z.cond, 1);
 		c->cond[i] = z.cond;
 		changed = true;
 	}
+	return changed;
+}
+
+/*
+ * Bring zones [zno, zno + nr) up to date; a row when a count changed.  A
+ * zone that opened may have made the device close another implicitly (at
+ * its open limit: null_blk_zone_open(), ZNS, ZBC alike): then every zone.
+ */
+static void refresh(struct replay_cdev *c, unsigned int zno, unsigned int nr)
+{
+	bool opened = false, changed = refresh_zones(c, zno, nr, &opened);
+
+	if (opened && c->pub.geo.max_open)
+		changed |= refresh_zones(c, 0, c->pub.nr_zones, &opened);
 	if (changed)
 		add_row(c);
 }
@@ -135,6 +160,21 @@ static void after(struct replay_cdev *c, struct zw_io *io)
 			ds->write_bytes += (uint64_t)io->nr_sectors << SECTOR_SHIFT;
 		if (io->nr_sectors)
 			nr = zone_of(c, io->sector + io->nr_sectors - 1) - zno + 1;
+		/*
+		 * A write that succeeded inside an open zone and leaves room in
+		 * it changes no condition: no zone report (on a real device an
+		 * ioctl a write), the write pointer follows.
+		 */
+		if (ok && nr == 1 && (is_open(c->cond[zno]) || c->cond[zno] == BLK_ZONE_COND_NOT_WP)) {
+			sector_t end = io->op == REQ_OP_ZONE_APPEND ? c->wp[zno] + io->nr_sectors
+								    : io->sector + io->nr_sectors - (sector_t)zno * c->pub.geo.zone_size;
+
+			if (c->cond[zno] == BLK_ZONE_COND_NOT_WP || end < c->cap[zno]) {
+				if (c->cond[zno] != BLK_ZONE_COND_NOT_WP)
+					c->wp[zno] = end;
+				return;
+			}
+		}
 		break;
 	case REQ_OP_READ:
 		if (ok)
@@ -232,12 +272,23 @@ void replay_dev_wrap(struct replay *rp)
 	c->ops.close = NULL;
 	c->pub.ops = &c->ops;
 	c->cond = calloc(in->nr_zones ? in->nr_zones : 1, 1);
-	if (!c->cond) {
+	c->wp = calloc(in->nr_zones ? in->nr_zones : 1, sizeof(*c->wp));
+	c->cap = calloc(in->nr_zones ? in->nr_zones : 1, sizeof(*c->cap));
+	if (!c->cond || !c->wp || !c->cap) {
+		free(c->cond);
+		free(c->wp);
+		free(c->cap);
 		free(c);
 		return;
 	}
 	for (unsigned int i = 0; i < in->nr_zones; i++) {
-		c->cond[i] = zw_dev_report_zones(in, i, 1, &z) == 1 ? z.cond : BLK_ZONE_COND_NOT_WP;
+		if (zw_dev_report_zones(in, i, 1, &z) == 1) {
+			c->cond[i] = z.cond;
+			c->wp[i] = z.wp == ZONE_WP_INVALID ? 0 : z.wp - z.start;
+			c->cap[i] = z.capacity;
+		} else {
+			c->cond[i] = BLK_ZONE_COND_NOT_WP;
+		}
 		cond_count(c, c->cond[i], 1);
 	}
 	add_row(c);
@@ -256,6 +307,8 @@ void replay_dev_unwrap(struct replay *rp)
 	if (rp->st.bdevp)
 		rp->st.bdevp->dev = c->inner;
 	free(c->cond);
+	free(c->wp);
+	free(c->cap);
 	free(c);
 	rp->cdev = NULL;
 	free(rp->ds.rows);

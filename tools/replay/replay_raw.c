@@ -87,7 +87,7 @@ static void raw_io_done(struct replay_rawio *io)
 	struct replay *rp = io->rp;
 
 	lat_add(&rp->s.lat[io->k], replay_now(rp) - io->start);
-	replay_log_record(rp, io->recno, io->k, io->off, io->len, replay_now(rp) - io->start,
+	replay_log_record(rp, io->recno, io->k, io->off, io->rec.len, replay_now(rp) - io->start,
 			  io->status ? blk_status_to_errno(io->status) : 0);
 	if (io->status) {
 		replay_error(rp, io->k, NULL, io->recno, &io->rec, io->name, blk_status_to_errno(io->status),
@@ -132,6 +132,7 @@ int replay_raw_record(struct replay *rp, const struct trace_rec *rec, uint64_t o
 {
 	unsigned int lbs = rp->bdev->lim.logical_block_size;
 	enum replay_kind k = (enum replay_kind)rec->op;
+	uint64_t size = rp->inner->geo.capacity << SECTOR_SHIFT, len = rec->len;
 	struct replay_rawio *io;
 	enum req_op op;
 	uint32_t opf = REQ_SYNC;
@@ -145,6 +146,22 @@ int replay_raw_record(struct replay *rp, const struct trace_rec *rec, uint64_t o
 		rp->s.skipped_unsupported++;
 		return 0;
 	}
+	/*
+	 * The device's end, as blkdev_write_iter() and blkdev_read_iter()
+	 * (block/fops.c) have it: a write from the end on is -ENOSPC, a read
+	 * there reads nothing; one that runs past it is cut at the end.
+	 */
+	if (op != REQ_OP_FLUSH && off >= size) {
+		replay_issued(rp);
+		rp->s.replayed[k]++;
+		lat_add(&rp->s.lat[k], 0);
+		replay_log_record(rp, rp->nrec, k, off, rec->len, 0, op == REQ_OP_WRITE ? -ENOSPC : 0);
+		if (op == REQ_OP_WRITE)
+			replay_error(rp, k, NULL, rp->nrec, rec, name, -ENOSPC, "at or past the end of the device");
+		return 0;
+	}
+	if (op != REQ_OP_FLUSH && off + len > size)
+		len = size - off;
 	io = get_slot(rp);
 	if (!io) {
 		fprintf(stderr, "zwsim %s: internal: no I/O completed with the queue full\n", rp->o.cmd);
@@ -153,10 +170,10 @@ int replay_raw_record(struct replay *rp, const struct trace_rec *rec, uint64_t o
 	replay_issued(rp);
 	rp->s.replayed[k]++;
 	*io = (struct replay_rawio){ .rp = rp, .busy = true, .k = k, .recno = rp->nrec, .start = replay_now(rp),
-				     .off = off, .len = rec->len, .rec = *rec, .name = name };
+				     .off = off, .len = len, .rec = *rec, .name = name };
 	io->rec.fs_line = NULL;
 	/* blkdev_dio_invalid(): O_DIRECT wants the position and size aligned to the logical block */
-	if (op != REQ_OP_FLUSH && (off % lbs || rec->len % lbs || !rec->len)) {
+	if (op != REQ_OP_FLUSH && (off % lbs || len % lbs || !len)) {
 		lat_add(&rp->s.lat[k], 0);
 		replay_log_record(rp, io->recno, k, off, rec->len, 0, -EINVAL);
 		replay_error(rp, k, NULL, io->recno, rec, name, -EINVAL,
@@ -171,7 +188,7 @@ int replay_raw_record(struct replay *rp, const struct trace_rec *rec, uint64_t o
 	rp->inflight++;
 	io->remaining = 1;	/* held until every bio is submitted */
 	do {
-		uint64_t n = op == REQ_OP_FLUSH ? 0 : (rec->len - done < RAW_BIO_MAX ? rec->len - done : RAW_BIO_MAX);
+		uint64_t n = op == REQ_OP_FLUSH ? 0 : (len - done < RAW_BIO_MAX ? len - done : RAW_BIO_MAX);
 		struct bio *bio = bio_alloc(rp->bdev, 1, op, opf);
 
 		if (!bio) {
@@ -187,7 +204,7 @@ int replay_raw_record(struct replay *rp, const struct trace_rec *rec, uint64_t o
 		io->remaining++;
 		submit_bio(bio);
 		done += n;
-	} while (done < rec->len);
+	} while (done < len);
 	/* drop the submission's hold (the last bio may have completed already) */
 	if (!--io->remaining)
 		raw_io_done(io);

@@ -1,12 +1,13 @@
 #!/usr/bin/python3
-"""The demo's trace (make demo): a fio iolog v2 of three volumes, as a small
-server would write them, made from a fixed seed so every run is the same.
+"""samples/demo-server.iolog.gz, the trace `make demo` replays: a fio iolog
+v2 of three volumes, as a small server would write them, made from a fixed
+seed so every run is the same.
 
   log  a journal: 4 KiB appends, a flush every 16 of them
   db   a table: 16 KiB overwrites at random places of its first 4 MiB
   tmp  scratch: 256 KiB writes, the same 2 MiB over and over
 
-Usage: tools/demo_trace.py [RECORDS] > demo.iolog
+Usage: samples/make-demo.py [RECORDS] | gzip -n > samples/demo-server.iolog.gz
 """
 import random
 import sys
