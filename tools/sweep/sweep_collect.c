@@ -184,6 +184,7 @@ int sweep_collect(const struct sweep *sw, bool quiet)
 			const char *what = queued && queued[i] ? "queued or running in Slurm" :
 					   s == RUN_FAILED ? "failed" :
 					   !strcmp(st, "started") ? "started, not finished (running, or killed)" :
+					   !strncmp(st, "exit ", 5) ? "ended, but its report is missing or not whole" :
 					   "not run";
 			json_object *m = json_object_new_object();
 

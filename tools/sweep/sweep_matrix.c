@@ -256,7 +256,7 @@ void sweep_free(struct sweep *sw)
 }
 
 /* The run's name and replay arguments from its values. */
-static int run_build(const struct sweep *sw, struct sweep_run *r, const char *where, char *err, size_t errlen)
+static void run_build(const struct sweep *sw, struct sweep_run *r)
 {
 	uint64_t h = 1469598103934665603ULL;
 	size_t len = 0;
@@ -264,11 +264,6 @@ static int run_build(const struct sweep *sw, struct sweep_run *r, const char *wh
 	int n = 0;
 
 	for (size_t p = 0; p < NP; p++) {
-		if (sweep_params[p].required && !r->value[p]) {
-			snprintf(err, errlen, "%s: no \"%s\" (give it in \"fixed\", \"axes\" or the include)", where,
-				 sweep_params[p].key);
-			return -EINVAL;
-		}
 		if (r->value[p]) {
 			h = fnv1a(h, sweep_params[p].key);
 			h = fnv1a(h, "=");
@@ -325,7 +320,6 @@ static int run_build(const struct sweep *sw, struct sweep_run *r, const char *wh
 			r->argv[n++] = sw_asprintf("%s/%s", sw->dir, t);
 	}
 	r->argc = n;
-	return 0;
 }
 
 struct axis {
@@ -401,7 +395,13 @@ static int add_run(struct sweep *sw, size_t *cap, struct cell *vals, const bool 
 			r->value[p] = sw_strdup(vals[p].value);
 			r->label[p] = vals[p].label ? sw_strdup(vals[p].label) : NULL;
 		}
-	return run_build(sw, r, where, err, errlen);
+	for (size_t p = 0; p < NP; p++)
+		if (sweep_params[p].required && !has[p]) {
+			snprintf(err, errlen, "%s: no \"%s\" (give it in \"fixed\", \"axes\" or the include)", where,
+				 sweep_params[p].key);
+			return -EINVAL;
+		}
+	return 0;
 }
 
 static int cmp_run(const void *a, const void *b)
@@ -672,6 +672,9 @@ int sweep_parse(struct sweep *sw, const char *text, const char *path, char *err,
 			for (size_t p = 0; p < NP; p++) {
 				vals[p] = has[p] ? ent[p] : fixed[p];
 				vhas[p] = has[p] || has_fixed[p];
+				/* what an include sets differs between runs: it names them, as an axis does */
+				if (has[p] && !has_fixed[p])
+					sw->axis[p] = true;
 			}
 			r = add_run(sw, &cap, vals, vhas, w, err, errlen);
 			cells_free(ent, NP);
@@ -684,6 +687,8 @@ int sweep_parse(struct sweep *sw, const char *text, const char *path, char *err,
 		snprintf(err, errlen, "%s: no runs (everything excluded?)", path);
 		goto out;
 	}
+	for (size_t i = 0; i < sw->nr_runs; i++)	/* names once every axis is known */
+		run_build(sw, &sw->runs[i]);
 	qsort(sw->runs, sw->nr_runs, sizeof(*sw->runs), cmp_run);
 	for (size_t i = 1; i < sw->nr_runs; i++)	/* an include that repeats a run of the product */
 		if (!strcmp(sw->runs[i].name, sw->runs[i - 1].name)) {

@@ -89,7 +89,7 @@ int sweep_plot(const struct sweep *sw, const char *figure, const char *by, const
 	struct pt *pts = sw_calloc(sw->nr_runs, sizeof(struct pt));
 	double hi = 0, lo = 0;
 	FILE *f;
-	const double W = 760, H = 460, L = 90, R = 230, T = 50, B = 70;
+	const double W = 820, H = 460, L = 90, R = 290, T = 50, B = 70;
 
 	for (size_t k = 0; k < sweep_nr_figures; k++)
 		if (!strcmp(sweep_figures[k].name, figure))
