@@ -445,3 +445,13 @@ def test_every_sample_format_replays_and_verifies(zwsim, name):
     assert rep["records"]["replayed"]["discard"] == 0
     assert rep["records"]["skipped"]["unsupported"] == kinds["discard"]
     assert rep["verify"] == "ok"
+
+
+def test_regular_xfs_on_a_conventional_device(zwsim):
+    # the regular XFS path writes in place: overwrites cost nothing more on the device
+    trace = iolog((0, 65536), (0, 65536), ("sync",), (0, 65536), (131072, 4096))
+    rep = replay(zwsim, "emu:zoned=0,size=256M", "xfs", trace, "--verify")
+    assert rep["verify"] == "ok"
+    assert rep["files"]["v"]["size"] == 131072 + 4096
+    assert rep["bytes"]["user_written"] == 3 * 65536 + 4096
+    assert rep["zone_ops"]["resets"] == 0 and rep["errors"]["total"] == 0
