@@ -303,6 +303,8 @@ int cmd_sweep(int argc, char **argv)
 		}
 	} else {
 		ret = sweep_local(&sw, zwsim, (int)jobs, progress);
+		if (ret == EXIT_USAGE)
+			goto out;
 		if (sweep_collect(&sw, true) == 2)
 			ret = 2;
 	}

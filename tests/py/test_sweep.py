@@ -4,6 +4,7 @@ mid-way, --commands, --plot, the Slurm script's estimate, and the matrix
 errors."""
 import json
 import os
+import re
 import signal
 import subprocess
 import time
@@ -143,6 +144,9 @@ def test_resume_after_a_killed_run(zwsim, tmp_path):
     time.sleep(0.3)
     big = [f for f in os.listdir(out / "runs") if f.startswith("trace-b")]
     assert big and big[0].endswith(".json.part"), "the run of b.iolog ended before it could be killed: %r" % big
+    # a second sweep in the same directory meanwhile: refused
+    two = zwsim("sweep", tmp_path / "m.json")
+    assert two.rc == 2 and "another zwsim sweep is running in this directory" in two.err, two
     os.kill(victim, signal.SIGKILL)
     _, err = p.communicate(timeout=120)
     assert p.returncode == 1, err
@@ -255,5 +259,7 @@ def test_sanitized_sweep_and_help(zwsim_san, tmp_path):
     for args in (("--collect",), ("--plot", "write_p99_ns", "--by", "qd"), ("--slurm",), ("--commands",)):
         r = zwsim_san("sweep", *args, tmp_path / "m.json")
         assert r.rc == 0, r
+    p = zwsim_san("sweep", "--progress", "--out", tmp_path / "p", tmp_path / "m.json", timeout=120)
+    assert p.rc == 0 and re.search(r"zwsim sweep: [1-4]/4 runs \(\d+%\)", p.err), p
     h = zwsim_san("sweep", "--help")
     assert h.rc == 0 and '"axes"' in h.out and "--slurm" in h.out and "Examples:" in h.out

@@ -5,6 +5,8 @@
  * runs one run of the plan by its index the same way.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,12 +23,30 @@ int sweep_local(const struct sweep *sw, const char *zwsim, int jobs, bool force_
 	size_t *slot_run = sw_calloc((size_t)jobs, sizeof(size_t));
 	size_t nr_todo = 0, next = 0, done = 0, failed = 0, running = 0, skipped;
 	struct progress pg;
+	char *lock = sw_asprintf("%s/lock", sw->out);
+	int lfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
 
+	/* one local sweep at a time in a directory: two would run the same runs */
+	if (lfd < 0 || flock(lfd, LOCK_EX | LOCK_NB)) {
+		fprintf(stderr, "zwsim sweep: %s: %s\n", lock,
+			lfd < 0 ? strerror(errno) : "another zwsim sweep is running in this directory");
+		if (lfd >= 0)
+			close(lfd);
+		free(lock);
+		free(todo);
+		free(pids);
+		free(slot_run);
+		return 2;
+	}
+	free(lock);
 	for (size_t i = 0; i < sw->nr_runs; i++)
 		if (sweep_state(sw, i) != RUN_DONE)
 			todo[nr_todo++] = i;
 	skipped = sw->nr_runs - nr_todo;
 	progress_init(&pg, "zwsim sweep", "runs", nr_todo, false);
+	/* the sweep's stdout carries nothing: a terminal on stderr is enough */
+	if (isatty(STDERR_FILENO) && !(getenv("ZWSIM_PROGRESS") && !strcmp(getenv("ZWSIM_PROGRESS"), "0")))
+		pg.on = true;
 	if (force_progress)
 		progress_force(&pg);
 	while (next < nr_todo || running) {
@@ -77,6 +97,7 @@ int sweep_local(const struct sweep *sw, const char *zwsim, int jobs, bool force_
 	free(todo);
 	free(pids);
 	free(slot_run);
+	close(lfd);
 	return failed ? 1 : 0;
 }
 
