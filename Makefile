@@ -11,7 +11,7 @@ JSONC_CFLAGS := $(shell pkg-config --cflags json-c 2>/dev/null)
 JSONC_LIBS   := $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
 # libzwsim's own dependencies: JSON; libzbd, libblkid, libnvme and liburing for real devices;
 # zlib, zstd, xz and bzip2 for compressed traces
-LIBS     := $(JSONC_LIBS) -lzbd -lblkid -lnvme -luring -lz -lzstd -llzma -lbz2
+LIBS     := $(JSONC_LIBS) -lzbd -lblkid -lnvme -luring -lz -lzstd -llzma -lbz2 -lm
 CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(INC) $(JSONC_CFLAGS) $(TARGET_DEFS) $(EXTRA_CFLAGS)
 # Where device profiles are found by name (sim/dev_profile.c, dev_profile_dirs()):
 # this source tree's profiles/, then the installed data directory's.
@@ -29,13 +29,28 @@ TOOL_SRCS  := $(sort $(foreach d,$(TOOL_DIRS),$(wildcard $(d)/*.c)))
 UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
 BENCH_SRCS := $(sort $(wildcard tests/bench/bench_*.c))
 
+# tools/report's page assets (CSS, JS), embedded in zwsim as C arrays
+REPORT_ASSETS := $(sort $(wildcard tools/report/assets/*))
+GEN_SRCS   := build/gen/report_assets.c
+
+build/gen/report_assets.c: tools/report/embed.sh $(REPORT_ASSETS)
+	@mkdir -p $(dir $@)
+	tools/report/embed.sh $(REPORT_ASSETS) > $@.tmp && mv $@.tmp $@
+
 # $(call objs,BUILDDIR,SRCS)
 objs = $(patsubst %.c,$(1)/%.o,$(2))
 
 B  := build/rel
 BS := build/san
 
-.PHONY: all test test-unit test-unit-san test-py bench deps demo demo-zone clean help
+.PHONY: all test test-unit test-unit-san test-py bench deps demo demo-zone clean help man install
+
+# make install: the binary, a manual page per command, the lessons
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BINDIR   := $(PREFIX)/bin
+DATADIR  := $(PREFIX)/share/zwsim
+MAN1DIR  := $(PREFIX)/share/man/man1
 all: zwsim
 
 help:
@@ -47,6 +62,8 @@ help:
 	@echo "make demo       replay a sample trace through zoned XFS on the embedded device"
 	@echo "make demo-zone  the zone scenario, explained step by step"
 	@echo "make deps       install the Debian packages the build and tests need"
+	@echo "make man        the manual pages (build/man), made from each command's --help"
+	@echo "make install    the binary, the pages and the lessons under PREFIX (/usr/local), staged in DESTDIR"
 	@echo "make clean      remove build products"
 
 # --- objects -----------------------------------------------------------
@@ -67,10 +84,19 @@ $(BS)/libzwsim.a: $(call objs,$(BS),$(SIM_SRCS))
 build/rel/sim/dev_profile.o build/san/sim/dev_profile.o build/fuzz/sim/dev_profile.o: TARGET_DEFS = -DZWSIM_PROFILE_DIRS='"$(PROFILE_DIRS)"'
 
 # --- the command -------------------------------------------------------
-zwsim: $(call objs,$(B),$(TOOL_SRCS)) $(B)/libzwsim.a
+# where an installed zwsim finds its lessons when not beside it (tools/cmd_teach.c)
+# (rebuilt when PREFIX changes: the stamp holds the directory it was built with)
+$(B)/tools/cmd_teach.o $(BS)/tools/cmd_teach.o: EXTRA_CFLAGS += -DZWSIM_DATADIR='"$(DATADIR)"'
+$(B)/tools/cmd_teach.o $(BS)/tools/cmd_teach.o: build/datadir.stamp
+build/datadir.stamp: FORCE
+	@mkdir -p build; echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' > $@
+.PHONY: FORCE
+FORCE:
+
+zwsim: $(call objs,$(B),$(TOOL_SRCS) $(GEN_SRCS)) $(B)/libzwsim.a
 	$(CC) $(OPT) -o $@ $^ $(LIBS)
 
-$(BS)/zwsim: $(call objs,$(BS),$(TOOL_SRCS)) $(BS)/libzwsim.a
+$(BS)/zwsim: $(call objs,$(BS),$(TOOL_SRCS) $(GEN_SRCS)) $(BS)/libzwsim.a
 	$(CC) $(SAN) -o $@ $^ $(LIBS)
 
 # --- tests -------------------------------------------------------------
@@ -116,6 +142,11 @@ $(B)/bench/%: $(B)/tests/bench/%.o $(B)/libzwsim.a
 	@mkdir -p $(dir $@)
 	$(CC) $(OPT) -o $@ $^ $(LIBS)
 
+# the report's benchmark runs tools/report/ in process
+$(B)/bench/bench_report: $(B)/tests/bench/bench_report.o $(call objs,$(B),$(wildcard tools/report/*.c) tools/progress.c $(GEN_SRCS)) $(B)/libzwsim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT) -o $@ $^ $(LIBS)
+
 $(B)/bench/bench_trace: $(B)/tests/bench/bench_trace.o $(call objs,$(B),$(TRACE_SRCS)) $(B)/libzwsim.a
 	@mkdir -p $(dir $@)
 	$(CC) $(OPT) -o $@ $^ $(LIBS)
@@ -135,7 +166,7 @@ FUZZ_SRCS  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(FZ)/%,$(FUZZ_SRCS))
 FUZZ_SECONDS ?= 60
 FUZZ_QUICK_RUNS ?= 3000
-FUZZ_TOOL_OBJS = $(call objs,$(FZ),$(filter-out tools/zwsim.c,$(TOOL_SRCS)))
+FUZZ_TOOL_OBJS = $(call objs,$(FZ),$(filter-out tools/zwsim.c,$(TOOL_SRCS)) $(GEN_SRCS))
 
 $(FZ)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -155,6 +186,19 @@ fuzz: $(FUZZ_BINS)
 
 test-fuzz: $(FUZZ_BINS)
 	@tests/fuzz/run-quick.sh $(FUZZ_QUICK_RUNS) $(FUZZ_BINS)
+
+# --- manual pages and installation --------------------------------------
+# One page per command of zwsim.c's table, plus zwsim(1), each from the
+# command's own --help (tools/mkman.py): the page and --help cannot disagree.
+man: zwsim
+	@rm -rf build/man
+	$(PYTHON) tools/mkman.py ./zwsim build/man
+
+install: zwsim man
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN1DIR) $(DESTDIR)$(DATADIR)/lessons
+	install -m 755 zwsim $(DESTDIR)$(BINDIR)/zwsim
+	install -m 644 build/man/*.1 $(DESTDIR)$(MAN1DIR)/
+	install -m 644 lessons/*.lesson $(DESTDIR)$(DATADIR)/lessons/
 
 # --- the rest ----------------------------------------------------------
 deps:

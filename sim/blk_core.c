@@ -557,6 +557,7 @@ static void zone_result_copy(struct zone_result *dst, const struct zone_result *
 	dst->asc = src->asc;
 	dst->ascq = src->ascq;
 	dst->sector = src->sector;
+	dst->err = src->err;
 	memcpy(dst->reason, src->reason, strnlen(src->reason, sizeof(src->reason) - 1) + 1);
 	dst->reason[sizeof(dst->reason) - 1] = '\0';
 }

@@ -49,6 +49,8 @@ void zw_log_bio(struct zw_log *log, const char *ev, const struct bio *bio)
 		json_object_object_add(o, "status", json_object_new_string(blk_status_name(bio->bi_status)));
 		if (bio->bi_status && bio->bi_res.reason[0])
 			json_object_object_add(o, "reason", json_object_new_string(bio->bi_res.reason));
+		if (bio->bi_status && bio->bi_res.err)
+			json_object_object_add(o, "zone_err", json_object_new_string(zone_err_name(&bio->bi_res)));
 	}
 	log_emit(log, o);
 }

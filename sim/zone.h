@@ -66,6 +66,7 @@ struct zone_result {
 	uint16_t nvme_status;	/* (SCT << 8) | SC, e.g. 0x1BC Zone Invalid Write */
 	uint8_t sense_key, asc, ascq;
 	sector_t sector;	/* zone append: where the data landed */
+	uint8_t err;		/* 1 + the enum zone_err zone_fail() set; 0: none (OK, or another layer's failure) */
 	char reason[192];
 };
 
@@ -159,6 +160,7 @@ static inline void zone_result_ok(struct zone_result *res)
 	res->status = BLK_STS_OK;
 	res->nvme_status = 0;
 	res->sense_key = res->asc = res->ascq = 0;
+	res->err = 0;
 	res->reason[0] = '\0';
 }
 
@@ -190,6 +192,16 @@ enum zone_err {
 blk_status_t zone_fail(struct zone_result *res, enum zone_personality p,
 		       enum zone_err err, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+
+/*
+ * What personality @p reports for the error class of @res (res->err set):
+ * its Linux status and native codes in @out, reason copied.  So a teacher
+ * can show the same refusal in null_blk's, NVMe's and SCSI's terms.
+ */
+blk_status_t zone_result_as(const struct zone_result *res, enum zone_personality p,
+			    struct zone_result *out);
+/* "not_at_wp", "full", ...: the class's name, "" when res->err is 0. */
+const char *zone_err_name(const struct zone_result *res);
 
 /*
  * nvme_error_status() (drivers/nvme/host/core.c): the Linux status of an

@@ -93,11 +93,20 @@ static const struct native_err zbc_errs[] = {
 	[ZERR_NOTSUPP] = { BLK_STS_NOTSUPP, 0, SK_ILLEGAL_REQUEST, 0x20, 0x00 },
 };
 
-blk_status_t zone_fail(struct zone_result *res, enum zone_personality p,
-		       enum zone_err err, const char *fmt, ...)
+static const char *const zone_err_names[] = {
+	[ZERR_NOT_AT_WP] = "not_at_wp", [ZERR_FULL] = "full", [ZERR_BOUNDARY] = "boundary",
+	[ZERR_READ_BOUNDARY] = "read_boundary", [ZERR_READONLY] = "readonly",
+	[ZERR_OFFLINE] = "offline", [ZERR_OPEN_RESOURCE] = "open_resource",
+	[ZERR_ACTIVE_RESOURCE] = "active_resource", [ZERR_TRANSITION] = "transition",
+	[ZERR_CONV] = "conventional", [ZERR_NO_APPEND] = "no_append",
+	[ZERR_APPEND_FIELD] = "append_field", [ZERR_RANGE] = "range", [ZERR_ALIGN] = "align",
+	[ZERR_MEDIUM_READ] = "medium_read", [ZERR_MEDIUM_WRITE] = "medium_write",
+	[ZERR_NOTSUPP] = "notsupp",
+};
+
+static void set_native(struct zone_result *res, enum zone_personality p, enum zone_err err)
 {
 	const struct native_err *e;
-	va_list ap;
 
 	switch (p) {
 	case ZONE_MODEL_ZNS:
@@ -115,10 +124,34 @@ blk_status_t zone_fail(struct zone_result *res, enum zone_personality p,
 	res->sense_key = e->sk;
 	res->asc = e->asc;
 	res->ascq = e->ascq;
+	res->err = (uint8_t)(err + 1);
+}
+
+blk_status_t zone_fail(struct zone_result *res, enum zone_personality p,
+		       enum zone_err err, const char *fmt, ...)
+{
+	va_list ap;
+
+	set_native(res, p, err);
 	va_start(ap, fmt);
 	vsnprintf(res->reason, sizeof(res->reason), fmt, ap);
 	va_end(ap);
 	return res->status;
+}
+
+blk_status_t zone_result_as(const struct zone_result *res, enum zone_personality p,
+			    struct zone_result *out)
+{
+	*out = *res;
+	if (res->err)
+		set_native(out, p, (enum zone_err)(res->err - 1));
+	return out->status;
+}
+
+const char *zone_err_name(const struct zone_result *res)
+{
+	return res->err && res->err <= sizeof(zone_err_names) / sizeof(zone_err_names[0])
+		       ? zone_err_names[res->err - 1] : "";
 }
 
 static const char *nvme_status_name(uint16_t sc)

@@ -11,8 +11,10 @@ int cmd_zone(int argc, char **argv);
 int cmd_nullblk(int argc, char **argv);
 int cmd_writeback(int argc, char **argv);
 int cmd_fs(int argc, char **argv);
+int cmd_teach(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

@@ -7,7 +7,7 @@ PACKAGES="gcc make pkg-config libc6-dev libjson-c-dev libzbd-dev libblkid-dev li
 	zlib1g-dev libzstd-dev liblzma-dev libbz2-dev zstd xz-utils bzip2
 	clang libclang-rt-14-dev fio fio-examples blktrace
 	chromium chromium-driver python3-selenium python3-pexpect
-	slurm-wlm munge"
+	slurm-wlm munge man-db groff-base"
 
 missing=""
 for p in $PACKAGES; do

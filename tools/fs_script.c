@@ -465,6 +465,9 @@ json_object *fs_report_zones(struct block_device *bdev)
 		json_object_object_add(o, "cond", json_object_new_string(zone_cond_abbrev(z.cond)));
 		json_object_object_add(o, "wp", has_wp ? json_object_new_uint64((uint64_t)(z.wp - z.start) << SECTOR_SHIFT)
 						       : NULL);
+		json_object_object_add(o, "start", json_object_new_uint64((uint64_t)z.start << SECTOR_SHIFT));
+		json_object_object_add(o, "len", json_object_new_uint64((uint64_t)z.len << SECTOR_SHIFT));
+		json_object_object_add(o, "cap", json_object_new_uint64((uint64_t)z.capacity << SECTOR_SHIFT));
 		json_object_array_add(zones, o);
 	}
 	return zones;

@@ -483,3 +483,41 @@ int zs_run(struct zw_dev *dev, struct block_device *bdev, const struct zs_script
 	fflush(out);
 	return st.bad_data ? -1 : failed;
 }
+
+int zs_run_op(struct zw_dev *dev, struct block_device *bdev, const struct zs_op *op,
+	      struct zs_outcome *out)
+{
+	static const struct zs_opts o;
+	struct zs_state st = {
+		.dev = dev, .bdev = bdev, .o = &o, .out = NULL,
+		.lba_sectors = dev->geo.lba_size >> SECTOR_SHIFT,
+	};
+	struct zs_result r = { .zone = (int)op->zone };
+	int ret = 0;
+
+	zone_result_ok(&r.res);
+	switch (op->kind) {
+	case ZS_OPEN: run_mgmt(&st, REQ_OP_ZONE_OPEN, op, &r); break;
+	case ZS_CLOSE: run_mgmt(&st, REQ_OP_ZONE_CLOSE, op, &r); break;
+	case ZS_FINISH: run_mgmt(&st, REQ_OP_ZONE_FINISH, op, &r); break;
+	case ZS_RESET: run_mgmt(&st, REQ_OP_ZONE_RESET, op, &r); break;
+	case ZS_RESET_ALL: run_mgmt(&st, REQ_OP_ZONE_RESET_ALL, op, &r); break;
+	case ZS_FLUSH: run_mgmt(&st, REQ_OP_FLUSH, op, &r); break;
+	case ZS_WRITE:
+	case ZS_APPEND:
+	case ZS_READ:
+		run_io(&st, op, &r);
+		break;
+	case ZS_REPORT:
+	case ZS_REPORT_ALL:
+		break;
+	case ZS_INJECT:
+		ret = run_inject(&st, op, &r);
+		break;
+	}
+	out->status = r.status;
+	out->has_at = r.has_at;
+	out->at = r.at;
+	out->res = r.res;
+	return ret;
+}

@@ -58,4 +58,18 @@ int zs_run(struct zw_dev *dev, struct block_device *bdev, const struct zs_script
 	   const struct zs_opts *o, FILE *out);
 void zs_free(struct zs_script *s);
 
+/* One operation's outcome, for a caller that steps through a script (zwsim teach). */
+struct zs_outcome {
+	blk_status_t status;
+	bool has_at;
+	uint64_t at;		/* append: block where the data landed */
+	struct zone_result res;	/* the device's (or block layer's) answer */
+};
+/*
+ * Run one operation as zs_run() would (report and report-all do nothing
+ * here).  0, or -1 when a fault could not be injected (said on stderr).
+ */
+int zs_run_op(struct zw_dev *dev, struct block_device *bdev, const struct zs_op *op,
+	      struct zs_outcome *out);
+
 #endif
