@@ -74,6 +74,8 @@ static const char usage[] =
 	"                    gc_moved, write_p99_ns, ...) against PARAM, one line for each\n"
 	"                    combination of the other axes\n"
 	"  --svg FILE        where --plot writes (default OUT/plot-FIGURE-by-PARAM.svg)\n"
+	"  --html            OUT/report.html: the runs' table (and the plot) on one page,\n"
+	"                    each run's name linking to its own report (zwsim report)\n"
 	"\n"
 	"Exit status: 0 every run done; 1 a run failed (listed, with its log);\n"
 	"2 bad usage or a bad matrix (FILE:LINE or the field).\n"
@@ -87,7 +89,7 @@ static const char usage[] =
 	"  zwsim sweep --resubmit study.json\n";
 
 enum { OPT_DRY = 256, OPT_JOBS, OPT_OUT, OPT_PROGRESS, OPT_COMMANDS, OPT_SLURM, OPT_SUBMIT, OPT_WAIT,
-       OPT_THROTTLE, OPT_COLLECT, OPT_RESUBMIT, OPT_PLOT, OPT_BY, OPT_SVG, OPT_TASK };
+       OPT_THROTTLE, OPT_COLLECT, OPT_RESUBMIT, OPT_PLOT, OPT_BY, OPT_SVG, OPT_TASK, OPT_HTML };
 
 static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -107,6 +109,7 @@ static const struct option longopts[] = {
 	{ "by", required_argument, NULL, OPT_BY },
 	{ "svg", required_argument, NULL, OPT_SVG },
 	{ "task", required_argument, NULL, OPT_TASK },
+	{ "html", no_argument, NULL, OPT_HTML },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -131,10 +134,28 @@ static char *absolute(const char *p)
 	return sw_asprintf("%s/%s", cwd, p);
 }
 
+/* After the runs: the plot, the HTML page; the worst status of all. */
+static int finish(const struct sweep *sw, int ret, const char *plot, const char *by, const char *svg, bool html)
+{
+	char *def = plot && !svg ? sw_asprintf("%s/plot-%s-by-%s.svg", sw->out, plot, by) : NULL;
+	const char *path = svg ? svg : def;
+	int r2 = 0;
+
+	if (plot)
+		r2 = sweep_plot(sw, plot, by, path);
+	if (html) {
+		int r3 = sweep_html(sw, plot && !r2 ? path : NULL);
+
+		r2 = r2 ? r2 : r3;
+	}
+	free(def);
+	return ret ? ret : r2;
+}
+
 int cmd_sweep(int argc, char **argv)
 {
 	bool dry = false, progress = false, commands = false, slurm = false, submit = false, wait = false;
-	bool collect = false, resubmit = false;
+	bool collect = false, resubmit = false, html = false;
 	const char *plot = NULL, *by = NULL, *svg = NULL, *out = NULL;
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN), throttle = -1, task = -1;
 	char err[SWEEP_ERRLEN], zwsim[PATH_MAX], *plan_zwsim = NULL;
@@ -164,6 +185,7 @@ int cmd_sweep(int argc, char **argv)
 		case OPT_BY: by = optarg; break;
 		case OPT_SVG: svg = optarg; break;
 		case OPT_TASK: task = number("--task", optarg, 0, 1000000); break;
+		case OPT_HTML: html = true; break;
 		default: fprintf(stderr, "zwsim sweep --help shows the options\n"); return EXIT_USAGE;
 		}
 	}
@@ -182,8 +204,8 @@ int cmd_sweep(int argc, char **argv)
 		fprintf(stderr, "zwsim sweep: --wait goes with --submit or --resubmit\n");
 		return EXIT_USAGE;
 	}
-	if (plot && (commands || dry || (slurm && !wait) || (resubmit && !wait))) {
-		fprintf(stderr, "zwsim sweep: --plot needs finished runs: a local sweep, --collect, or --wait\n");
+	if ((plot || html) && (commands || dry || (slurm && !wait) || (resubmit && !wait))) {
+		fprintf(stderr, "zwsim sweep: --plot and --html need finished runs: a local sweep, --collect, or --wait\n");
 		return EXIT_USAGE;
 	}
 	if ((int)dry + (int)commands + (int)slurm + (int)collect + (int)resubmit > 1) {
@@ -270,13 +292,7 @@ int cmd_sweep(int argc, char **argv)
 				ret = ret ? ret : r2;
 			}
 		}
-		if (plot) {
-			char *def = svg ? NULL : sw_asprintf("%s/plot-%s-by-%s.svg", sw.out, plot, by);
-			int r2 = sweep_plot(&sw, plot, by, svg ? svg : def);
-
-			free(def);
-			ret = ret ? ret : r2;
-		}
+		ret = finish(&sw, ret, plot, by, svg, html);
 		goto out;
 	}
 	if (sweep_mkdirs(&sw, err, sizeof(err)) || sweep_write_plan(&sw, zwsim, err, sizeof(err))) {
@@ -308,13 +324,7 @@ int cmd_sweep(int argc, char **argv)
 		if (sweep_collect(&sw, true) == 2)
 			ret = 2;
 	}
-	if (plot) {
-		char *def = svg ? NULL : sw_asprintf("%s/plot-%s-by-%s.svg", sw.out, plot, by);
-		int r2 = sweep_plot(&sw, plot, by, svg ? svg : def);
-
-		free(def);
-		ret = ret ? ret : r2;
-	}
+	ret = finish(&sw, ret, plot, by, svg, html);
 out:
 	free(plan_zwsim);
 	sweep_free(&sw);

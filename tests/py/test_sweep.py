@@ -201,6 +201,19 @@ def test_plot(zwsim, study):
     assert len(svg.findall(ns + "polyline")) == 4
     texts = [t.text for t in svg.iter(ns + "text")]
     assert "1M" in texts and "2M" in texts
+    # the HTML page: the table, the plot inline, each run's own report (tools/report/) linked
+    h = zwsim("sweep", "--collect", "--plot", "wa_device", "--by", "dev", "--html", d / "study.json", timeout=300)
+    # (the report writer draws no zonefs replay result yet: that run's row has no page, and says why)
+    assert h.rc == 0 and "7 runs, 6 run pages" in h.err, h
+    page = (d / "study.sweep" / "report.html").read_text()
+    links = re.findall(r'<a href="html/([^"]+)\.html">', page)
+    nopage = re.findall(r'title="no page of its own: [^"]+">([^ ]+) \(no page\)', page)
+    assert len(nopage) == 1 and "profile-none" in nopage[0], page
+    assert sorted(links + nopage) == sorted(results(d / "study.sweep")), links
+    assert "<svg" in page and page.count("<tr>") == 8
+    for n in links:
+        run = (d / "study.sweep" / "html" / (n + ".html")).read_text()
+        assert run.startswith("<!DOCTYPE html>") and "</html>" in run, n
     bad = zwsim("sweep", "--plot", "nonsense", "--by", "dev", d / "study.json")
     assert bad.rc == 2 and "wa_device" in bad.err, bad
 
@@ -256,7 +269,8 @@ def test_sanitized_sweep_and_help(zwsim_san, tmp_path):
     r = zwsim_san("sweep", "--jobs", "2", tmp_path / "m.json", timeout=120)
     assert r.rc == 0 and "4 runs: 4 done now" in r.err, r
     assert len(read_csv(tmp_path / "m.sweep" / "results.csv")) == 4
-    for args in (("--collect",), ("--plot", "write_p99_ns", "--by", "qd"), ("--slurm",), ("--commands",)):
+    for args in (("--collect",), ("--plot", "write_p99_ns", "--by", "qd"), ("--collect", "--html"), ("--slurm",),
+                 ("--commands",)):
         r = zwsim_san("sweep", *args, tmp_path / "m.json")
         assert r.rc == 0, r
     p = zwsim_san("sweep", "--progress", "--out", tmp_path / "p", tmp_path / "m.json", timeout=120)

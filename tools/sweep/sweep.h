@@ -97,6 +97,9 @@ int sweep_collect(const struct sweep *sw, bool quiet);
 /* sweep_plot.c */
 int sweep_plot(const struct sweep *sw, const char *figure, const char *by, const char *svg);
 
+/* sweep_html.c: OUT/report.html and a page a run (tools/report/); @svg: a plot to show, or NULL. */
+int sweep_html(const struct sweep *sw, const char *svg);
+
 /* The figures of a result, in table order (sweep_collect.c). */
 struct sweep_figure {
 	const char *name;
