@@ -14,6 +14,7 @@ int cmd_fs(int argc, char **argv);
 int cmd_teach(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 
 #endif

@@ -16,6 +16,7 @@ static const struct zwsim_cmd {
 	{ "teach", cmd_teach, "lessons on zoned storage, run step by step on the real models" },
 	{ "trace", cmd_trace, "read block and file traces: dump them, convert them (fio iolog, zwsim)" },
 	{ "replay", cmd_replay, "replay a block or file trace through a file system model or onto the raw device" },
+	{ "sweep", cmd_sweep, "a matrix of replays, here in parallel or as a Slurm job array, merged into one table" },
 	{ "report", cmd_report, "a run's result and event log as an HTML page, SVG figures or text" },
 	{ "nullblk", cmd_nullblk, "make and remove zoned null_blk devices (Linux, root)" },
 };
