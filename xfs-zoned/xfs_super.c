@@ -236,6 +236,19 @@ static int xfs_zoned_mount(struct zw_fs **fsp, struct block_device *bdev, struct
 			ret = -EIO;
 		}
 		mp->m_max_open_zones = max_open;
+		/*
+		 * xfs_mount_zones() (7.2): the flusher writes a zone's capacity
+		 * of an inode at a time (sb->s_min_writeback_pages), not the
+		 * default 4 MiB, so files cached together are not cut into
+		 * small pieces across zones.  Not in 6.17.
+		 */
+		if (mm && mp->m_kernel != XFS_KERNEL_6_17 && mp->m_nr_rtgroups) {
+			uint64_t blocks = mp->m_rtgroups[0].rtg_blocks;
+
+			if (blocks > XFS_MAX_BMBT_EXTLEN)
+				blocks = XFS_MAX_BMBT_EXTLEN;
+			mm->min_writeback_pages = blocks * mp->m_blocksize >> PAGE_SHIFT;
+		}
 	}
 	if (!ret) {
 		/*
@@ -624,6 +637,8 @@ static int xfs_sync(struct zw_fs *fs)
 	struct xfs_mount *mp = MP(fs);
 	int ret = 0;
 
+	/* ksys_sync(): the flusher's WB_SYNC_NONE pass, then sync_inodes_sb()'s WB_SYNC_ALL one */
+	wakeup_flusher_threads(mp->m_mm);
 	for (size_t i = 0; i < mp->m_nr_inodes; i++) {
 		int err = xfs_writeback_inode(mp->m_inodes[i], WB_SYNC_ALL);
 
