@@ -352,7 +352,9 @@ void fso_reflink(struct fs_oracle *o, const char *src, const char *dst, int ret)
 	d->segs = malloc(s->nr_segs * sizeof(*d->segs) + 1);
 	if (!d->segs)
 		exit(1);
-	memcpy(d->segs, s->segs, s->nr_segs * sizeof(*d->segs));
+	/* an empty SRC (created, never written) has no ranges, and no array */
+	if (s->nr_segs)
+		memcpy(d->segs, s->segs, s->nr_segs * sizeof(*d->segs));
 	d->nr_segs = s->nr_segs;
 	d->size = s->size;
 	si = idx(o, s);
