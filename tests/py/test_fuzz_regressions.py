@@ -19,3 +19,22 @@ def test_reflink_of_a_file_that_never_had_data_verifies(zwsim_san):
     assert r.rc == 0, r
     assert "reflink a b => 0" in r.out and "reflink a c => 0" in r.out
     assert "c size=0" in r.out
+
+
+def test_a_direct_write_failing_with_enospc_after_overwriting_in_place_verifies(zwsim_san):
+    # --verify took -ENOSPC for an error before anything changed, but the
+    # direct write's second 1 MiB call overwrote block 1443 of c in place
+    # before the allocation for the rest failed, and iomap_dio_complete()
+    # returns the error for the whole call (xfs seeds 166, 167)
+    r = zwsim_san("fs", "--fs", "xfs", "--dev", "emu:zoned=0,size=32M", "--verify", "-",
+                  input=dedent("""
+                      write d 0 3473495
+                      write c 0 5320704
+                      write c 9564160 4069459
+                      write big 5825107 10862712 1048576
+                      write b 7000222 9187982
+                      write c 3987887 1925120 376203
+                      dwrite c 4243456 4853760
+                  """))
+    assert r.rc == 0, r
+    assert "dwrite c 4243456 4853760 => 1048576 -ENOSPC" in r.out
