@@ -57,12 +57,22 @@ xg_compare() {
 	return $rc
 }
 
+# the memory-backed null_blk holds up to 1.5 GiB of data: the guest needs room for it
+xg_enough_memory() {
+	local kib
+	kib=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)
+	[ "${kib:-0}" -ge $((3500 * 1024)) ] && return 0
+	echo "the guest has $((${kib:-0} / 1024)) MiB: boot it with --mem 4096 (run.sh: ZWSIM_VM_MEM)"
+	return 1
+}
+
 device_xfs_gc_fidelity() {
 	local label="xfs-zoned fidelity through GC" dev t0
 	XG_OUT=$ZWSIM_VM_OUT/xfs-gc-fidelity
 	mkdir -p "$XG_OUT"
 	: >"$XG_OUT/tally"
 	xg_script >"$XG_OUT/gc.fs"
+	guest_check "$label: the guest has memory for a 2 GiB null_blk" xg_enough_memory || return
 	guest_make dev "$label: null_blk made (2 GiB, 64 MiB zones, 8 conventional)" \
 		nullb_create xfsgc "${XG_NULLB[@]}" || return
 	XG_DEV=$dev XG_EMU=""
