@@ -38,3 +38,29 @@ def test_a_direct_write_failing_with_enospc_after_overwriting_in_place_verifies(
                   """))
     assert r.rc == 0, r
     assert "dwrite c 4243456 4853760 => 1048576 -ENOSPC" in r.out
+
+
+def test_a_write_past_eof_zeroes_what_a_failed_direct_write_left_mapped_there(zwsim_san):
+    # 6.17's rules (no shutdown on a failed data write): the direct write to a
+    # fails in its last piece, its first pieces stay mapped past the size,
+    # and the buffered write further out grew the file over them; the kernel
+    # zeroes from EOF first (xfs_file_write_zero_eof()), the model did not
+    # (xfs-zoned seed 380 of ZWSIM_FUZZ_FIRST=200)
+    r = zwsim_san("fs", "--fs", "xfs-zoned", "--dev",
+                  "emu:zones=24,zone_size=1M,zone_cap=768k,conv=2,max_open=6,max_active=8",
+                  "--verify", "--mount", "kernel=6.17", "-", input=dedent("""
+                      write a 913408 258048
+                      append c 995328
+                      inject err=31617:8:once:write
+                      write c 2408448 2637824 444341
+                      append d 1052672
+                      append b 1044480
+                      write b 1154761 1052672
+                      write c 630986 1736704 1048576
+                      sync
+                      append d 552960
+                      dwrite a 1392640 1814528
+                      write a 2528251 139264 1048576
+                  """))
+    assert r.rc == 0, r
+    assert "dwrite a 1392640 1814528 => -EIO" in r.out
