@@ -7,6 +7,7 @@
 #include "mm.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,36 +122,140 @@ void mm_ctx_init(struct mm_ctx *mm, struct sim_loop *loop, uint64_t memory, bool
 	mm->writeback_interval_ns = 5000000000ull;
 	mm->dirty_expire_ns = 30000000000ull;
 	mm->next_flush_ns = mm->writeback_interval_ns;
+	mm->min_writeback_pages = MIN_WRITEBACK_PAGES;
+	mm->avg_write_bandwidth = INIT_BW;
 }
 
-/* One pass of the flusher over the dirty mappings: WB_SYNC_NONE, a chunk each. */
-static bool wb_writeback_pass(struct mm_ctx *mm, bool only_expired)
+long writeback_chunk_size(const struct mm_ctx *mm, enum writeback_sync_modes sync_mode, long nr_pages)
 {
-	uint64_t before = mm->nr_dirty_pages;
+	long pages, min_pages = mm->min_writeback_pages ? (long)mm->min_writeback_pages : (long)MIN_WRITEBACK_PAGES;
+
+	/* WB_SYNC_ALL writes each inode in one go (livelock avoidance by tagging). */
+	if (sync_mode == WB_SYNC_ALL)
+		return LONG_MAX;
+	/*
+	 * WB_SYNC_NONE: half a second of the device's estimated bandwidth, at
+	 * most an eighth of the dirty limit (DIRTY_SCOPE) and what the work
+	 * has left, then rounded up past the super block's minimum chunk
+	 * (7.2: sb->s_min_writeback_pages, which zoned XFS sets to a zone).
+	 */
+	pages = (long)(mm->avg_write_bandwidth / 2);
+	if (mm->dirty_limit_pages && (long)(mm->dirty_limit_pages / DIRTY_SCOPE) < pages)
+		pages = (long)(mm->dirty_limit_pages / DIRTY_SCOPE);
+	if (nr_pages < pages)
+		pages = nr_pages;
+	return (pages + min_pages) / min_pages * min_pages;
+}
+
+/* The mappings a work takes, in the order they went dirty (the b_io queue). */
+static int by_dirtied_seq(const void *a, const void *b)
+{
+	const struct address_space *x = *(struct address_space *const *)a;
+	const struct address_space *y = *(struct address_space *const *)b;
+
+	return x->dirtied_seq < y->dirtied_seq ? -1 : x->dirtied_seq > y->dirtied_seq;
+}
+
+static bool wb_over_bg_thresh(const struct mm_ctx *mm)
+{
+	return mm->dirty_background_pages && mm->nr_dirty_pages > mm->dirty_background_pages;
+}
+
+/*
+ * queue_io() (move_expired_inodes()): the dirty mappings, oldest dirtied
+ * first; a kupdate work takes only those dirty for longer than the expiry.
+ */
+static size_t queue_io(struct mm_ctx *mm, const struct wb_writeback_work *work,
+		       struct address_space **io)
+{
+	size_t n = 0;
 
 	for (size_t i = 0; i < mm->nr_mappings; i++) {
 		struct address_space *mapping = mm->mappings[i];
-		struct writeback_control wbc = {
-			.sync_mode = WB_SYNC_NONE,
-			.nr_to_write = 1024,	/* MAX_WRITEBACK_PAGES */
-			.range_cyclic = true,
-		};
 
 		if (!mapping->nr_dirty)
 			continue;
-		if (only_expired && mm->loop->now < mapping->dirtied_when + mm->dirty_expire_ns)
+		if (work->for_kupdate && mm->loop &&
+		    mm->loop->now < mapping->dirtied_when + mm->dirty_expire_ns)
 			continue;
-		do_writepages(mapping, &wbc);
+		io[n++] = mapping;
 	}
-	return mm->nr_dirty_pages < before;
+	qsort(io, n, sizeof(*io), by_dirtied_seq);
+	return n;
+}
+
+long wb_writeback(struct mm_ctx *mm, struct wb_writeback_work *work)
+{
+	long start = work->nr_pages;
+	struct address_space **io;
+	size_t n;
+
+	if (!mm->nr_mappings)
+		return 0;
+	io = malloc(mm->nr_mappings * sizeof(*io));
+	if (!io)
+		return 0;
+	n = queue_io(mm, work, io);
+	/*
+	 * writeback_sb_inodes(): each mapping in turn gets one chunk
+	 * (writeback_chunk_size()); one still dirty with its chunk used up
+	 * goes to b_more_io (requeue_inode(): requeue_io()) and has its next
+	 * turn after every other mapping of the queue has had one; one that
+	 * stopped short of its chunk (an error) is left for a later work
+	 * (redirty_tail()).  wb_writeback() stops when the work's pages are
+	 * used up, or, in the background, once below the threshold.
+	 */
+	while (n) {
+		size_t more = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			struct address_space *mapping = io[i];
+			long chunk;
+			struct writeback_control wbc = {
+				.sync_mode = work->sync_mode, .range_cyclic = true, .range_end = INT64_MAX,
+			};
+
+			if (work->nr_pages <= 0 || (work->for_background && !wb_over_bg_thresh(mm))) {
+				n = 0;
+				more = 0;
+				break;
+			}
+			if (!mapping->nr_dirty)
+				continue;
+			chunk = writeback_chunk_size(mm, work->sync_mode, work->nr_pages);
+			wbc.nr_to_write = chunk;
+			do_writepages(mapping, &wbc);
+			work->nr_pages -= chunk - wbc.nr_to_write;
+			if (mapping->nr_dirty && wbc.nr_to_write <= 0)
+				io[more++] = mapping;
+		}
+		n = more;
+	}
+	free(io);
+	return start - work->nr_pages;
+}
+
+void wakeup_flusher_threads(struct mm_ctx *mm)
+{
+	/* wb_check_start_all(): every page dirty now, WB_SYNC_NONE */
+	struct wb_writeback_work work = {
+		.nr_pages = (long)mm->nr_dirty_pages, .sync_mode = WB_SYNC_NONE,
+	};
+
+	if (work.nr_pages)
+		wb_writeback(mm, &work);
 }
 
 void balance_dirty_pages(struct mm_ctx *mm)
 {
-	/* The flusher: background writeback until below the threshold. */
-	while (mm->dirty_background_pages && mm->nr_dirty_pages > mm->dirty_background_pages)
-		if (!wb_writeback_pass(mm, false))
-			break;
+	/*
+	 * The flusher: background writeback until below the threshold
+	 * (wb_start_background_writeback(), then wb_check_background_flush()).
+	 */
+	if (wb_over_bg_thresh(mm))
+		wb_writeback(mm, &(struct wb_writeback_work){
+			.nr_pages = LONG_MAX, .sync_mode = WB_SYNC_NONE, .for_background = true,
+		});
 	/* The writer: throttled while dirty and writeback pages are over the limit. */
 	while (mm->dirty_limit_pages &&
 	       mm->nr_dirty_pages + mm->nr_writeback_pages > mm->dirty_limit_pages &&
@@ -175,7 +280,10 @@ void mm_advance(struct mm_ctx *mm, uint64_t ns)
 			break;
 		if (mm->loop->now < mm->next_flush_ns)
 			mm->loop->now = mm->next_flush_ns;
-		wb_writeback_pass(mm, true);
+		/* wb_check_old_data_flush(): a kupdate work of every dirty page, expired mappings only */
+		wb_writeback(mm, &(struct wb_writeback_work){
+			.nr_pages = (long)mm->nr_dirty_pages, .sync_mode = WB_SYNC_NONE, .for_kupdate = true,
+		});
 		mm->next_flush_ns += mm->writeback_interval_ns;
 	}
 	if (mm->loop->now < until)
@@ -326,9 +434,12 @@ bool folio_mark_dirty(struct folio *folio)
 		return false;
 	folio->flags |= PG_dirty;
 	if (folio->mapping) {
-		if (!folio->mapping->nr_dirty++)
+		if (!folio->mapping->nr_dirty++) {
+			/* __mark_inode_dirty(I_DIRTY_PAGES): dirtied_when, and the tail of b_dirty */
 			folio->mapping->dirtied_when = folio->mapping->mm->loop ?
 						       folio->mapping->mm->loop->now : 0;
+			folio->mapping->dirtied_seq = ++folio->mapping->mm->dirty_seq;
+		}
 		folio->mapping->mm->nr_dirty_pages += folio_nr_pages(folio);
 	}
 	return true;

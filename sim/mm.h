@@ -74,6 +74,11 @@ errseq_t errseq_set(errseq_t *eseq, int err);
 errseq_t errseq_sample(errseq_t *eseq);
 int errseq_check_and_advance(errseq_t *eseq, errseq_t *since);
 
+enum writeback_sync_modes {
+	WB_SYNC_NONE,	/* do not wait on anything: background writeback */
+	WB_SYNC_ALL,	/* wait on every folio: data integrity (fsync, sync) */
+};
+
 /* Where the page cache's memory and clock come from: one per simulated machine. */
 struct zw_log;
 
@@ -96,6 +101,29 @@ struct mm_ctx {
 	uint64_t next_flush_ns;
 	struct address_space **mappings;	/* the bdi's dirty inodes, simplified */
 	size_t nr_mappings;
+	uint64_t dirty_seq;		/* counts mappings going dirty: the b_dirty order */
+	/*
+	 * The flusher's WB_SYNC_NONE chunk (writeback_chunk_size()): the
+	 * super block's minimum (sb->s_min_writeback_pages: one file system
+	 * per machine here) and the device's estimated write bandwidth
+	 * (wb->avg_write_bandwidth, pages a second: the kernel's starting
+	 * estimate, INIT_BW; it has no clock to measure one).
+	 */
+	uint64_t min_writeback_pages;
+	uint64_t avg_write_bandwidth;
+};
+
+/* include/linux/writeback.h, mm/backing-dev.c */
+#define MIN_WRITEBACK_PAGES	(4096ul >> (PAGE_SHIFT - 10))	/* 4 MiB */
+#define DIRTY_SCOPE		8
+#define INIT_BW			(100ul << (20 - PAGE_SHIFT))	/* 100 MiB/s */
+
+/* struct wb_writeback_work (fs/fs-writeback.c): one job of the flusher */
+struct wb_writeback_work {
+	long nr_pages;			/* pages to write; decremented */
+	enum writeback_sync_modes sync_mode;
+	bool for_background;		/* stop once below the background threshold */
+	bool for_kupdate;		/* only mappings dirty for longer than the expiry */
 };
 
 /*
@@ -109,6 +137,26 @@ void mm_ctx_init(struct mm_ctx *mm, struct sim_loop *loop, uint64_t memory, bool
 void balance_dirty_pages(struct mm_ctx *mm);
 /* Let virtual time pass (run what completes), with the periodic flusher. */
 void mm_advance(struct mm_ctx *mm, uint64_t ns);
+/*
+ * wb_writeback() (fs/fs-writeback.c): the flusher runs @work over the dirty
+ * mappings in the order they went dirty, a chunk each in turn
+ * (writeback_sb_inodes()), without waiting for the I/O.  Returns the pages
+ * written.
+ */
+long wb_writeback(struct mm_ctx *mm, struct wb_writeback_work *work);
+/*
+ * The pages of one chunk for the flusher (writeback_chunk_size()): LONG_MAX
+ * for WB_SYNC_ALL; for WB_SYNC_NONE min(bandwidth / 2, dirty limit /
+ * DIRTY_SCOPE, @nr_pages) rounded down after adding the minimum chunk.
+ */
+long writeback_chunk_size(const struct mm_ctx *mm, enum writeback_sync_modes sync_mode, long nr_pages);
+/*
+ * What sync(2) starts before its data-integrity pass (ksys_sync():
+ * wakeup_flusher_threads(WB_REASON_SYNC), run as wb_check_start_all()): a
+ * WB_SYNC_NONE work of every page dirty now.  The file system's ->sync
+ * then does the WB_SYNC_ALL pass (sync_inodes_sb()) and waits.
+ */
+void wakeup_flusher_threads(struct mm_ctx *mm);
 
 struct address_space_operations {
 	/* Write back dirty folios (->writepages). */
@@ -132,6 +180,7 @@ struct address_space {
 	pgoff_t writeback_index;	/* where cyclic writeback goes on */
 	unsigned int min_order, max_order;	/* folio sizes the mapping allows */
 	uint64_t dirtied_when;		/* virtual ns when it went from clean to dirty */
+	uint64_t dirtied_seq;		/* mm->dirty_seq then: its place on b_dirty */
 	unsigned long flags;		/* AS_EIO, AS_ENOSPC: the legacy error bits */
 };
 
@@ -157,11 +206,6 @@ static inline unsigned int i_blocksize(const struct inode *inode)
 struct file {
 	struct inode *f_inode;
 	errseq_t f_wb_err;
-};
-
-enum writeback_sync_modes {
-	WB_SYNC_NONE,	/* do not wait on anything: background writeback */
-	WB_SYNC_ALL,	/* wait on every folio: data integrity (fsync, sync) */
 };
 
 struct writeback_control {

@@ -14,6 +14,7 @@
 #include <json.h>
 
 #include "cmds.h"
+#include "dirty_policy.h"
 #include "fs_oracle.h"
 #include "fs_script.h"
 #include "progress.h"
@@ -95,11 +96,18 @@ static void fs_usage(FILE *f)
 		"                  formats it as its own (never when mounted or holding a\n"
 		"                  file system signature)\n"
 		"  --log FILE, --order fifo|latency|shuffle, --seed N\n"
+		"The page cache's dirty-memory policy (as zwsim writeback; sync is the\n"
+		"flusher's WB_SYNC_NONE pass over every dirty file, a chunk each in turn,\n"
+		"then the WB_SYNC_ALL pass, as sync(2) in Linux 7.2):\n"
+		"%s"
 		"A run longer than half a second shows its progress on stderr when that is\n"
 		"a terminal and the results go elsewhere (ZWSIM_PROGRESS=0: never).\n"
 		"\n"
-		"Example:\n"
-		"  zwsim fs --fs zonefs --dev emu:zones=8,zone_size=4M,conv=2 --json work.fs\n");
+		"Examples:\n"
+		"  zwsim fs --fs zonefs --dev emu:zones=8,zone_size=4M,conv=2 --json work.fs\n"
+		"  zwsim fs --fs xfs-zoned --dev emu:size=2G,zone_size=64M,conv=8,data=tags \\\n"
+		"      --memory 6G --writeback-interval 0 --json fill.fs\n",
+		zw_dirty_policy_help);
 }
 
 
@@ -115,9 +123,11 @@ int cmd_fs(int argc, char **argv)
 		{ "log", required_argument, NULL, 'l' },
 		{ "order", required_argument, NULL, 'o' },
 		{ "seed", required_argument, NULL, 's' },
+		ZW_DIRTY_POLICY_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct zw_dirty_policy policy;
 	const char *fsname = NULL, *spec = NULL, *mopts = NULL, *logpath = NULL;
 	enum sim_completion_policy order = SIM_COMPLETE_FIFO;
 	bool json = false, verify = false, force = false;
@@ -134,8 +144,13 @@ int cmd_fs(int argc, char **argv)
 	FILE *f;
 	int c, ret;
 
+	zw_dirty_policy_init(&policy);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+		switch (zw_dirty_policy_option(&policy, "fs", c, optarg)) {
+		case 1: continue;
+		case -1: return EXIT_USAGE;
+		}
 		switch (c) {
 		case 'F': fsname = optarg; break;
 		case 'd': spec = optarg; break;
@@ -196,7 +211,8 @@ int cmd_fs(int argc, char **argv)
 		free(ops);
 		return EXIT_USAGE;
 	}
-	mm_ctx_init(&mm, &st.loop, 1ull << 30, r.dev->data_mode == ZW_DATA_TAGS);
+	mm_ctx_init(&mm, &st.loop, policy.memory, r.dev->data_mode == ZW_DATA_TAGS);
+	zw_dirty_policy_apply(&policy, &mm);
 	if (verify && r.ops->stat) {
 		fs_run_oracle_init(&r, &oracle, st.bdevp);
 	}

@@ -15,6 +15,7 @@
 #include "blkdev.h"
 #include "cmds.h"
 #include "dev.h"
+#include "dirty_policy.h"
 #include "pattern.h"
 #include "stack.h"
 
@@ -44,14 +45,12 @@ static void writeback_usage(FILE *f)
 		"  --log FILE        the event log (docs/event-log.md; - for stdout)\n"
 		"  --order fifo|latency|shuffle, --seed N   completion order\n"
 		"  --verify          reads check the data against what was written there\n"
-		"  --memory BYTES    the simulated machine's memory (1G): the dirty limits follow\n"
-		"  --dirty-background-ratio PCT   background writeback past PCT%% dirty (10)\n"
-		"  --dirty-ratio PCT writers wait past PCT%% dirty or under writeback (20)\n"
-		"  --writeback-interval MS  the periodic flusher's interval (5000; 0: off)\n"
-		"  --dirty-expire MS what the periodic flusher writes: dirty that long (30000)\n"
+		"%s"
 		"\n"
-		"Example:\n"
-		"  zwsim writeback --dev emu:zones=4,zone_size=1M --log wb.jsonl script.wb\n");
+		"Examples:\n"
+		"  zwsim writeback --dev emu:zones=4,zone_size=1M --log wb.jsonl script.wb\n"
+		"  zwsim writeback --dev emu:zoned=0,size=1G --memory 6G --writeback-interval 0 script.wb\n",
+		zw_dirty_policy_help);
 }
 
 enum wb_kind { WB_WRITE, WB_READ, WB_WRITEBACK, WB_SYNC, WB_FSYNC, WB_SLEEP };
@@ -227,11 +226,7 @@ int cmd_writeback(int argc, char **argv)
 		{ "order", required_argument, NULL, 'o' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "verify", no_argument, NULL, 'V' },
-		{ "memory", required_argument, NULL, 'm' },
-		{ "dirty-background-ratio", required_argument, NULL, 'b' },
-		{ "dirty-ratio", required_argument, NULL, 'r' },
-		{ "writeback-interval", required_argument, NULL, 'i' },
-		{ "dirty-expire", required_argument, NULL, 'x' },
+		ZW_DIRTY_POLICY_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -242,38 +237,23 @@ int cmd_writeback(int argc, char **argv)
 	struct mm_ctx mm = { 0 };
 	struct wb_op *ops;
 	bool verify = false;
-	uint64_t seed = 0, memory = 1ull << 30, bg_ratio = 10, ratio = 20;
-	uint64_t interval_ms = 5000, expire_ms = 30000;
+	struct zw_dirty_policy policy;
+	uint64_t seed = 0;
 	size_t nr;
 	FILE *f;
 	int c, ret = EXIT_OK;
 
+	zw_dirty_policy_init(&policy);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+		switch (zw_dirty_policy_option(&policy, "writeback", c, optarg)) {
+		case 1: continue;
+		case -1: return EXIT_USAGE;
+		}
 		switch (c) {
 		case 'd': spec = optarg; break;
 		case 'l': logpath = optarg; break;
 		case 'V': verify = true; break;
-		case 'm':
-			if (zw_spec_size(optarg, &memory) || !memory) {
-				fprintf(stderr, "zwsim writeback: --memory %s: a size such as 1G\n", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'b':
-		case 'r':
-		case 'i':
-		case 'x': {
-			uint64_t v;
-
-			if (parse_u64(optarg, &v) || ((c == 'b' || c == 'r') && v > 100)) {
-				fprintf(stderr, "zwsim writeback: %s: not a %s\n", optarg,
-					c == 'b' || c == 'r' ? "percentage" : "number of milliseconds");
-				return EXIT_USAGE;
-			}
-			*(c == 'b' ? &bg_ratio : c == 'r' ? &ratio : c == 'i' ? &interval_ms : &expire_ms) = v;
-			break;
-		}
 		case 'o':
 			if (sim_policy_parse(optarg, &order)) {
 				fprintf(stderr, "zwsim writeback: --order %s: accepted values are fifo, latency, shuffle\n", optarg);
@@ -313,13 +293,9 @@ int cmd_writeback(int argc, char **argv)
 		free(ops);
 		return ret;
 	}
-	mm_ctx_init(&mm, &st.loop, memory, st.dev->data_mode == ZW_DATA_TAGS);
+	mm_ctx_init(&mm, &st.loop, policy.memory, st.dev->data_mode == ZW_DATA_TAGS);
 	mm.log = zw_stack_log(&st);
-	mm.dirty_background_pages = memory * bg_ratio / 100 / PAGE_SIZE;
-	mm.dirty_limit_pages = memory * ratio / 100 / PAGE_SIZE;
-	mm.writeback_interval_ns = interval_ms * 1000000ull;
-	mm.next_flush_ns = mm.writeback_interval_ns;
-	mm.dirty_expire_ns = expire_ms * 1000000ull;
+	zw_dirty_policy_apply(&policy, &mm);
 	blkdev_file_init(&bf, st.bdevp, &mm);
 	ret = EXIT_OK;
 	for (size_t i = 0; i < nr; i++) {

@@ -261,7 +261,16 @@ void fso_write(struct fs_oracle *o, const char *name, uint64_t off, uint64_t len
 	}
 	if (ret < 0) {
 		resync_size(o, f);
-		if (!fails_early(ret))
+		/*
+		 * -ENOSPC is early for a buffered write (nothing written, or
+		 * it returns the bytes it wrote), not for a direct one:
+		 * iomap_dio_rw() submits what it could map before the
+		 * allocation failed, and iomap_dio_complete() returns the
+		 * error for the whole call; blocks overwritten in place have
+		 * the new data.  The oracle does not know which kind of write
+		 * failed, so the range is unknown.
+		 */
+		if (!fails_early(ret) || ret == -ENOSPC)
 			set_range(f, off, off + len, FSO_UNKNOWN, 0);
 	}
 }
@@ -352,7 +361,9 @@ void fso_reflink(struct fs_oracle *o, const char *src, const char *dst, int ret)
 	d->segs = malloc(s->nr_segs * sizeof(*d->segs) + 1);
 	if (!d->segs)
 		exit(1);
-	memcpy(d->segs, s->segs, s->nr_segs * sizeof(*d->segs));
+	/* an empty SRC (created, never written) has no ranges, and no array */
+	if (s->nr_segs)
+		memcpy(d->segs, s->segs, s->nr_segs * sizeof(*d->segs));
 	d->nr_segs = s->nr_segs;
 	d->size = s->size;
 	si = idx(o, s);

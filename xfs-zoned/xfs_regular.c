@@ -1347,6 +1347,8 @@ static int xfs_sync_regular(struct zw_fs *fs)
 	struct xfs_mount *mp = MP(fs);
 	int ret = 0;
 
+	/* ksys_sync(): the flusher's WB_SYNC_NONE pass, then sync_inodes_sb()'s WB_SYNC_ALL one */
+	wakeup_flusher_threads(mp->m_mm);
 	for (size_t i = 0; i < mp->m_nr_inodes; i++) {
 		int err = xfs_flush_regular(RI(mp->m_inodes[i]));
 

@@ -236,6 +236,19 @@ static int xfs_zoned_mount(struct zw_fs **fsp, struct block_device *bdev, struct
 			ret = -EIO;
 		}
 		mp->m_max_open_zones = max_open;
+		/*
+		 * xfs_mount_zones() (7.2): the flusher writes a zone's capacity
+		 * of an inode at a time (sb->s_min_writeback_pages), not the
+		 * default 4 MiB, so files cached together are not cut into
+		 * small pieces across zones.  Not in 6.17.
+		 */
+		if (mm && mp->m_kernel != XFS_KERNEL_6_17 && mp->m_nr_rtgroups) {
+			uint64_t blocks = mp->m_rtgroups[0].rtg_blocks;
+
+			if (blocks > XFS_MAX_BMBT_EXTLEN)
+				blocks = XFS_MAX_BMBT_EXTLEN;
+			mm->min_writeback_pages = blocks * mp->m_blocksize >> PAGE_SHIFT;
+		}
 	}
 	if (!ret) {
 		/*
@@ -534,6 +547,52 @@ static int xfs_truncate_page(struct xfs_inode *ip, loff_t size)
 	return ret < 0 ? (int)ret : 0;
 }
 
+/*
+ * xfs_file_write_checks() -> xfs_file_write_zero_eof(): a write that starts
+ * past EOF first zeroes from EOF to where it starts (xfs_zero_range(),
+ * iomap_zero_range()).  Holes and delalloc read zeros already; what needs
+ * it is data mapped past EOF, which a direct write leaves when it fails
+ * after some of its pieces reached the device (its size never moved):
+ * without the zeroing it would read back once the file grows over it.
+ * The zeros go through the page cache and out of place, as any write.
+ * (tags mode: not done, as xfs_truncate_page(): blocks are kept whole.)
+ */
+static int xfs_file_write_zero_eof(struct xfs_inode *ip, loff_t pos)
+{
+	unsigned int bs = ip->i_mount->m_blocksize;
+	loff_t isize = ip->i_vnode.i_size;
+	struct xfs_iext_cursor icur;
+	struct xfs_bmbt_irec got;
+	uint8_t *zeros = NULL;
+	int ret = 0;
+
+	if (pos <= isize || ip->i_vnode.i_data.mm->tags)
+		return 0;
+	for_each_xfs_iext(&ip->i_df, &icur, &got) {
+		loff_t start = (loff_t)(got.br_startoff * bs), end = (loff_t)((got.br_startoff + got.br_blockcount) * bs);
+		ssize_t n;
+
+		if (end <= isize || start >= pos)
+			continue;
+		if (start < isize)
+			start = isize;
+		if (end > pos)
+			end = pos;
+		if (!zeros && !(zeros = calloc(1, (size_t)(end - start))))
+			return -ENOMEM;
+		n = xfs_buffered_write_data(ip, start, (size_t)(end - start), false, zeros);
+		free(zeros);
+		zeros = NULL;
+		if (n < 0) {
+			ret = (int)n;
+			break;
+		}
+		/* the data fork changed under the cursor: look again from here */
+		return ret ? ret : xfs_file_write_zero_eof(ip, pos);
+	}
+	return ret;
+}
+
 static ssize_t xfs_write(struct zw_fs *fs, const char *name, loff_t off, size_t len, bool direct,
 			 bool append)
 {
@@ -547,6 +606,9 @@ static ssize_t xfs_write(struct zw_fs *fs, const char *name, loff_t off, size_t 
 		return -ENOMEM;
 	if (append)
 		off = ip->i_vnode.i_size;
+	ret = xfs_file_write_zero_eof(ip, off);
+	if (ret)
+		return ret;
 	/* xfs_file_write_iter(): O_DIRECT, unless the direct path says fall back (-ENOTBLK) */
 	if (direct) {
 		ret = xfs_file_dio_write_zoned(ip, off, len, append);
@@ -624,6 +686,8 @@ static int xfs_sync(struct zw_fs *fs)
 	struct xfs_mount *mp = MP(fs);
 	int ret = 0;
 
+	/* ksys_sync(): the flusher's WB_SYNC_NONE pass, then sync_inodes_sb()'s WB_SYNC_ALL one */
+	wakeup_flusher_threads(mp->m_mm);
 	for (size_t i = 0; i < mp->m_nr_inodes; i++) {
 		int err = xfs_writeback_inode(mp->m_inodes[i], WB_SYNC_ALL);
 

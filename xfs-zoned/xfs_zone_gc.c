@@ -23,18 +23,6 @@ struct xfs_gc_rec {
 
 enum xfs_gc_state { XFS_GC_BIO_NEW, XFS_GC_BIO_DONE };
 
-/*
- * A scratch pad (struct xfs_zone_scratch): chunks are read into it one
- * after the other; it is used again from its start once every chunk in it
- * is done.  In tags mode it holds a tag per block instead of bytes.
- */
-struct xfs_zone_scratch {
-	void *buf;			/* XFS_GC_CHUNK_SIZE bytes, or */
-	uint64_t *tags;			/* a tag per block (tags mode) */
-	unsigned int offset;		/* bytes handed out */
-	unsigned int freed;		/* bytes of chunks done with */
-};
-
 /* A chunk (struct xfs_gc_bio); a zone reset uses one too. */
 struct xfs_gc_chunk {
 	struct xfs_gc_chunk *next;
@@ -46,8 +34,13 @@ struct xfs_gc_chunk {
 	bool is_seq;
 	struct xfs_open_zone *oz;
 	struct xfs_rtgroup *victim;	/* for a reset: the zone reset */
-	struct xfs_zone_scratch *scratch;
-	unsigned int scratch_off;	/* bytes */
+	/*
+	 * The chunk's data: its part of the scratch ring in the kernel; here
+	 * a buffer of its own (bytes, or a tag per block in tags mode), the
+	 * ring being kept as head and tail only.
+	 */
+	void *buf;
+	uint64_t *tags;
 	struct bio *bio;		/* read, then reset for the write (the kernel's chunk->bio) */
 	enum xfs_gc_state state;
 	blk_status_t status;
@@ -61,8 +54,13 @@ struct xfs_zone_gc {
 	bool scheduled;			/* the thread is woken: an event is queued */
 	struct xfs_gc_list reading, writing, resetting;
 	struct xfs_gc_chunk *free_chunks;	/* done with, for the next (the kernel's bio_set) */
-	struct xfs_zone_scratch scratch[XFS_ZONE_GC_NR_SCRATCH];
-	unsigned int scratch_idx;
+	/*
+	 * The scratch ring (7.2: "xfs: rework zone GC buffer management"):
+	 * XFS_GC_NR_BUFS buffers of XFS_GC_BUF_SIZE used as one ring; chunks
+	 * take space at the head and give it back at the tail as they finish,
+	 * in order.  Bytes; head and tail only grow.
+	 */
+	unsigned int scratch_size, scratch_head, scratch_tail;
 	/* the iterator over the victim's rmap records (struct xfs_zone_gc_iter) */
 	struct xfs_rtgroup *victim;
 	uint64_t next_startblock;	/* in the group: where the next query starts */
@@ -400,14 +398,19 @@ static struct xfs_open_zone *xfs_zone_gc_ensure_target(struct xfs_mount *mp)
 	return oz;
 }
 
-/* xfs_zone_gc_scratch_available(): what is left of the current scratch pad, in bytes. */
+/*
+ * xfs_zone_gc_scratch_available(): the ring's free bytes.  Head and tail
+ * only grow (unsigned, wrapping), so a full ring is not taken for an empty
+ * one: the fix the first version of the ring got in review (its head and
+ * tail modulo the size read a full ring whose head wrapped to 0 as empty).
+ */
 static unsigned int xfs_zone_gc_scratch_available(struct xfs_zone_gc *gc)
 {
-	return XFS_GC_CHUNK_SIZE - gc->scratch[gc->scratch_idx].offset;
+	return gc->scratch_size - (gc->scratch_head - gc->scratch_tail);
 }
 
 /*
- * xfs_zone_gc_alloc_blocks(): up to what the scratch pad has left; GC
+ * xfs_zone_gc_alloc_blocks(): up to what the scratch ring has free; GC
  * allocates from the reserved pools of both counters, never from the
  * general ones a writer may be waiting for.
  */
@@ -423,7 +426,12 @@ static struct xfs_open_zone *xfs_zone_gc_alloc_blocks(struct xfs_mount *mp, uint
 	rtg = oz->oz_rtg;
 	if (*count > xfs_zone_gc_scratch_available(mp->zi_gc) / mp->m_blocksize)
 		*count = xfs_zone_gc_scratch_available(mp->zi_gc) / mp->m_blocksize;
-	/* the model cuts chunks at the append limit where the kernel splits their writes */
+	/*
+	 * The model cuts chunks at the append limit where the kernel splits
+	 * their writes (xfs_zone_gc_split_write(): each piece a chunk of its
+	 * own from then on, remapped on its own); the same pieces, each read
+	 * alone.
+	 */
 	if (append && *count > append / mp->m_blocksize)
 		*count = append / mp->m_blocksize;
 	if (*count > rtg->rtg_blocks - oz->oz_allocated)
@@ -456,14 +464,13 @@ static void xfs_zone_gc_end_io(struct bio *bio)
 }
 
 /*
- * The chunk's bio on its part of the scratch pad: bytes, or tags in tags
- * mode.  The read's bio is reset for the write (bio_reset(), as the
- * kernel's xfs_zone_gc_write_chunk() does).
+ * The chunk's bio on its data: bytes, or tags in tags mode.  The read's
+ * bio is reset for the write (bio_reset(), as the kernel's
+ * xfs_zone_gc_write_chunk() does).
  */
 static void xfs_zone_gc_submit(struct xfs_gc_chunk *chunk, enum req_op op, sector_t sector)
 {
 	struct xfs_mount *mp = chunk->mp;
-	struct xfs_zone_scratch *scratch = chunk->scratch;
 	uint32_t len = (uint32_t)(chunk->len * mp->m_blocksize);
 	struct bio *bio = chunk->bio;
 
@@ -478,18 +485,18 @@ static void xfs_zone_gc_submit(struct xfs_gc_chunk *chunk, enum req_op op, secto
 		return;
 	}
 	bio->bi_iter.bi_sector = sector;
-	if (scratch->tags) {
+	if (chunk->tags) {
 		bio_add_data(bio, NULL, 0, len, NULL, 0);
-		bio->bi_io_vec[0].bv_tags = scratch->tags + chunk->scratch_off / mp->m_blocksize;
+		bio->bi_io_vec[0].bv_tags = chunk->tags;
 	} else {
-		bio_add_data(bio, (char *)scratch->buf + chunk->scratch_off, 0, len, NULL, 0);
+		bio_add_data(bio, chunk->buf, 0, len, NULL, 0);
 	}
 	bio->bi_end_io = xfs_zone_gc_end_io;
 	bio->bi_private = chunk;
 	submit_bio(bio);
 }
 
-/* xfs_zone_gc_start_chunk(): read the next record of the victim into the scratch pad. */
+/* xfs_zone_gc_start_chunk(): read the next record of the victim into the scratch ring. */
 static bool xfs_zone_gc_start_chunk(struct xfs_mount *mp, struct xfs_zone_gc *gc)
 {
 	struct xfs_gc_chunk *chunk;
@@ -518,11 +525,16 @@ static bool xfs_zone_gc_start_chunk(struct xfs_mount *mp, struct xfs_zone_gc *gc
 	chunk->oz = oz;
 	chunk->victim = gc->victim;
 	chunk->victim->rtg_gccount++;
-	chunk->scratch = &gc->scratch[gc->scratch_idx];
-	chunk->scratch_off = chunk->scratch->offset;
-	chunk->scratch->offset += (unsigned int)(rec.len * mp->m_blocksize);
-	if (chunk->scratch->offset == XFS_GC_CHUNK_SIZE)
-		gc->scratch_idx = (gc->scratch_idx + 1) % XFS_ZONE_GC_NR_SCRATCH;
+	if (mp->m_mm->tags)
+		chunk->tags = calloc(rec.len, sizeof(*chunk->tags));
+	else
+		chunk->buf = malloc(rec.len * mp->m_blocksize);
+	if (!chunk->tags && !chunk->buf) {
+		xfs_gc_chunk_free(gc, chunk);
+		xfs_zone_gc_shutdown(mp);
+		return false;
+	}
+	gc->scratch_head += (unsigned int)(rec.len * mp->m_blocksize);
 	mp->zi_gc_progress++;
 	xfs_zone_gc_iter_advance(gc, rec.len);
 	xfs_gc_list_add(&gc->reading, chunk);
@@ -535,6 +547,10 @@ static void xfs_zone_gc_free_chunk(struct xfs_mount *mp, struct xfs_gc_chunk *ch
 {
 	bio_put(chunk->bio);
 	chunk->bio = NULL;
+	free(chunk->buf);
+	free(chunk->tags);
+	chunk->buf = NULL;
+	chunk->tags = NULL;
 	chunk->victim->rtg_gccount--;
 	mp->zi_gc_progress++;
 	xfs_open_zone_put(chunk->oz);
@@ -555,9 +571,9 @@ static void xfs_zone_gc_write_chunk(struct xfs_mount *mp, struct xfs_gc_chunk *c
 }
 
 /*
- * xfs_zone_gc_finish_chunk(): its part of the scratch pad is free (the pad
- * is used again from its start once all of it is); remap where the file
- * still maps the old blocks.
+ * xfs_zone_gc_finish_chunk(): its part of the scratch ring is free (the
+ * tail moves: chunks finish in order); remap where the file still maps
+ * the old blocks.
  */
 static void xfs_zone_gc_finish_chunk(struct xfs_mount *mp, struct xfs_gc_chunk *chunk)
 {
@@ -567,9 +583,7 @@ static void xfs_zone_gc_finish_chunk(struct xfs_mount *mp, struct xfs_gc_chunk *
 		xfs_zone_gc_free_chunk(mp, chunk);
 		return;
 	}
-	chunk->scratch->freed += (unsigned int)(chunk->len * mp->m_blocksize);
-	if (chunk->scratch->freed == chunk->scratch->offset)
-		chunk->scratch->offset = chunk->scratch->freed = 0;
+	mp->zi_gc->scratch_tail += (unsigned int)(chunk->len * mp->m_blocksize);
 	mp->s_gc_bytes += chunk->len * mp->m_blocksize;
 	xfs_zoned_end_io(chunk->ip, (loff_t)(chunk->offset * mp->m_blocksize), chunk->len * mp->m_blocksize,
 			 chunk->new_daddr, chunk->oz, chunk->old_startblock);
@@ -639,7 +653,7 @@ static void xfs_zone_gc_reset_zones(struct xfs_mount *mp)
 /* --- the thread ----------------------------------------------------------- */
 
 /*
- * xfs_zone_gc_space_available(): room in the scratch pad, and a GC zone
+ * xfs_zone_gc_space_available(): room in the scratch ring, and a GC zone
  * with space or one to be had.  The kernel's xfs_zone_gc_ensure_target()
  * opens the new zone here already; the model opens it at the first
  * allocation (docs/xfs-zoned.md).
@@ -704,17 +718,7 @@ int xfs_zone_gc_mount(struct xfs_mount *mp)
 	mp->zi_reset_list = calloc(mp->m_nr_rtgroups ? mp->m_nr_rtgroups : 1, sizeof(*mp->zi_reset_list));
 	if (!mp->zi_gc || !mp->zi_reset_list)
 		return -ENOMEM;
-	/* the scratch pads: XFS_GC_CHUNK_SIZE each, as tags when the page cache keeps tags */
-	for (unsigned int i = 0; i < XFS_ZONE_GC_NR_SCRATCH; i++) {
-		struct xfs_zone_scratch *s = &mp->zi_gc->scratch[i];
-
-		if (mp->m_mm->tags)
-			s->tags = calloc(XFS_GC_CHUNK_SIZE / mp->m_blocksize, sizeof(*s->tags));
-		else
-			s->buf = malloc(XFS_GC_CHUNK_SIZE);
-		if (!s->tags && !s->buf)
-			return -ENOMEM;
-	}
+	mp->zi_gc->scratch_size = XFS_GC_BUF_SIZE * XFS_GC_NR_BUFS;
 	return 0;
 }
 
@@ -725,6 +729,8 @@ static void xfs_gc_list_free(struct xfs_gc_list *l)
 
 		bio_put(c->bio);
 		xfs_open_zone_put(c->oz);
+		free(c->buf);
+		free(c->tags);
 		free(c);
 	}
 }
@@ -743,10 +749,6 @@ void xfs_zone_gc_unmount(struct xfs_mount *mp)
 
 			gc->free_chunks = c->next;
 			free(c);
-		}
-		for (unsigned int i = 0; i < XFS_ZONE_GC_NR_SCRATCH; i++) {
-			free(gc->scratch[i].buf);
-			free(gc->scratch[i].tags);
 		}
 		free(gc->recs);
 		free(gc->sort_tmp);

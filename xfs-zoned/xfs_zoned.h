@@ -27,8 +27,8 @@
 #define XFS_MAX_BMBT_EXTLEN	((1ull << 21) - 1)
 #define XFS_OPEN_GC_ZONES	1
 #define XFS_ZONE_USED_BUCKETS	10
-#define XFS_GC_CHUNK_SIZE	(1u << 20)
-#define XFS_ZONE_GC_NR_SCRATCH	2
+#define XFS_GC_BUF_SIZE		(1u << 20)	/* the GC scratch ring: XFS_GC_NR_BUFS of these */
+#define XFS_GC_NR_BUFS		2
 #define XFS_DEFAULT_MAX_OPEN_ZONES	128	/* newer kernels (6.18 on) */
 
 /*

@@ -424,6 +424,8 @@ int zonefs_sync(struct zw_fs *fs)
 	struct blk_dio dio;
 	int ret = 0;
 
+	/* ksys_sync(): the flusher's WB_SYNC_NONE pass, then sync_inodes_sb()'s WB_SYNC_ALL one */
+	wakeup_flusher_threads(sbi->mm);
 	for (unsigned int i = 0; i < sbi->nr_files; i++) {
 		struct writeback_control wbc = {
 			.sync_mode = WB_SYNC_ALL, .nr_to_write = INT64_MAX, .range_end = INT64_MAX,

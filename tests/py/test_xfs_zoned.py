@@ -1400,9 +1400,10 @@ def test_gc_leaves_zones_whose_only_used_blocks_belong_to_unknown_files(zw, tmp_
 DEV_4M = "emu:zones=9,zone_size=4M,conv=1,max_sectors=8192"
 
 
-def test_gc_chunks_fill_the_current_scratch_pad_and_wait_for_it_to_empty(zw, tmp_path):
-    # zone 1 keeps four live runs of 768 KiB of a; GC reads them into two 1 MiB
-    # scratch pads (xfs_zone_gc_scratch_available(): what the current pad has left)
+def test_gc_chunks_fill_the_scratch_ring_and_wait_for_its_tail(zw, tmp_path):
+    # zone 1 keeps four live runs of 768 KiB of a; GC reads them into its scratch
+    # ring of 2 MiB (two buffers of XFS_GC_BUF_SIZE used as one ring, 7.2's
+    # xfs_zone_gc_scratch_available(): the size less what the chunks in flight hold)
     log = tmp_path / "events.jsonl"
     xfs(zw, DEV_4M, """
         write a 0 4M
@@ -1427,11 +1428,10 @@ def test_gc_chunks_fill_the_current_scratch_pad_and_wait_for_it_to_empty(zw, tmp
           if e["ev"] == "bio_submit" and ((e["op"] == "read" and e["sector"] // zone == 1) or
                                           (e["op"] == "zone_append" and e["sector"] // zone == 6))]
     assert gc == [
-        # pad 0: 768 KiB, then the 256 KiB it has left; pad 1: 512 + 512 KiB
-        ("read", 0, 768), ("read", 1024, 256), ("read", 1280, 512), ("read", 2048, 512),
-        ("zone_append", 0, 768), ("zone_append", 0, 256), ("zone_append", 0, 512),
-        ("zone_append", 0, 512),
-        # both pads full: the rest once pad 0 is free again
+        # 768 + 768 KiB, then the 512 KiB the ring has left: full
+        ("read", 0, 768), ("read", 1024, 768), ("read", 2048, 512),
+        ("zone_append", 0, 768), ("zone_append", 0, 768), ("zone_append", 0, 512),
+        # the rest once the first chunks are done and the tail has moved
         ("read", 2560, 256), ("read", 3072, 768),
         ("zone_append", 0, 256), ("zone_append", 0, 768),
     ]

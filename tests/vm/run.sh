@@ -30,7 +30,7 @@ if [ "${1:-}" != --in-guest ]; then
 	mkdir -p "$RESULTS"
 	t0=$(date +%s)
 	rc=0
-	"$VM_DIR/run-guest.sh" --out "$RESULTS" --timeout "${ZWSIM_VM_TIMEOUT:-900}" \
+	"$VM_DIR/run-guest.sh" --out "$RESULTS" --timeout "${ZWSIM_VM_TIMEOUT:-2400}" --mem "${ZWSIM_VM_MEM:-4096}" \
 		--zns size=1G,zone_size=64M,zone_cap=48M,max_open=8,max_active=10 \
 		--nvme size=512M \
 		-- "$VM_DIR/run.sh" --in-guest || rc=$?
@@ -349,4 +349,5 @@ device_zbc
 . "$(dirname "${BASH_SOURCE[0]}")/xfs-fidelity.sh" && device_xfs_fidelity # zoned XFS: the kernel against the model (docs/fidelity-xfs-zoned.md)
 . "$(dirname "${BASH_SOURCE[0]}")/replay.sh" # zwsim replay against fio on real null_blk (docs/replay.md)
 . "$(dirname "${BASH_SOURCE[0]}")/traces.sh" && device_traces # trace readers against blkparse and fio (docs/trace.md)
+. "$(dirname "${BASH_SOURCE[0]}")/xfs-gc-fidelity.sh" && device_xfs_gc_fidelity # zoned XFS through GC (docs/fidelity-xfs-zoned.md)
 guest_summary >/dev/null

@@ -19,6 +19,13 @@ docs/fidelity-xfs-zoned.md).
   xfs-zoned-script.py run NAME DEV ZWSIM SPEC MOUNT_OPTS SCRIPT OUTDIR TALLY
       all three: OUTDIR/NAME.real.json, NAME.model.json, the comparison on
       stdout, the figures appended to TALLY.
+  xfs-zoned-script.py run-gc NAME DEV ZWSIM SPEC MOUNT_OPTS SCRIPT CHECKPOINT OUTDIR TALLY
+      through GC (tests/vm/xfs-gc-fidelity.sh): the kernel with its own
+      dirty thresholds (read from /proc/vmstat before and after every call;
+      periodic writeback off), a snapshot after the first CHECKPOINT
+      operations, then after the script until the zone report stops
+      changing; the model with --memory from the threshold before the run;
+      both compared (the snapshot too), and GC's bytes moved.
   xfs-zoned-script.py agree REAL.json MODEL.json
       exit 0 only if both sides agree on every call's result, the shut down
       state, every file and every zone (a check that must hold, not a figure).
@@ -202,7 +209,7 @@ class AppendTrace:
     EVENTS = ("block_bio_queue", "block_rq_issue", "block_rq_complete")
     DONE = re.compile(r"block_rq_complete: \d+,\d+ (\S+) \(.*?\) (\d+) \+ (\d+) .*\[(-?\d+)\]\s*$")
 
-    def __init__(self, dev):
+    def __init__(self, dev, buffer_kb=8192):
         if not os.path.isdir(TRACEFS + "/events"):
             subprocess.run(["mount", "-t", "tracefs", "nodev", TRACEFS], check=True)
         if not os.path.isdir(TRACE_INSTANCE):
@@ -210,7 +217,7 @@ class AppendTrace:
         rdev = os.stat(dev).st_rdev
         self.devt = (os.major(rdev) << 20) | os.minor(rdev)  # the kernel's dev_t: MKDEV()
         self.put("tracing_on", "0")
-        self.put("buffer_size_kb", "8192")
+        self.put("buffer_size_kb", str(buffer_kb))
         self.put("trace", "")
         for ev in self.EVENTS:
             self.put("events/block/%s/filter" % ev, "dev == %d" % self.devt)
@@ -346,21 +353,22 @@ def model_appends(log, zone_sectors):
     (the model's device runs them in the order they were issued), less what
     the block layer refused before the device (REFUSED)."""
     issued, landed, failed = {}, {}, {}
-    with open(log) as f:
-        for line in f:
-            if '"zone_append"' not in line or '"bio_end"' not in line:
-                continue
-            e = json.loads(line)
-            if e["ev"] != "bio_end" or e["op"] != "zone_append":
-                continue
-            if e["status"] != "OK" and any(r in e.get("reason", "") for r in REFUSED):
-                continue
-            z = str(e["sector"] // zone_sectors)
-            issued.setdefault(z, []).append(e["bytes"] // 512)
-            if e["status"] == "OK":
-                landed.setdefault(z, []).append((e["sector"], e["bytes"] // 512))
-            else:
-                failed[z] = failed.get(z, 0) + 1
+    # grep first: a run through GC logs some 100 MB, slow to read in Python under TCG
+    lines = subprocess.run(["grep", "-F", '"bio_end"', log], capture_output=True, text=True).stdout
+    for line in lines.splitlines():
+        if '"zone_append"' not in line:
+            continue
+        e = json.loads(line)
+        if e["ev"] != "bio_end" or e["op"] != "zone_append":
+            continue
+        if e["status"] != "OK" and any(r in e.get("reason", "") for r in REFUSED):
+            continue
+        z = str(e["sector"] // zone_sectors)
+        issued.setdefault(z, []).append(e["bytes"] // 512)
+        if e["status"] == "OK":
+            landed.setdefault(z, []).append((e["sector"], e["bytes"] // 512))
+        else:
+            failed[z] = failed.get(z, 0) + 1
     return appends_of(issued, landed, failed)
 
 
@@ -369,18 +377,21 @@ def spec_zone_sectors(spec):
     return size(m.group(1).replace("iB", "").replace("B", "")) // 512 if m else 256 << 20 >> 9
 
 
-def model(zwsim, spec, mopts, script):
+def model(zwsim, spec, mopts, script, extra=(), with_appends=True):
     log = tempfile.NamedTemporaryFile(prefix="zwsim-xfs-", suffix=".jsonl", delete=False)
     log.close()
-    cmd = [zwsim, "fs", "--fs", "xfs-zoned", "--dev", spec, "--json", "--verify", "--log", log.name]
+    cmd = [zwsim, "fs", "--fs", "xfs-zoned", "--dev", spec, "--json", "--verify"]
+    if with_appends:
+        cmd += ["--log", log.name]
     if mopts != "-":
         cmd += ["--mount", mopts]
+    cmd += list(extra)
     try:
         p = subprocess.run(cmd + [script], capture_output=True, text=True)
         if p.returncode != 0:
             sys.stderr.write(p.stderr)
             raise RuntimeError("zwsim fs exited with status %d" % p.returncode)
-        appends = model_appends(log.name, spec_zone_sectors(spec))
+        appends = model_appends(log.name, spec_zone_sectors(spec)) if with_appends else {}
     finally:
         os.unlink(log.name)
     ops = [line.split(" => ", 1) for line in p.stderr.splitlines() if " => " in line]
@@ -392,7 +403,7 @@ def model(zwsim, spec, mopts, script):
              for z in rep["zones"] if z["cond"] not in ("nw", "em")}
     shutdown = bool(rep["stats"].get("shutdown"))
     return {"ops": ops, "files": {} if shutdown else files, "zones": zones, "shutdown": shutdown,
-            "appends": appends}
+            "appends": appends, "gc_bytes": rep["stats"].get("gc_bytes", 0)}
 
 
 def fmt_ext(ext):
@@ -580,6 +591,12 @@ def summary(tally):
     return 0 if n else 1
 
 
+# The kernel side's dirty policy (real(): dirty_bytes 1 GiB, dirty_background_bytes
+# 768 MiB, no periodic writeback) as the model's options: 20% of 5 GiB is
+# 262080 pages (the kernel's 262144), 15% 196480 (196608)
+KERNEL_POLICY = ["--memory", "5G", "--dirty-background-ratio", "15", "--writeback-interval", "0"]
+
+
 def run(name, dev, zwsim, spec, mopts, script, outdir, tally):
     """The scenario on the kernel and on the model, then the comparison
     (OUTDIR/NAME.real.json, NAME.model.json; the figures appended to TALLY)."""
@@ -588,9 +605,201 @@ def run(name, dev, zwsim, spec, mopts, script, outdir, tally):
     r = real(dev, mopts, script)
     save(r, base + ".real.json")
     print("# %s: the model (%s)" % (name, spec), flush=True)
-    m = model(zwsim, spec, mopts, script)
+    m = model(zwsim, spec, mopts, script, KERNEL_POLICY)
     save(m, base + ".model.json")
     return compare(name, r, m, tally)
+
+
+# --- through GC (tests/vm/xfs-gc-fidelity.sh) --------------------------------
+
+VMSTAT_THRESHOLDS = ("nr_dirty_threshold", "nr_dirty_background_threshold")
+
+
+def vmstat_thresholds():
+    """The guest's own dirty thresholds now, in pages (/proc/vmstat, as
+    domain_dirty_limits() computed them at the last balance_dirty_pages() or
+    vmstat read: of the memory available now)."""
+    out = {}
+    with open("/proc/vmstat") as f:
+        for line in f:
+            k, _, v = line.partition(" ")
+            if k in VMSTAT_THRESHOLDS:
+                out[k] = int(v)
+    return out
+
+
+def zone_report(dev):
+    return subprocess.run(["blkzone", "report", dev], capture_output=True, text=True, check=True).stdout
+
+
+def gc_settle(dev, interval=2.0, stable=3, limit=600):
+    """Wait until the zone report stops changing (GC has settled): the same
+    report `stable` times in a row, `interval` seconds apart.  The seconds
+    waited (the first report that stayed the same counts from its poll)."""
+    import time
+    t0 = time.monotonic()
+    last, same = zone_report(dev), 1
+    while same < stable and time.monotonic() - t0 < limit:
+        time.sleep(interval)
+        rep = zone_report(dev)
+        same = same + 1 if rep == last else 1
+        last = rep
+    return round(time.monotonic() - t0, 1)
+
+
+def split_gc_opts(mopts):
+    """zonegc_low_space=PCT is a mount option of the model and a sysfs knob
+    of the kernel (/sys/fs/xfs/DEV/zoned/zonegc_low_space): (mount options
+    for the kernel, the percentage or None)."""
+    if mopts == "-":
+        return "-", None
+    keep, pct = [], None
+    for o in mopts.split(","):
+        if o.startswith("zonegc_low_space="):
+            pct = int(o.split("=", 1)[1])
+        else:
+            keep.append(o)
+    return ",".join(keep) or "-", pct
+
+
+def user_bytes(ops):
+    """Bytes the script's writes put in files (their results)."""
+    n = 0
+    for op, res in ops:
+        if op.split()[0] in ("write", "dwrite", "append"):
+            try:
+                n += int(res.split()[0])
+            except ValueError:
+                pass
+    return n
+
+
+def append_bytes(appends):
+    return sum(sum(a["landed"]) for a in appends.values()) * 512
+
+
+def real_gc(dev, mopts, script, checkpoint):
+    """The kernel side through GC: as real(), but with the guest's own dirty
+    thresholds (only periodic writeback off, as the model is told), sampled
+    before and after every operation; after the first `checkpoint`
+    operations (the fill, before any delete) the files and zones as they
+    are then; after the script, waits until GC has settled."""
+    ops = parse(script)
+    kopts, pct = split_gc_opts(mopts)
+    opts = [] if kopts == "-" else [kopts]
+    subprocess.run(["umount", dev], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(["mkfs.xfs", "-q", "-f", dev], check=True, stdout=subprocess.DEVNULL)
+    mnt = tempfile.mkdtemp(prefix="xfs-gc-")
+    subprocess.run(["mount"] + (["-o", ",".join(opts)] if opts else []) + [dev, mnt], check=True)
+    name = os.path.basename(dev)
+    if pct is not None:
+        with open("/sys/fs/xfs/%s/zoned/zonegc_low_space" % name, "w") as f:
+            f.write(str(pct))
+    old = {k: sysctl(k) for k in ("dirty_writeback_centisecs", "dirty_background_ratio", "dirty_ratio")}
+    sysctl("dirty_writeback_centisecs", 0)
+    thresholds = [vmstat_thresholds()]
+    ratios = {"dirty_ratio": int(old["dirty_ratio"]), "dirty_background_ratio": int(old["dirty_background_ratio"])}
+    trace = None
+    snap = None
+    try:
+        r = Real(dev, mnt)
+        try:
+            trace = AppendTrace(dev, 32768)
+            done = []
+            for i, w in enumerate(ops):
+                done.append([" ".join(w), r.run(w)])
+                thresholds.append(vmstat_thresholds())
+                if i + 1 == checkpoint:
+                    snap = r.outcome(list(done))
+            settle = gc_settle(dev)
+            appends = trace.stop(r.zone_bytes // 512)
+            trace = None
+            out = r.outcome(done)
+            out["appends"] = appends
+        finally:
+            if trace:
+                trace.stop(r.zone_bytes // 512)
+            for fd in r.fds.values():
+                os.close(fd)
+        try:
+            with open("/sys/fs/xfs/%s/stats/stats" % name) as f:
+                out["xfs_stats"] = f.read()
+        except OSError:
+            pass
+    finally:
+        for k, v in old.items():
+            sysctl(k, v)
+        subprocess.run(["umount", mnt], check=True)
+        os.rmdir(mnt)
+    out["gc_bytes"] = append_bytes(out["appends"]) - user_bytes(out["ops"])
+    out["settle_seconds"] = settle
+    out["thresholds"] = thresholds
+    out["ratios"] = ratios
+    out["checkpoint"] = snap
+    return out
+
+
+def model_memory(real_out):
+    """--memory for the model from the kernel's dirty threshold before the
+    run: the memory the kernel computed it from (nr_dirty_threshold is
+    dirty_ratio percent of it, domain_dirty_limits())."""
+    t = real_out["thresholds"][0]["nr_dirty_threshold"]
+    return t * 4096 * 100 // real_out["ratios"]["dirty_ratio"]
+
+
+def model_gc(zwsim, spec, mopts, script, memory, ratios, with_appends=True):
+    """The model with the guest's dirty policy (periodic writeback off on both sides)."""
+    return model(zwsim, spec, mopts, script, ["--memory", str(memory), "--dirty-ratio", str(ratios["dirty_ratio"]),
+                                              "--dirty-background-ratio", str(ratios["dirty_background_ratio"]),
+                                              "--writeback-interval", "0"], with_appends)
+
+
+def run_gc(name, dev, zwsim, spec, mopts, script, checkpoint, outdir, tally):
+    """The GC scenario on the kernel and on the model (data=tags on the twin:
+    the model keeps a tag a block), the fill compared as it was at the
+    checkpoint and everything after GC; OUTDIR/NAME.{real,model,fill.model}.json."""
+    base = os.path.join(outdir, name)
+    checkpoint = int(checkpoint)
+    spec = spec + ("" if "data=" in spec else ",data=tags")
+    print("# %s: the kernel (mount options: %s)" % (name, mopts), flush=True)
+    r = real_gc(dev, mopts, script, checkpoint)
+    save(r, base + ".real.json")
+    memory = model_memory(r)
+    th = r["thresholds"]
+    print("# the guest's dirty thresholds (pages): before %s; during: threshold %d..%d, background %d..%d; "
+          "the model: --memory %d (%d MiB), ratios %s" %
+          (th[0], min(t["nr_dirty_threshold"] for t in th), max(t["nr_dirty_threshold"] for t in th),
+           min(t["nr_dirty_background_threshold"] for t in th), max(t["nr_dirty_background_threshold"] for t in th),
+           memory, memory >> 20, r["ratios"]), flush=True)
+    print("# GC settled %.1f s after the script" % r["settle_seconds"], flush=True)
+    part = base + ".fill.fs"
+    with open(script) as f:
+        lines = [ln for ln in f if ln.split("#", 1)[0].strip()]
+    with open(part, "w") as f:
+        f.write("".join(lines[:checkpoint]))
+    print("# %s: the model (%s)" % (name, spec), flush=True)
+    mf = model_gc(zwsim, spec, mopts, part, memory, r["ratios"], with_appends=False)  # the fill: no appends compared
+    save(mf, base + ".fill.model.json")
+    m = model_gc(zwsim, spec, mopts, script, memory, r["ratios"])
+    save(m, base + ".model.json")
+    print("## before GC: the fill (%d operations), before any delete" % checkpoint)
+    compare(name + "-fill", r["checkpoint"], mf, tally)
+    print("## after GC settled")
+    compare(name, r, m, tally)
+    print("GC bytes moved: kernel %d (zone appends %d less %d written by the script; XFS's own stats: %s), "
+          "model %d (stats.gc_bytes; from its appends %d)" %
+          (r["gc_bytes"], append_bytes(r["appends"]), user_bytes(r["ops"]), xfs_stats_gc(r.get("xfs_stats", "")),
+           m["gc_bytes"], append_bytes(m["appends"]) - user_bytes(m["ops"])))
+    return 0
+
+
+def xfs_stats_gc(text):
+    """The bytes GC moved by /sys/fs/xfs/DEV/stats/stats ('gc xpc N'), or '-'."""
+    for line in text.splitlines():
+        w = line.split()
+        if len(w) == 3 and w[:2] == ["gc", "xpc"]:
+            return w[2]
+    return "-"
 
 
 def main(argv):
@@ -605,6 +814,8 @@ def main(argv):
         return compare(args[0], load(args[1]), load(args[2]), *args[3:])
     if cmd == "run" and len(args) == 8:
         return run(*args)
+    if cmd == "run-gc" and len(args) == 9:
+        return run_gc(*args)
     if cmd == "agree" and len(args) == 2:
         return agree(*args)
     if cmd == "summary" and len(args) == 1:
