@@ -1,6 +1,7 @@
 # zwsim: one Makefile for the library (sim/), the zwsim command (tools/),
 # tests and benchmarks.  `make help` lists the targets.
 
+.DEFAULT_GOAL := all
 CC       ?= cc
 PYTHON   := /usr/bin/python3
 CSTD     := -std=c11 -D_GNU_SOURCE

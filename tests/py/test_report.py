@@ -222,3 +222,21 @@ def test_docs_text_summary_is_what_the_program_prints(zwsim, tmp_path):
                        cwd=str(tmp_path), capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert r.stdout.rstrip("\n") == shown
+
+
+def test_report_of_a_zonefs_run_skips_its_sysfs_attributes(zw, tmp_path):
+    # zwsim fs --json on zonefs puts the "/sys/fs/zonefs" counters beside the files
+    script = tmp_path / "z.fs"
+    script.write_text("dwrite seq/0 0 8192\nwrite cnv/0 0 4096\nsync\n")
+    r = zw("fs", "--fs", "zonefs", "--dev", "emu:zones=8,zone_size=1M,conv=2", "--json", script)
+    assert r.rc == 0, r
+    res = tmp_path / "z.json"
+    res.write_text(r.out)
+    result = json.loads(r.out)
+    assert "/sys/fs/zonefs" in result["files"]
+    r = zw("report", "--json", res, "--text")
+    assert r.rc == 0, r
+    files = [n for n in result["files"] if not n.startswith("/")]
+    assert all(n in r.out for n in ("seq/0", "cnv/0")), r.out
+    assert "/sys/fs/zonefs" not in r.out
+    assert len(files) == len([n for n in result["files"]]) - 1

@@ -86,9 +86,13 @@ static int load_files(struct zw_report *rep, json_object *files, char *err, size
 
 	rep->files = calloc(n ? n : 1, sizeof(*rep->files));
 	json_object_object_foreach(files, name, f) {
-		struct rpt_file *rf = &rep->files[k++];
+		struct rpt_file *rf;
 		json_object *ext;
 
+		/* a file system's own attributes (zonefs's "/sys/fs/zonefs"), not a file */
+		if (name[0] == '/')
+			continue;
+		rf = &rep->files[k++];
 		rep->nr_files = k;
 		rf->name = name;
 		if (!json_object_is_type(f, json_type_object) || !get_int(f, "size", &rf->size) || rf->size < 0) {
