@@ -2,9 +2,12 @@
 /* The event log, written with json-c: one plain JSON object a line. */
 #include "log.h"
 
+#include "blk.h"
+#include "dev.h"
 #include "iomap.h"
 
 #include <json.h>
+#include <stdlib.h>
 #include <string.h>
 
 static json_object *log_event(struct zw_log *log, const char *ev)
@@ -160,5 +163,52 @@ void zw_log_dio(struct zw_log *log, const char *ev, const struct inode *inode, u
 		else
 			json_object_object_add(o, "ret", json_object_new_int64(*ret));
 	}
+	log_emit(log, o);
+}
+
+void zw_log_device(struct zw_log *log, struct zw_dev *dev, const struct blk_opts *bo)
+{
+	const struct zone_geometry *g = &dev->geo;
+	struct blk_zone *zones;
+	json_object *o, *a;
+
+	if (!log || !log->f)
+		return;
+	o = log_event(log, "device");
+	json_object_object_add(o, "kind", json_object_new_string(dev->ops->kind));
+	json_object_object_add(o, "capacity", json_object_new_uint64(g->capacity));
+	json_object_object_add(o, "zones", json_object_new_uint64(dev->nr_zones));
+	json_object_object_add(o, "zone_size", json_object_new_uint64(g->zone_size));
+	json_object_object_add(o, "zone_cap", json_object_new_uint64(g->zone_capacity));
+	json_object_object_add(o, "conv", json_object_new_uint64(g->nr_conv));
+	json_object_object_add(o, "lba", json_object_new_uint64(g->lba_size));
+	json_object_object_add(o, "max_open", json_object_new_uint64(g->max_open));
+	json_object_object_add(o, "max_active", json_object_new_uint64(g->max_active));
+	json_object_object_add(o, "max_append", json_object_new_uint64(g->max_append_sectors));
+	json_object_object_add(o, "zone_wplug", json_object_new_boolean(!bo->no_zone_wplug));
+	json_object_object_add(o, "ordered_zone_append",
+			       json_object_new_boolean(bo->ordered_zone_append));
+	/* [zone, wp offset, condition] of every zone not empty, and any whose capacity differs */
+	a = json_object_new_array();
+	zones = dev->nr_zones ? calloc(dev->nr_zones, sizeof(*zones)) : NULL;
+	if (zones && zw_dev_report_zones(dev, 0, dev->nr_zones, zones) == (int)dev->nr_zones) {
+		for (unsigned int i = 0; i < dev->nr_zones; i++) {
+			const struct blk_zone *z = &zones[i];
+			json_object *e;
+
+			if (z->cond == BLK_ZONE_COND_EMPTY && z->capacity == g->zone_capacity)
+				continue;
+			if (z->cond == BLK_ZONE_COND_NOT_WP && z->capacity == z->len)
+				continue;
+			e = json_object_new_array();
+			json_object_array_add(e, json_object_new_uint64(i));
+			json_object_array_add(e, json_object_new_uint64(z->wp - z->start));
+			json_object_array_add(e, json_object_new_string(zone_cond_abbrev(z->cond)));
+			json_object_array_add(e, json_object_new_uint64(z->capacity));
+			json_object_array_add(a, e);
+		}
+	}
+	free(zones);
+	json_object_object_add(o, "zone_state", a);
 	log_emit(log, o);
 }

@@ -50,6 +50,15 @@ void zw_script_close(FILE *f);
  */
 int zw_split_words(char *line, char **w, int max);
 
+/*
+ * The block layer's switches in a device spec (struct blk_opts):
+ * zone_wplug=0|1 (plugging, on by default) and ordered_zone_append=0|1
+ * (off by default, as zloop's).  Copies @spec without them to @out and
+ * sets @bo; 0, or -1 with a message in @err.
+ */
+int zw_spec_blk_opts(const char *spec, struct blk_opts *bo, char *out, size_t outlen, char *err,
+		     size_t errlen);
+
 /* Open it all.  0, or the exit status after saying why on stderr. */
 int zw_stack_open(struct zw_stack *s, const struct zw_stack_opts *o);
 void zw_stack_close(struct zw_stack *s);
