@@ -13,6 +13,7 @@
 
 #include <json.h>
 
+#include "check/check.h"
 #include "cmds.h"
 #include "fs_oracle.h"
 #include "progress.h"
@@ -90,6 +91,8 @@ static void fs_usage(FILE *f)
 		"  --force         a real device (zbd:, nvme:) may be written: the model\n"
 		"                  formats it as its own (never when mounted or holding a\n"
 		"                  file system signature)\n"
+		"  --check         check the run's event log as it is written (zwsim check's\n"
+		"                  rules, docs/check.md): violations on stderr, exit 1\n"
 		"  --log FILE, --order fifo|latency|shuffle, --seed N\n"
 		"A run longer than half a second shows its progress on stderr when that is\n"
 		"a terminal and the results go elsewhere (ZWSIM_PROGRESS=0: never).\n"
@@ -575,6 +578,7 @@ int cmd_fs(int argc, char **argv)
 		{ "mount", required_argument, NULL, 'M' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "verify", no_argument, NULL, 'V' },
+		{ "check", no_argument, NULL, 'K' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "log", required_argument, NULL, 'l' },
 		{ "order", required_argument, NULL, 'o' },
@@ -585,6 +589,7 @@ int cmd_fs(int argc, char **argv)
 	const char *fsname = NULL, *spec = NULL, *mopts = NULL, *logpath = NULL;
 	enum sim_completion_policy order = SIM_COMPLETE_FIFO;
 	bool json = false, verify = false, force = false;
+	struct chk_log *checker = NULL;
 	struct fs_run r = { 0 };
 	struct fs_oracle oracle;
 	struct progress prog;
@@ -605,6 +610,7 @@ int cmd_fs(int argc, char **argv)
 		case 'M': mopts = optarg; break;
 		case 'j': json = true; break;
 		case 'V': verify = true; break;
+		case 'K': checker = chk_log_new(); break;
 		case 'f': force = true; break;
 		case 'l': logpath = optarg; break;
 		case 'o':
@@ -646,8 +652,10 @@ int cmd_fs(int argc, char **argv)
 	if (ret)
 		return EXIT_USAGE;
 	ret = zw_stack_open(&st, &(struct zw_stack_opts){
-		.cmd = "fs", .spec = spec, .log = logpath, .order = order, .seed = seed,
+		.cmd = "fs", .spec = spec, .log = logpath ? logpath : checker ? "/dev/null" : NULL,
+		.order = order, .seed = seed,
 		.dev_flags = force ? ZW_DEV_FORCE : 0, .model_on_real = true,
+		.log_filter = checker ? chk_log_filter : NULL, .log_filter_arg = checker,
 	});
 	if (ret) {
 		free(ops);
@@ -697,6 +705,9 @@ int cmd_fs(int argc, char **argv)
 	sim_run(&st.loop);
 	progress_done(&prog);
 	print_report(&r, st.bdevp, json);
+	/* --check: the checker has read the log as it was written (docs/check.md) */
+	if (checker && (fflush(st.log.f), chk_log_report(checker, stderr, "zwsim fs")))
+		ret = EXIT_OPFAIL;
 	if (verify && verify_run(&r, &mm, err, sizeof(err))) {
 		fprintf(stderr, "zwsim fs: verify: %s\n", err);
 		ret = EXIT_OPFAIL;
@@ -707,6 +718,7 @@ int cmd_fs(int argc, char **argv)
 	r.ops->unmount(r.fs);
 	free(mm.mappings);
 	zw_stack_close(&st);
+	chk_log_free(checker);
 	free(r.open_files);
 	free(ops);
 	return ret;

@@ -77,6 +77,8 @@ int zw_stack_open(struct zw_stack *s, const struct zw_stack_opts *o)
 	if (o->log) {
 		s->log.clock = &s->loop.now;
 		s->log.f = strcmp(o->log, "-") ? fopen(o->log, "w") : stdout;
+		if (s->log.f && o->log_filter)
+			s->log.f = o->log_filter(s->log.f, o->log_filter_arg);
 		if (!s->log.f) {
 			fprintf(stderr, "zwsim %s: --log %s: %s\n", o->cmd, o->log, strerror(errno));
 			zw_stack_close(s);

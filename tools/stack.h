@@ -25,6 +25,9 @@ struct zw_stack_opts {
 	bool raw;			/* no block-layer model */
 	bool model_on_real;		/* the block-layer model on a real device too (file system models) */
 	const char *emulated_only;	/* refuse real devices, saying why */
+	/* the log's stream replaced by what this returns (zwsim fs --check), or NULL */
+	FILE *(*log_filter)(FILE *f, void *arg);
+	void *log_filter_arg;
 };
 
 struct zw_stack {

@@ -13,6 +13,7 @@ static const struct zwsim_cmd {
 	{ "zone", cmd_zone, "zone operations, reports and scripts on a zoned device" },
 	{ "writeback", cmd_writeback, "buffered writes and iomap writeback to the block device" },
 	{ "fs", cmd_fs, "file-level workloads on file system models (zonefs)" },
+	{ "check", cmd_check, "check zone write and append ordering in an event log or block trace" },
 	{ "nullblk", cmd_nullblk, "make and remove zoned null_blk devices (Linux, root)" },
 };
 
