@@ -12,5 +12,6 @@ int cmd_nullblk(int argc, char **argv);
 int cmd_writeback(int argc, char **argv);
 int cmd_fs(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_explore(int argc, char **argv);
 
 #endif

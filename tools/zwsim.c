@@ -14,6 +14,7 @@ static const struct zwsim_cmd {
 	{ "writeback", cmd_writeback, "buffered writes and iomap writeback to the block device" },
 	{ "fs", cmd_fs, "file-level workloads on file system models (zonefs)" },
 	{ "check", cmd_check, "check zone write and append ordering in an event log or block trace" },
+	{ "explore", cmd_explore, "run a scenario under many completion orders, shrink what fails" },
 	{ "nullblk", cmd_nullblk, "make and remove zoned null_blk devices (Linux, root)" },
 };
 

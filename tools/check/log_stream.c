@@ -157,6 +157,8 @@ FILE *chk_log_tee(FILE *under, struct chk_log *l)
 	f = fopencookie(t, "w", (cookie_io_functions_t){ .write = tee_write, .close = tee_close });
 	if (!f)
 		free(t);
+	else
+		setvbuf(f, NULL, _IOLBF, 0);	/* the checker sees each line as it is written */
 	return f;
 }
 
