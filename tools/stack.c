@@ -7,6 +7,8 @@
 
 #include "cmds.h"
 
+void (*zw_stack_loop_hook)(struct sim_loop *loop);
+
 int zw_spec_blk_opts(const char *spec, struct blk_opts *bo, char *out, size_t outlen, char *err,
 		     size_t errlen)
 {
@@ -74,6 +76,8 @@ int zw_stack_open(struct zw_stack *s, const struct zw_stack_opts *o)
 		return EXIT_USAGE;
 	}
 	sim_loop_init(&s->loop, o->order, o->seed);
+	if (zw_stack_loop_hook)
+		zw_stack_loop_hook(&s->loop);
 	if (o->log) {
 		s->log.clock = &s->loop.now;
 		s->log.f = strcmp(o->log, "-") ? fopen(o->log, "w") : stdout;

@@ -62,6 +62,9 @@ int zw_split_words(char *line, char **w, int max);
 int zw_spec_blk_opts(const char *spec, struct blk_opts *bo, char *out, size_t outlen, char *err,
 		     size_t errlen);
 
+/* Called on the simulation loop as soon as it is made, when set (zwsim explore's schedules). */
+extern void (*zw_stack_loop_hook)(struct sim_loop *loop);
+
 /* Open it all.  0, or the exit status after saying why on stderr. */
 int zw_stack_open(struct zw_stack *s, const struct zw_stack_opts *o);
 void zw_stack_close(struct zw_stack *s);

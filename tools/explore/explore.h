@@ -29,12 +29,25 @@ struct scn_op {
 	char text[160];
 };
 
+/* An fs scenario's expectation: its Nth operation's result. */
+struct scn_expect {
+	unsigned int op, line;
+	char result[64];
+};
+
 struct scenario {
 	char path[256];
 	char title[160];
 	char dev[256];
 	struct scn_op *ops;
 	size_t nr_ops;
+	/* an fs scenario (`fs NAME [MOUNT]`): the lines after it are a zwsim fs script */
+	char fs[32], mount[128];
+	char *script;
+	size_t script_len;
+	unsigned int nr_script_ops;
+	struct scn_expect expect[16];
+	unsigned int nr_expect;
 };
 
 /* Parse a scenario file; 0, or -1 after saying "FILE:LINE: what" on stderr. */

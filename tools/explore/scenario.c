@@ -10,7 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "check/check.h"
+#include "cmds.h"
 #include "explore.h"
 #include "stack.h"
 
@@ -113,6 +117,61 @@ static int parse_line(const char *path, unsigned int ln, char *line, struct scen
 	return 1;
 }
 
+/* A line of an fs scenario: `fs NAME [MOUNT]`, `expect N RESULT`, or a line of its script. */
+static int fs_line(const char *path, unsigned int ln, const char *line, struct scenario *s)
+{
+	char copy[512], *w[4];
+	int n;
+
+	snprintf(copy, sizeof(copy), "%s", line);
+	n = zw_split_words(copy, w, 4);
+	if (n && !strcmp(w[0], "fs")) {
+		if (*s->fs || n < 2 || n > 3 || strlen(w[1]) >= sizeof(s->fs) ||
+		    (n == 3 && strlen(w[2]) >= sizeof(s->mount)))
+			return scn_err(path, ln, "fs NAME [MOUNT_OPTIONS], once", NULL);
+		if (s->nr_ops)
+			return scn_err(path, ln, "an fs scenario has no block-level operations before it", NULL);
+		snprintf(s->fs, sizeof(s->fs), "%s", w[1]);
+		if (n == 3)
+			snprintf(s->mount, sizeof(s->mount), "%s", w[2]);
+		return 0;
+	}
+	if (n && !strcmp(w[0], "expect")) {
+		struct scn_expect *e = &s->expect[s->nr_expect];
+		uint64_t k;
+
+		if (!*s->fs || n != 3 || s->nr_expect >= 16 || parse_num(w[1], &k) || !k || k > 100000 ||
+		    strlen(w[2]) >= sizeof(e->result))
+			return scn_err(path, ln, "expect N RESULT (after fs; N counts the script's operations from 1)", NULL);
+		e->op = (unsigned int)k;
+		e->line = ln;
+		snprintf(e->result, sizeof(e->result), "%s", w[2]);
+		s->nr_expect++;
+		return 0;
+	}
+	if (n && !strcmp(w[0], "title")) {
+		char again[512];
+
+		snprintf(again, sizeof(again), "%s", line);
+		return parse_line(path, ln, again, s, NULL) < 0 ? -1 : 0;
+	}
+	if (n) {
+		size_t len = strlen(line);
+		char *p = realloc(s->script, s->script_len + len + 2);
+
+		if (!p)
+			return scn_err(path, ln, "out of memory", NULL);
+		s->script = p;
+		memcpy(s->script + s->script_len, line, len);
+		s->script_len += len;
+		if (!len || line[len - 1] != '\n')
+			s->script[s->script_len++] = '\n';
+		s->script[s->script_len] = '\0';
+		s->nr_script_ops++;
+	}
+	return 0;
+}
+
 int scn_load(const char *path, struct scenario *s)
 {
 	FILE *f = fopen(path, "r");
@@ -131,6 +190,11 @@ int scn_load(const char *path, struct scenario *s)
 		int r;
 
 		ln++;
+		if (*s->fs || !strncmp(line, "fs ", 3) || !strncmp(line, "expect ", 7)) {
+			if (fs_line(path, ln, line, s))
+				goto fail;
+			continue;
+		}
 		r = parse_line(path, ln, line, s, &op);
 		if (r < 0)
 			goto fail;
@@ -153,7 +217,7 @@ int scn_load(const char *path, struct scenario *s)
 		scn_free(s);
 		return -1;
 	}
-	if (!s->nr_ops) {
+	if (!s->nr_ops && !s->nr_script_ops) {
 		fprintf(stderr, "zwsim explore: %s: no operations\n", path);
 		scn_free(s);
 		return -1;
@@ -167,6 +231,8 @@ fail:
 
 void scn_free(struct scenario *s)
 {
+	free(s->script);
+	s->script = NULL;
 	free(s->ops);
 	s->ops = NULL;
 	s->nr_ops = 0;
@@ -438,6 +504,225 @@ static void note_rules(struct run *run)
 		 chk_violation(c, 0)->rule, chk_violation(c, 0)->msg);
 }
 
+/* --- an fs scenario: zwsim fs in a child process, under the schedule ------ */
+
+static struct run *fs_child_run;
+
+static void fs_child_hook(struct sim_loop *loop)
+{
+	loop->policy = SIM_COMPLETE_CHOOSE;
+	loop->choose = choose;
+	loop->choose_arg = fs_child_run;
+}
+
+/* The child: zwsim fs on the script, everything it prints to @fd, then its schedule. */
+static void fs_child(struct run *run, int fd, const char *script, const char *log)
+{
+	const struct scenario *s = run->s;
+	char *argv[16];
+	int argc = 0, rc;
+
+	dup2(fd, 1);
+	dup2(fd, 2);
+	fs_child_run = run;
+	zw_stack_loop_hook = fs_child_hook;
+	argv[argc++] = "fs";
+	argv[argc++] = "--fs";
+	argv[argc++] = (char *)s->fs;
+	argv[argc++] = "--dev";
+	argv[argc++] = (char *)s->dev;
+	argv[argc++] = "--check";
+	argv[argc++] = "--log";
+	argv[argc++] = (char *)log;
+	if (*s->mount) {
+		argv[argc++] = "--mount";
+		argv[argc++] = (char *)s->mount;
+	}
+	argv[argc++] = (char *)script;
+	argv[argc] = NULL;
+	setenv("ZWSIM_PROGRESS", "0", 1);
+	rc = cmd_fs(argc, argv);
+	fflush(stdout);
+	fflush(stderr);
+	dprintf(fd, "\n#explore rc=%d sched", rc);
+	for (size_t k = 0; k < run->r->sched.len; k++)
+		dprintf(fd, " %u:%u", run->r->sched.choice[k], run->r->sched.nr[k]);
+	dprintf(fd, "\n");
+	_exit(0);
+}
+
+/* Every folio_writeback_start of the log has its folio_writeback_end: none is left under writeback. */
+static void fs_check_folios(const char *log, struct run_result *r, char *rules, size_t len)
+{
+	FILE *f = fopen(log, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	long long open = 0;
+
+	if (!f)
+		return;
+	while (getline(&line, &cap, f) > 0) {
+		if (strstr(line, "\"ev\":\"folio_writeback_start\""))
+			open++;
+		else if (strstr(line, "\"ev\":\"folio_writeback_end\""))
+			open--;
+	}
+	free(line);
+	fclose(f);
+	if (open) {
+		snprintf(rules + strlen(rules), len - strlen(rules), "%sfolio-under-writeback", *rules ? "," : "");
+		if (!*r->first_violation)
+			snprintf(r->first_violation, sizeof(r->first_violation),
+				 "folio-under-writeback: %lld folio(s) started writeback and never ended it", open);
+	}
+}
+
+static int scn_run_fs(const struct scenario *s, const struct run_mode *m, struct run_result *r)
+{
+	struct run run = { .s = s, .m = m, .r = r, .rng = m->seed * 0x9e3779b97f4a7c15ull + 1 };
+	char script[] = "/tmp/zwsim-explore-XXXXXX", log[] = "/tmp/zwsim-explore-log-XXXXXX";
+	int sfd = mkstemp(script), lfd = mkstemp(log), p[2] = { -1, -1 };
+	char *buf = NULL, *tr, *o, *keep;
+	size_t len = 0, cap = 0;
+	unsigned int op = 0;
+	pid_t pid;
+	FILE *out;
+
+	memset(r, 0, sizeof(*r));
+	r->pruned_at = SIZE_MAX;
+	if (sfd < 0 || lfd < 0 || write(sfd, s->script, s->script_len) != (ssize_t)s->script_len ||
+	    pipe(p)) {
+		fprintf(stderr, "zwsim explore: temporary files: %s\n", strerror(errno));
+		goto fail;
+	}
+	close(sfd);
+	close(lfd);
+	sfd = lfd = -1;
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0)
+		goto fail;
+	if (!pid) {
+		close(p[0]);
+		fs_child(&run, p[1], script, log);
+	}
+	close(p[1]);
+	p[1] = -1;
+	for (;;) {
+		ssize_t n;
+
+		if (len + 4096 > cap) {
+			char *nb = realloc(buf, cap = cap * 2 + 8192);
+
+			if (!nb)
+				goto fail;
+			buf = nb;
+		}
+		n = read(p[0], buf + len, cap - len - 1);
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(p[0]);
+	p[0] = -1;
+	waitpid(pid, NULL, 0);
+	buf[len] = '\0';
+	tr = strstr(buf, "\n#explore rc=");
+	if (!tr) {
+		fprintf(stderr, "zwsim explore: %s: zwsim fs did not finish:\n%s\n", s->path, buf);
+		goto fail;
+	}
+	*tr = '\0';
+	/* the schedule the child made */
+	for (char *q = strstr(tr + 1, "sched") + 5; *q == ' ';) {
+		unsigned int c, nr;
+		int used;
+
+		if (sscanf(q, " %u:%u%n", &c, &nr, &used) != 2)
+			break;
+		if (r->sched.len == r->sched.max) {
+			size_t max = r->sched.max ? r->sched.max * 2 : 32;
+			uint32_t *a = realloc(r->sched.choice, max * sizeof(*a)), *b;
+
+			if (!a)
+				break;
+			r->sched.choice = a;
+			b = realloc(r->sched.nr, max * sizeof(*b));
+			if (!b)
+				break;
+			r->sched.nr = b;
+			r->sched.max = max;
+		}
+		r->sched.choice[r->sched.len] = c;
+		r->sched.nr[r->sched.len++] = nr;
+		q += used;
+	}
+	/* the outcome: what zwsim fs printed but the checker's lines; the rules from those */
+	out = open_memstream(&o, &cap);
+	if (!out)
+		goto fail;
+	keep = buf;
+	for (char *l = buf, *nl; l && *l; l = nl) {
+		bool check = !strncmp(l, "zwsim fs: check: ", 17);
+
+		nl = strchr(l, '\n');
+		if (nl)
+			*nl++ = '\0';
+		if (check) {
+			char rule[64];
+			unsigned long long at;
+
+			if (sscanf(l + 17, "line %llu: %63[a-z-]:", &at, rule) == 2 && !strstr(r->rules, rule)) {
+				snprintf(r->rules + strlen(r->rules), sizeof(r->rules) - strlen(r->rules), "%s%s",
+					 *r->rules ? "," : "", rule);
+				if (!*r->first_violation)
+					snprintf(r->first_violation, sizeof(r->first_violation), "%s", l + 17);
+			}
+			keep = NULL;
+			continue;
+		}
+		if (!keep && !strncmp(l, "  ", 2))
+			continue;	/* a violation's context */
+		keep = l;
+		fprintf(out, "%s\n", l);
+		if (strstr(l, " => ")) {
+			op++;
+			for (unsigned int e = 0; e < s->nr_expect; e++)
+				if (s->expect[e].op == op && strcmp(strstr(l, " => ") + 4, s->expect[e].result)) {
+					if (!strstr(r->rules, "expect"))
+						snprintf(r->rules + strlen(r->rules), sizeof(r->rules) - strlen(r->rules),
+							 "%sexpect", *r->rules ? "," : "");
+					if (!*r->first_violation)
+						snprintf(r->first_violation, sizeof(r->first_violation),
+							 "expect: line %u: operation %u gave %s, expected %s",
+							 s->expect[e].line, op, strstr(l, " => ") + 4, s->expect[e].result);
+				}
+		}
+	}
+	fclose(out);
+	r->outcome = o;
+	fs_check_folios(log, r, r->rules, sizeof(r->rules));
+	r->pruned_at = r->sched.len;
+	free(buf);
+	unlink(script);
+	unlink(log);
+	return 0;
+fail:
+	free(buf);
+	if (sfd >= 0)
+		close(sfd);
+	if (lfd >= 0)
+		close(lfd);
+	if (p[0] >= 0)
+		close(p[0]);
+	if (p[1] >= 0)
+		close(p[1]);
+	unlink(script);
+	unlink(log);
+	return r->error = -1;
+}
+
 int scn_run(const struct scenario *s, const struct run_mode *m, struct run_result *r)
 {
 	struct run run = { .s = s, .m = m, .r = r, .rng = m->seed * 0x9e3779b97f4a7c15ull + 1 };
@@ -446,6 +731,8 @@ int scn_run(const struct scenario *s, const struct run_mode *m, struct run_resul
 	FILE *out;
 	int ret = 0;
 
+	if (*s->fs)
+		return scn_run_fs(s, m, r);
 	memset(r, 0, sizeof(*r));
 	r->pruned_at = SIZE_MAX;
 	run.res = calloc(s->nr_ops, sizeof(*run.res));

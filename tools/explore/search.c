@@ -346,7 +346,8 @@ int explore(const struct scenario *s, const struct explore_opts *o, FILE *out)
 	if (!o->random) {
 		struct prefix *stack = calloc(1, sizeof(*stack));
 		size_t sp = stack ? 1 : 0, smax = 1;
-		struct hash_set *seen = hash_set_new();
+		/* an fs scenario's state is more than the hash sees: no pruning there */
+		struct hash_set *seen = *s->fs ? NULL : hash_set_new();
 
 		while (sp && runs < o->budget) {
 			struct prefix p = stack[--sp];
