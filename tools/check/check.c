@@ -61,6 +61,7 @@ struct cmd {
 struct island {
 	uint64_t start, end, line;	/* zone offsets */
 	bool append;
+	bool flagged;		/* its write was reported already, when issued */
 };
 
 struct zone {
@@ -420,7 +421,8 @@ static void issue(struct chk *c, const struct chk_event *ev)
 }
 
 /* Add [s, e) above the wp to the islands; false when it overlaps one. */
-static bool island_add(struct zone *z, uint64_t s, uint64_t e, uint64_t line, bool append)
+static bool island_add(struct zone *z, uint64_t s, uint64_t e, uint64_t line, bool append,
+		       bool flagged)
 {
 	uint32_t i;
 
@@ -440,7 +442,7 @@ static bool island_add(struct zone *z, uint64_t s, uint64_t e, uint64_t line, bo
 		z->max_isl = max;
 	}
 	memmove(&z->isl[i + 1], &z->isl[i], (z->nr_isl - i) * sizeof(*z->isl));
-	z->isl[i] = (struct island){ s, e, line, append };
+	z->isl[i] = (struct island){ s, e, line, append, flagged };
 	z->nr_isl++;
 	return true;
 }
@@ -464,7 +466,7 @@ static void commit(struct chk *c, unsigned int zno, uint64_t off, uint64_t n, co
 	uint64_t zstart = (uint64_t)zno * c->g.zone_size;
 	bool append = ev->op == CHK_OP_APPEND;
 
-	if (off < z->wp || !island_add(z, off, off + n, ev->line, append)) {
+	if (off < z->wp || !island_add(z, off, off + n, ev->line, append, flagged)) {
 		if (!flagged)
 			violate(c, R_OVERLAP, ev, before,
 				"%s of %" PRIu64 " sectors completed at sector %" PRIu64 ", over data already written in zone %u (written up to sector %" PRIu64 ")",
@@ -559,7 +561,8 @@ static void complete(struct chk *c, const struct chk_event *ev)
 	if (!z->writes && !z->appends && z->nr_isl) {
 		const struct island *is = &z->isl[0];
 
-		violate(c, is->append ? R_APPEND_WP : R_WRITE_WP, ev, &before,
+		if (!is->flagged)
+			violate(c, is->append ? R_APPEND_WP : R_WRITE_WP, ev, &before,
 			"%s at sectors %" PRIu64 "-%" PRIu64 " (line %" PRIu64 ") landed above zone %u's write pointer %" PRIu64 ": sectors %" PRIu64 "-%" PRIu64 " were never written",
 			is->append ? "zone append" : "write", zstart + is->start, zstart + is->end - 1, is->line, zno,
 			zstart + z->wp, zstart + z->wp, zstart + is->start - 1);
