@@ -100,6 +100,11 @@ $(B)/bench/%: $(B)/tests/bench/%.o $(B)/libzwsim.a
 	@mkdir -p $(dir $@)
 	$(CC) $(OPT) -o $@ $^ $(LIBS)
 
+# zwsim check's throughput needs the checker (tools/check/)
+$(B)/bench/bench_check: $(B)/tests/bench/bench_check.o $(B)/tools/check/check.o $(B)/tools/check/read.o $(B)/tools/check/log_stream.o $(B)/libzwsim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT) -o $@ $^ $(LIBS)
+
 bench: $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do $$b || exit 1; done
 

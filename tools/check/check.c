@@ -583,7 +583,13 @@ bool chk_feed(struct chk *c, const struct chk_event *ev)
 
 	c->nr_events++;
 	/* this event's text joins the ring, and the context of violations waiting for it */
-	snprintf(c->ctx[slot], CTX_LEN, "%s", ev->text ? ev->text : "");
+	{
+		size_t n = ev->text ? strnlen(ev->text, CTX_LEN - 1) : 0;
+
+		if (n)
+			memcpy(c->ctx[slot], ev->text, n);
+		c->ctx[slot][n] = '\0';
+	}
 	c->ctx_line[slot] = ev->line;
 	c->ctx_head = (c->ctx_head + 1) % CHK_CONTEXT;
 	if (c->ctx_nr < CHK_CONTEXT)

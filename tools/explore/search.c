@@ -192,14 +192,35 @@ static size_t trim(const uint32_t *c, size_t n)
  * a time from the front, then lower each to the smallest value that keeps
  * the failure, until nothing changes.
  */
-static size_t shrink(const struct scenario *s, uint32_t *c, size_t n, const char *sig,
-		     const char *baseline, unsigned int *runs)
+static size_t shrink(const struct scenario *s, uint32_t *c, size_t n, uint32_t max_nr,
+		     const char *sig, const char *baseline, unsigned int *runs)
 {
 	uint32_t *cand = malloc((n + 1) * sizeof(*cand));
 	char got[200];
 	bool changed = true;
 
 	n = trim(c, n);
+	/*
+	 * First the shortest schedules, in order: of one choice, then two, of
+	 * values below the most completions ever waiting together (at most 8).
+	 */
+	for (size_t len = 1; cand && len < n && len <= 2; len++) {
+		uint32_t lim = max_nr < 8 ? max_nr : 8, total = len == 1 ? lim : lim * lim;
+
+		for (uint32_t k = 0; k < total; k++) {
+			cand[0] = len == 1 ? k : k / lim;
+			if (len == 2)
+				cand[1] = k % lim;
+			if (!cand[len - 1])
+				continue;	/* ends in 0: a shorter one, tried already */
+			(*runs)++;
+			if (!run_sig(s, cand, len, baseline, got, sizeof(got), NULL) && !strcmp(got, sig)) {
+				memcpy(c, cand, len * sizeof(*c));
+				n = len;
+				break;
+			}
+		}
+	}
 	while (cand && changed) {
 		changed = false;
 		for (size_t i = 0; i < n && !changed; i++) {
@@ -237,6 +258,7 @@ struct failure {
 	size_t found_len;
 	uint64_t seed;		/* random search: its seed */
 	bool by_seed;
+	uint32_t max_nr;	/* the most completions waiting together in it */
 };
 
 struct prefix {
@@ -252,6 +274,9 @@ static void note_failure(struct failure **fs, size_t *nr, const char *sig, const
 	for (size_t i = 0; i < *nr; i++)
 		if (!strcmp((*fs)[i].sig, sig)) {
 			(*fs)[i].count++;
+			for (size_t k = 0; k < sc->len; k++)
+				if (sc->nr[k] > (*fs)[i].max_nr)
+					(*fs)[i].max_nr = sc->nr[k];
 			return;
 		}
 	f = realloc(*fs, (*nr + 1) * sizeof(**fs));
@@ -268,6 +293,9 @@ static void note_failure(struct failure **fs, size_t *nr, const char *sig, const
 	f->found_len = f->found ? sc->len : 0;
 	f->by_seed = by_seed;
 	f->seed = seed;
+	for (size_t k = 0; k < sc->len; k++)
+		if (sc->nr[k] > f->max_nr)
+			f->max_nr = sc->nr[k];
 }
 
 /* The lines of @now not in @base, at most @max, each after @indent */
@@ -456,7 +484,7 @@ int explore(const struct scenario *s, const struct explore_opts *o, FILE *out)
 			continue;
 		memcpy(c, f->found, f->found_len * sizeof(*c));
 		snprintf(found, sizeof(found), "%s", schedule_str(f->found, f->found_len));
-		n = shrink(s, c, f->found_len, f->sig, base.outcome, &shrink_runs);
+		n = shrink(s, c, f->found_len, f->max_nr, f->sig, base.outcome, &shrink_runs);
 		if (run_sig(s, c, n, base.outcome, sig, sizeof(sig), &r)) {
 			free(c);
 			continue;
