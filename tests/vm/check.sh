@@ -22,7 +22,8 @@
 # such capture is made.
 #
 # The captures stay in $ZWSIM_VM_OUT/check/ (NAME.trace, NAME.zones,
-# NAME.limits); small ones are kept as test data in tests/data/check/vm/.
+# NAME.limits); they are kept, gzipped, as test data in tests/data/check/vm/
+# (tests/py/test_check_captures.py).  About 4 minutes under TCG.
 #
 # Sourced by run.sh in the guest (after guest/lib.sh), which then calls
 # device_check_captures.  Also runnable by itself in the guest:

@@ -347,4 +347,5 @@ device_zns
 device_nvme_conv
 device_zbc
 . "$(dirname "${BASH_SOURCE[0]}")/xfs-fidelity.sh" && device_xfs_fidelity # zoned XFS: the kernel against the model (docs/fidelity-xfs-zoned.md)
+. "$(dirname "${BASH_SOURCE[0]}")/check.sh" && device_check_captures # zwsim check on real captures (docs/check.md)
 guest_summary >/dev/null
