@@ -40,6 +40,38 @@ static void add_bio(json_object *o, const struct bio *bio)
 		json_object_object_add(o, "dio", json_object_new_boolean(1));
 }
 
+/*
+ * The tag of a bio's first block when its blocks carry tags that run on
+ * (first, first + 1, ...), as file data does (zw_tag_file()): zwsim check
+ * compares file mappings with it.  0: bytes, or tags that do not run on.
+ */
+static uint64_t bio_tag_run(const struct bio *bio)
+{
+	unsigned int lbs = bio->bi_bdev ? bio->bi_bdev->lim.logical_block_size : 0;
+	uint32_t left = bio->bi_iter.bi_size, done = bio->bi_iter.bi_bvec_done;
+	uint64_t first = 0, n = 0;
+
+	if (!lbs || !left)
+		return 0;
+	for (unsigned int i = bio->bi_iter.bi_idx; left && i < bio->bi_vcnt; i++, done = 0) {
+		const struct bio_vec *bv = &bio->bi_io_vec[i];
+		uint32_t len = bv->bv_len - done < left ? bv->bv_len - done : left;
+
+		if (bv->bv_data)
+			return 0;
+		for (uint32_t b = 0; b < len / lbs; b++, n++) {
+			uint64_t t = bv->bv_tags ? bv->bv_tags[done / lbs + b] : bv->bv_tag + done / lbs + b;
+
+			if (!n)
+				first = t;
+			else if (t != first + n)
+				return 0;
+		}
+		left -= len;
+	}
+	return first;
+}
+
 void zw_log_bio(struct zw_log *log, const char *ev, const struct bio *bio)
 {
 	json_object *o;
@@ -48,6 +80,12 @@ void zw_log_bio(struct zw_log *log, const char *ev, const struct bio *bio)
 		return;
 	o = log_event(log, ev);
 	add_bio(o, bio);
+	if (!strcmp(ev, "bio_issue") && op_is_write(bio->bi_op)) {
+		uint64_t tag = bio_tag_run(bio);
+
+		if (tag)
+			json_object_object_add(o, "tag", json_object_new_uint64(tag));
+	}
 	if (!strcmp(ev, "bio_end")) {
 		json_object_object_add(o, "status", json_object_new_string(blk_status_name(bio->bi_status)));
 		if (bio->bi_status && bio->bi_res.reason[0])
@@ -210,5 +248,21 @@ void zw_log_device(struct zw_log *log, struct zw_dev *dev, const struct blk_opts
 	}
 	free(zones);
 	json_object_object_add(o, "zone_state", a);
+	log_emit(log, o);
+}
+
+void zw_log_file_map(struct zw_log *log, uint64_t ino, uint64_t offset, uint64_t bytes,
+		     uint64_t sector, unsigned int blocksize)
+{
+	json_object *o;
+
+	if (!log || !log->f)
+		return;
+	o = log_event(log, "file_map");
+	json_object_object_add(o, "ino", json_object_new_uint64(ino));
+	json_object_object_add(o, "offset", json_object_new_uint64(offset));
+	json_object_object_add(o, "bytes", json_object_new_uint64(bytes));
+	json_object_object_add(o, "sector", json_object_new_uint64(sector));
+	json_object_object_add(o, "block", json_object_new_uint64(blocksize));
 	log_emit(log, o);
 }

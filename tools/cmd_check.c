@@ -190,11 +190,33 @@ static int check_one(const char *path, struct check_args *a, json_object *out)
 			for (size_t i = 0; i < chk_nr_kept(c); i++)
 				json_object_array_add(vs, chk_violation_json(chk_violation(c, i)));
 			json_object_object_add(t, "list", vs);
+			if (chk_nr_files(c)) {
+				json_object *fs = json_object_new_array();
+
+				for (size_t i = 0; i < chk_nr_files(c); i++) {
+					struct chk_file cf = chk_file(c, i);
+					json_object *e = json_object_new_object();
+
+					json_object_object_add(e, "ino", json_object_new_uint64(cf.ino));
+					json_object_object_add(e, "bytes", json_object_new_uint64(cf.bytes));
+					json_object_object_add(e, "extents", json_object_new_uint64(cf.extents));
+					json_object_object_add(e, "ideal", json_object_new_uint64(cf.ideal));
+					json_object_array_add(fs, e);
+				}
+				json_object_object_add(t, "files", fs);
+			}
 			json_object_array_add(out, t);
 		} else {
 			for (size_t i = 0; !a->quiet && i < chk_nr_kept(c); i++) {
 				printf("%s:", path);
 				chk_print_violation(stdout, chk_violation(c, i));
+			}
+			for (size_t i = 0; !a->quiet && i < chk_nr_files(c); i++) {
+				struct chk_file cf = chk_file(c, i);
+
+				printf("%s: file %" PRIu64 ": %u extent%s for %" PRIu64 " bytes (fewest possible: %u)%s\n",
+				       path, cf.ino, cf.extents, cf.extents == 1 ? "" : "s", cf.bytes, cf.ideal,
+				       cf.extents > cf.ideal ? ": fragmented" : "");
 			}
 			if (chk_nr_kept(c) < chk_nr_violations(c) && !a->quiet)
 				printf("%s: (only the first %zu violations are shown)\n", path, chk_nr_kept(c));

@@ -19,6 +19,7 @@ RULES = [
     "open-limit",
     "active-limit",
     "mgmt-races-write",
+    "mapping-data",
 ]
 
 
@@ -218,3 +219,26 @@ def test_the_log_carries_geometry_and_switches(zwsim, tmp_path):
     assert any(json.loads(l)["ev"] == "bio_issue" for l in log.read_text().splitlines())
     res = zwsim("zone", "run", "--dev", "emu:zones=4,zone_wplug=yes", tmp_path / "s.zs")
     assert res.rc == 2 and "zone_wplug=yes: expected 0 or 1" in res.err
+
+
+def test_file_extents_show_the_fragmentation_of_reordered_appends(zw, tmp_path):
+    script = "write a 0 1M\nwrite b 0 1M\nsync\n"
+    (tmp_path / "f.fs").write_text(script)
+    extents = {}
+    for name, spec, order in (("fifo", "", "fifo"), ("shuffle", "", "shuffle"),
+                              ("ordered", ",ordered_zone_append=1", "shuffle")):
+        log = tmp_path / (name + ".jsonl")
+        res = zw("fs", "--fs", "xfs-zoned", "--dev",
+                 "emu:zones=16,zone_size=4M,conv=2,max_append=64K,data=tags" + spec,
+                 "--order", order, "--seed", 2, "--log", log, tmp_path / "f.fs")
+        assert res.rc == 0, res
+        res, out = check_json(zw, log)
+        assert res.rc == 0, res
+        files = out["traces"][0]["files"]
+        assert [f["bytes"] for f in files] == [1048576, 1048576]
+        assert all(f["ideal"] == 1 for f in files)
+        extents[name] = [f["extents"] for f in files]
+    assert extents["fifo"] == [1, 1] and extents["ordered"] == [1, 1]
+    assert min(extents["shuffle"]) > 4, extents
+    res = zw("check", tmp_path / "shuffle.jsonl")
+    assert "(fewest possible: 1): fragmented" in res.out

@@ -10,6 +10,8 @@
  */
 #include "check.h"
 
+#include "pattern.h"
+
 #include <inttypes.h>
 #include <json.h>
 #include <linux/blkzoned.h>
@@ -42,18 +44,22 @@ const struct chk_rule chk_rules[] = {
 	{ "mgmt-races-write",
 	  "no zone reset or finish is issued while writes to its zone are in flight, nor a write during one",
 	  "blk_zone_wplug_handle_reset_or_finish() (disk_zone_wplug_set_wp_offset() aborts plugged writes)" },
+	{ "mapping-data",
+	  "with block tags, every file mapping points at the data written for that file block",
+	  "xfs_zoned_end_io() (the remap to where the zone append landed: bi_iter.bi_sector at completion, iomap_finish_ioends())" },
 };
 const size_t chk_nr_rules = sizeof(chk_rules) / sizeof(chk_rules[0]);
 
 enum {
 	R_WRITE_WP, R_APPEND_WP, R_OVERLAP, R_APPEND_START, R_CAPACITY, R_OPEN, R_ACTIVE, R_MGMT,
+	R_MAPPING,
 };
 
 #define CHK_KEEP	1000
 #define CTX_LEN		400
 
 struct cmd {
-	uint64_t id, sector, sectors, line;
+	uint64_t id, sector, sectors, line, tag;
 	enum chk_op op;
 	bool flagged;		/* already reported at issue */
 };
@@ -73,6 +79,25 @@ struct zone {
 	unsigned int writes, appends, mgmt;
 	struct island *isl;
 	uint32_t nr_isl, max_isl;
+	struct tagged *tg;	/* data written with tags, by zone offset */
+	uint32_t nr_tg, max_tg;
+};
+
+/* Data landed at zone offsets [start, start + n) whose first block carries @tag, the next ones following. */
+struct tagged {
+	uint64_t start, n, tag;
+};
+
+/* A file's mapping, by file block: [off, off + n) lives at @sector. */
+struct fmap {
+	uint64_t off, n, sector;
+};
+
+struct file {
+	uint64_t ino;
+	unsigned int block;
+	struct fmap *m;
+	size_t nr, max;
 };
 
 struct chk {
@@ -86,6 +111,8 @@ struct chk {
 	char ctx[CHK_CONTEXT][CTX_LEN];
 	uint64_t ctx_line[CHK_CONTEXT];
 	unsigned int ctx_head, ctx_nr;
+	struct file *files;
+	size_t nr_files, max_files;
 	/* violations still waiting for the events after them */
 	size_t pending_from;
 	unsigned int pending_after;
@@ -184,7 +211,11 @@ void chk_free(struct chk *c)
 	for (unsigned int i = 0; c->z && i < c->g.nr_zones; i++) {
 		free(c->z[i].cmds);
 		free(c->z[i].isl);
+		free(c->z[i].tg);
 	}
+	for (size_t i = 0; i < c->nr_files; i++)
+		free(c->files[i].m);
+	free(c->files);
 	for (size_t i = 0; c->v && i < c->nr_kept; i++)
 		for (unsigned int k = 0; k < c->v[i].nr_context; k++)
 			free(c->v[i].context[k]);
@@ -264,7 +295,7 @@ static struct cmd *cmd_add(struct zone *z, const struct chk_event *ev)
 		z->cmds = n;
 		z->max_cmds = max;
 	}
-	z->cmds[z->nr_cmds] = (struct cmd){ ev->id, ev->sector, ev->sectors, ev->line, ev->op, false };
+	z->cmds[z->nr_cmds] = (struct cmd){ ev->id, ev->sector, ev->sectors, ev->line, ev->tag, ev->op, false };
 	switch (ev->op) {
 	case CHK_OP_WRITE: z->writes++; break;
 	case CHK_OP_APPEND: z->appends++; break;
@@ -347,6 +378,8 @@ static void zone_reset(struct chk *c, struct zone *z, uint64_t wp)
 {
 	z->wp = z->issue_wp = wp;
 	z->nr_isl = 0;
+	if (!wp)
+		z->nr_tg = 0;
 	z->wp_unknown = false;
 	set_cond(c, z, wp ? BLK_ZONE_COND_FULL : BLK_ZONE_COND_EMPTY);
 }
@@ -458,9 +491,30 @@ static void islands_merge(struct zone *z)
 	z->nr_isl -= n;
 }
 
+/* Tagged data landed at [off, off + n) (kept in zone order: where a mapping looks) */
+static void tagged_add(struct zone *z, uint64_t off, uint64_t n, uint64_t tag)
+{
+	uint32_t i = z->nr_tg;
+
+	if (z->nr_tg == z->max_tg) {
+		uint32_t max = z->max_tg ? z->max_tg * 2 : 16;
+		struct tagged *t = realloc(z->tg, max * sizeof(*t));
+
+		if (!t)
+			return;
+		z->tg = t;
+		z->max_tg = max;
+	}
+	while (i && z->tg[i - 1].start > off)
+		i--;
+	memmove(&z->tg[i + 1], &z->tg[i], (z->nr_tg - i) * sizeof(*z->tg));
+	z->tg[i] = (struct tagged){ off, n, tag };
+	z->nr_tg++;
+}
+
 /* Data of a zone landed at [off, off + n): committed, in order or not. */
 static void commit(struct chk *c, unsigned int zno, uint64_t off, uint64_t n, const struct chk_event *ev,
-		   const struct chk_zone_snap *before, bool flagged)
+		   const struct chk_zone_snap *before, bool flagged, uint64_t tag)
 {
 	struct zone *z = &c->z[zno];
 	uint64_t zstart = (uint64_t)zno * c->g.zone_size;
@@ -478,6 +532,8 @@ static void commit(struct chk *c, unsigned int zno, uint64_t off, uint64_t n, co
 	islands_merge(z);
 	if (z->wp > z->issue_wp)
 		z->issue_wp = z->wp;
+	if (tag)
+		tagged_add(z, off, n, tag);
 }
 
 static void complete(struct chk *c, const struct chk_event *ev)
@@ -515,7 +571,7 @@ static void complete(struct chk *c, const struct chk_event *ev)
 			z->issue_wp = z->wp;
 			break;
 		}
-		commit(c, zno, m.sector - zstart, m.sectors, ev, &before, m.flagged);
+		commit(c, zno, m.sector - zstart, m.sectors, ev, &before, m.flagged, m.tag);
 		break;
 	case CHK_OP_APPEND: {
 		uint64_t off = ev->sector - zstart, n = ev->sectors ? ev->sectors : m.sectors;
@@ -528,7 +584,7 @@ static void complete(struct chk *c, const struct chk_event *ev)
 				ev->sector, ev->sector + n - 1, zno, zstart + z->cap);
 			break;
 		}
-		commit(c, zno, off, n, ev, &before, false);
+		commit(c, zno, off, n, ev, &before, false, m.tag);
 		break;
 	}
 	case CHK_OP_RESET:
@@ -574,11 +630,160 @@ static void complete(struct chk *c, const struct chk_event *ev)
 	zone_full_check(c, z);
 }
 
+static struct file *file_get(struct chk *c, uint64_t ino)
+{
+	for (size_t i = 0; i < c->nr_files; i++)
+		if (c->files[i].ino == ino)
+			return &c->files[i];
+	if (c->nr_files == c->max_files) {
+		size_t max = c->max_files ? c->max_files * 2 : 16;
+		struct file *f = realloc(c->files, max * sizeof(*f));
+
+		if (!f)
+			return NULL;
+		c->files = f;
+		c->max_files = max;
+	}
+	c->files[c->nr_files] = (struct file){ .ino = ino };
+	return &c->files[c->nr_files++];
+}
+
+/* The file's blocks [off, off + n) now live at @sector: what was mapped there before is replaced. */
+static void file_map(struct file *f, uint64_t off, uint64_t n, uint64_t sector, unsigned int spb)
+{
+	size_t i = 0, k;
+
+	/* cut what overlaps [off, off + n) */
+	while (i < f->nr) {
+		struct fmap *e = &f->m[i];
+
+		if (e->off + e->n <= off || e->off >= off + n) {
+			i++;
+			continue;
+		}
+		if (e->off < off && e->off + e->n > off + n) {
+			/* a hole punched in the middle: split in two */
+			struct fmap tail = { off + n, e->off + e->n - off - n, e->sector + (off + n - e->off) * spb };
+
+			e->n = off - e->off;
+			if (f->nr == f->max) {
+				size_t max = f->max ? f->max * 2 : 16;
+				struct fmap *m = realloc(f->m, max * sizeof(*m));
+
+				if (!m)
+					return;
+				f->m = m;
+				f->max = max;
+			}
+			memmove(&f->m[i + 2], &f->m[i + 1], (f->nr - i - 1) * sizeof(*f->m));
+			f->m[i + 1] = tail;
+			f->nr++;
+			i += 2;
+			continue;
+		}
+		if (e->off < off) {
+			e->n = off - e->off;
+			i++;
+		} else if (e->off + e->n > off + n) {
+			e->sector += (off + n - e->off) * spb;
+			e->n = e->off + e->n - off - n;
+			e->off = off + n;
+			i++;
+		} else {
+			memmove(&f->m[i], &f->m[i + 1], (f->nr - i - 1) * sizeof(*f->m));
+			f->nr--;
+		}
+	}
+	if (f->nr == f->max) {
+		size_t max = f->max ? f->max * 2 : 16;
+		struct fmap *m = realloc(f->m, max * sizeof(*m));
+
+		if (!m)
+			return;
+		f->m = m;
+		f->max = max;
+	}
+	for (k = 0; k < f->nr && f->m[k].off < off; k++)
+		;
+	memmove(&f->m[k + 1], &f->m[k], (f->nr - k) * sizeof(*f->m));
+	f->m[k] = (struct fmap){ off, n, sector };
+	f->nr++;
+}
+
+/* A file_map event: the data there must carry the file's tags; the file's extents follow. */
+static void map(struct chk *c, const struct chk_event *ev)
+{
+	unsigned int lba = c->g.lba ? c->g.lba : 4096, spb = lba >> 9, zno;
+	uint64_t nblocks = ev->sectors / spb, fblock = ev->file_offset / lba, zstart, off;
+	struct chk_zone_snap before;
+	struct file *f = file_get(c, ev->ino);
+	struct zone *z;
+
+	if (!f || !spb || !nblocks || ev->block != lba || ev->file_offset % lba)
+		return;
+	f->block = ev->block;
+	file_map(f, fblock, nblocks, ev->sector, spb);
+	if (zone_of(c, ev->sector, &zno) || c->z[zno].conv)
+		return;
+	z = &c->z[zno];
+	zstart = (uint64_t)zno * c->g.zone_size;
+	off = ev->sector - zstart;
+	before = snap(c, zno);
+	/* each tagged piece of data under the mapping carries the file's tag for its block */
+	for (uint32_t i = 0; i < z->nr_tg; i++) {
+		const struct tagged *t = &z->tg[i];
+		uint64_t s = t->start > off ? t->start : off;
+		uint64_t e = t->start + t->n < off + ev->sectors ? t->start + t->n : off + ev->sectors;
+		uint64_t want, got;
+
+		if (s >= e)
+			continue;
+		got = t->tag + (s - t->start) / spb;
+		want = zw_tag_file(ev->ino, fblock + (s - off) / spb);
+		if (got != want) {
+			violate(c, R_MAPPING, ev, &before,
+				"file %" PRIu64 " block %" PRIu64 " mapped to sector %" PRIu64 ", where the data written carries tag %#" PRIx64 " (file %" PRIu64 " block %" PRIu64 "), not %#" PRIx64,
+				ev->ino, fblock + (s - off) / spb, zstart + s, got, (uint64_t)((got >> 40) & 0x3fffff),
+				(uint64_t)(got & ((1ull << 40) - 1)), want);
+			return;
+		}
+	}
+	if (off + ev->sectors > z->wp && !z->nr_isl && !z->writes && !z->appends)
+		violate(c, R_MAPPING, ev, &before,
+			"file %" PRIu64 " blocks %" PRIu64 "-%" PRIu64 " mapped to sectors %" PRIu64 "-%" PRIu64 ", above zone %u's write pointer %" PRIu64 ": never written",
+			ev->ino, fblock, fblock + nblocks - 1, ev->sector, ev->sector + ev->sectors - 1, zno,
+			zstart + z->wp);
+}
+
+size_t chk_nr_files(const struct chk *c)
+{
+	return c->nr_files;
+}
+
+struct chk_file chk_file(const struct chk *c, size_t i)
+{
+	const struct file *f = &c->files[i];
+	unsigned int lba = c->g.lba ? c->g.lba : 4096, spb = lba >> 9;
+	struct chk_file r = { .ino = f->ino };
+	uint64_t cap = c->g.zone_cap * 512;
+
+	for (size_t k = 0; k < f->nr; k++) {
+		r.bytes += f->m[k].n * lba;
+		if (!k || f->m[k].off != f->m[k - 1].off + f->m[k - 1].n ||
+		    f->m[k].sector != f->m[k - 1].sector + f->m[k - 1].n * spb)
+			r.extents++;
+	}
+	/* the fewest: a zone's capacity each (an extent never crosses a zone) */
+	r.ideal = (unsigned int)(cap ? (r.bytes + cap - 1) / cap : 1);
+	return r;
+}
+
 bool chk_feed(struct chk *c, const struct chk_event *ev)
 {
 	size_t first = c->nr_kept;
 	unsigned int zno = 0;
-	bool known = ev->op == CHK_OP_RESET_ALL || ev->op == CHK_OP_OTHER || !zone_of(c, ev->sector, &zno);
+	bool known = ev->op == CHK_OP_RESET_ALL || ev->op == CHK_OP_OTHER || ev->phase == CHK_MAP ||
+		     !zone_of(c, ev->sector, &zno);
 	unsigned int slot = c->ctx_head;
 
 	c->nr_events++;
@@ -611,6 +816,8 @@ bool chk_feed(struct chk *c, const struct chk_event *ev)
 		issue(c, ev);
 	else if (ev->phase == CHK_COMPLETE)
 		complete(c, ev);
+	else if (ev->phase == CHK_MAP)
+		map(c, ev);
 	for (size_t i = first; i < c->nr_kept; i++)
 		c->v[i].after = snap(c, c->v[i].before.zone);
 	return true;

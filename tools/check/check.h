@@ -39,6 +39,7 @@ enum chk_phase {
 	CHK_QUEUE,		/* entered the block layer (Q, bio_submit, block_bio_queue): context only */
 	CHK_ISSUE,		/* the device got it (D, bio_issue, block_rq_issue) */
 	CHK_COMPLETE,		/* it completed (C, bio_end, block_rq_complete) */
+	CHK_MAP,		/* a file system mapped file data there (zwsim's file_map) */
 };
 
 struct chk_event {
@@ -49,6 +50,9 @@ struct chk_event {
 	uint64_t sectors;
 	bool error;		/* a completion that failed */
 	uint64_t time_ns;
+	uint64_t tag;		/* an issued write: its first block's tag, the next ones follow (0: none) */
+	uint64_t ino, file_offset;	/* CHK_MAP: the file and where (bytes); sector, sectors: where it lives */
+	unsigned int block;	/* CHK_MAP: the file system's block size */
 	uint64_t line;		/* where in its input, for messages */
 	const char *text;	/* the input line, for context (copied) */
 };
@@ -62,6 +66,7 @@ struct chk_zone_init {
 };
 
 struct chk_geometry {
+	unsigned int lba;	/* logical block size in bytes (0: 4096) */
 	uint64_t capacity;	/* sectors */
 	uint64_t zone_size;	/* sectors */
 	uint64_t zone_cap;	/* sectors */
@@ -106,6 +111,14 @@ size_t chk_nr_violations(const struct chk *c);
 size_t chk_nr_kept(const struct chk *c);
 const struct chk_violation *chk_violation(const struct chk *c, size_t i);
 uint64_t chk_nr_events(const struct chk *c);
+
+/* A file's extents as the file_map events left them, against the fewest its zones allow. */
+struct chk_file {
+	uint64_t ino, bytes;
+	unsigned int extents, ideal;
+};
+size_t chk_nr_files(const struct chk *c);
+struct chk_file chk_file(const struct chk *c, size_t i);
 
 /* Every rule: name, what it says, the kernel function that enforces it. */
 struct chk_rule {

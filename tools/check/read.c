@@ -133,6 +133,12 @@ static int parse_device(json_object *o, struct chk_geo_buf *geo, char *err, size
 		return -1;
 	}
 	get_u64(o, "conv", &conv);
+	{
+		uint64_t lba = 0;
+
+		get_u64(o, "lba", &lba);
+		geo->g.lba = lba <= 1u << 20 ? (unsigned int)lba : 0;
+	}
 	get_u64(o, "max_open", &mo);
 	get_u64(o, "max_active", &ma);
 	if (conv > zones || mo > UINT32_MAX || ma > UINT32_MAX) {
@@ -220,7 +226,7 @@ static int fast_zwsim(const char *line, struct chk_event *ev)
 		if (!strncmp(p, evs[i].name, strlen(evs[i].name)))
 			break;
 	if (i == sizeof(evs) / sizeof(evs[0])) {
-		if (!strncmp(p, "device\"", 7))
+		if (!strncmp(p, "device\"", 7) || !strncmp(p, "file_map\"", 9))
 			return -1;
 		return strchr(p, '"') ? 0 : -1;
 	}
@@ -243,6 +249,8 @@ static int fast_zwsim(const char *line, struct chk_event *ev)
 	    fast_u64(line, "\"bytes\":", &bytes) || fast_u64(line, "{\"t\":", &ev->time_ns))
 		return -1;
 	ev->sectors = bytes >> 9;
+	if (ev->phase == CHK_ISSUE && strstr(line, "\"tag\":") && fast_u64(line, "\"tag\":", &ev->tag))
+		return -1;
 	if (ev->phase == CHK_COMPLETE) {
 		const char *st = strstr(line, "\"status\":\"");
 
@@ -283,6 +291,25 @@ int chk_parse_zwsim(const char *line, struct chk_event *ev, struct chk_geo_buf *
 		goto out;
 	}
 	memset(ev, 0, sizeof(*ev));
+	if (!strcmp(name, "file_map")) {
+		uint64_t block;
+
+		if (!get_u64(o, "ino", &ev->ino) || !get_u64(o, "offset", &ev->file_offset) ||
+		    !get_u64(o, "bytes", &bytes) || !get_u64(o, "sector", &ev->sector) ||
+		    !get_u64(o, "block", &block) || block > 1u << 20) {
+			snprintf(err, errlen, "a file_map event needs ino, offset, bytes, sector and block");
+			ret = -1;
+			goto out;
+		}
+		ev->phase = CHK_MAP;
+		ev->op = CHK_OP_OTHER;
+		ev->sectors = bytes >> 9;
+		ev->block = (unsigned int)block;
+		get_u64(o, "t", &ev->time_ns);
+		ev->text = line;
+		ret = 1;
+		goto out;
+	}
 	if (!strcmp(name, "bio_issue"))
 		ev->phase = CHK_ISSUE;
 	else if (!strcmp(name, "bio_end"))
@@ -301,6 +328,8 @@ int chk_parse_zwsim(const char *line, struct chk_event *ev, struct chk_geo_buf *
 	ev->op = op_from_name(op);
 	ev->sectors = bytes >> 9;
 	get_u64(o, "t", &ev->time_ns);
+	if (ev->phase == CHK_ISSUE)
+		get_u64(o, "tag", &ev->tag);
 	status = get_str(o, "status");
 	ev->error = ev->phase == CHK_COMPLETE && (!status || strcmp(status, "OK"));
 	ev->text = line;
