@@ -5,6 +5,7 @@
 #include "blk.h"
 #include "dev.h"
 #include "iomap.h"
+#include "pattern.h"
 
 #include <json.h>
 #include <stdlib.h>
@@ -40,36 +41,41 @@ static void add_bio(json_object *o, const struct bio *bio)
 		json_object_object_add(o, "dio", json_object_new_boolean(1));
 }
 
+/* The tag block @k of @bio carries (bytes decoded: zw_pattern_decode()); 0: none. */
+static uint64_t bio_block_tag(const struct bio *bio, uint64_t k, unsigned int lbs)
+{
+	uint64_t skip = k * lbs + bio->bi_iter.bi_bvec_done, tag;
+
+	for (unsigned int i = bio->bi_iter.bi_idx; i < bio->bi_vcnt; i++) {
+		const struct bio_vec *bv = &bio->bi_io_vec[i];
+
+		if (skip >= bv->bv_len) {
+			skip -= bv->bv_len;
+			continue;
+		}
+		if (bv->bv_data)
+			return zw_pattern_decode((const char *)bv->bv_data + skip, lbs, &tag) ? tag : 0;
+		return bv->bv_tags ? bv->bv_tags[skip / lbs] : bv->bv_tag + skip / lbs;
+	}
+	return 0;
+}
+
 /*
- * The tag of a bio's first block when its blocks carry tags that run on
- * (first, first + 1, ...), as file data does (zw_tag_file()): zwsim check
- * compares file mappings with it.  0: bytes, or tags that do not run on.
+ * The tag of a write's first block when its first and last blocks carry
+ * tags that run on (first .. first + n - 1), as file data does
+ * (zw_tag_file()), in bytes or tags alike: zwsim check compares file
+ * mappings with it.  0: none.
  */
 static uint64_t bio_tag_run(const struct bio *bio)
 {
 	unsigned int lbs = bio->bi_bdev ? bio->bi_bdev->lim.logical_block_size : 0;
-	uint32_t left = bio->bi_iter.bi_size, done = bio->bi_iter.bi_bvec_done;
-	uint64_t first = 0, n = 0;
+	uint64_t n = lbs ? bio->bi_iter.bi_size / lbs : 0, first, last;
 
-	if (!lbs || !left)
+	if (!n)
 		return 0;
-	for (unsigned int i = bio->bi_iter.bi_idx; left && i < bio->bi_vcnt; i++, done = 0) {
-		const struct bio_vec *bv = &bio->bi_io_vec[i];
-		uint32_t len = bv->bv_len - done < left ? bv->bv_len - done : left;
-
-		if (bv->bv_data)
-			return 0;
-		for (uint32_t b = 0; b < len / lbs; b++, n++) {
-			uint64_t t = bv->bv_tags ? bv->bv_tags[done / lbs + b] : bv->bv_tag + done / lbs + b;
-
-			if (!n)
-				first = t;
-			else if (t != first + n)
-				return 0;
-		}
-		left -= len;
-	}
-	return first;
+	first = bio_block_tag(bio, 0, lbs);
+	last = n > 1 ? bio_block_tag(bio, n - 1, lbs) : first;
+	return first && last == first + n - 1 ? first : 0;
 }
 
 void zw_log_bio(struct zw_log *log, const char *ev, const struct bio *bio)
