@@ -190,6 +190,11 @@ $(B)/bench/%: $(B)/tests/bench/%.o $(B)/libzwsim.a
 	@mkdir -p $(dir $@)
 	$(CC) $(OPT) -o $@ $^ $(LIBS)
 
+# zwsim check's throughput needs the checker (tools/check/)
+$(B)/bench/bench_check: $(B)/tests/bench/bench_check.o $(B)/tools/check/check.o $(B)/tools/check/read.o $(B)/tools/check/log_stream.o $(B)/libzwsim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT) -o $@ $^ $(LIBS)
+
 # the report's benchmark runs tools/report/ in process
 $(B)/bench/bench_report: $(B)/tests/bench/bench_report.o $(call objs,$(B),$(wildcard tools/report/*.c) tools/progress.c $(GEN_SRCS)) $(B)/libzwsim.a
 	@mkdir -p $(dir $@)

@@ -40,8 +40,24 @@ struct blk_zone_wplug {
 	struct bio *bio_head, *bio_tail;	/* plugged bios, FIFO */
 };
 
+/*
+ * zwsim's switches, to show what the kernel's ordering guarantees are for
+ * (docs/check.md); set after blkdev_init(), both false by default.
+ */
+struct blk_opts {
+	/* no zone write plugging: writes to a zone go to the device as they come, several in flight */
+	bool no_zone_wplug;
+	/*
+	 * zone appends processed in submission order, like zloop's
+	 * ordered_zone_append; off: an emulated device processes each append
+	 * when it completes, in the completion policy's order
+	 */
+	bool ordered_zone_append;
+};
+
 struct block_device {
 	struct zw_dev *dev;
+	struct blk_opts opts;
 	struct sim_loop *loop;
 	struct zw_log *log;
 	struct queue_limits lim;

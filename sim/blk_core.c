@@ -562,7 +562,49 @@ static void zone_result_copy(struct zone_result *dst, const struct zone_result *
 	dst->reason[sizeof(dst->reason) - 1] = '\0';
 }
 
+/*
+ * zwsim's switches (struct blk_opts): an emulated device that does not keep
+ * the order of what it is given processes an append, or a write that no
+ * plug holds back, only when the completion policy picks it, so the order
+ * in which such commands complete is the order in which the device ran
+ * them.  A real device has its own order.
+ */
+static bool blk_device_reorders(const struct bio *bio)
+{
+	const struct block_device *bdev = bio->bi_bdev;
+
+	if (bdev->dev->real || !bdev->nr_zones)
+		return false;
+	if (bio->bi_op == REQ_OP_ZONE_APPEND)
+		return !bdev->opts.ordered_zone_append;
+	return bio->bi_op == REQ_OP_WRITE && bdev->opts.no_zone_wplug;
+}
+
+static void blk_issue(struct bio *bio, bool now);
+
+static void blk_issue_deferred(void *arg)
+{
+	struct bio *bio = arg;
+
+	bio->bi_bdev->nr_inflight--;
+	blk_issue(bio, true);
+}
+
 void blk_dispatch(struct bio *bio)
+{
+	struct block_device *bdev = bio->bi_bdev;
+
+	if (blk_device_reorders(bio)) {
+		bdev->nr_inflight++;
+		if (!sim_schedule_completion(bdev->loop, bio->bi_iter.bi_size, blk_issue_deferred, bio))
+			return;
+		bdev->nr_inflight--;
+	}
+	blk_issue(bio, false);
+}
+
+/* The device runs the command (bio_issue); @now: it completes at once. */
+static void blk_issue(struct bio *bio, bool now)
 {
 	struct block_device *bdev = bio->bi_bdev;
 	struct zw_io io;
@@ -614,6 +656,7 @@ void blk_dispatch(struct bio *bio)
 	}
 	bdev->nr_inflight++;
 	bdev->nr_device_cmds++;
+	zw_log_bio(bdev->log, "bio_issue", bio);
 	zw_dev_submit(bdev->dev, &io);
 	bio->bi_status = io.res.status;
 	zone_result_copy(&bio->bi_res, &io.res);
@@ -625,6 +668,10 @@ void blk_dispatch(struct bio *bio)
 		bio->bi_status = BLK_STS_IOERR;
 		snprintf(bio->bi_res.reason, sizeof(bio->bi_res.reason),
 			 "a block read into tags is no tagged block");
+	}
+	if (now) {
+		blk_complete(bio);
+		return;
 	}
 	if (sim_schedule_completion_ns(bdev->loop, bio->bi_iter.bi_size, io.lat_ns, blk_complete, bio)) {
 		bdev->nr_inflight--;

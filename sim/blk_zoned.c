@@ -268,6 +268,9 @@ bool blk_zone_plug_bio(struct bio *bio)
 		}
 		return blk_zone_wplug_handle_write(bio);
 	case REQ_OP_WRITE:
+		/* zwsim's switch: without plugging a write goes to the device at once */
+		if (bdev->opts.no_zone_wplug)
+			return false;
 		return blk_zone_wplug_handle_write(bio);
 	case REQ_OP_ZONE_RESET:
 		return blk_zone_wplug_handle_reset_or_finish(bio, 0);

@@ -20,6 +20,9 @@ void sim_loop_free(struct sim_loop *loop)
 {
 	free(loop->heap);
 	free(loop->ring);
+	free(loop->pending);
+	loop->pending = NULL;
+	loop->pending_nr = loop->pending_max = 0;
 	loop->heap = loop->ring = NULL;
 	loop->nr = loop->heap_nr = loop->max = 0;
 	loop->ring_head = loop->ring_nr = loop->ring_max = 0;
@@ -136,6 +139,10 @@ bool sim_next_time(const struct sim_loop *loop, uint64_t *time)
 {
 	if (!loop->nr)
 		return false;
+	if (loop->nr == loop->pending_nr) {
+		*time = loop->now + 1;	/* a chosen completion runs next */
+		return true;
+	}
 	*time = next_from_ring(loop) ? ring_at(loop, 0)->time : loop->heap[0].time;
 	return true;
 }
@@ -160,6 +167,19 @@ int sim_schedule_completion_ns(struct sim_loop *loop, uint64_t bytes, uint64_t l
 	case SIM_COMPLETE_SHUFFLE:
 		delay = 1 + sim_rand(loop) % loop->shuffle_window_ns;
 		break;
+	case SIM_COMPLETE_CHOOSE:
+		if (loop->pending_nr == loop->pending_max) {
+			size_t max = loop->pending_max ? loop->pending_max * 2 : 64;
+			struct sim_event *n = realloc(loop->pending, max * sizeof(*n));
+
+			if (!n)
+				return -ENOMEM;
+			loop->pending = n;
+			loop->pending_max = max;
+		}
+		loop->pending[loop->pending_nr++] = (struct sim_event){ loop->now + 1, loop->seq++, fn, arg };
+		loop->nr++;
+		return 0;
 	default:
 		delay = 1;	/* equal delays: the sequence number keeps submission order */
 		break;
@@ -176,7 +196,19 @@ bool sim_run_one(struct sim_loop *loop)
 		if (!loop->ext_poll || loop->ext_poll(loop->ext_arg) <= 0)
 			return false;
 	}
-	if (next_from_ring(loop)) {
+	if (loop->nr == loop->pending_nr) {
+		/* only completions wait: the chooser picks one */
+		size_t i = loop->choose && loop->pending_nr > 1
+				   ? loop->choose(loop->choose_arg, loop->pending, loop->pending_nr) : 0;
+
+		if (i >= loop->pending_nr)
+			i = 0;
+		ev = loop->pending[i];
+		memmove(&loop->pending[i], &loop->pending[i + 1],
+			(loop->pending_nr - i - 1) * sizeof(*loop->pending));
+		loop->pending_nr--;
+		ev.time = loop->now + 1;
+	} else if (next_from_ring(loop)) {
 		ev = *ring_at(loop, 0);
 		loop->ring_head = (loop->ring_head + 1) & (loop->ring_max - 1);
 		loop->ring_nr--;

@@ -19,6 +19,12 @@ enum sim_completion_policy {
 	SIM_COMPLETE_LATENCY,	/* after a modelled service time: the device's profile, or
 				 * lat_base_ns + lat_per_4k_ns */
 	SIM_COMPLETE_SHUFFLE,	/* in a seeded random order */
+	/*
+	 * a completion waits until nothing else is queued, then choose() picks
+	 * which of those waiting runs (zwsim explore's schedules); not a
+	 * command-line --order
+	 */
+	SIM_COMPLETE_CHOOSE,
 };
 
 struct sim_event {
@@ -60,6 +66,11 @@ struct sim_loop {
 	 */
 	int (*ext_poll)(void *arg);
 	void *ext_arg;
+	/* SIM_COMPLETE_CHOOSE: the completions waiting, in scheduling order, and the chooser (NULL: the first) */
+	struct sim_event *pending;
+	size_t pending_nr, pending_max;
+	size_t (*choose)(void *arg, const struct sim_event *pending, size_t nr);
+	void *choose_arg;
 };
 
 void sim_loop_init(struct sim_loop *loop, enum sim_completion_policy policy, uint64_t seed);

@@ -36,6 +36,20 @@ void zw_log_wb_error(struct zw_log *log, const struct inode *inode, int64_t pos,
  */
 void zw_log_dio(struct zw_log *log, const char *ev, const struct inode *inode, uint64_t id,
 		bool write, int64_t pos, uint64_t bytes, const int64_t *ret);
+/*
+ * The device at the start of a run ("device"): its geometry, the block
+ * layer's switches and the zones not empty, so a log can be checked alone.
+ */
+struct zw_dev;
+struct blk_opts;
+void zw_log_device(struct zw_log *log, struct zw_dev *dev, const struct blk_opts *bo);
+/*
+ * A file system maps @bytes of file @ino at @offset to the device at
+ * @sector ("file_map": zoned XFS's remap after a zone append or GC), in
+ * blocks of @blocksize bytes.
+ */
+void zw_log_file_map(struct zw_log *log, uint64_t ino, uint64_t offset, uint64_t bytes,
+		     uint64_t sector, unsigned int blocksize);
 void zw_log_zone_cond(struct zw_log *log, unsigned int zone, uint8_t from, uint8_t to);
 
 #endif

@@ -13,6 +13,7 @@
 
 #include <json.h>
 
+#include "check/check.h"
 #include "cmds.h"
 #include "dirty_policy.h"
 #include "fs_oracle.h"
@@ -95,6 +96,8 @@ static void fs_usage(FILE *f)
 		"  --force         a real device (zbd:, nvme:) may be written: the model\n"
 		"                  formats it as its own (never when mounted or holding a\n"
 		"                  file system signature)\n"
+		"  --check         check the run's event log as it is written (zwsim check's\n"
+		"                  rules, docs/check.md): violations on stderr, exit 1\n"
 		"  --log FILE, --order fifo|latency|shuffle, --seed N\n"
 		"The page cache's dirty-memory policy (as zwsim writeback; sync is the\n"
 		"flusher's WB_SYNC_NONE pass over every dirty file, a chunk each in turn,\n"
@@ -119,6 +122,7 @@ int cmd_fs(int argc, char **argv)
 		{ "mount", required_argument, NULL, 'M' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "verify", no_argument, NULL, 'V' },
+		{ "check", no_argument, NULL, 'K' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "log", required_argument, NULL, 'l' },
 		{ "order", required_argument, NULL, 'o' },
@@ -131,6 +135,7 @@ int cmd_fs(int argc, char **argv)
 	const char *fsname = NULL, *spec = NULL, *mopts = NULL, *logpath = NULL;
 	enum sim_completion_policy order = SIM_COMPLETE_FIFO;
 	bool json = false, verify = false, force = false;
+	struct chk_log *checker = NULL;
 	struct fs_run r = { .cmd = "fs" };
 	json_object *report;
 	struct fs_oracle oracle;
@@ -157,6 +162,7 @@ int cmd_fs(int argc, char **argv)
 		case 'M': mopts = optarg; break;
 		case 'j': json = true; break;
 		case 'V': verify = true; break;
+		case 'K': checker = chk_log_new(); break;
 		case 'f': force = true; break;
 		case 'l': logpath = optarg; break;
 		case 'o':
@@ -196,8 +202,10 @@ int cmd_fs(int argc, char **argv)
 	if (ret)
 		return EXIT_USAGE;
 	ret = zw_stack_open(&st, &(struct zw_stack_opts){
-		.cmd = "fs", .spec = spec, .log = logpath, .order = order, .seed = seed,
+		.cmd = "fs", .spec = spec, .log = logpath ? logpath : checker ? "/dev/null" : NULL,
+		.order = order, .seed = seed,
 		.dev_flags = force ? ZW_DEV_FORCE : 0, .model_on_real = true,
+		.log_filter = checker ? chk_log_filter : NULL, .log_filter_arg = checker,
 	});
 	if (ret) {
 		free(ops);
@@ -249,6 +257,9 @@ int cmd_fs(int argc, char **argv)
 	else
 		fs_report_print(stdout, report);
 	json_object_put(report);
+	/* --check: the checker has read the log as it was written (docs/check.md) */
+	if (checker && (fflush(st.log.f), chk_log_report(checker, stderr, "zwsim fs")))
+		ret = EXIT_OPFAIL;
 	if (verify && fs_run_verify(&r, &mm, err, sizeof(err))) {
 		fprintf(stderr, "zwsim fs: verify: %s\n", err);
 		ret = EXIT_OPFAIL;
@@ -259,6 +270,7 @@ int cmd_fs(int argc, char **argv)
 	r.ops->unmount(r.fs);
 	free(mm.mappings);
 	zw_stack_close(&st);
+	chk_log_free(checker);
 	free(r.open_files);
 	free(ops);
 	return ret;

@@ -7,12 +7,66 @@
 
 #include "cmds.h"
 
+void (*zw_stack_loop_hook)(struct sim_loop *loop);
+
+int zw_spec_blk_opts(const char *spec, struct blk_opts *bo, char *out, size_t outlen, char *err,
+		     size_t errlen)
+{
+	const char *p = spec;
+	size_t n = 0;
+
+	memset(bo, 0, sizeof(*bo));
+	if (strlen(spec) >= outlen) {
+		snprintf(err, errlen, "device spec too long");
+		return -1;
+	}
+	/* the kind and path stay: split at ':' then ',' */
+	while (*p) {
+		size_t len = strcspn(p, n ? "," : ":,");
+		bool *flag = NULL;
+		const char *val = NULL;
+
+		if (n && !strncmp(p, "zone_wplug=", 11))
+			val = p + 11;
+		else if (n && !strncmp(p, "ordered_zone_append=", 20))
+			val = p + 20, flag = &bo->ordered_zone_append;
+		if (val) {
+			size_t vlen = len - (size_t)(val - p);
+			bool on = vlen == 1 && *val == '1';
+
+			if (vlen != 1 || (*val != '0' && *val != '1')) {
+				snprintf(err, errlen, "%.*s: expected 0 or 1", (int)len, p);
+				return -1;
+			}
+			if (flag)
+				*flag = on;
+			else
+				bo->no_zone_wplug = !on;
+		} else {
+			memcpy(out + n, p, len);
+			n += len;
+			if (p[len])
+				out[n++] = p[len];
+		}
+		p += len + (p[len] != '\0');
+	}
+	if (n && out[n - 1] == ',')
+		n--;
+	out[n] = '\0';
+	return 0;
+}
+
 int zw_stack_open(struct zw_stack *s, const struct zw_stack_opts *o)
 {
-	char err[512];
+	char err[512], spec[1024];
+	struct blk_opts bo;
 
 	memset(s, 0, sizeof(*s));
-	if (zw_dev_open(o->spec, o->dev_flags, &s->dev, err, sizeof(err))) {
+	if (zw_spec_blk_opts(o->spec, &bo, spec, sizeof(spec), err, sizeof(err))) {
+		fprintf(stderr, "zwsim %s: bad device spec '%s': %s\n", o->cmd, o->spec, err);
+		return EXIT_USAGE;
+	}
+	if (zw_dev_open(spec, o->dev_flags, &s->dev, err, sizeof(err))) {
 		fprintf(stderr, "zwsim %s: bad device spec '%s': %s\n", o->cmd, o->spec, err);
 		return EXIT_USAGE;
 	}
@@ -22,9 +76,13 @@ int zw_stack_open(struct zw_stack *s, const struct zw_stack_opts *o)
 		return EXIT_USAGE;
 	}
 	sim_loop_init(&s->loop, o->order, o->seed);
+	if (zw_stack_loop_hook)
+		zw_stack_loop_hook(&s->loop);
 	if (o->log) {
 		s->log.clock = &s->loop.now;
 		s->log.f = strcmp(o->log, "-") ? fopen(o->log, "w") : stdout;
+		if (s->log.f && o->log_filter)
+			s->log.f = o->log_filter(s->log.f, o->log_filter_arg);
 		if (!s->log.f) {
 			fprintf(stderr, "zwsim %s: --log %s: %s\n", o->cmd, o->log, strerror(errno));
 			zw_stack_close(s);
@@ -32,6 +90,7 @@ int zw_stack_open(struct zw_stack *s, const struct zw_stack_opts *o)
 		}
 	}
 	s->dev->log = zw_stack_log(s);
+	zw_log_device(zw_stack_log(s), s->dev, &bo);
 	/*
 	 * A real device has the kernel's block layer in its path already; the
 	 * file system models still need the model's, which submits their bios
@@ -44,6 +103,7 @@ int zw_stack_open(struct zw_stack *s, const struct zw_stack_opts *o)
 		zw_stack_close(s);
 		return EXIT_OPFAIL;
 	}
+	s->bdev.opts = bo;
 	s->bdevp = &s->bdev;
 	return 0;
 }

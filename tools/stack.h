@@ -25,6 +25,9 @@ struct zw_stack_opts {
 	bool raw;			/* no block-layer model */
 	bool model_on_real;		/* the block-layer model on a real device too (file system models) */
 	const char *emulated_only;	/* refuse real devices, saying why */
+	/* the log's stream replaced by what this returns (zwsim fs --check), or NULL */
+	FILE *(*log_filter)(FILE *f, void *arg);
+	void *log_filter_arg;
 };
 
 struct zw_stack {
@@ -49,6 +52,18 @@ void zw_script_close(FILE *f);
  * more than @max as too many.
  */
 int zw_split_words(char *line, char **w, int max);
+
+/*
+ * The block layer's switches in a device spec (struct blk_opts):
+ * zone_wplug=0|1 (plugging, on by default) and ordered_zone_append=0|1
+ * (off by default, as zloop's).  Copies @spec without them to @out and
+ * sets @bo; 0, or -1 with a message in @err.
+ */
+int zw_spec_blk_opts(const char *spec, struct blk_opts *bo, char *out, size_t outlen, char *err,
+		     size_t errlen);
+
+/* Called on the simulation loop as soon as it is made, when set (zwsim explore's schedules). */
+extern void (*zw_stack_loop_hook)(struct sim_loop *loop);
 
 /* Open it all.  0, or the exit status after saying why on stderr. */
 int zw_stack_open(struct zw_stack *s, const struct zw_stack_opts *o);

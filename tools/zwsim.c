@@ -18,6 +18,8 @@ static const struct zwsim_cmd {
 	{ "replay", cmd_replay, "replay a block or file trace through a file system model or onto the raw device" },
 	{ "sweep", cmd_sweep, "a matrix of replays, here in parallel or as a Slurm job array, merged into one table" },
 	{ "report", cmd_report, "a run's result and event log as an HTML page, SVG figures or text" },
+	{ "check", cmd_check, "check zone write and append ordering in an event log or block trace" },
+	{ "explore", cmd_explore, "run a scenario under many completion orders, shrink what fails" },
 	{ "nullblk", cmd_nullblk, "make and remove zoned null_blk devices (Linux, root)" },
 };
 

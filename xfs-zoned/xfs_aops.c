@@ -308,6 +308,8 @@ static void xfs_zoned_map_extent(struct xfs_inode *ip, uint64_t off, uint64_t n,
 		xfs_ifork_replace(&ip->i_df, rec, xfs_zone_free_blocks, mp);
 	xfs_rmap_map_extent(&oz->oz_rtg->rtg_rmap, startblock, n, ip, off);
 	xfs_zone_record_written(mp, oz, n);
+	zw_log_file_map(mp->m_bdev->log, ip->i_vnode.i_ino, off * mp->m_blocksize, n * mp->m_blocksize,
+			startblock * mp->m_blkbb, mp->m_blocksize);
 }
 
 /*

@@ -350,4 +350,5 @@ device_zbc
 . "$(dirname "${BASH_SOURCE[0]}")/replay.sh" # zwsim replay against fio on real null_blk (docs/replay.md)
 . "$(dirname "${BASH_SOURCE[0]}")/traces.sh" && device_traces # trace readers against blkparse and fio (docs/trace.md)
 . "$(dirname "${BASH_SOURCE[0]}")/xfs-gc-fidelity.sh" && device_xfs_gc_fidelity # zoned XFS through GC (docs/fidelity-xfs-zoned.md)
+. "$(dirname "${BASH_SOURCE[0]}")/check.sh" && device_check_captures # zwsim check on real captures (docs/check.md)
 guest_summary >/dev/null

@@ -1,0 +1,244 @@
+"""zwsim check: every rule has a log that breaks it and one that does not
+(tests/data/check/RULE.{good,bad}.jsonl), the readers of block traces,
+the geometry sources, the exit statuses and zwsim fs --check."""
+import json
+import os
+import pathlib
+
+import pytest
+
+from conftest import dedent
+
+DATA = pathlib.Path(__file__).resolve().parent.parent / "data" / "check"
+RULES = [
+    "write-not-at-wp",
+    "append-not-at-wp",
+    "append-overlap",
+    "append-not-at-zone-start",
+    "capacity",
+    "open-limit",
+    "active-limit",
+    "mgmt-races-write",
+    "mapping-data",
+]
+
+
+def check_json(zw, *args):
+    res = zw("check", "--json", *args)
+    return res, json.loads(res.out)
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_every_rule_has_a_clean_log_and_a_violating_one(zw, rule):
+    res, out = check_json(zw, DATA / (rule + ".good.jsonl"))
+    assert res.rc == 0, res
+    assert out["violations"] == 0
+    res, out = check_json(zw, DATA / (rule + ".bad.jsonl"))
+    assert res.rc == 1, res
+    found = [v["rule"] for v in out["traces"][0]["list"]]
+    assert found == [rule], found
+
+
+def test_a_violation_comes_with_its_context(zwsim):
+    res = zwsim("check", DATA / "write-not-at-wp.bad.jsonl")
+    assert res.rc == 1
+    text = res.out
+    assert "line 4: write-not-at-wp: write of 8 sectors at sector 2064 issued while zone 1's write pointer is at sector 2056 (ahead by 8)" in text
+    assert "enforced by: blk_zone_wplug_prepare_bio()" in text
+    assert "zone 1 before: wp +8 oi, 0 write(s)" in text
+    assert "zone 1 after:  wp +8 oi, 1 write(s)" in text
+    # the events around it, the violating one marked
+    assert '  >      4 {"t":7,"ev":"bio_issue","id":2' in text
+    assert '         5 {"t":8,"ev":"bio_end","id":2' in text
+    res, out = check_json(zwsim, DATA / "write-not-at-wp.bad.jsonl")
+    v = out["traces"][0]["list"][0]
+    assert v["kernel"].startswith("blk_zone_wplug_prepare_bio()")
+    assert v["zone_before"]["wp_offset"] == 8 and v["zone_after"]["writes_in_flight"] == 1
+    assert [c["line"] for c in v["context"]] == [2, 3, 4, 5]
+    assert [c.get("here", False) for c in v["context"]] == [False, False, True, False]
+
+
+def test_a_correct_run_of_the_model_is_clean_and_an_unplugged_one_is_not(zw, tmp_path):
+    script = dedent("""
+        write 1 0 8
+        write 1 8 8
+        append 1 16
+        finish 1
+        reset 1
+        write 2 0 256
+    """)
+    (tmp_path / "s.zs").write_text(script)
+    log = tmp_path / "run.jsonl"
+    res = zw("zone", "run", "--dev", "emu:zones=4,zone_size=1M,max_open=2", "--log", log, tmp_path / "s.zs")
+    assert res.rc == 0, res
+    res = zw("check", log)
+    assert res.rc == 0, res
+    assert res.out.endswith("0 violations\n")
+    # a write out of place is refused by the plug, so never issued: still clean
+    (tmp_path / "bad.zs").write_text("write 1 0 8\nwrite 1 16 8\n")
+    res = zw("zone", "run", "--dev", "emu:zones=4,zone_size=1M", "--log", log, tmp_path / "bad.zs")
+    assert zw("check", log).rc == 0
+    # without plugging it reaches the device: a violation
+    res = zw("zone", "run", "--dev", "emu:zones=4,zone_size=1M,zone_wplug=0", "--log", log, tmp_path / "bad.zs")
+    res = zw("check", log)
+    assert res.rc == 1 and "write-not-at-wp" in res.out
+
+
+BLKPARSE_GOOD = """\
+259,0    1        1     0.000000000   100  Q  WS 524288 + 8 [fio]
+259,0    1        2     0.000001000   100  D  WS 524288 + 8 [fio]
+259,0    1        3     0.000002000   100  Q  WS 524296 + 8 [fio]
+259,0    1        4     0.000100000     0  C  WS 524288 + 8 [0]
+259,0    1        5     0.000101000   100  D  WS 524296 + 8 [fio]
+259,0    1        6     0.000200000     0  C  WS 524296 + 8 [0]
+259,0    1        7     0.000300000   100  D  ZA 1048576 + 8 [fio]
+259,0    1        8     0.000301000   100  D  ZA 1048576 + 8 [fio]
+259,0    1        9     0.000400000     0  C  ZA 1048584 + 8 [0]
+259,0    1       10     0.000401000     0  C  ZA 1048576 + 8 [0]
+259,0    1       11     0.000500000   100  D  ZR 524288 + 0 [blkzone]
+259,0    1       12     0.000600000     0  C  ZR 524288 + 0 [0]
+CPU1 (259,0):
+ Reads Queued:           0,        0KiB  Writes Queued:           2,        8KiB
+"""
+
+
+def zone_report(nr=4, zone=524288, conv=1):
+    lines = []
+    for i in range(nr):
+        kind = "1(CONVENTIONAL)" if i < conv else "2(SEQ_WRITE_REQUIRED)"
+        cond = "0(nw)" if i < conv else "1(em)"
+        wp = "       -" if i < conv else "0x000000"
+        lines.append("  start: 0x%09x, len 0x%06x, cap 0x%06x, wptr %s reset:0 non-seq:0, zcond: %s [type: %s]"
+                     % (i * zone, zone, zone, wp, cond, kind))
+    return "\n".join(lines) + "\n"
+
+
+def test_blkparse_text_with_a_saved_zone_report(zw, tmp_path):
+    (tmp_path / "report.txt").write_text(zone_report())
+    (tmp_path / "good.txt").write_text(BLKPARSE_GOOD)
+    res, out = check_json(zw, "--zones", tmp_path / "report.txt", tmp_path / "good.txt")
+    assert res.rc == 0, res
+    assert out["traces"][0]["format"] == "blkparse" and out["traces"][0]["device"] == "259,0"
+    assert out["traces"][0]["events"] == 12
+    # two writes swapped at issue
+    swapped = BLKPARSE_GOOD.replace("D  WS 524288 + 8", "D  WS 524296 + 8", 1)
+    (tmp_path / "bad.txt").write_text(swapped)
+    res, out = check_json(zw, "--zones", tmp_path / "report.txt", tmp_path / "bad.txt")
+    assert res.rc == 1
+    assert out["traces"][0]["list"][0]["rule"] == "write-not-at-wp"
+    # an append's completion sector moved
+    moved = BLKPARSE_GOOD.replace("C  ZA 1048584 + 8", "C  ZA 1048592 + 8")
+    (tmp_path / "bad.txt").write_text(moved)
+    res, out = check_json(zw, "--zones", tmp_path / "report.txt", tmp_path / "bad.txt")
+    assert [v["rule"] for v in out["traces"][0]["list"]] == ["append-not-at-wp"]
+    # the same geometry from a device spec
+    res = zw("check", "--dev", "emu:zones=4,zone_size=256M,conv=1", tmp_path / "good.txt")
+    assert res.rc == 0, res
+
+
+TRACEFS_GOOD = """\
+# tracer: nop
+#
+      kworker/u8:2-60      [000] .....    12.000100: block_rq_issue: 259,0 WS 4096 () 524288 + 8 none,0,0 [kworker/u8:2]
+            <idle>-0       [000] ..s1.    12.000200: block_rq_complete: 259,0 WS () 524288 + 8 none,0,0 [0]
+      kworker/u8:2-60      [000] .....    12.000300: block_rq_issue: 259,0 ZA 4096 () 1048576 + 8 none,0,0 [kworker/u8:2]
+      kworker/u8:2-60      [000] .....    12.000301: block_rq_issue: 259,0 ZA 4096 () 1048576 + 8 none,0,0 [kworker/u8:2]
+            <idle>-0       [000] ..s1.    12.000400: block_rq_complete: 259,0 ZA () 1048576 + 8 none,0,0 [0]
+            <idle>-0       [000] ..s1.    12.000401: block_rq_complete: 259,0 ZA () 1048584 + 8 none,0,0 [0]
+      kworker/u8:2-60      [000] .....    12.000500: block_rq_issue: 259,0 WS 4096 () 524296 + 8 none,0,0 [kworker/u8:2]
+            <idle>-0       [000] ..s1.    12.000600: block_rq_complete: 259,0 WS () 524296 + 8 none,0,0 [0]
+"""
+
+
+def test_tracefs_lines_and_planted_faults(zw, tmp_path):
+    (tmp_path / "report.txt").write_text(zone_report())
+    (tmp_path / "good.txt").write_text(TRACEFS_GOOD)
+    res, out = check_json(zw, "--zones", tmp_path / "report.txt", tmp_path / "good.txt")
+    assert res.rc == 0, res
+    assert out["traces"][0]["format"] == "tracefs" and out["traces"][0]["events"] == 8
+    faults = {
+        # an overlapping append: both land at the zone start
+        "append-overlap": TRACEFS_GOOD.replace("ZA () 1048584 + 8", "ZA () 1048576 + 8"),
+        # a write past the capacity (zones of 256 MiB: 524288 sectors)
+        "capacity": TRACEFS_GOOD.replace("WS 4096 () 524296 + 8", "WS 4096 () 524296 + 524288")
+                                .replace("WS () 524296 + 8", "WS () 524296 + 524288"),
+    }
+    for rule, text in faults.items():
+        (tmp_path / "bad.txt").write_text(text)
+        res, out = check_json(zw, "--zones", tmp_path / "report.txt", tmp_path / "bad.txt")
+        assert res.rc == 1, (rule, res)
+        assert out["traces"][0]["list"][0]["rule"] == rule
+    # a zone opened past the limit
+    (tmp_path / "good.txt").write_text(TRACEFS_GOOD)
+    res, out = check_json(zw, "--zones", tmp_path / "report.txt", "--max-active", "1", tmp_path / "good.txt")
+    assert [v["rule"] for v in out["traces"][0]["list"]] == ["active-limit"]
+
+
+def test_bad_input_exits_2_naming_file_and_line(zw, tmp_path):
+    (tmp_path / "x.jsonl").write_text('{"t":0,"ev":"device"}\n')
+    res = zw("check", tmp_path / "x.jsonl")
+    assert res.rc == 2 and "x.jsonl:1:" in res.err and "zones" in res.err
+    (tmp_path / "y.txt").write_text(BLKPARSE_GOOD)
+    res = zw("check", tmp_path / "y.txt")
+    assert res.rc == 2 and "no geometry" in res.err and "--zones" in res.err
+    (tmp_path / "z.txt").write_text("hello\n")
+    res = zw("check", tmp_path / "z.txt")
+    assert res.rc == 2 and "z.txt:1:" in res.err
+    res = zw("check", "--zones", tmp_path / "z.txt", tmp_path / "y.txt")
+    assert res.rc == 2 and "not a zone report line" in res.err
+    assert zw("check").rc == 2
+    assert zw("check", "--format", "nope", "x").rc == 2
+    assert zw("check", tmp_path / "missing").rc == 2
+
+
+def test_fs_check_runs_on_its_own_log(zw, tmp_path):
+    script = dedent("""
+        write a 0 1M
+        write b 0 512K
+        fsync a
+        sync
+    """)
+    for order in ("fifo", "shuffle"):
+        res = zw("fs", "--fs", "xfs-zoned", "--dev", "emu:zones=16,zone_size=4M,conv=2,max_append=64K",
+                 "--check", "--order", order, "--seed", 3, "-", input=script)
+        assert res.rc == 0, res
+        assert "zwsim fs: check:" in res.err and res.err.rstrip().endswith("0 violations")
+        events = int(res.err.split("zwsim fs: check: ")[1].split(" events")[0])
+        assert events > 20
+
+def test_the_log_carries_geometry_and_switches(zwsim, tmp_path):
+    log = tmp_path / "l.jsonl"
+    (tmp_path / "s.zs").write_text("write 1 0 8\n")
+    res = zwsim("zone", "run", "--dev", "emu:zones=4,zone_size=1M,max_open=3,zone_wplug=0,ordered_zone_append=1",
+                "--log", log, tmp_path / "s.zs")
+    assert res.rc == 0, res
+    first = json.loads(log.read_text().splitlines()[0])
+    assert first["ev"] == "device"
+    assert (first["zones"], first["zone_size"], first["max_open"]) == (4, 2048, 3)
+    assert first["zone_wplug"] is False and first["ordered_zone_append"] is True
+    assert any(json.loads(l)["ev"] == "bio_issue" for l in log.read_text().splitlines())
+    res = zwsim("zone", "run", "--dev", "emu:zones=4,zone_wplug=yes", tmp_path / "s.zs")
+    assert res.rc == 2 and "zone_wplug=yes: expected 0 or 1" in res.err
+
+
+def test_file_extents_show_the_fragmentation_of_reordered_appends(zw, tmp_path):
+    script = "write a 0 1M\nwrite b 0 1M\nsync\n"
+    (tmp_path / "f.fs").write_text(script)
+    extents = {}
+    for name, spec, order in (("fifo", "", "fifo"), ("shuffle", "", "shuffle"),
+                              ("ordered", ",ordered_zone_append=1", "shuffle")):
+        log = tmp_path / (name + ".jsonl")
+        res = zw("fs", "--fs", "xfs-zoned", "--dev",
+                 "emu:zones=16,zone_size=4M,conv=2,max_append=64K,data=tags" + spec,
+                 "--order", order, "--seed", 2, "--log", log, tmp_path / "f.fs")
+        assert res.rc == 0, res
+        res, out = check_json(zw, log)
+        assert res.rc == 0, res
+        files = out["traces"][0]["files"]
+        assert [f["bytes"] for f in files] == [1048576, 1048576]
+        assert all(f["ideal"] == 1 for f in files)
+        extents[name] = [f["extents"] for f in files]
+    assert extents["fifo"] == [1, 1] and extents["ordered"] == [1, 1]
+    assert min(extents["shuffle"]) > 4, extents
+    res = zw("check", tmp_path / "shuffle.jsonl")
+    assert "(fewest possible: 1): fragmented" in res.out

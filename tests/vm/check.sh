@@ -1,0 +1,181 @@
+#!/bin/bash
+# zwsim check on real kernel captures (docs/check.md): block traces taken in
+# the guest through tracefs (block_rq_issue, block_rq_complete,
+# block_bio_queue; a trace instance of its own, filtered to the device) of
+# real workloads on real zoned devices, and the device's zone report from
+# just before the workload.  A correct kernel run must give no violation at
+# all; then each planted fault (guest/check-plant.py) in the same captures
+# must be reported, with its rule.
+#
+# Workloads:
+#   fio-zbd      fio zonemode=zbd, libaio at iodepth 8, four zones open at
+#                once, on a null_blk with max_open = max_active = 4
+#   zonefs       zonefs: four writers appending with O_DIRECT to four files
+#                (regular writes at each file's end: Linux 7.2's zonefs
+#                sends no zone appends)
+#   xfs          zoned XFS: four buffered writers, then sync (writeback's
+#                zone appends from several ioends at once)
+#   zns-fio      fio zonemode=zbd at iodepth 8 on the NVMe ZNS namespace
+# fio 3.33 cannot issue zone appends through io_uring_cmd (no such option
+# in its io_uring_cmd engine), and passthrough commands carry no sector in
+# the block tracepoints (blk_rq_trace_sector() gives 0 for them), so no
+# such capture is made.
+#
+# The captures stay in $ZWSIM_VM_OUT/check/ (NAME.trace, NAME.zones,
+# NAME.limits); they are kept, gzipped, as test data in tests/data/check/vm/
+# (tests/py/test_check_captures.py).  About 4 minutes under TCG.
+#
+# Sourced by run.sh in the guest (after guest/lib.sh), which then calls
+# device_check_captures.  Also runnable by itself in the guest:
+#   tests/vm/run-guest.sh --zns size=1G,zone_size=64M,zone_cap=48M,max_open=8,max_active=10 \
+#       --out DIR -- tests/vm/check.sh
+
+CK_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+CK_PLANT=$CK_DIR/guest/check-plant.py
+CK_INST=/sys/kernel/tracing/instances/zwsim-check
+
+# ck_trace_start DEV: a trace instance of the three events, for DEV only
+ck_trace_start() {
+	local devt maj min ev
+	mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing || return 1
+	[ -d $CK_INST ] || mkdir $CK_INST || return 1
+	IFS=: read -r maj min <"/sys/block/$(bdev_name "$1")/dev"
+	devt=$(((maj << 20) | min))
+	echo 0 >$CK_INST/tracing_on
+	echo 16384 >$CK_INST/buffer_size_kb
+	: >$CK_INST/trace
+	for ev in block_rq_issue block_rq_complete block_bio_queue; do
+		echo "dev == $devt" >$CK_INST/events/block/$ev/filter || return 1
+		echo 1 >$CK_INST/events/block/$ev/enable || return 1
+	done
+	echo 1 >$CK_INST/tracing_on
+}
+
+# ck_trace_stop OUT: the capture to OUT, the instance removed
+ck_trace_stop() {
+	local ev
+	echo 0 >$CK_INST/tracing_on
+	cat $CK_INST/trace >"$1"
+	for ev in block_rq_issue block_rq_complete block_bio_queue; do
+		echo 0 >$CK_INST/events/block/$ev/enable
+	done
+	rmdir $CK_INST
+	grep -q ': block_rq_issue: ' "$1" || { echo "no block_rq_issue in the capture"; return 1; }
+	if grep -q 'LOST\|lost events' "$1"; then echo "the trace buffer overflowed"; return 1; fi
+}
+
+# ck_capture NAME DEV COMMAND...: the zone report and limits of DEV, then a
+# capture of COMMAND's I/O to it
+ck_capture() {
+	local name=$1 dev=$2 q
+	shift 2
+	q=/sys/block/$(bdev_name "$dev")/queue
+	blkzone report "$dev" >"$CK_OUT/$name.zones" || return 1
+	echo "--max-open $(cat $q/max_open_zones) --max-active $(cat $q/max_active_zones)" >"$CK_OUT/$name.limits"
+	ck_trace_start "$dev" || return 1
+	"$@"
+	local rc=$?
+	sync
+	ck_trace_stop "$CK_OUT/$name.trace" || return 1
+	local nw na
+	nw=$(grep -c ': block_rq_issue: [0-9,]* W' "$CK_OUT/$name.trace")
+	na=$(grep -c ': block_rq_issue: [0-9,]* ZA' "$CK_OUT/$name.trace")
+	echo "$name: $(grep -c ': block_rq_issue: ' "$CK_OUT/$name.trace") commands issued ($nw writes, $na zone appends), limits $(cat "$CK_OUT/$name.limits")"
+	[ $((nw + na)) -ge 50 ] || { echo "too few writes captured"; return 1; }
+	return $rc
+}
+
+# ck_clean NAME: zwsim check finds nothing in the capture
+ck_clean() {
+	# shellcheck disable=SC2046
+	"$ZWSIM" check --zones "$CK_OUT/$1.zones" $(cat "$CK_OUT/$1.limits") "$CK_OUT/$1.trace"
+}
+
+# ck_fault NAME FAULT: the planted fault is found, with its rule
+ck_fault() {
+	local name=$1 fault=$2 zs cap rule out
+	zs=$((0x$(sed -n 's/.*len 0x\([0-9a-f]*\),.*/\1/p' "$CK_OUT/$name.zones" | head -1)))
+	cap=$((0x$(sed -n 's/.*cap 0x\([0-9a-f]*\),.*type: 2.*/\1/p' "$CK_OUT/$name.zones" | head -1)))
+	rule=$(/usr/bin/python3 "$CK_PLANT" "$fault" "$CK_OUT/$name.trace" "$CK_OUT/$name.$fault.trace" \
+		"$zs" "$cap" 4) || return 1
+	# shellcheck disable=SC2046
+	out=$("$ZWSIM" check --json --zones "$CK_OUT/$name.zones" $(cat "$CK_OUT/$name.limits") \
+		"$CK_OUT/$name.$fault.trace")
+	[ $? -eq 1 ] || { echo "zwsim check did not fail"; echo "$out"; return 1; }
+	echo "$out" | /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+rules = [v["rule"] for v in d["traces"][0]["list"]]
+print("expected %s, reported %s" % (sys.argv[1], rules))
+sys.exit(0 if rules and rules[0] == sys.argv[1] else 1)' "$rule"
+}
+
+ck_fio_zbd() { # DEV: random zones, 4 open at once, 8 in flight
+	fio --name=zbd --filename="$1" --zonemode=zbd --rw=randwrite --direct=1 --ioengine=libaio \
+		--iodepth=8 --bs=64k --io_size=48M --max_open_zones=4 --numjobs=1 --randseed=1
+}
+
+ck_zonefs() { # DEV
+	local mnt=/mnt/zwsim-check-zonefs i rc=0
+	mkzonefs -f "$1" >/dev/null || return 1
+	mkdir -p $mnt && mount -t zonefs "$1" $mnt || return 1
+	for i in 0 1 2 3; do
+		dd if=/dev/urandom of=$mnt/seq/$i bs=16k count=32 oflag=direct,append conv=notrunc status=none &
+	done
+	wait || rc=1
+	umount $mnt || rc=1
+	return $rc
+}
+
+ck_xfs() { # DEV
+	local mnt=/mnt/zwsim-check-xfs i rc=0
+	mkfs.xfs -q -f "$1" || return 1
+	mkdir -p $mnt && mount "$1" $mnt || return 1
+	for i in 0 1 2 3; do
+		dd if=/dev/urandom of=$mnt/f$i bs=64k count=64 status=none &
+	done
+	wait || rc=1
+	sync
+	umount $mnt || rc=1
+	return $rc
+}
+
+device_check_captures() {
+	local label="zwsim check on real captures" dev zns f
+	CK_OUT=$ZWSIM_VM_OUT/check
+	mkdir -p "$CK_OUT"
+	guest_make dev "$label: null_blk made (256 MiB, 8 MiB zones, open 4, active 4)" \
+		nullb_create nullb9 size=256 zone_size=8 zone_max_open=4 zone_max_active=4 || return
+	guest_check "$label: fio zonemode=zbd at iodepth 8 captured" ck_capture fio-zbd "$dev" ck_fio_zbd "$dev"
+	guest_check "$label: fio-zbd: no violation" ck_clean fio-zbd
+	for f in swap-writes past-capacity open-past-limit; do
+		guest_check "$label: fio-zbd: planted $f reported" ck_fault fio-zbd $f
+	done
+	guest_check "$label: zonefs writers captured" ck_capture zonefs "$dev" ck_zonefs "$dev"
+	guest_check "$label: zonefs: no violation" ck_clean zonefs
+	guest_check "$label: zonefs: planted swap-writes reported" ck_fault zonefs swap-writes
+	guest_check "$label: null_blk removed" nullb_remove "$dev"
+	guest_make dev "$label: null_blk for XFS made (2 GiB, 64 MiB zones, 8 conventional)" \
+		nullb_create nullb10 size=2048 zone_size=64 zone_nr_conv=8 || return
+	guest_check "$label: zoned XFS writeback from 4 writers captured" ck_capture xfs "$dev" ck_xfs "$dev"
+	guest_check "$label: xfs: no violation" ck_clean xfs
+	for f in move-append overlap-append; do
+		guest_check "$label: xfs: planted $f reported" ck_fault xfs $f
+	done
+	guest_check "$label: null_blk for XFS removed" nullb_remove "$dev"
+	zns=$(zns_dev 0 2>/dev/null)
+	if [ -n "$zns" ]; then
+		guest_check "$label: ZNS reset" zns_reset "$zns"
+		guest_check "$label: fio zonemode=zbd on ZNS captured" ck_capture zns-fio "$zns" ck_fio_zbd "$zns"
+		guest_check "$label: zns-fio: no violation" ck_clean zns-fio
+		guest_check "$label: zns-fio: planted swap-writes reported" ck_fault zns-fio swap-writes
+		guest_check "$label: ZNS reset after" zns_reset "$zns"
+	fi
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+	# by itself in the guest
+	. "$CK_DIR/guest/lib.sh"
+	device_check_captures
+	guest_summary
+fi
