@@ -612,8 +612,18 @@ void blk_dispatch(struct bio *bio)
 	bdev->nr_inflight++;
 	bdev->nr_device_cmds++;
 	zw_dev_submit(bdev->dev, &io);
-	bio->bi_status = io.res.status;
-	zone_result_copy(&bio->bi_res, &io.res);
+	/*
+	 * A successful command leaves the bio's status alone: a chained part
+	 * that failed before it (a split front the zone write plug refused)
+	 * has already given the bio its error, which the whole write reports
+	 * (blk_update_request() and req_bio_endio() set bi_status only on an
+	 * error; __bio_chain_endio() passes the first error up; Linux 7.0's
+	 * block/blk-mq.c and block/bio.c).  The device's own error replaces it.
+	 */
+	if (io.res.status || !bio->bi_status) {
+		bio->bi_status = io.res.status;
+		zone_result_copy(&bio->bi_res, &io.res);
+	}
 	if (bio->bi_op == REQ_OP_ZONE_APPEND && !io.res.status)
 		bio->bi_iter.bi_sector = io.sector;	/* the driver reports where the data went */
 	if (bio->bi_op == REQ_OP_READ && (bio_segments(bio) > 1 || (tag_read && !io.rtags)) &&

@@ -144,7 +144,6 @@ static bool blk_zone_wplug_prepare_bio(struct blk_zone_wplug *zwplug, struct bio
 {
 	struct block_device *bdev = bio->bi_bdev;
 
-	zone_result_ok(&bio->bi_res);
 	if (zwplug->flags & BLK_ZONE_WPLUG_NEED_WP_UPDATE) {
 		snprintf(bio->bi_res.reason, sizeof(bio->bi_res.reason),
 			 "zone %u's write plug awaits a write pointer update (a zone report, reset or finish) after a failed write",
@@ -176,6 +175,9 @@ static bool blk_zone_wplug_prepare_bio(struct blk_zone_wplug *zwplug, struct bio
 
 static void blk_zone_wplug_fail(struct bio *bio)
 {
+	/* the plug's own refusal: no device code */
+	bio->bi_res.nvme_status = 0;
+	bio->bi_res.sense_key = bio->bi_res.asc = bio->bi_res.ascq = 0;
 	bio->bi_res.status = BLK_STS_IOERR;
 	bio_io_error(bio);
 }

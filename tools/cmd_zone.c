@@ -65,6 +65,13 @@ static void zone_usage(FILE *f)
 		"  --verify       reads check that every block is unwritten (zeros, or the\n"
 		"                 0xFF null_blk returns above the wp) or whole data written\n"
 		"                 there by a zone script (exit 1 if not)\n"
+		"  --no-report    no zone report between operations: lines end after the\n"
+		"                 status (cond/wp only for 'report'), and a plug that\n"
+		"                 awaits a write pointer update after a failed or refused\n"
+		"                 write stays so (its zone's writes fail with -EIO) until\n"
+		"                 a 'report' of that zone, a reset or a finish.  Without\n"
+		"                 it, every operation is followed by one report of every\n"
+		"                 zone, on every device, which resyncs every such plug\n"
 		"  --raw          the device alone, without the block layer model: one\n"
 		"                 command per operation, as NVMe passthrough (larger than\n"
 		"                 max_sectors: -EINVAL)\n"
@@ -106,6 +113,7 @@ static int parse_args(int *argc, char ***argv, struct zone_args *a)
 		{ "json", no_argument, NULL, 'j' },
 		{ "explain", no_argument, NULL, 'e' },
 		{ "verify", no_argument, NULL, 'V' },
+		{ "no-report", no_argument, NULL, 'R' },
 		{ "raw", no_argument, NULL, 'r' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "log", required_argument, NULL, 'l' },
@@ -124,6 +132,7 @@ static int parse_args(int *argc, char ***argv, struct zone_args *a)
 		case 'j': a->o.json = true; break;
 		case 'e': a->o.explain = true; break;
 		case 'V': a->o.verify = true; break;
+		case 'R': a->o.no_report = true; break;
 		case 'r': a->raw = true; break;
 		case 'f': a->force = true; break;
 		case 'l': a->log = optarg; break;

@@ -40,6 +40,7 @@ struct zs_opts {
 	bool explain;		/* add "# reason" to failed operations */
 	bool json;		/* one JSON object per operation instead */
 	bool verify;		/* reads check the data they return */
+	bool no_report;		/* no zone report between operations (lines without cond/wp) */
 };
 
 /* Parse a whole script (nothing runs if any line is wrong).  0, or -1 with "NAME:LINE: why" in err. */
