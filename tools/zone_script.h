@@ -58,5 +58,10 @@ int zs_parse_words(int argc, char **argv, const struct zw_dev *dev, struct zs_sc
 int zs_run(struct zw_dev *dev, struct block_device *bdev, const struct zs_script *s,
 	   const struct zs_opts *o, FILE *out);
 void zs_free(struct zs_script *s);
+/*
+ * Print a seeded random script of @nr_ops operations for @dev (tools/zone_gen.c),
+ * running each on it as drawn (through @bdev when not NULL).  0, or -1.
+ */
+int zs_gen(struct zw_dev *dev, struct block_device *bdev, uint64_t seed, unsigned int nr_ops);
 
 #endif
