@@ -73,10 +73,17 @@ static void disk_zone_wplug_abort(struct blk_zone_wplug *zwplug)
 	}
 }
 
-/* disk_should_remove_zone_wplug(): idle plugs of empty or full zones go away. */
+/*
+ * disk_should_remove_zone_wplug(): idle plugs of empty or full zones go
+ * away, also one awaiting a write pointer update (only PLUGGED keeps it):
+ * a failed write that took the plug's write pointer to the zone's end
+ * leaves no plug, and the next write to the zone starts a new one that
+ * trusts it (Linux 7.0 block/blk-zoned.c; seen on 7.2: a write to such a
+ * zone reaches the device, ZBC answers -EREMOTEIO).
+ */
 static void disk_zone_wplug_maybe_remove(struct block_device *bdev, struct blk_zone_wplug *zwplug)
 {
-	if (zwplug->flags || zwplug->bio_head)
+	if ((zwplug->flags & BLK_ZONE_WPLUG_PLUGGED) || zwplug->bio_head)
 		return;
 	if (zwplug->wp_offset && !wplug_is_full(bdev, zwplug))
 		return;
@@ -182,6 +189,40 @@ static void blk_zone_wplug_fail(struct bio *bio)
 	bio_io_error(bio);
 }
 
+/*
+ * A write the plug refuses at submission (blk_zone_wplug_prepare_bio()
+ * failed in blk_zone_wplug_handle_write()): -EIO, and
+ * - Linux 7.2: the bio is failed as no longer plugged, so the plug does not
+ *   enter error recovery: the next write at the plug's write pointer goes
+ *   on (observed on Linux 7.2.13 in the VM tier: a misplaced write to a
+ *   partly written zone, then a write at its write pointer, succeeds with
+ *   no zone report between them; docs/zone-model.md);
+ * - Linux 6.17 (and the 7.0 source read, blob fd0ae47): the bio still
+ *   carries BIO_ZONE_WRITE_PLUGGING when bio_io_error() completes it, so
+ *   blk_zone_write_plug_bio_endio() sees an error and sets NEED_WP_UPDATE:
+ *   every later write to the zone fails until a report, reset or finish.
+ * A bio refused later, from the plug's list (blk_zone_wplug_bio_work()), is
+ * failed unplugged by both (blk_zone_wplug_bio_io_error()).
+ */
+static void blk_zone_wplug_refuse(struct blk_zone_wplug *zwplug, struct bio *bio)
+{
+	struct block_device *bdev = bio->bi_bdev;
+
+	if (bdev->kernel == BLK_KERNEL_6_17 || bdev->lim.max_hw_zone_append_sectors) {
+		blk_zone_wplug_fail(bio);
+		return;
+	}
+	bio->bi_flags &= ~BIO_ZONE_WRITE_PLUGGING;
+	blk_zone_wplug_fail(bio);
+	/*
+	 * And an idle plug that the refused write made for a full zone (its
+	 * offset past the capacity) goes: the next write to the zone starts a
+	 * new one (seen on 7.2: after a write between a zone's capacity and
+	 * its end, a write at the start of the empty zone reaches null_blk).
+	 */
+	disk_zone_wplug_maybe_remove(bdev, zwplug);
+}
+
 /* blk_zone_wplug_handle_write() */
 static bool blk_zone_wplug_handle_write(struct bio *bio)
 {
@@ -216,7 +257,7 @@ static bool blk_zone_wplug_handle_write(struct bio *bio)
 		return true;
 	}
 	if (!blk_zone_wplug_prepare_bio(zwplug, bio)) {
-		blk_zone_wplug_fail(bio);
+		blk_zone_wplug_refuse(zwplug, bio);
 		return true;
 	}
 	zwplug->flags |= BLK_ZONE_WPLUG_PLUGGED;
@@ -314,6 +355,8 @@ static void blk_zone_wplug_bio_work(void *arg)
 			blk_dispatch(bio);
 			return;
 		}
+		/* blk_zone_wplug_bio_io_error(): failed as no longer plugged */
+		bio->bi_flags &= ~BIO_ZONE_WRITE_PLUGGING;
 		blk_zone_wplug_fail(bio);
 	}
 	zwplug->flags &= ~BLK_ZONE_WPLUG_PLUGGED;

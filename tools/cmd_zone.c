@@ -76,6 +76,8 @@ static void zone_usage(FILE *f)
 		"                 a 'report' of that zone, a reset or a finish.  Without\n"
 		"                 it, every operation is followed by one report of every\n"
 		"                 zone, on every device, which resyncs every such plug\n"
+		"  --kernel 7.2|6.17   whose block-layer rules the model follows where they\n"
+		"                 differ (default 7.2; docs/zone-model.md)\n"
 		"  --raw          the device alone, without the block layer model: one\n"
 		"                 command per operation, as NVMe passthrough (larger than\n"
 		"                 max_sectors: -EINVAL)\n"
@@ -108,6 +110,7 @@ struct zone_args {
 	enum sim_completion_policy order;
 	uint64_t seed;
 	unsigned int ops;
+	enum blk_kernel_rules kernel;
 };
 
 static int parse_args(int *argc, char ***argv, struct zone_args *a)
@@ -118,6 +121,7 @@ static int parse_args(int *argc, char ***argv, struct zone_args *a)
 		{ "explain", no_argument, NULL, 'e' },
 		{ "verify", no_argument, NULL, 'V' },
 		{ "no-report", no_argument, NULL, 'R' },
+		{ "kernel", required_argument, NULL, 'k' },
 		{ "raw", no_argument, NULL, 'r' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "log", required_argument, NULL, 'l' },
@@ -137,6 +141,12 @@ static int parse_args(int *argc, char ***argv, struct zone_args *a)
 		case 'e': a->o.explain = true; break;
 		case 'V': a->o.verify = true; break;
 		case 'R': a->o.no_report = true; break;
+		case 'k':
+			if (blk_kernel_rules_parse(optarg, &a->kernel)) {
+				fprintf(stderr, "zwsim zone: --kernel %s: the block layer model has the rules of 7.2 (the default) and 6.17\n", optarg);
+				return -1;
+			}
+			break;
 		case 'r': a->raw = true; break;
 		case 'f': a->force = true; break;
 		case 'l': a->log = optarg; break;
@@ -642,7 +652,8 @@ int cmd_zone(int argc, char **argv)
 	snprintf(cmd, sizeof(cmd), "zone %s", sub);
 	ret = zw_stack_open(&st, &(struct zw_stack_opts){
 		.cmd = cmd, .spec = a.spec, .dev_flags = a.force ? ZW_DEV_FORCE : 0, .log = a.log,
-		.order = a.order, .seed = a.seed, .raw = a.raw,
+		.order = a.order, .seed = a.seed, .raw = a.raw, .kernel = a.kernel,
+		.nullblk_inline = a.order == SIM_COMPLETE_FIFO,
 	});
 	if (ret)
 		return ret;

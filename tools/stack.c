@@ -44,6 +44,8 @@ int zw_stack_open(struct zw_stack *s, const struct zw_stack_opts *o)
 		zw_stack_close(s);
 		return EXIT_OPFAIL;
 	}
+	s->bdev.kernel = o->kernel;
+	s->bdev.complete_inline = o->nullblk_inline && s->dev->geo.model == ZONE_MODEL_NULLBLK;
 	s->bdevp = &s->bdev;
 	return 0;
 }
