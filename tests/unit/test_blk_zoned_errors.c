@@ -22,14 +22,22 @@ struct rig {
 	unsigned int lbs;	/* sectors a block */
 };
 
-static void rig_open(struct rig *r, const char *spec)
+/* The block layer as zwsim zone run sets it up: null_blk completes inline, 7.2's rules. */
+static void rig_open_rules(struct rig *r, const char *spec, enum blk_kernel_rules kernel)
 {
 	char err[256];
 
 	assert_int_equal(zw_dev_open(spec, 0, &r->dev, err, sizeof(err)), 0);
 	sim_loop_init(&r->loop, SIM_COMPLETE_FIFO, 1);
 	assert_int_equal(blkdev_init(&r->bdev, r->dev, &r->loop, NULL, err, sizeof(err)), 0);
+	r->bdev.kernel = kernel;
+	r->bdev.complete_inline = r->dev->geo.model == ZONE_MODEL_NULLBLK;
 	r->lbs = r->dev->geo.lba_size >> SECTOR_SHIFT;
+}
+
+static void rig_open(struct rig *r, const char *spec)
+{
+	rig_open_rules(r, spec, BLK_KERNEL_7_2);
 }
 
 static void rig_close(struct rig *r)
@@ -171,6 +179,139 @@ static void a_whole_device_report_resyncs_every_plug(void **state)
 	rig_close(&r);
 }
 
+/* ZBC (tcmu-runner file_zbc in the VM tier): no native zone append, the plugs emulate it */
+#define ZBC_SMALL "emu:model=zbc,zones=4,zone_size=4M,max_open=2"
+
+/*
+ * Class 2(a) on a device that emulates zone append, Linux 7.2: the plug's
+ * own refusal of a misplaced write does not put it in recovery, so the
+ * next write at the write pointer goes on without a report (VM tier, ZBC:
+ * `write 3 403 1` -EIO then `write 3 401 294` OK); with 6.17's rules
+ * (--kernel 6.17) the refused bio completes as a plugged one and
+ * blk_zone_write_plug_bio_endio() sets NEED_WP_UPDATE.
+ */
+static void a_refusal_by_the_plug_needs_no_report_on_zbc_but_did_on_6_17(void **state)
+{
+	struct rig r;
+
+	(void)state;
+	rig_open(&r, ZBC_SMALL);
+	assert_int_equal(rig_write(&r, 3, 0, 4), BLK_STS_OK);
+	assert_int_equal(rig_write(&r, 3, 9, 1), BLK_STS_IOERR);
+	assert_int_equal(rig_write(&r, 3, 4, 1), BLK_STS_OK);
+	rig_close(&r);
+
+	rig_open_rules(&r, ZBC_SMALL, BLK_KERNEL_6_17);
+	assert_int_equal(rig_write(&r, 3, 0, 4), BLK_STS_OK);
+	assert_int_equal(rig_write(&r, 3, 9, 1), BLK_STS_IOERR);
+	assert_int_equal(rig_write(&r, 3, 4, 1), BLK_STS_IOERR);
+	rig_close(&r);
+}
+
+/*
+ * Class 4: a write into a full ZBC zone has no plug to stop it (the plug
+ * went when the zone was finished), so a new plug trusts the write and the
+ * disk answers with its sense, 5h/24h/00h: BLK_STS_TARGET, -EREMOTEIO
+ * (sd's scsi_io_completion()); a write at the write pointer of a closed
+ * zone succeeds (the disk opens it again).  And a failed write that took
+ * the plug's write pointer to the zone end leaves no plug behind
+ * (disk_should_remove_zone_wplug() does not look at NEED_WP_UPDATE): the
+ * next misplaced write reaches the disk too.
+ */
+static void zbc_writes_to_full_zones_reach_the_disk_and_closed_zones_take_writes(void **state)
+{
+	struct rig r;
+
+	(void)state;
+	rig_open(&r, ZBC_SMALL);
+	assert_int_equal(rig_mgmt(&r, REQ_OP_ZONE_FINISH, 1), BLK_STS_OK);
+	assert_int_equal(rig_write(&r, 1, 5, 1), BLK_STS_TARGET);
+	assert_int_equal(rig_write(&r, 2, 0, 3), BLK_STS_OK);
+	assert_int_equal(rig_mgmt(&r, REQ_OP_ZONE_CLOSE, 2), BLK_STS_OK);
+	assert_int_equal(rig_write(&r, 2, 3, 1), BLK_STS_OK);
+	assert_int_equal(dev_wp(&r, 2), 4);
+	/* zone 3 empty: a write at its last block fails at the disk, the plug goes */
+	assert_int_equal(rig_write(&r, 3, 1023, 1), BLK_STS_TARGET);
+	assert_int_equal(rig_write(&r, 3, 2, 1), BLK_STS_TARGET);
+	rig_close(&r);
+}
+
+/*
+ * The first dio bio's status is the whole write's (blkdev_bio_end_io()):
+ * `write 1 1023 264` on ZBC is two bios (1 MiB, then 8 blocks); the first
+ * one's front in zone 1 fails at the disk (not at the empty zone's write
+ * pointer), which makes the first bio's status TARGET at once
+ * (__bio_chain_endio()); its rest in zone 2 then completes with that error,
+ * so zone 2's plug aborts the second bio (-EIO), which completes before the
+ * first: the write still reports -EREMOTEIO (VM tier, ZBC, seed 7).
+ */
+static void the_first_dio_bio_error_wins_over_an_aborted_later_bio(void **state)
+{
+	struct rig r;
+
+	(void)state;
+	rig_open(&r, ZBC_SMALL);
+	assert_int_equal(rig_write(&r, 1, 1023, 264), BLK_STS_TARGET);
+	rig_close(&r);
+}
+
+/*
+ * Class 3: which error a split write reports when a part hits the active
+ * limit.  The parent bio's own device error replaces the chained one
+ * (req_bio_endio() sets bi_status on error), as does a plug's refusal
+ * (bio_io_error()): `write 7 1021 32` (3 blocks past zone 7's capacity,
+ * refused, then 29 at the start of the empty zone 8, refused by the device
+ * at the active limit) is -EOVERFLOW; `write 9 0 35` (31 + 4 blocks into an
+ * empty zone at the limit) is -EIO: on null_blk the front completes first,
+ * so the plug refuses the rest; on ZNS the rest waits in the plug and is
+ * aborted.  Both as the VM tier shows them (null_blk small zones+limits).
+ */
+static void a_split_write_at_the_active_limit_reports_as_linux_does(void **state)
+{
+	static const char *const specs[] = {
+		"emu:model=nullblk,zones=16,zone_size=4M,zone_cap=3M,conv=2,max_open=3,max_active=5,max_sectors=248",
+		"emu:model=zns,zones=16,zone_size=4M,zone_cap=3M,max_open=3,max_active=5,max_sectors=248",
+	};
+
+	(void)state;
+	for (unsigned int i = 0; i < 2; i++) {
+		struct rig r;
+
+		rig_open(&r, specs[i]);
+		for (unsigned int z = 2; z < 7; z++)
+			assert_int_equal(rig_write(&r, z, 0, 1), BLK_STS_OK);
+		assert_int_equal(rig_write(&r, 7, 1021, 32), BLK_STS_ZONE_ACTIVE_RESOURCE);
+		assert_int_equal(rig_write(&r, 9, 0, 35), BLK_STS_IOERR);
+		rig_close(&r);
+	}
+}
+
+/*
+ * null_blk completes a command before the block layer submits the next
+ * part of a split write (blk_dispatch(), complete_inline): `write 8 766 48`
+ * into an empty zone fails at its front (not at the write pointer), whose
+ * plug, its write pointer past the capacity, goes; the rest then makes a
+ * new plug that is full, refuses it, and (native zone append) awaits an
+ * update: `write 8 0 60` fails -EIO, as on Linux 7.2 (VM tier, null_blk
+ * small zones+limits, seed 3, no reports).  Were the rest queued behind
+ * the front (a device completing later), it would be aborted and the next
+ * write would succeed.
+ */
+static void null_blk_completes_before_the_next_part_is_submitted(void **state)
+{
+	struct rig r;
+
+	(void)state;
+	rig_open(&r, "emu:model=nullblk,zones=16,zone_size=4M,zone_cap=3M,conv=2,max_sectors=248");
+	assert_int_equal(rig_write(&r, 8, 766, 48), BLK_STS_IOERR);
+	assert_int_equal(rig_write(&r, 8, 0, 60), BLK_STS_IOERR);
+	r.bdev.complete_inline = false;
+	report(&r, 0, r.dev->nr_zones);
+	assert_int_equal(rig_write(&r, 9, 766, 48), BLK_STS_IOERR);
+	assert_int_equal(rig_write(&r, 9, 0, 60), BLK_STS_OK);
+	rig_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -178,6 +319,11 @@ int main(void)
 		cmocka_unit_test(the_plug_of_the_next_zone_awaits_a_report_after_such_a_write),
 		cmocka_unit_test(a_refused_write_leaves_the_plug_awaiting_an_update),
 		cmocka_unit_test(a_whole_device_report_resyncs_every_plug),
+		cmocka_unit_test(a_refusal_by_the_plug_needs_no_report_on_zbc_but_did_on_6_17),
+		cmocka_unit_test(zbc_writes_to_full_zones_reach_the_disk_and_closed_zones_take_writes),
+		cmocka_unit_test(the_first_dio_bio_error_wins_over_an_aborted_later_bio),
+		cmocka_unit_test(a_split_write_at_the_active_limit_reports_as_linux_does),
+		cmocka_unit_test(null_blk_completes_before_the_next_part_is_submitted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
