@@ -361,6 +361,50 @@ static void verify_read(struct zs_state *st, const struct zs_op *op, const uint8
 	}
 }
 
+/*
+ * Linux has no zone append for a program on a block device, so a real
+ * device's `append` (zbd: zbd_append() in sim/dev_zbd.c) is a report of
+ * the zone and a write at its write pointer (at the start of a full zone),
+ * with blk_check_zone_append()'s checks.  Through the model the twin does
+ * the same, so that its zone write plugs see what the kernel's see: that
+ * report resyncs the zone's plug (2b), and the write goes through it (a
+ * native append would remove it).  Turns @io into the write; false when
+ * refused (io->res says why).
+ */
+static bool append_as_zbd(struct zs_state *st, unsigned int zno, struct zw_io *io)
+{
+	const struct zone_geometry *g = &st->dev->geo;
+	unsigned int limit = g->max_append_sectors ? g->max_append_sectors : g->max_hw_sectors;
+	struct blk_zone z;
+
+	if (blkdev_report_zones(st->bdev, zno, 1, &z) != 1) {
+		io->res.status = BLK_STS_IOERR;
+		snprintf(io->res.reason, sizeof(io->res.reason), "zone report failed");
+		return false;
+	}
+	io->res.status = BLK_STS_IOERR;
+	if (io->sector != z.start || z.type == BLK_ZONE_TYPE_CONVENTIONAL) {
+		snprintf(io->res.reason, sizeof(io->res.reason),
+			 "zone append not at the start of a sequential zone");
+		return false;
+	}
+	if (limit && io->nr_sectors > limit) {
+		snprintf(io->res.reason, sizeof(io->res.reason),
+			 "zone append of %u sectors is larger than the zone append limit %u",
+			 io->nr_sectors, limit);
+		return false;
+	}
+	if (z.cond != BLK_ZONE_COND_FULL && z.wp == ZONE_WP_INVALID) {
+		snprintf(io->res.reason, sizeof(io->res.reason),
+			 "zone append to a zone without a valid write pointer");
+		return false;
+	}
+	io->res.status = BLK_STS_OK;
+	io->sector = z.cond == BLK_ZONE_COND_FULL ? z.start : z.wp;
+	io->op = REQ_OP_WRITE;
+	return true;
+}
+
 static void run_io(struct zs_state *st, const struct zs_op *op, struct zs_result *r)
 {
 	struct zw_io io = { 0 };
@@ -391,14 +435,18 @@ static void run_io(struct zs_state *st, const struct zs_op *op, struct zs_result
 		}
 		break;
 	}
-	if (st->bdev) {
+	if (st->bdev && io.op == REQ_OP_ZONE_APPEND && !append_as_zbd(st, op->zone, &io)) {
+		/* refused before any write, as zbd_append() refuses it */
+	} else if (st->bdev) {
 		struct blk_dio dio;
 
 		blk_dio_sync(st->bdev, io.op, io.sector, (uint64_t)io.nr_sectors << SECTOR_SHIFT, io.buf,
 			     io.tag, &dio);
 		io.res = dio.res;
 		io.res.status = dio.status;
-		io.sector = dio.sector;
+		/* an append made a write: it landed where it was sent */
+		if (op->kind != ZS_APPEND)
+			io.sector = dio.sector;
 	} else {
 		zw_dev_submit_passthrough(st->dev, &io);
 	}
@@ -480,16 +528,6 @@ int zs_run(struct zw_dev *dev, struct block_device *bdev, const struct zs_script
 			run_mgmt(&st, REQ_OP_FLUSH, op, &r);
 			break;
 		case ZS_APPEND:
-			/*
-			 * Linux has no zone append for programs on a block
-			 * device: zbd: makes one from a report of the zone and
-			 * a write at its write pointer (sim/dev_zbd.c), and
-			 * that report resyncs the zone's plug; so here.
-			 */
-			if (bdev && o->no_report)
-				zs_report(&st, op->zone, 1);
-			run_io(&st, op, &r);
-			break;
 		case ZS_WRITE:
 		case ZS_READ:
 			run_io(&st, op, &r);

@@ -200,15 +200,20 @@ conformance() {
 		fi
 		conf_check "$label" "$name" "$dir/$name.zs" "$real" "$twin" "$fresh" "$@"
 	done
+	# every other seed's script runs with no zone report between operations
+	# (--no-report: a plug awaiting a write pointer update stays so, issue
+	# 10's class 2a), the others with a report of every zone after each
+	local i=0
 	for seed in $CONF_SEEDS; do
 		name=random-seed$seed
 		"$ZWSIM" zone gen --seed "$seed" --ops "$CONF_OPS" --dev "$twin" >"$dir/$name.zs" ||
 			{ guest_check "$label: zone gen --seed $seed" false; continue; }
-		conf_check "$label" "$name" "$dir/$name.zs" "$real" "$twin" "$fresh" "$@"
-		# the same script with no zone report between operations: a plug
-		# that awaits a write pointer update stays so (issue 10, class 2a)
-		CONF_BOTH=(--no-report)
-		conf_check "$label" "$name-noreport" "$dir/$name.zs" "$real" "$twin" "$fresh" "$@"
+		CONF_BOTH=()
+		if [ $((i++ % 2)) = 1 ]; then
+			CONF_BOTH=(--no-report)
+			name=$name-noreport
+		fi
+		conf_check "$label" "$name" "$dir/random-seed$seed.zs" "$real" "$twin" "$fresh" "$@"
 		CONF_BOTH=()
 	done
 }
