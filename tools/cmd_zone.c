@@ -78,6 +78,10 @@ static void zone_usage(FILE *f)
 		"                 zone, on every device, which resyncs every such plug\n"
 		"  --kernel 7.2|6.17   whose block-layer rules the model follows where they\n"
 		"                 differ (default 7.2; docs/zone-model.md)\n"
+		"  --zbd-append   an append through the block layer model is what zbd: makes\n"
+		"                 of it on Linux, where programs have no zone append: a\n"
+		"                 report of the zone, then a write at its write pointer\n"
+		"                 (the start of a full zone); for the twin of a zbd: device\n"
 		"  --raw          the device alone, without the block layer model: one\n"
 		"                 command per operation, as NVMe passthrough (larger than\n"
 		"                 max_sectors: -EINVAL)\n"
@@ -122,6 +126,7 @@ static int parse_args(int *argc, char ***argv, struct zone_args *a)
 		{ "verify", no_argument, NULL, 'V' },
 		{ "no-report", no_argument, NULL, 'R' },
 		{ "kernel", required_argument, NULL, 'k' },
+		{ "zbd-append", no_argument, NULL, 'A' },
 		{ "raw", no_argument, NULL, 'r' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "log", required_argument, NULL, 'l' },
@@ -141,6 +146,7 @@ static int parse_args(int *argc, char ***argv, struct zone_args *a)
 		case 'e': a->o.explain = true; break;
 		case 'V': a->o.verify = true; break;
 		case 'R': a->o.no_report = true; break;
+		case 'A': a->o.zbd_append = true; break;
 		case 'k':
 			if (blk_kernel_rules_parse(optarg, &a->kernel)) {
 				fprintf(stderr, "zwsim zone: --kernel %s: the block layer model has the rules of 7.2 (the default) and 6.17\n", optarg);

@@ -365,8 +365,9 @@ static void verify_read(struct zs_state *st, const struct zs_op *op, const uint8
  * Linux has no zone append for a program on a block device, so a real
  * device's `append` (zbd: zbd_append() in sim/dev_zbd.c) is a report of
  * the zone and a write at its write pointer (at the start of a full zone),
- * with blk_check_zone_append()'s checks.  Through the model the twin does
- * the same, so that its zone write plugs see what the kernel's see: that
+ * with blk_check_zone_append()'s checks.  With --zbd-append the model's
+ * device does the same (a twin of a zbd: device), so that its zone write
+ * plugs see what the kernel's see: that
  * report resyncs the zone's plug (2b), and the write goes through it (a
  * native append would remove it).  Turns @io into the write; false when
  * refused (io->res says why).
@@ -435,7 +436,8 @@ static void run_io(struct zs_state *st, const struct zs_op *op, struct zs_result
 		}
 		break;
 	}
-	if (st->bdev && io.op == REQ_OP_ZONE_APPEND && !append_as_zbd(st, op->zone, &io)) {
+	if (st->bdev && st->o->zbd_append && io.op == REQ_OP_ZONE_APPEND &&
+	    !append_as_zbd(st, op->zone, &io)) {
 		/* refused before any write, as zbd_append() refuses it */
 	} else if (st->bdev) {
 		struct blk_dio dio;
@@ -445,7 +447,7 @@ static void run_io(struct zs_state *st, const struct zs_op *op, struct zs_result
 		io.res = dio.res;
 		io.res.status = dio.status;
 		/* an append made a write: it landed where it was sent */
-		if (op->kind != ZS_APPEND)
+		if (op->kind != ZS_APPEND || !st->o->zbd_append)
 			io.sector = dio.sector;
 	} else {
 		zw_dev_submit_passthrough(st->dev, &io);

@@ -41,6 +41,7 @@ struct zs_opts {
 	bool json;		/* one JSON object per operation instead */
 	bool verify;		/* reads check the data they return */
 	bool no_report;		/* no zone report between operations (lines without cond/wp) */
+	bool zbd_append;	/* appends as zbd: makes them: a zone report, a write at the wp */
 };
 
 /* Parse a whole script (nothing runs if any line is wrong).  0, or -1 with "NAME:LINE: why" in err. */

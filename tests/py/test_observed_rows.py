@@ -536,9 +536,7 @@ def test_open_and_close_of_a_conventional_zone_fail(zw, model, status):
 
 
 def test_zns_append_lands_at_the_old_wp_and_fails_on_full_and_across_capacity(zw):
-    # row "append (ZNS only)": at = old wp. FULL -> -EIO (0x1B9); across cap -> -EIO (0x1B8).
-    # Through the block layer an append is what zbd: makes of it on Linux (no zone append
-    # for programs): a report of the zone and a write at its write pointer.
+    # row "append (ZNS only)": at = old wp. FULL -> -EIO (0x1B9); across cap -> -EIO (0x1B8)
     out = run(zw, "emu:model=zns," + GEO_CAP, """
         append 0 100
         append 0 100
@@ -547,7 +545,7 @@ def test_zns_append_lands_at_the_old_wp_and_fails_on_full_and_across_capacity(zw
         """, "--explain")
     assert out == dedent("""
         append 0 100 => OK 0 cond=oi wp=100 at=0
-        append 0 100 => BLK_STS_IOERR -EIO cond=oi wp=100  # write of 800 sectors at sector 800 crosses the capacity of zone 0 (ends at sector 1536) (NVMe status 0x1B8 Zone Boundary Error)
+        append 0 100 => BLK_STS_IOERR -EIO cond=oi wp=100  # zone append of 800 sectors at sector 800 crosses the capacity of zone 0 (ends at sector 1536) (NVMe status 0x1B8 Zone Boundary Error)
         append 0 92 => OK 0 cond=fu wp=256 at=100
         append 0 1 => BLK_STS_IOERR -EIO cond=fu wp=256  # zone 0 is full (NVMe status 0x1B9 Zone Is Full)
         """)

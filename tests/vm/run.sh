@@ -187,6 +187,9 @@ nullb_fresh() {
 conformance() {
 	local label=$1 real=$2 twin=$3 fresh=$4 dir s name seed
 	shift 4
+	# a program has no zone append on a block device: zbd: makes one from a
+	# report and a write, and so does the twin (zwsim zone --zbd-append)
+	[[ $real = zbd:* ]] && set -- "$@" --zbd-append
 	dir=$CONF_OUT/${label//[^A-Za-z0-9._-]/-}
 	mkdir -p "$dir"
 	guest_check "$label: conformance scripts made for $twin" \
