@@ -117,6 +117,7 @@ void blk_dio_sync(struct block_device *bdev, enum req_op op, sector_t sector, ui
 /* block/blk-zoned.c, used by blk_core.c */
 bool blk_zone_plug_bio(struct bio *bio);
 void blk_zone_write_plug_bio_endio(struct bio *bio);
+void blk_zone_mgmt_bio_endio(struct bio *bio);
 void blk_zone_write_plug_finish_request(struct block_device *bdev, unsigned int zno);
 void blk_zone_wplug_sync(struct block_device *bdev, const struct blk_zone *zone,
 			 unsigned int zno);

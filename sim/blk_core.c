@@ -286,8 +286,14 @@ again:
 	if (!bio_remaining_done(bio))
 		return;
 	/* The plug learns of the completion (and aborts on error) before the owner does. */
-	if (bio->bi_flags & BIO_ZONE_WRITE_PLUGGING)
+	/* blk_zone_bio_endio() */
+	if (bio->bi_op == REQ_OP_ZONE_RESET || bio->bi_op == REQ_OP_ZONE_RESET_ALL ||
+	    bio->bi_op == REQ_OP_ZONE_FINISH) {
+		if (bio->bi_bdev->nr_zones)
+			blk_zone_mgmt_bio_endio(bio);
+	} else if (bio->bi_flags & BIO_ZONE_WRITE_PLUGGING) {
 		blk_zone_write_plug_bio_endio(bio);
+	}
 	zw_log_bio(bio->bi_bdev->log, "bio_end", bio);
 	if (bio->bi_end_io == bio_chain_endio) {
 		struct bio *parent = bio->bi_private;

@@ -281,21 +281,56 @@ static void blk_zone_wplug_handle_native_zone_append(struct bio *bio)
 	}
 }
 
-/* blk_zone_wplug_handle_reset_or_finish() */
-static bool blk_zone_wplug_handle_reset_or_finish(struct bio *bio, sector_t wp_offset)
+/* The plugs' write pointers after a reset, reset all or finish. */
+static void blk_zone_mgmt_set_wp(struct bio *bio)
+{
+	struct block_device *bdev = bio->bi_bdev;
+
+	switch (bio->bi_op) {
+	case REQ_OP_ZONE_RESET:
+	case REQ_OP_ZONE_FINISH:
+		if (bdev->zone_wplugs[bio_zone_no(bio)])
+			disk_zone_wplug_set_wp_offset(bdev, bdev->zone_wplugs[bio_zone_no(bio)],
+						      bio->bi_op == REQ_OP_ZONE_RESET ? 0 : bdev->zone_size);
+		break;
+	case REQ_OP_ZONE_RESET_ALL:
+		for (unsigned int i = 0; i < bdev->nr_zones; i++)
+			if (bdev->zone_wplugs[i])
+				disk_zone_wplug_set_wp_offset(bdev, bdev->zone_wplugs[i], 0);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * blk_zone_mgmt_bio_endio() (Linux 7.0, so 7.2): a reset, reset all or
+ * finish sets the plugs' write pointers when it completes, and only if it
+ * succeeded: a finish the device refuses (the active limit) leaves a plug
+ * awaiting an update as it was.  6.17 set them at submission
+ * (blk_zone_wplug_handle_reset_or_finish()), whatever the device said.
+ */
+void blk_zone_mgmt_bio_endio(struct bio *bio)
+{
+	if (bio->bi_bdev->kernel != BLK_KERNEL_6_17 && !bio->bi_status)
+		blk_zone_mgmt_set_wp(bio);
+}
+
+/* blk_zone_wplug_handle_zone_mgmt() */
+static bool blk_zone_wplug_handle_zone_mgmt(struct bio *bio)
 {
 	struct block_device *bdev = bio->bi_bdev;
 	unsigned int zno = bio_zone_no(bio);
 
-	if (!bdev->zone_is_seq[zno]) {
+	if (bio->bi_op != REQ_OP_ZONE_RESET_ALL && !bdev->zone_is_seq[zno]) {
 		snprintf(bio->bi_res.reason, sizeof(bio->bi_res.reason),
 			 "%s of conventional zone %u (the block layer refuses it)",
 			 req_op_name(bio->bi_op), zno);
 		blk_zone_wplug_fail(bio);
 		return true;
 	}
-	if (bdev->zone_wplugs[zno])
-		disk_zone_wplug_set_wp_offset(bdev, bdev->zone_wplugs[zno], wp_offset);
+	if (bdev->kernel == BLK_KERNEL_6_17)
+		blk_zone_mgmt_set_wp(bio);
 	return false;
 }
 
@@ -313,14 +348,9 @@ bool blk_zone_plug_bio(struct bio *bio)
 	case REQ_OP_WRITE:
 		return blk_zone_wplug_handle_write(bio);
 	case REQ_OP_ZONE_RESET:
-		return blk_zone_wplug_handle_reset_or_finish(bio, 0);
 	case REQ_OP_ZONE_FINISH:
-		return blk_zone_wplug_handle_reset_or_finish(bio, bdev->zone_size);
 	case REQ_OP_ZONE_RESET_ALL:
-		for (unsigned int i = 0; i < bdev->nr_zones; i++)
-			if (bdev->zone_wplugs[i])
-				disk_zone_wplug_set_wp_offset(bdev, bdev->zone_wplugs[i], 0);
-		return false;
+		return blk_zone_wplug_handle_zone_mgmt(bio);
 	default:
 		return false;
 	}

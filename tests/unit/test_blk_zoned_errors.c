@@ -312,6 +312,36 @@ static void null_blk_completes_before_the_next_part_is_submitted(void **state)
 	rig_close(&r);
 }
 
+/*
+ * A finish that the device refuses (null_blk at its active limit) leaves
+ * the zone's plug as it was, still awaiting an update: the plugs' write
+ * pointers follow a reset or finish only when it succeeds
+ * (blk_zone_mgmt_bio_endio(), Linux 7.0/7.2; VM tier, null_blk conv+limits,
+ * seed 2).  6.17 set them at submission.
+ */
+static void a_refused_finish_leaves_the_plug_awaiting_an_update(void **state)
+{
+	static const char spec[] = "emu:model=nullblk,zones=16,zone_size=64k,conv=2,max_active=3";
+	enum blk_kernel_rules rules[] = { BLK_KERNEL_7_2, BLK_KERNEL_6_17 };
+
+	(void)state;
+	for (unsigned int i = 0; i < 2; i++) {
+		struct rig r;
+
+		rig_open_rules(&r, spec, rules[i]);
+		for (unsigned int z = 3; z < 6; z++)	/* three active zones: the limit */
+			assert_int_equal(rig_write(&r, z, 0, 1), BLK_STS_OK);
+		/* the front in conventional zone 1 is written, the rest fails in zone 2 */
+		assert_int_equal(rig_write(&r, 1, 14, 4), BLK_STS_ZONE_ACTIVE_RESOURCE);
+		/* zone 2's plug awaits an update; its finish is refused at the limit */
+		assert_int_equal(rig_mgmt(&r, REQ_OP_ZONE_FINISH, 2), BLK_STS_ZONE_ACTIVE_RESOURCE);
+		assert_int_equal(rig_mgmt(&r, REQ_OP_ZONE_RESET, 3), BLK_STS_OK);
+		assert_int_equal(rig_write(&r, 2, 0, 1),
+				 rules[i] == BLK_KERNEL_7_2 ? BLK_STS_IOERR : BLK_STS_OK);
+		rig_close(&r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -324,6 +354,7 @@ int main(void)
 		cmocka_unit_test(the_first_dio_bio_error_wins_over_an_aborted_later_bio),
 		cmocka_unit_test(a_split_write_at_the_active_limit_reports_as_linux_does),
 		cmocka_unit_test(null_blk_completes_before_the_next_part_is_submitted),
+		cmocka_unit_test(a_refused_finish_leaves_the_plug_awaiting_an_update),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
