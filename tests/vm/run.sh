@@ -51,7 +51,10 @@ conf_compare_jobs() {
 			rc=1
 			diff -u "$a" "$b" >>"$log"
 		fi
-		if [ -n "$xfail" ]; then
+		if [[ $xfail = nondet:* ]]; then
+			result=pass
+			[ "$rc" -ne 0 ] && result=xfail
+		elif [ -n "$xfail" ]; then
 			result=xfail
 			[ "$rc" -eq 0 ] && result=fail
 		else
@@ -162,6 +165,13 @@ CONF_OPS=${ZWSIM_VM_CONF_OPS:-300}
 CONF_BOTH=()
 CONF_OUT=$ZWSIM_VM_OUT/conformance
 declare -A CONF_XFAIL=()
+# Setups whose random scripts may differ from the twin by a race the
+# deterministic model cannot follow, keyed by LABEL (docs/fidelity.md, "Zone
+# scripts"): there a random script that differs is XFAIL, not a failure, and
+# the tally keeps its figures.
+declare -A CONF_NONDET=(
+	["SCSI ZBC (tcmu file_zbc)"]="a woken program races the end of the failed command's completion (the plug's removal), and tcmu-runner completes a split write's parts in either order"
+)
 
 # conf_check LABEL NAME SCRIPT REAL TWIN FRESH [TWIN_OPTION...]: the real
 # side (A) here in the guest; the twin's side (B) and the comparison run on
@@ -172,6 +182,10 @@ declare -A CONF_XFAIL=()
 conf_check() {
 	local label=$1 name=$2 script=$3 real=$4 twin=$5 fresh=$6 rc=0 log a twinopts
 	local xfail=${CONF_XFAIL["$label:$name"]:-} rscript=$script
+	# a random script on a setup whose completions race (CONF_NONDET): a
+	# difference is a known one, identity a pass
+	[ -z "$xfail" ] && [[ $name = random-* ]] && [ -n "${CONF_NONDET["$label"]:-}" ] &&
+		xfail="nondet: ${CONF_NONDET["$label"]}"
 	local -a la lines
 	shift 6
 	twinopts="${CONF_BOTH[*]} $*"
