@@ -640,13 +640,15 @@ void blk_dispatch(struct bio *bio)
 			 "a block read into tags is no tagged block");
 	}
 	/*
-	 * A device that completes in the submitter's context (memory-backed
-	 * null_blk: null_queue_rq() does the I/O and ends the request before
-	 * the block layer submits the next part of a split write) lets that
-	 * part see the result: after a failed front the plug awaits an update,
-	 * or is gone if the failure took its write pointer to the zone's end,
-	 * instead of holding the next part in its list (then aborted, -EIO).
-	 * Seen on Linux 7.2 with null_blk in the VM tier (docs/zone-model.md).
+	 * A command that completes before the next part of a split write is
+	 * submitted (memory-backed null_blk: null_queue_rq() does the I/O and
+	 * ends the request in the submitter's context; QEMU's ZNS and
+	 * tcmu-runner's ZBC mostly do too, racing) lets that part see the
+	 * result: after a failed front the plug awaits an update, or is gone
+	 * if the failure took its write pointer to the zone's end, instead of
+	 * holding the next part in its list (then aborted, -EIO).  What Linux
+	 * 7.2 did in the VM tier: null_blk always, ZNS and ZBC in most cases
+	 * (docs/zone-model.md, rule 3; docs/fidelity.md, "Zone scripts").
 	 */
 	if (bdev->complete_inline) {
 		blk_complete(bio);

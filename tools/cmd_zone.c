@@ -659,7 +659,7 @@ int cmd_zone(int argc, char **argv)
 	ret = zw_stack_open(&st, &(struct zw_stack_opts){
 		.cmd = cmd, .spec = a.spec, .dev_flags = a.force ? ZW_DEV_FORCE : 0, .log = a.log,
 		.order = a.order, .seed = a.seed, .raw = a.raw, .kernel = a.kernel,
-		.nullblk_inline = a.order == SIM_COMPLETE_FIFO,
+		.complete_inline = a.order == SIM_COMPLETE_FIFO,
 	});
 	if (ret)
 		return ret;

@@ -45,7 +45,7 @@ int zw_stack_open(struct zw_stack *s, const struct zw_stack_opts *o)
 		return EXIT_OPFAIL;
 	}
 	s->bdev.kernel = o->kernel;
-	s->bdev.complete_inline = o->nullblk_inline && s->dev->geo.model == ZONE_MODEL_NULLBLK;
+	s->bdev.complete_inline = o->complete_inline;
 	s->bdevp = &s->bdev;
 	return 0;
 }

@@ -26,7 +26,7 @@ struct zw_stack_opts {
 	bool model_on_real;		/* the block-layer model on a real device too (file system models) */
 	const char *emulated_only;	/* refuse real devices, saying why */
 	enum blk_kernel_rules kernel;	/* the block-layer model's rules (--kernel) */
-	bool nullblk_inline;		/* null_blk completes in the submitter's context (zone commands) */
+	bool complete_inline;		/* commands complete before the next is submitted (zone commands) */
 };
 
 struct zw_stack {

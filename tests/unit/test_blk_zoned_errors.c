@@ -22,7 +22,7 @@ struct rig {
 	unsigned int lbs;	/* sectors a block */
 };
 
-/* The block layer as zwsim zone run sets it up: null_blk completes inline, 7.2's rules. */
+/* The block layer as zwsim zone run sets it up: commands complete inline, 7.2's rules. */
 static void rig_open_rules(struct rig *r, const char *spec, enum blk_kernel_rules kernel)
 {
 	char err[256];
@@ -31,7 +31,7 @@ static void rig_open_rules(struct rig *r, const char *spec, enum blk_kernel_rule
 	sim_loop_init(&r->loop, SIM_COMPLETE_FIFO, 1);
 	assert_int_equal(blkdev_init(&r->bdev, r->dev, &r->loop, NULL, err, sizeof(err)), 0);
 	r->bdev.kernel = kernel;
-	r->bdev.complete_inline = r->dev->geo.model == ZONE_MODEL_NULLBLK;
+	r->bdev.complete_inline = true;
 	r->lbs = r->dev->geo.lba_size >> SECTOR_SHIFT;
 }
 
@@ -242,8 +242,8 @@ static void zbc_writes_to_full_zones_reach_the_disk_and_closed_zones_take_writes
  * one's front in zone 1 fails at the disk (not at the empty zone's write
  * pointer), which makes the first bio's status TARGET at once
  * (__bio_chain_endio()); its rest in zone 2 then completes with that error,
- * so zone 2's plug aborts the second bio (-EIO), which completes before the
- * first: the write still reports -EREMOTEIO (VM tier, ZBC, seed 7).
+ * so zone 2's plug fails the second bio (-EIO: aborted, or refused when it
+ * comes later): the write still reports -EREMOTEIO (VM tier, ZBC, seed 7).
  */
 static void the_first_dio_bio_error_wins_over_an_aborted_later_bio(void **state)
 {
@@ -262,9 +262,9 @@ static void the_first_dio_bio_error_wins_over_an_aborted_later_bio(void **state)
  * (bio_io_error()): `write 7 1021 32` (3 blocks past zone 7's capacity,
  * refused, then 29 at the start of the empty zone 8, refused by the device
  * at the active limit) is -EOVERFLOW; `write 9 0 35` (31 + 4 blocks into an
- * empty zone at the limit) is -EIO: on null_blk the front completes first,
- * so the plug refuses the rest; on ZNS the rest waits in the plug and is
- * aborted.  Both as the VM tier shows them (null_blk small zones+limits).
+ * empty zone at the limit) is -EIO: the front completes first, so the plug
+ * refuses the rest (were it queued, it would be aborted: -EIO too).  As the
+ * VM tier shows them (null_blk small zones+limits).
  */
 static void a_split_write_at_the_active_limit_reports_as_linux_does(void **state)
 {
