@@ -170,7 +170,8 @@ declare -A CONF_XFAIL=()
 # scripts"): there a random script that differs is XFAIL, not a failure, and
 # the tally keeps its figures.
 declare -A CONF_NONDET=(
-	["SCSI ZBC (tcmu file_zbc)"]="a woken program races the end of the failed command's completion (the plug's removal), and tcmu-runner completes a split write's parts in either order"
+	["NVMe ZNS"]="whether a failed part of a split write completes before the next part is submitted (QEMU's completion interrupt against the submitter)"
+	["SCSI ZBC (tcmu file_zbc)"]="whether a failed part of a split write completes before the next part is submitted, and a woken program against the end of the failed command's completion (tcmu-runner in user space)"
 )
 
 # conf_check LABEL NAME SCRIPT REAL TWIN FRESH [TWIN_OPTION...]: the real
