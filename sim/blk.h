@@ -41,6 +41,16 @@ struct blk_zone_wplug {
 };
 
 /*
+ * Whose block-layer rules the model follows where kernels differ (zwsim's
+ * `--kernel 7.2|6.17`, like the xfs mount option kernel=): Linux 7.2, the VM
+ * tier's kernel, by default.  docs/zone-model.md, "Kernel versions".
+ */
+enum blk_kernel_rules {
+	BLK_KERNEL_7_2 = 0,
+	BLK_KERNEL_6_17,
+};
+
+/*
  * zwsim's switches, to show what the kernel's ordering guarantees are for
  * (docs/check.md); set after blkdev_init(), both false by default.
  */
@@ -57,6 +67,12 @@ struct blk_opts {
 
 struct block_device {
 	struct zw_dev *dev;
+	enum blk_kernel_rules kernel;
+	/*
+	 * Commands complete before the next one is submitted (the device
+	 * finishes them in the submitter's context): see blk_dispatch().
+	 */
+	bool complete_inline;
 	struct blk_opts opts;
 	struct sim_loop *loop;
 	struct zw_log *log;
@@ -80,6 +96,8 @@ struct block_device {
 int blkdev_init(struct block_device *bdev, struct zw_dev *dev, struct sim_loop *loop,
 		struct zw_log *log, char *err, size_t errlen);
 void blkdev_free(struct block_device *bdev);
+/* "7.2" or "6.17" to @rules; -1 for anything else. */
+int blk_kernel_rules_parse(const char *s, enum blk_kernel_rules *rules);
 
 /* submit_bio(): checks, splits, zone write plugging, then the device. */
 void submit_bio(struct bio *bio);
@@ -98,6 +116,7 @@ struct blk_dio {
 	blk_status_t status;		/* the first error to complete */
 	struct zone_result res;
 	sector_t sector;		/* a zone append: where it landed */
+	struct bio *first;		/* the first bio while in flight (its status is the dio's) */
 };
 
 /*
@@ -114,6 +133,7 @@ void blk_dio_sync(struct block_device *bdev, enum req_op op, sector_t sector, ui
 /* block/blk-zoned.c, used by blk_core.c */
 bool blk_zone_plug_bio(struct bio *bio);
 void blk_zone_write_plug_bio_endio(struct bio *bio);
+void blk_zone_mgmt_bio_endio(struct bio *bio);
 void blk_zone_write_plug_finish_request(struct block_device *bdev, unsigned int zno);
 void blk_zone_wplug_sync(struct block_device *bdev, const struct blk_zone *zone,
 			 unsigned int zno);

@@ -7,14 +7,29 @@
 
 #define DIO_MAX_BYTES ((uint64_t)BIO_MAX_VECS * 4096)
 
+/*
+ * blkdev_bio_end_io() (block/fops.c, Linux 7.0): the dio's status is its
+ * first bio's (the dio embeds it), and another bio's error counts only
+ * while that one has none.  The first bio's status is set as soon as one
+ * of its split parts fails (__bio_chain_endio()), before the first bio
+ * itself completes: so a part of the first bio that failed at the device
+ * wins over the -EIO of a later bio aborted in a zone write plug because
+ * of that failure, even though the aborted one completes first.
+ */
 static void blk_dio_end_io(struct bio *bio)
 {
 	struct blk_dio *dio = bio->bi_private;
 
+	if (!dio->status && dio->first && dio->first != bio && dio->first->bi_status) {
+		dio->status = dio->first->bi_status;
+		dio->res = dio->first->bi_res;
+	}
 	if (bio->bi_status && !dio->status) {
 		dio->status = bio->bi_status;
 		dio->res = bio->bi_res;
 	}
+	if (bio == dio->first)
+		dio->first = NULL;
 	dio->sector = bio->bi_iter.bi_sector;
 	dio->remaining--;
 	bio_put(bio);
@@ -45,6 +60,8 @@ void blk_dio_sync(struct block_device *bdev, enum req_op op, sector_t sector, ui
 				     (uint32_t)n, NULL, 0);
 		bio->bi_end_io = blk_dio_end_io;
 		bio->bi_private = dio;
+		if (!done)
+			dio->first = bio;
 		dio->remaining++;
 		submit_bio(bio);
 		done += n;

@@ -73,10 +73,17 @@ static void disk_zone_wplug_abort(struct blk_zone_wplug *zwplug)
 	}
 }
 
-/* disk_should_remove_zone_wplug(): idle plugs of empty or full zones go away. */
+/*
+ * disk_should_remove_zone_wplug(): idle plugs of empty or full zones go
+ * away, also one awaiting a write pointer update (only PLUGGED keeps it):
+ * a failed write that took the plug's write pointer to the zone's end
+ * leaves no plug, and the next write to the zone starts a new one that
+ * trusts it (Linux 7.0 block/blk-zoned.c; seen on 7.2: a write to such a
+ * zone reaches the device, ZBC answers -EREMOTEIO).
+ */
 static void disk_zone_wplug_maybe_remove(struct block_device *bdev, struct blk_zone_wplug *zwplug)
 {
-	if (zwplug->flags || zwplug->bio_head)
+	if ((zwplug->flags & BLK_ZONE_WPLUG_PLUGGED) || zwplug->bio_head)
 		return;
 	if (zwplug->wp_offset && !wplug_is_full(bdev, zwplug))
 		return;
@@ -144,7 +151,6 @@ static bool blk_zone_wplug_prepare_bio(struct blk_zone_wplug *zwplug, struct bio
 {
 	struct block_device *bdev = bio->bi_bdev;
 
-	zone_result_ok(&bio->bi_res);
 	if (zwplug->flags & BLK_ZONE_WPLUG_NEED_WP_UPDATE) {
 		snprintf(bio->bi_res.reason, sizeof(bio->bi_res.reason),
 			 "zone %u's write plug awaits a write pointer update (a zone report, reset or finish) after a failed write",
@@ -176,8 +182,45 @@ static bool blk_zone_wplug_prepare_bio(struct blk_zone_wplug *zwplug, struct bio
 
 static void blk_zone_wplug_fail(struct bio *bio)
 {
+	/* the plug's own refusal: no device code */
+	bio->bi_res.nvme_status = 0;
+	bio->bi_res.sense_key = bio->bi_res.asc = bio->bi_res.ascq = 0;
 	bio->bi_res.status = BLK_STS_IOERR;
 	bio_io_error(bio);
+}
+
+/*
+ * A write the plug refuses at submission (blk_zone_wplug_prepare_bio()
+ * failed in blk_zone_wplug_handle_write()): -EIO, and
+ * - Linux 7.2: the bio is failed as no longer plugged, so the plug does not
+ *   enter error recovery: the next write at the plug's write pointer goes
+ *   on (observed on Linux 7.2.13 in the VM tier: a misplaced write to a
+ *   partly written zone, then a write at its write pointer, succeeds with
+ *   no zone report between them; docs/zone-model.md);
+ * - Linux 6.17 (and the 7.0 source read, blob fd0ae47): the bio still
+ *   carries BIO_ZONE_WRITE_PLUGGING when bio_io_error() completes it, so
+ *   blk_zone_write_plug_bio_endio() sees an error and sets NEED_WP_UPDATE:
+ *   every later write to the zone fails until a report, reset or finish.
+ * A bio refused later, from the plug's list (blk_zone_wplug_bio_work()), is
+ * failed unplugged by both (blk_zone_wplug_bio_io_error()).
+ */
+static void blk_zone_wplug_refuse(struct blk_zone_wplug *zwplug, struct bio *bio)
+{
+	struct block_device *bdev = bio->bi_bdev;
+
+	if (bdev->kernel == BLK_KERNEL_6_17 || bdev->lim.max_hw_zone_append_sectors) {
+		blk_zone_wplug_fail(bio);
+		return;
+	}
+	bio->bi_flags &= ~BIO_ZONE_WRITE_PLUGGING;
+	blk_zone_wplug_fail(bio);
+	/*
+	 * And an idle plug that the refused write made for a full zone (its
+	 * offset past the capacity) goes: the next write to the zone starts a
+	 * new one (seen on 7.2: after a write between a zone's capacity and
+	 * its end, a write at the start of the empty zone reaches null_blk).
+	 */
+	disk_zone_wplug_maybe_remove(bdev, zwplug);
 }
 
 /* blk_zone_wplug_handle_write() */
@@ -214,7 +257,7 @@ static bool blk_zone_wplug_handle_write(struct bio *bio)
 		return true;
 	}
 	if (!blk_zone_wplug_prepare_bio(zwplug, bio)) {
-		blk_zone_wplug_fail(bio);
+		blk_zone_wplug_refuse(zwplug, bio);
 		return true;
 	}
 	zwplug->flags |= BLK_ZONE_WPLUG_PLUGGED;
@@ -238,21 +281,56 @@ static void blk_zone_wplug_handle_native_zone_append(struct bio *bio)
 	}
 }
 
-/* blk_zone_wplug_handle_reset_or_finish() */
-static bool blk_zone_wplug_handle_reset_or_finish(struct bio *bio, sector_t wp_offset)
+/* The plugs' write pointers after a reset, reset all or finish. */
+static void blk_zone_mgmt_set_wp(struct bio *bio)
+{
+	struct block_device *bdev = bio->bi_bdev;
+
+	switch (bio->bi_op) {
+	case REQ_OP_ZONE_RESET:
+	case REQ_OP_ZONE_FINISH:
+		if (bdev->zone_wplugs[bio_zone_no(bio)])
+			disk_zone_wplug_set_wp_offset(bdev, bdev->zone_wplugs[bio_zone_no(bio)],
+						      bio->bi_op == REQ_OP_ZONE_RESET ? 0 : bdev->zone_size);
+		break;
+	case REQ_OP_ZONE_RESET_ALL:
+		for (unsigned int i = 0; i < bdev->nr_zones; i++)
+			if (bdev->zone_wplugs[i])
+				disk_zone_wplug_set_wp_offset(bdev, bdev->zone_wplugs[i], 0);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * blk_zone_mgmt_bio_endio() (Linux 7.0, so 7.2): a reset, reset all or
+ * finish sets the plugs' write pointers when it completes, and only if it
+ * succeeded: a finish the device refuses (the active limit) leaves a plug
+ * awaiting an update as it was.  6.17 set them at submission
+ * (blk_zone_wplug_handle_reset_or_finish()), whatever the device said.
+ */
+void blk_zone_mgmt_bio_endio(struct bio *bio)
+{
+	if (bio->bi_bdev->kernel != BLK_KERNEL_6_17 && !bio->bi_status)
+		blk_zone_mgmt_set_wp(bio);
+}
+
+/* blk_zone_wplug_handle_zone_mgmt() */
+static bool blk_zone_wplug_handle_zone_mgmt(struct bio *bio)
 {
 	struct block_device *bdev = bio->bi_bdev;
 	unsigned int zno = bio_zone_no(bio);
 
-	if (!bdev->zone_is_seq[zno]) {
+	if (bio->bi_op != REQ_OP_ZONE_RESET_ALL && !bdev->zone_is_seq[zno]) {
 		snprintf(bio->bi_res.reason, sizeof(bio->bi_res.reason),
 			 "%s of conventional zone %u (the block layer refuses it)",
 			 req_op_name(bio->bi_op), zno);
 		blk_zone_wplug_fail(bio);
 		return true;
 	}
-	if (bdev->zone_wplugs[zno])
-		disk_zone_wplug_set_wp_offset(bdev, bdev->zone_wplugs[zno], wp_offset);
+	if (bdev->kernel == BLK_KERNEL_6_17)
+		blk_zone_mgmt_set_wp(bio);
 	return false;
 }
 
@@ -273,14 +351,9 @@ bool blk_zone_plug_bio(struct bio *bio)
 			return false;
 		return blk_zone_wplug_handle_write(bio);
 	case REQ_OP_ZONE_RESET:
-		return blk_zone_wplug_handle_reset_or_finish(bio, 0);
 	case REQ_OP_ZONE_FINISH:
-		return blk_zone_wplug_handle_reset_or_finish(bio, bdev->zone_size);
 	case REQ_OP_ZONE_RESET_ALL:
-		for (unsigned int i = 0; i < bdev->nr_zones; i++)
-			if (bdev->zone_wplugs[i])
-				disk_zone_wplug_set_wp_offset(bdev, bdev->zone_wplugs[i], 0);
-		return false;
+		return blk_zone_wplug_handle_zone_mgmt(bio);
 	default:
 		return false;
 	}
@@ -315,6 +388,8 @@ static void blk_zone_wplug_bio_work(void *arg)
 			blk_dispatch(bio);
 			return;
 		}
+		/* blk_zone_wplug_bio_io_error(): failed as no longer plugged */
+		bio->bi_flags &= ~BIO_ZONE_WRITE_PLUGGING;
 		blk_zone_wplug_fail(bio);
 	}
 	zwplug->flags &= ~BLK_ZONE_WPLUG_PLUGGED;

@@ -54,6 +54,8 @@ struct zbd_dev {
 	bool writable;
 	char *path;
 	struct zbd_zone *zbuf;	/* report buffer */
+	void *sbuf;		/* synchronous commands' buffer (zbd_sync_buffer()) */
+	size_t sbuf_len;
 	unsigned int zbuf_nr;
 	/* qd > 1: io_uring */
 	bool ring_ok;
@@ -132,11 +134,10 @@ static void *zbd_buffer_alloc(size_t len)
 	return buf;
 }
 
-/* Fill a buffer with what the io carries. */
-static void *zbd_io_buffer(const struct zw_dev *dev, const struct zw_io *io, size_t len)
+/* Fill @buf with what the io carries. */
+static void *zbd_buffer_fill(const struct zw_dev *dev, const struct zw_io *io, void *buf, size_t len)
 {
 	unsigned int lbs = dev->geo.lba_size;
-	void *buf = zbd_buffer_alloc(len);
 
 	if (!buf)
 		return NULL;
@@ -151,8 +152,14 @@ static void *zbd_io_buffer(const struct zw_dev *dev, const struct zw_io *io, siz
 	return buf;
 }
 
+/* A new buffer filled with what the io carries (an asynchronous command's own). */
+static void *zbd_io_buffer(const struct zw_dev *dev, const struct zw_io *io, size_t len)
+{
+	return zbd_buffer_fill(dev, io, zbd_buffer_alloc(len), len);
+}
+
 /* A read or write done: @n bytes, or -errno (pread/pwrite's or io_uring's). */
-static void zbd_rw_end(struct zw_io *io, void *buf, size_t len, ssize_t n)
+static void zbd_rw_end_keep(struct zw_io *io, void *buf, size_t len, ssize_t n)
 {
 	if (n < 0)
 		zbd_fail(io, (int)-n, io->op == REQ_OP_READ ? "read" : "write");
@@ -160,14 +167,41 @@ static void zbd_rw_end(struct zw_io *io, void *buf, size_t len, ssize_t n)
 		zbd_fail(io, EIO, io->op == REQ_OP_READ ? "short read" : "short write");
 	else if (io->op == REQ_OP_READ && io->buf)
 		memcpy(io->buf, buf, len);
+}
+
+/* The same for an asynchronous command, whose buffer goes with it. */
+static void zbd_rw_end(struct zw_io *io, void *buf, size_t len, ssize_t n)
+{
+	zbd_rw_end_keep(io, buf, len, n);
 	munmap(buf, len);
+}
+
+/*
+ * The buffer of synchronous commands, kept and grown (the same 4 KiB pages,
+ * no huge pages): a new one each command costs a mapping and a page fault
+ * per page, which under the VM tier's TCG was a good part of a command.
+ */
+static void *zbd_sync_buffer(struct zbd_dev *zd, size_t len)
+{
+	if (len > zd->sbuf_len) {
+		size_t n = (len + (1u << 20) - 1) & ~(size_t)((1u << 20) - 1);
+		void *buf = zbd_buffer_alloc(n);
+
+		if (!buf)
+			return NULL;
+		if (zd->sbuf)
+			munmap(zd->sbuf, zd->sbuf_len);
+		zd->sbuf = buf;
+		zd->sbuf_len = n;
+	}
+	return zd->sbuf;
 }
 
 static void zbd_rw(struct zbd_dev *zd, struct zw_io *io)
 {
 	size_t len = (size_t)io->nr_sectors << SECTOR_SHIFT;
 	off_t ofst = (off_t)(io->sector << SECTOR_SHIFT);
-	void *buf = zbd_io_buffer(&zd->dev, io, len);
+	void *buf = zbd_buffer_fill(&zd->dev, io, zbd_sync_buffer(zd, len), len);
 	ssize_t n;
 
 	if (!buf) {
@@ -178,7 +212,7 @@ static void zbd_rw(struct zbd_dev *zd, struct zw_io *io)
 		n = pread(zd->fd, buf, len, ofst);
 	else
 		n = pwrite(zd->fd, buf, len, ofst);
-	zbd_rw_end(io, buf, len, n < 0 ? -errno : n);
+	zbd_rw_end_keep(io, buf, len, n < 0 ? -errno : n);
 }
 
 /* Complete what io_uring has finished; with @wait, at least one when any is in flight. */
@@ -413,6 +447,8 @@ static void zbd_dev_close(struct zw_dev *dev)
 		io_uring_queue_exit(&zd->ring);
 	}
 	free(zd->reqs);
+	if (zd->sbuf)
+		munmap(zd->sbuf, zd->sbuf_len);
 	if (zd->fd >= 0)
 		zbd_close(zd->fd);
 	free(zd->zbuf);

@@ -28,7 +28,11 @@ static void zone_usage(FILE *f)
 		"  append ZONE BLOCKS        zone append; prints at= the block where data landed\n"
 		"  read ZONE OFFSET BLOCKS   read (--verify checks the data)\n"
 		"  run SCRIPT                run a zone script (- for standard input)\n"
-		"  gen [--seed N] [--ops N]  print a random zone script for the device (seeded)\n"
+		"  gen [--seed N] [--ops N]  print a random zone script for the device (seeded,\n"
+		"                            300 operations by default): offsets at and near the\n"
+		"                            write pointer, capacity and zone end, writes across\n"
+		"                            them and longer than max_sectors, writes right after\n"
+		"                            failed ones, every management operation, appends\n"
 		"  twin                      print the emu: spec of a device just like this one\n"
 		"  fill ZONE...|all          write sequential zones from the write pointer to\n"
 		"                            their capacity, in parallel: one write (1 MiB at\n"
@@ -65,6 +69,19 @@ static void zone_usage(FILE *f)
 		"  --verify       reads check that every block is unwritten (zeros, or the\n"
 		"                 0xFF null_blk returns above the wp) or whole data written\n"
 		"                 there by a zone script (exit 1 if not)\n"
+		"  --no-report    no zone report between operations: lines end after the\n"
+		"                 status (cond/wp only for 'report'), and a plug that\n"
+		"                 awaits a write pointer update after a failed or refused\n"
+		"                 write stays so (its zone's writes fail with -EIO) until\n"
+		"                 a 'report' of that zone, a reset or a finish.  Without\n"
+		"                 it, every operation is followed by one report of every\n"
+		"                 zone, on every device, which resyncs every such plug\n"
+		"  --kernel 7.2|6.17   whose block-layer rules the model follows where they\n"
+		"                 differ (default 7.2; docs/zone-model.md)\n"
+		"  --zbd-append   an append through the block layer model is what zbd: makes\n"
+		"                 of it on Linux, where programs have no zone append: a\n"
+		"                 report of the zone, then a write at its write pointer\n"
+		"                 (the start of a full zone); for the twin of a zbd: device\n"
 		"  --raw          the device alone, without the block layer model: one\n"
 		"                 command per operation, as NVMe passthrough (larger than\n"
 		"                 max_sectors: -EINVAL)\n"
@@ -97,6 +114,7 @@ struct zone_args {
 	enum sim_completion_policy order;
 	uint64_t seed;
 	unsigned int ops;
+	enum blk_kernel_rules kernel;
 };
 
 static int parse_args(int *argc, char ***argv, struct zone_args *a)
@@ -106,6 +124,9 @@ static int parse_args(int *argc, char ***argv, struct zone_args *a)
 		{ "json", no_argument, NULL, 'j' },
 		{ "explain", no_argument, NULL, 'e' },
 		{ "verify", no_argument, NULL, 'V' },
+		{ "no-report", no_argument, NULL, 'R' },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "zbd-append", no_argument, NULL, 'A' },
 		{ "raw", no_argument, NULL, 'r' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "log", required_argument, NULL, 'l' },
@@ -124,6 +145,14 @@ static int parse_args(int *argc, char ***argv, struct zone_args *a)
 		case 'j': a->o.json = true; break;
 		case 'e': a->o.explain = true; break;
 		case 'V': a->o.verify = true; break;
+		case 'R': a->o.no_report = true; break;
+		case 'A': a->o.zbd_append = true; break;
+		case 'k':
+			if (blk_kernel_rules_parse(optarg, &a->kernel)) {
+				fprintf(stderr, "zwsim zone: --kernel %s: the block layer model has the rules of 7.2 (the default) and 6.17\n", optarg);
+				return -1;
+			}
+			break;
 		case 'r': a->raw = true; break;
 		case 'f': a->force = true; break;
 		case 'l': a->log = optarg; break;
@@ -288,90 +317,40 @@ static int print_report(struct zw_dev *dev, int argc, char **argv, bool json)
 	return EXIT_OK;
 }
 
-/* An emu: spec for a device with the same geometry, limits and personality. */
+/* ",ro=Z:Z..." for the zones of @dev in condition @cond, or nothing. */
+static void print_twin_zones(struct zw_dev *dev, const char *key, uint8_t cond)
+{
+	const char *sep = ",";
+
+	for (unsigned int i = 0; i < dev->nr_zones; i++) {
+		struct blk_zone z;
+
+		if (zw_dev_report_zones(dev, i, 1, &z) == 1 && z.cond == cond) {
+			printf("%s%s%u", sep, *sep == ',' ? key : "", i);
+			sep = ":";
+		}
+	}
+}
+
+/*
+ * An emu: spec for a device with the same geometry, limits and
+ * personality, and its read-only and offline zones (null_blk's
+ * zone_readonly and zone_offline).
+ */
 static int print_twin(struct zw_dev *dev)
 {
 	const struct zone_geometry *g = &dev->geo;
 
 	printf("emu:model=%s,size=%llu,zone_size=%llu,zone_cap=%llu,conv=%u,max_open=%u,max_active=%u,"
-	       "max_append=%llu,max_sectors=%u,lba=%u%s\n",
+	       "max_append=%llu,max_sectors=%u,lba=%u%s",
 	       zone_personality_name(g->model), (unsigned long long)g->capacity << SECTOR_SHIFT,
 	       (unsigned long long)g->zone_size << SECTOR_SHIFT,
 	       (unsigned long long)g->zone_capacity << SECTOR_SHIFT, g->nr_conv, g->max_open,
 	       g->max_active, (unsigned long long)g->max_append_sectors << SECTOR_SHIFT,
 	       g->max_hw_sectors, g->lba_size, g->seq_pref ? ",seq=pref" : "");
-	return EXIT_OK;
-}
-
-/*
- * A random zone script: writes mostly at the write pointer (so zones fill,
- * open limits bind and writes split), some misplaced, appends, management
- * and reads.  The device tracks the write pointers as the script is made,
- * through --raw, so the script follows the device's state.
- */
-static int zone_gen(struct zw_dev *dev, uint64_t seed, unsigned int nr_ops)
-{
-	struct sim_loop rng;
-	unsigned int lba_sectors = dev->geo.lba_size >> SECTOR_SHIFT;
-	unsigned int max_blocks = (dev->geo.max_hw_sectors / lba_sectors) * 2 + 8;
-
-	sim_loop_init(&rng, SIM_COMPLETE_SHUFFLE, seed ? seed : 1);
-	printf("# zwsim zone gen --seed %" PRIu64 " --ops %u: a random zone script\n", seed,
-	       nr_ops ? nr_ops : 200);
-	for (unsigned int i = 0; i < (nr_ops ? nr_ops : 200); i++) {
-		unsigned int zno = (unsigned int)(sim_rand(&rng) % dev->nr_zones);
-		unsigned int kind = (unsigned int)(sim_rand(&rng) % 100);
-		struct blk_zone z;
-		uint64_t wp, cap, n = 1 + sim_rand(&rng) % 8;
-		struct zw_io io = { 0 };
-
-		zw_dev_report_zones(dev, zno, 1, &z);
-		cap = z.capacity / lba_sectors;
-		wp = zone_is_seq(&z) && z.wp != ZONE_WP_INVALID ? (z.wp - z.start) / lba_sectors : 0;
-		if (sim_rand(&rng) % 8 == 0)
-			n = 1 + sim_rand(&rng) % max_blocks;	/* long: the block layer splits it */
-		if (kind < 45) {
-			uint64_t off = wp < cap ? wp : sim_rand(&rng) % cap;
-
-			if (kind < 5)	/* misplaced */
-				off = sim_rand(&rng) % cap;
-			printf("write %u %" PRIu64 " %" PRIu64 "\n", zno, off, n);
-			io.op = REQ_OP_WRITE;
-			io.sector = z.start + off * lba_sectors;
-			io.nr_sectors = (unsigned int)(n * lba_sectors);
-		} else if (kind < 55 && dev->geo.max_append_sectors) {
-			if (n * lba_sectors > dev->geo.max_append_sectors)
-				n = dev->geo.max_append_sectors / lba_sectors;
-			printf("append %u %" PRIu64 "\n", zno, n);
-			io.op = REQ_OP_ZONE_APPEND;
-			io.sector = z.start;
-			io.nr_sectors = (unsigned int)(n * lba_sectors);
-		} else if (kind < 85) {
-			static const char *const names[] = { "open", "close", "finish", "reset" };
-			static const enum req_op mops[] = { REQ_OP_ZONE_OPEN, REQ_OP_ZONE_CLOSE,
-							    REQ_OP_ZONE_FINISH, REQ_OP_ZONE_RESET };
-			unsigned int m = (unsigned int)(sim_rand(&rng) % 4);
-
-			printf("%s %u\n", names[m], zno);
-			io.op = mops[m];
-			io.sector = z.start;
-		} else if (kind < 88) {
-			printf("reset all\n");
-			io.op = REQ_OP_ZONE_RESET_ALL;
-		} else if (kind < 95) {
-			uint64_t off = sim_rand(&rng) % cap;
-
-			printf("read %u %" PRIu64 " %" PRIu64 "\n", zno, off, n < cap - off ? n : cap - off);
-			continue;
-		} else {
-			printf("report %u\n", zno);
-			continue;
-		}
-		if (io.op != REQ_OP_WRITE || io.sector + io.nr_sectors <= dev->geo.capacity)
-			zw_dev_submit(dev, &io);
-	}
-	printf("report\n");
-	sim_loop_free(&rng);
+	print_twin_zones(dev, "ro=", BLK_ZONE_COND_READONLY);
+	print_twin_zones(dev, "offline=", BLK_ZONE_COND_OFFLINE);
+	putchar('\n');
 	return EXIT_OK;
 }
 
@@ -679,7 +658,8 @@ int cmd_zone(int argc, char **argv)
 	snprintf(cmd, sizeof(cmd), "zone %s", sub);
 	ret = zw_stack_open(&st, &(struct zw_stack_opts){
 		.cmd = cmd, .spec = a.spec, .dev_flags = a.force ? ZW_DEV_FORCE : 0, .log = a.log,
-		.order = a.order, .seed = a.seed, .raw = a.raw,
+		.order = a.order, .seed = a.seed, .raw = a.raw, .kernel = a.kernel,
+		.complete_inline = a.order == SIM_COMPLETE_FIFO,
 	});
 	if (ret)
 		return ret;
@@ -694,7 +674,7 @@ int cmd_zone(int argc, char **argv)
 		ret = run_script(dev, bdevp, argc, argv, &a.o);
 	} else if (!strcmp(sub, "gen")) {
 		ret = argc ? (fprintf(stderr, "zwsim zone gen: takes no arguments (--seed N, --ops N)\n"), EXIT_USAGE)
-			   : zone_gen(dev, a.seed, a.ops);
+			   : (zs_gen(dev, bdevp, a.seed, a.ops ? a.ops : 300) ? EXIT_OPFAIL : EXIT_OK);
 	} else if (!strcmp(sub, "fill")) {
 		ret = zone_fill(dev, &st.loop, argc, argv, &a.o);
 	} else if (!strcmp(sub, "twin")) {

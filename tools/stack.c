@@ -104,6 +104,8 @@ int zw_stack_open(struct zw_stack *s, const struct zw_stack_opts *o)
 		return EXIT_OPFAIL;
 	}
 	s->bdev.opts = bo;
+	s->bdev.kernel = o->kernel;
+	s->bdev.complete_inline = o->complete_inline;
 	s->bdevp = &s->bdev;
 	return 0;
 }

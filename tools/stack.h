@@ -28,6 +28,8 @@ struct zw_stack_opts {
 	/* the log's stream replaced by what this returns (zwsim fs --check), or NULL */
 	FILE *(*log_filter)(FILE *f, void *arg);
 	void *log_filter_arg;
+	enum blk_kernel_rules kernel;	/* the block-layer model's rules (--kernel) */
+	bool complete_inline;		/* commands complete before the next is submitted (zone commands) */
 };
 
 struct zw_stack {

@@ -223,32 +223,48 @@ struct zs_state {
 	uint64_t lba_sectors;
 	uint64_t appends;	/* numbers the appends, for their tags */
 	bool bad_data;
+	struct blk_zone *zones;	/* the last report: every zone, or the one named */
+	int reported;		/* zones in it (first: report_first); <= 0 none */
+	unsigned int report_first;
 };
 
+/*
+ * Zones have one size, so a zone's start needs no report (on a real device
+ * a report is a BLKREPORTZONE, which brings the kernel's write plugs back
+ * in sync: it would change what the next write sees).
+ */
 static sector_t zone_start(const struct zs_state *st, unsigned int zno)
 {
-	struct blk_zone z;
-
-	zw_dev_report_zones(st->dev, zno, 1, &z);
-	return z.start;
+	return (sector_t)zno * st->dev->geo.zone_size;
 }
 
-/* Print "cond=C wp=W" (or JSON fields) for zone @zno, or "-" for none. */
+/*
+ * Report @nr zones from @first: through the block layer model, which
+ * resyncs every plug awaiting a write pointer update among them
+ * (disk_report_zone() -> disk_zone_wplug_sync_wp_offset()), or from the
+ * device itself (a real device: the kernel does the same).
+ */
+static void zs_report(struct zs_state *st, unsigned int first, unsigned int nr)
+{
+	st->report_first = first;
+	st->reported = st->bdev ? blkdev_report_zones(st->bdev, first, nr, st->zones + first)
+				: zw_dev_report_zones(st->dev, first, nr, st->zones + first);
+}
+
+/* Print "cond=C wp=W" (or JSON fields) for zone @zno from the last report, or "-" for none. */
 static void zone_state(const struct zs_state *st, int zno, const char **cond, char *wp, size_t len)
 {
-	struct blk_zone z;
+	const struct blk_zone *z;
 
 	*cond = "-";
 	snprintf(wp, len, "-");
-	if (zno < 0)
+	if (zno < 0 || (unsigned int)zno < st->report_first ||
+	    (unsigned int)zno >= st->report_first + (unsigned int)(st->reported > 0 ? st->reported : 0))
 		return;
-	/* Through the block layer a report also resyncs a plug that awaits it, as BLKREPORTZONE does. */
-	if ((st->bdev ? blkdev_report_zones(st->bdev, (unsigned int)zno, 1, &z)
-		      : zw_dev_report_zones(st->dev, (unsigned int)zno, 1, &z)) != 1)
-		return;
-	*cond = zone_cond_abbrev(z.cond);
-	if (zone_is_seq(&z) && z.wp != ZONE_WP_INVALID)
-		snprintf(wp, len, "%" PRIu64, (sector_t)(z.wp - z.start) / st->lba_sectors);
+	z = &st->zones[zno];
+	*cond = zone_cond_abbrev(z->cond);
+	if (zone_is_seq(z) && z->wp != ZONE_WP_INVALID)
+		snprintf(wp, len, "%" PRIu64, (sector_t)(z->wp - z->start) / st->lba_sectors);
 }
 
 struct zs_result {
@@ -256,6 +272,7 @@ struct zs_result {
 	int zone;		/* the zone to report, or -1 */
 	bool has_at;
 	uint64_t at;		/* append: block where the data landed */
+	bool reported;		/* a report op: its zone state is printed even with no_report */
 	const char *data;	/* verify: "ok" or "bad@N" */
 	char databuf[32];
 	struct zone_result res;
@@ -267,6 +284,8 @@ static void print_result(struct zs_state *st, const struct zs_op *op, struct zs_
 	char wp[32], native[96];
 	const char *cond;
 
+	if (st->o->no_report && !r->reported)
+		r->zone = -1;	/* no report between operations: nothing to say of the zone */
 	zone_state(st, r->zone, &cond, wp, sizeof(wp));
 	zone_result_native(&r->res, st->dev->geo.model, native, sizeof(native));
 	if (st->o->json) {
@@ -296,8 +315,10 @@ static void print_result(struct zs_state *st, const struct zs_op *op, struct zs_
 		json_object_put(j);
 		return;
 	}
-	fprintf(st->out, "%s => %s %s cond=%s wp=%s", text, blk_status_name(r->status),
-		errno_name(blk_status_to_errno(r->status)), cond, wp);
+	fprintf(st->out, "%s => %s %s", text, blk_status_name(r->status),
+		errno_name(blk_status_to_errno(r->status)));
+	if (r->zone >= 0 || !st->o->no_report)
+		fprintf(st->out, " cond=%s wp=%s", cond, wp);
 	if (r->has_at)
 		fprintf(st->out, " at=%" PRIu64, r->at);
 	if (r->data)
@@ -340,6 +361,51 @@ static void verify_read(struct zs_state *st, const struct zs_op *op, const uint8
 	}
 }
 
+/*
+ * Linux has no zone append for a program on a block device, so a real
+ * device's `append` (zbd: zbd_append() in sim/dev_zbd.c) is a report of
+ * the zone and a write at its write pointer (at the start of a full zone),
+ * with blk_check_zone_append()'s checks.  With --zbd-append the model's
+ * device does the same (a twin of a zbd: device), so that its zone write
+ * plugs see what the kernel's see: that
+ * report resyncs the zone's plug (2b), and the write goes through it (a
+ * native append would remove it).  Turns @io into the write; false when
+ * refused (io->res says why).
+ */
+static bool append_as_zbd(struct zs_state *st, unsigned int zno, struct zw_io *io)
+{
+	const struct zone_geometry *g = &st->dev->geo;
+	unsigned int limit = g->max_append_sectors ? g->max_append_sectors : g->max_hw_sectors;
+	struct blk_zone z;
+
+	if (blkdev_report_zones(st->bdev, zno, 1, &z) != 1) {
+		io->res.status = BLK_STS_IOERR;
+		snprintf(io->res.reason, sizeof(io->res.reason), "zone report failed");
+		return false;
+	}
+	io->res.status = BLK_STS_IOERR;
+	if (io->sector != z.start || z.type == BLK_ZONE_TYPE_CONVENTIONAL) {
+		snprintf(io->res.reason, sizeof(io->res.reason),
+			 "zone append not at the start of a sequential zone");
+		return false;
+	}
+	if (limit && io->nr_sectors > limit) {
+		snprintf(io->res.reason, sizeof(io->res.reason),
+			 "zone append of %u sectors is larger than the zone append limit %u",
+			 io->nr_sectors, limit);
+		return false;
+	}
+	if (z.cond != BLK_ZONE_COND_FULL && z.wp == ZONE_WP_INVALID) {
+		snprintf(io->res.reason, sizeof(io->res.reason),
+			 "zone append to a zone without a valid write pointer");
+		return false;
+	}
+	io->res.status = BLK_STS_OK;
+	io->sector = z.cond == BLK_ZONE_COND_FULL ? z.start : z.wp;
+	io->op = REQ_OP_WRITE;
+	return true;
+}
+
 static void run_io(struct zs_state *st, const struct zs_op *op, struct zs_result *r)
 {
 	struct zw_io io = { 0 };
@@ -370,14 +436,19 @@ static void run_io(struct zs_state *st, const struct zs_op *op, struct zs_result
 		}
 		break;
 	}
-	if (st->bdev) {
+	if (st->bdev && st->o->zbd_append && io.op == REQ_OP_ZONE_APPEND &&
+	    !append_as_zbd(st, op->zone, &io)) {
+		/* refused before any write, as zbd_append() refuses it */
+	} else if (st->bdev) {
 		struct blk_dio dio;
 
 		blk_dio_sync(st->bdev, io.op, io.sector, (uint64_t)io.nr_sectors << SECTOR_SHIFT, io.buf,
 			     io.tag, &dio);
 		io.res = dio.res;
 		io.res.status = dio.status;
-		io.sector = dio.sector;
+		/* an append made a write: it landed where it was sent */
+		if (op->kind != ZS_APPEND || !st->o->zbd_append)
+			io.sector = dio.sector;
 	} else {
 		zw_dev_submit_passthrough(st->dev, &io);
 	}
@@ -435,6 +506,11 @@ int zs_run(struct zw_dev *dev, struct block_device *bdev, const struct zs_script
 	};
 	int failed = 0;
 
+	st.zones = calloc(dev->nr_zones, sizeof(*st.zones));
+	if (!st.zones) {
+		fprintf(stderr, "zwsim: out of memory for a zone report\n");
+		return -2;
+	}
 	for (size_t i = 0; i < s->nr; i++) {
 		const struct zs_op *op = &s->ops[i];
 		struct zs_result r = { .zone = (int)op->zone };
@@ -453,15 +529,21 @@ int zs_run(struct zw_dev *dev, struct block_device *bdev, const struct zs_script
 			r.zone = -1;
 			run_mgmt(&st, REQ_OP_FLUSH, op, &r);
 			break;
-		case ZS_WRITE:
 		case ZS_APPEND:
+		case ZS_WRITE:
 		case ZS_READ:
 			run_io(&st, op, &r);
 			break;
 		case ZS_REPORT:
+			/* with no_report, a report of this zone alone (BLKREPORTZONE of one zone) */
+			r.reported = true;
+			if (o->no_report)
+				zs_report(&st, op->zone, 1);
 			break;
 		case ZS_REPORT_ALL:
-			/* One line per zone, as if "report Z" were written for each. */
+			/* One line per zone from one report, as if "report Z" were written for each. */
+			zs_report(&st, 0, dev->nr_zones);
+			r.reported = true;
 			for (unsigned int z = 0; z < dev->nr_zones; z++) {
 				char text[32];
 
@@ -472,15 +554,26 @@ int zs_run(struct zw_dev *dev, struct block_device *bdev, const struct zs_script
 			continue;
 		case ZS_INJECT:
 			r.zone = -1;
-			if (run_inject(&st, op, &r))
+			if (run_inject(&st, op, &r)) {
+				free(st.zones);
 				return -2;
+			}
 			break;
 		}
 		if (r.status)
 			failed++;
+		/*
+		 * One report of every zone after each operation, as the
+		 * observations' program and blkzone report do; the line shows
+		 * the named zone from it.  A whole-device report resyncs every
+		 * plug that awaits it, not only the named zone's.
+		 */
+		if (!o->no_report)
+			zs_report(&st, 0, dev->nr_zones);
 		print_result(&st, op, &r, op->text);
 	}
 	fflush(out);
+	free(st.zones);
 	return st.bad_data ? -1 : failed;
 }
 

@@ -40,6 +40,8 @@ struct zs_opts {
 	bool explain;		/* add "# reason" to failed operations */
 	bool json;		/* one JSON object per operation instead */
 	bool verify;		/* reads check the data they return */
+	bool no_report;		/* no zone report between operations (lines without cond/wp) */
+	bool zbd_append;	/* appends as zbd: makes them: a zone report, a write at the wp */
 };
 
 /* Parse a whole script (nothing runs if any line is wrong).  0, or -1 with "NAME:LINE: why" in err. */
@@ -57,6 +59,11 @@ int zs_parse_words(int argc, char **argv, const struct zw_dev *dev, struct zs_sc
 int zs_run(struct zw_dev *dev, struct block_device *bdev, const struct zs_script *s,
 	   const struct zs_opts *o, FILE *out);
 void zs_free(struct zs_script *s);
+/*
+ * Print a seeded random script of @nr_ops operations for @dev (tools/zone_gen.c),
+ * running each on it as drawn (through @bdev when not NULL).  0, or -1.
+ */
+int zs_gen(struct zw_dev *dev, struct block_device *bdev, uint64_t seed, unsigned int nr_ops);
 
 /* One operation's outcome, for a caller that steps through a script (zwsim teach). */
 struct zs_outcome {
