@@ -121,7 +121,7 @@ $(B)/bench/bench_trace: $(B)/tests/bench/bench_trace.o $(call objs,$(B),$(TRACE_
 	$(CC) $(OPT) -o $@ $^ $(LIBS)
 
 bench: $(BENCH_BINS) zwsim
-	@for b in $(BENCH_BINS); do $$b || exit 1; done
+	@for b in $(BENCH_BINS); do ZWSIM=$(CURDIR)/zwsim $$b || exit 1; done
 	@ZWSIM=$(CURDIR)/zwsim $(PYTHON) tests/bench/bench_replay.py
 
 # --- fuzzing (clang's libFuzzer) ----------------------------------------
