@@ -94,11 +94,8 @@ static uint64_t pattern_words_avx512(uint64_t *w, size_t n, uint64_t tag, bool c
 static uint64_t pattern_words(uint64_t *w, size_t n, uint64_t tag, bool check)
 {
 #ifdef PATTERN_AVX512
-	static int avx512 = -1;
-
-	if (avx512 < 0)
-		avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
-	if (avx512)
+	/* libgcc's CPU model, read once at start-up: two tests of a bit */
+	if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq"))
 		return pattern_words_avx512(w, n, tag, check);
 #endif
 	return pattern_words_generic(w, n, tag, check);
