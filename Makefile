@@ -205,7 +205,7 @@ $(B)/bench/bench_trace: $(B)/tests/bench/bench_trace.o $(call objs,$(B),$(TRACE_
 	$(CC) $(OPT) -o $@ $^ $(LIBS)
 
 bench: $(BENCH_BINS) zwsim zwsim-fio.so
-	@for b in $(BENCH_BINS); do $$b || exit 1; done
+	@for b in $(BENCH_BINS); do ZWSIM=$(CURDIR)/zwsim $$b || exit 1; done
 	@ZWSIM=$(CURDIR)/zwsim $(PYTHON) tests/bench/bench_replay.py
 	@tests/fio/bench.sh
 

@@ -461,6 +461,38 @@ static void *blk_scratch(struct block_device *bdev, size_t len)
 	return bdev->scratch;
 }
 
+/*
+ * A multi-segment write of bytes to a device that takes them in pieces
+ * (writes_segs): the segments themselves, not a gathered copy.  False when
+ * a segment has no bytes or is not whole sectors: then gather_write().
+ */
+static bool segs_write(struct bio *bio, struct zw_io *io)
+{
+	struct bvec_iter iter = bio->bi_iter;
+	struct zw_seg *segs;
+	unsigned int n = 0;
+
+	if (!bio->bi_bdev->dev->writes_segs)
+		return false;
+	for (unsigned int i = iter.bi_idx; i < bio->bi_vcnt; i++)
+		if (!bio->bi_io_vec[i].bv_data || (bio->bi_io_vec[i].bv_len & (SECTOR_SIZE - 1)) ||
+		    (i == iter.bi_idx && (iter.bi_bvec_done & (SECTOR_SIZE - 1))))
+			return false;
+	segs = blk_scratch(bio->bi_bdev, (size_t)(bio->bi_vcnt - iter.bi_idx) * sizeof(*segs));
+	if (!segs)
+		return false;
+	while (iter.bi_size) {
+		struct bio_vec bv = bio_iter_bvec(bio, &iter);
+		uint32_t len = bv.bv_len < iter.bi_size ? bv.bv_len : iter.bi_size;
+
+		segs[n++] = (struct zw_seg){ bv.bv_data, len };
+		bio_iter_advance(bio, &iter, len);
+	}
+	io->segs = segs;
+	io->nr_segs = n;
+	return true;
+}
+
 /* Gather a multi-segment write into what a zw_io carries: tags, or bytes. */
 static int gather_write(struct bio *bio, struct zw_io *io, void **tmp)
 {
@@ -628,6 +660,8 @@ static void blk_issue(struct bio *bio, bool now)
 	io.tag = 0;
 	io.tags = NULL;
 	io.rtags = NULL;
+	io.segs = NULL;
+	io.nr_segs = 0;
 	io.depth = bdev->nr_inflight + 1;
 	io.lat_ns = ZW_LAT_NONE;
 	zone_result_ok(&io.res);
@@ -649,7 +683,7 @@ static void blk_issue(struct bio *bio, bool now)
 		io.tag = bv.bv_tag;
 		io.tags = bv.bv_tags;
 	} else if (bio_segments(bio) > 1 && op_is_write(bio->bi_op)) {
-		if (gather_write(bio, &io, &tmp)) {
+		if (!segs_write(bio, &io) && gather_write(bio, &io, &tmp)) {
 			bio_fail(bio, BLK_STS_RESOURCE, "out of memory gathering a write");
 			return;
 		}

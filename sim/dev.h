@@ -22,6 +22,12 @@
 struct zw_log;
 struct dev_profile;
 
+/* A piece of a write's data (zw_io.segs): whole sectors. */
+struct zw_seg {
+	const void *data;
+	size_t len;
+};
+
 struct zw_io {
 	enum req_op op;
 	sector_t sector;	/* zone append: in, the zone start; out, where the data landed */
@@ -32,6 +38,9 @@ struct zw_io {
 	const uint64_t *tags;	/* or, when set, tags[i] */
 	uint64_t *rtags;	/* read, when set: each block's tag instead of bytes
 				 * (only for a device with reads_tags) */
+	const struct zw_seg *segs;	/* write with buf == NULL, when set: the data, in
+					 * nr_segs pieces (only for a device with writes_segs) */
+	unsigned int nr_segs;
 	unsigned int depth;	/* in: commands at the device, this one included (0: alone) */
 	uint64_t lat_ns;	/* out: the command's latency by the device's profile;
 				 * ZW_LAT_NONE without one (the sim_loop's own model) */
@@ -82,6 +91,8 @@ struct zw_dev {
 	struct zw_log *log;		/* zone condition changes go here, when set */
 	unsigned int qd;		/* commands in flight at most (1: synchronous) */
 	bool reads_tags;		/* reads can return tags (zw_io.rtags): an emulated device in tags mode */
+	bool writes_segs;		/* writes can carry their data in pieces (zw_io.segs): an emulated
+					 * device in bytes mode, which copies each into the zone itself */
 	const struct dev_profile *profile;	/* its latency model (profile=), or NULL */
 };
 

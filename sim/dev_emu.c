@@ -139,8 +139,20 @@ static void emu_write(struct emu_dev *e, struct zw_io *io)
 	}
 	if (emu_fault_hit(e, ZW_FAULT_WRITE, io->sector, io->nr_sectors, res))
 		return;
-	if (emu_for_each_zone(e, io->sector, io->nr_sectors, io->buf, emu_store_write_piece, io))
+	if (io->segs && !io->buf) {
+		/* the pieces in order, each straight from its segment into the store */
+		sector_t s = io->sector;
+
+		for (unsigned int i = 0; i < io->nr_segs; i++) {
+			unsigned int n = (unsigned int)(io->segs[i].len >> SECTOR_SHIFT);
+
+			if (emu_for_each_zone(e, s, n, (char *)io->segs[i].data, emu_store_write_piece, io))
+				return;
+			s += n;
+		}
+	} else if (emu_for_each_zone(e, io->sector, io->nr_sectors, io->buf, emu_store_write_piece, io)) {
 		return;
+	}
 	zone_write_complete(&e->zm, io->sector, io->nr_sectors);
 	res->sector = io->sector;
 }
@@ -557,6 +569,7 @@ int emu_dev_open(const char *spec, struct zw_dev **devp, char *err, size_t errle
 	e->dev.nr_zones = e->zm.nr_zones;
 	e->dev.data_mode = e->cfg.data_mode;
 	e->dev.reads_tags = e->cfg.data_mode == ZW_DATA_TAGS && e->store->read_tags;
+	e->dev.writes_segs = e->cfg.data_mode == ZW_DATA_BYTES;
 	e->dev.profile = e->cfg.profile;
 	geo = zw_spec_geometry_string(&e->cfg);
 	if (!geo || asprintf(&e->dev.spec, "%s:%s%s%s%s%s", e->cfg.kind,

@@ -3,7 +3,11 @@
  * The in-memory data store of emu: devices.
  *
  * Bytes mode keeps a zone's bytes in one lazily allocated buffer (calloc of
- * a large size maps zero pages, so memory follows what was written).
+ * a large size maps zero pages, so memory follows what was written).  A
+ * reset zone's buffer is kept for the next zone to be written (a few, up to
+ * ZONE_POOL_BYTES), since faulting fresh pages in costs the kernel several
+ * times what copying the data does; the bytes its earlier zone left are
+ * zeroed lazily, as far as a write skips over them or reads as zeros.
  * Tags mode keeps only each block's tag: a sequential-write-required zone
  * as a list of extents (block i of an extent carries tag + i), any other
  * zone as a per-block array.  Memory then grows with the number of writes,
@@ -26,13 +30,28 @@ struct tag_extent {
 
 struct mem_zone {
 	uint8_t *bytes;			/* bytes mode */
+	uint64_t dirty;			/* bytes mode: past this, the buffer is zeros */
+	uint64_t clean, stale;		/* a reused buffer: [clean, stale) still holds old bytes */
 	struct tag_extent *ext;		/* tags mode, write-required zones */
 	uint32_t nr_ext, max_ext;
 	uint64_t *tags;			/* tags mode, other zones: one per block */
 };
 
+/* Reset zones' buffers kept for reuse: at most ZONE_POOL_MAX, ZONE_POOL_BYTES in all. */
+#define ZONE_POOL_MAX 8
+#define ZONE_POOL_BYTES ((size_t)256 << 20)
+
+struct zone_buf {
+	uint8_t *bytes;
+	size_t size;
+	uint64_t dirty;			/* past this, zeros */
+};
+
 struct mem_store {
 	struct mem_zone *zones;
+	struct zone_buf pool[ZONE_POOL_MAX];
+	unsigned int nr_pool;
+	size_t pool_bytes;
 	unsigned int lba_shift;
 	void *block;			/* scratch block for encoding and decoding */
 };
@@ -127,6 +146,45 @@ static blk_status_t mem_write_tags(struct emu_dev *e, unsigned int zno, uint64_t
 	return BLK_STS_OK;
 }
 
+/* A zone's buffer: a reset zone's of the same size if one is kept, else fresh zeros. */
+static int zone_buf_get(struct mem_store *ms, struct mem_zone *mz, size_t size)
+{
+	for (unsigned int i = ms->nr_pool; i-- > 0;) {
+		if (ms->pool[i].size != size)
+			continue;
+		mz->bytes = ms->pool[i].bytes;
+		mz->dirty = mz->stale = ms->pool[i].dirty;
+		mz->clean = 0;
+		ms->pool_bytes -= size;
+		ms->pool[i] = ms->pool[--ms->nr_pool];
+		return 0;
+	}
+	mz->bytes = calloc(1, size);
+	return mz->bytes ? 0 : -ENOMEM;
+}
+
+static void zone_buf_put(struct mem_store *ms, struct mem_zone *mz, size_t size)
+{
+	if (ms->nr_pool < ZONE_POOL_MAX && ms->pool_bytes + size <= ZONE_POOL_BYTES) {
+		ms->pool[ms->nr_pool++] = (struct zone_buf){ mz->bytes, size, mz->dirty };
+		ms->pool_bytes += size;
+	} else {
+		free(mz->bytes);
+	}
+	mz->bytes = NULL;
+}
+
+/* Bytes [@a, @b) of the zone are about to be written: zero what a reused buffer still holds before them. */
+static void zone_buf_write(struct mem_zone *mz, uint64_t a, uint64_t b)
+{
+	if (mz->clean < mz->stale && a > mz->clean)
+		memset(mz->bytes + mz->clean, 0, (a < mz->stale ? a : mz->stale) - mz->clean);
+	if (b > mz->clean)
+		mz->clean = b;
+	if (b > mz->dirty)
+		mz->dirty = b;
+}
+
 static blk_status_t mem_write(struct emu_dev *e, unsigned int zno, sector_t off,
 			      unsigned int nr, const void *buf, uint64_t tag,
 			      struct zone_result *res)
@@ -139,12 +197,10 @@ static blk_status_t mem_write(struct emu_dev *e, unsigned int zno, sector_t off,
 	if (e->cfg.data_mode == ZW_DATA_TAGS)
 		return mem_write_tags(e, zno, (off << SECTOR_SHIFT) >> ms->lba_shift,
 				      ((uint64_t)nr << SECTOR_SHIFT) >> ms->lba_shift, buf, tag, res);
-	if (!mz->bytes) {
-		mz->bytes = calloc(1, zone_bytes(e, zno));
-		if (!mz->bytes)
-			return oom(e, res);
-	}
+	if (!mz->bytes && zone_buf_get(ms, mz, zone_bytes(e, zno)))
+		return oom(e, res);
 	dst = mz->bytes + (off << SECTOR_SHIFT);
+	zone_buf_write(mz, off << SECTOR_SHIFT, (off + nr) << SECTOR_SHIFT);
 	if (buf) {
 		memcpy(dst, buf, (size_t)nr << SECTOR_SHIFT);
 		return BLK_STS_OK;
@@ -164,10 +220,18 @@ static blk_status_t mem_read(struct emu_dev *e, unsigned int zno, sector_t off,
 
 	(void)res;
 	if (e->cfg.data_mode == ZW_DATA_BYTES) {
-		if (mz->bytes)
-			memcpy(buf, mz->bytes + (off << SECTOR_SHIFT), len);
-		else
+		uint64_t a = off << SECTOR_SHIFT, b = a + len, lo, hi;
+
+		if (!mz->bytes) {
 			memset(buf, 0, len);
+			return BLK_STS_OK;
+		}
+		memcpy(buf, mz->bytes + a, len);
+		/* what a reused buffer still holds of its earlier zone reads as zeros */
+		lo = a > mz->clean ? a : mz->clean;
+		hi = b < mz->stale ? b : mz->stale;
+		if (lo < hi)
+			memset((uint8_t *)buf + (lo - a), 0, hi - lo);
 		return BLK_STS_OK;
 	}
 	for (size_t i = 0; i < len / bs; i++) {
@@ -205,9 +269,11 @@ static blk_status_t mem_read_tags(struct emu_dev *e, unsigned int zno, sector_t 
 
 static int mem_reset(struct emu_dev *e, unsigned int zno)
 {
-	struct mem_zone *mz = &MEM(e)->zones[zno];
+	struct mem_store *ms = MEM(e);
+	struct mem_zone *mz = &ms->zones[zno];
 
-	free(mz->bytes);
+	if (mz->bytes)
+		zone_buf_put(ms, mz, zone_bytes(e, zno));
 	free(mz->ext);
 	free(mz->tags);
 	memset(mz, 0, sizeof(*mz));
@@ -235,6 +301,8 @@ static void mem_free(struct emu_dev *e)
 		return;
 	for (unsigned int i = 0; ms->zones && i < e->zm.nr_zones; i++)
 		mem_reset(e, i);
+	for (unsigned int i = 0; i < ms->nr_pool; i++)
+		free(ms->pool[i].bytes);
 	free(ms->zones);
 	free(ms->block);
 	free(ms);
