@@ -124,7 +124,7 @@ def test_resume_after_a_killed_run(zwsim, tmp_path):
     the next sweep redoes that run only, and its figures are what a sweep
     that was never interrupted gives."""
     write_iolog(tmp_path / "a.iolog", 400, seed=1)
-    write_iolog(tmp_path / "b.iolog", 100000, seed=2)      # a second or two with --direct
+    write_iolog(tmp_path / "b.iolog", 400000, seed=2)      # a second or more with --direct
     write_iolog(tmp_path / "c.iolog", 400, seed=3)
     m = {"fixed": {"fs": "xfs-zoned", "dev": "emu:zones=32,zone_size=1M", "direct": True},
          "axes": {"trace": ["a.iolog", "b.iolog", "c.iolog"]}}
@@ -141,8 +141,12 @@ def test_resume_after_a_killed_run(zwsim, tmp_path):
                 victim = c
         time.sleep(0.01)
     assert victim, "the run of b.iolog never started"
-    time.sleep(0.3)
-    big = [f for f in os.listdir(out / "runs") if f.startswith("trace-b")]
+    # kill it as soon as its report is under way (a fixed wait let a fast
+    # machine finish the run first)
+    big = []
+    while not big and time.monotonic() < deadline:
+        big = [f for f in os.listdir(out / "runs") if f.startswith("trace-b")]
+        time.sleep(0.005)
     assert big and big[0].endswith(".json.part"), "the run of b.iolog ended before it could be killed: %r" % big
     # a second sweep in the same directory meanwhile: refused
     two = zwsim("sweep", tmp_path / "m.json")
