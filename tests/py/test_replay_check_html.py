@@ -130,6 +130,10 @@ def test_replay_html_bad_uses(zw, tmp_path):
     assert r.rc == 2 and "--log" in r.err and not (tmp_path / "x.html").exists()
     r = zw("replay", "--dev", RAW, "--fs", "raw", "--html", tmp_path / "no" / "x.html", "-", input=SEQ)
     assert r.rc == 2 and "x.html" in r.err
+    # a bad device (with --check too): no replay, no page, nothing leaked (san)
+    r = zw("replay", "--dev", "emu:zones=bogus", "--fs", "raw", "--check", "--html", tmp_path / "z.html", "-",
+           input=SEQ)
+    assert r.rc == 2 and "zones=bogus" in r.err and not (tmp_path / "z.html").exists()
     # a malformed trace: no report, so no page
     r = zw("replay", "--dev", RAW, "--fs", "raw", "--html", tmp_path / "y.html", "--format", "fio-iolog", "-",
            input="fio version 2 iolog\nv add\nv open\nv write x 4096\n")
