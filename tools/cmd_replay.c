@@ -11,9 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmds.h"
+#include "check/check.h"
 #include "progress.h"
+#include "report/report.h"
 #include "replay/replay.h"
 
 static void replay_usage(FILE *f)
@@ -65,6 +68,11 @@ static void replay_usage(FILE *f)
 		"  --json           the report as JSON on stdout (docs/replay.md lists its keys)\n"
 		"  --csv DIR        DIR/zones.csv, DIR/over_time.csv, DIR/latency.csv\n"
 		"  --log FILE       the full event log (docs/event-log.md), '-' for stdout\n"
+		"  --check          check the replay's event log as it is written (zwsim check's\n"
+		"                   rules, docs/check.md): violations on stderr, exit 1 when any\n"
+		"  --html FILE      the self-contained HTML report of this replay (zwsim report,\n"
+		"                   docs/report.md), from its result and its event log (--log's\n"
+		"                   file, or a temporary one removed afterwards; not with --log -)\n"
 		"  --verify         at the end read back every file (file systems: as zwsim fs\n"
 		"                   --verify) or every written block (raw) and check it; exit 1\n"
 		"                   on the first mismatch\n"
@@ -80,13 +88,17 @@ static void replay_usage(FILE *f)
 		"\n"
 		"Time is simulated on emulated devices (the latency model), measured on\n"
 		"real ones.  Exit status: 0 replayed (failed records are results), 1 --verify\n"
-		"found a mismatch, 2 bad usage or a malformed trace (no report then).\n"
+		"found a mismatch or --check a violation, 2 bad usage or a malformed trace\n"
+		"(no report then).\n"
 		"\n"
 		"Examples:\n"
 		"  zwsim replay --dev emu:zones=64,zone_size=64M,data=tags --fs xfs-zoned trace.blkparse\n"
 		"  zwsim replay --dev emu:zones=16,zone_size=1M,conv=2 --fs raw --qd 1 --json job.iolog\n"
 		"  zcat msr.csv.gz | zwsim replay --dev emu:zones=256,zone_size=256M,data=tags \\\n"
-		"        --fs xfs-zoned --format msr --remap wrap=dev --strict -\n");
+		"        --fs xfs-zoned --format msr --remap wrap=dev --strict -\n"
+		"  zwsim replay --dev emu:zones=16,zone_size=1M,zone_wplug=0 --fs raw --qd 8 \\\n"
+		"        --check job.iolog\n"
+		"  zwsim replay --dev emu:zones=64,zone_size=64M --fs xfs-zoned --html run.html trace.blkparse\n");
 }
 
 /*
@@ -158,6 +170,24 @@ static int parse_remap(const char *arg, struct replay_remap *m)
 	return 0;
 }
 
+/* --html FILE: zwsim report's page of this run (its result and complete event log) */
+static void html_write(FILE *f, const char *path, json_object *report, const char *logpath, int *ret)
+{
+	char err[512];
+
+	if (zw_report_html(f, report, logpath, err, sizeof(err))) {
+		fprintf(stderr, "zwsim replay: --html %s: %s\n", path, err);
+		fclose(f);
+		remove(path);
+		*ret = EXIT_OPFAIL;
+		return;
+	}
+	if (fclose(f)) {
+		fprintf(stderr, "zwsim replay: --html %s: %s\n", path, strerror(errno));
+		*ret = EXIT_OPFAIL;
+	}
+}
+
 int cmd_replay(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -177,6 +207,8 @@ int cmd_replay(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "csv", required_argument, NULL, 'c' },
 		{ "log", required_argument, NULL, 'l' },
+		{ "check", no_argument, NULL, 'K' },
+		{ "html", required_argument, NULL, 'H' },
 		{ "verify", no_argument, NULL, 'V' },
 		{ "inject", required_argument, NULL, 'i' },
 		{ "no-sync", no_argument, NULL, 'N' },
@@ -190,8 +222,13 @@ int cmd_replay(int argc, char **argv)
 	struct replay_opts o = { .cmd = "replay", .qd = 1 };
 	struct trace_opts topts = { .action = 'Q' };
 	enum sim_completion_policy order = SIM_COMPLETE_LATENCY;
-	const char *spec = NULL, *format = NULL, *csv = NULL, *logpath = NULL;
-	bool json = false, force = false, progress_on = false;
+	const char *spec = NULL, *format = NULL, *csv = NULL, *logpath = NULL, *html = NULL;
+	char tmplog[64] = "";		/* --html without --log: the log's temporary file, */
+	int tmpfd = -1;			/* unlinked at once and reached as /dev/fd/N */
+	struct chk_log *checker = NULL;
+	FILE *htmlf = NULL;
+	json_object *report = NULL;
+	bool json = false, force = false, progress_on = false, check = false;
 	struct trace_reader *tr;
 	struct trace_err terr;
 	struct trace_rec rec;
@@ -252,6 +289,8 @@ int cmd_replay(int argc, char **argv)
 		case 'j': json = true; break;
 		case 'c': csv = optarg; break;
 		case 'l': logpath = optarg; break;
+		case 'K': check = true; break;
+		case 'H': html = optarg; break;
 		case 'V': o.verify = true; break;
 		case 'i': {
 			char *colon = strchr(optarg, ':');
@@ -308,6 +347,10 @@ int cmd_replay(int argc, char **argv)
 		fprintf(stderr, "zwsim replay: --csv needs a directory\n");
 		return EXIT_USAGE;
 	}
+	if (html && logpath && !strcmp(logpath, "-")) {
+		fprintf(stderr, "zwsim replay: --html reads the event log back: give --log a file, not '-'\n");
+		return EXIT_USAGE;
+	}
 	if (format) {
 		size_t i;
 
@@ -326,20 +369,50 @@ int cmd_replay(int argc, char **argv)
 		fprintf(stderr, "zwsim replay: %s\n", terr.msg);
 		return EXIT_USAGE;
 	}
+	if (html && !(htmlf = fopen(html, "w"))) {
+		fprintf(stderr, "zwsim replay: --html %s: %s\n", html, strerror(errno));
+		trace_close(tr);
+		return EXIT_USAGE;
+	}
+	if (html && !logpath) {
+		/*
+		 * The report reads the log back: a temporary file, removed at
+		 * once (nothing is left behind, whatever happens) and named by
+		 * its descriptor, so the page names no random path.
+		 */
+		const char *dir = getenv("TMPDIR");
+		char tmpl[4096];
+
+		snprintf(tmpl, sizeof(tmpl), "%s/zwsim-replay-XXXXXX", dir && *dir ? dir : "/tmp");
+		tmpfd = mkstemp(tmpl);
+		if (tmpfd < 0) {
+			fprintf(stderr, "zwsim replay: --html: a temporary event log in %s: %s\n",
+				dir && *dir ? dir : "/tmp", strerror(errno));
+			ret = EXIT_OPFAIL;
+			rp = NULL;
+			goto out_trace;
+		}
+		unlink(tmpl);
+		snprintf(tmplog, sizeof(tmplog), "/dev/fd/%d", tmpfd);
+		logpath = tmplog;
+	}
 	rp = malloc(sizeof(*rp));
-	if (!rp) {
-		trace_close(tr);
-		return EXIT_OPFAIL;
+	if (check)
+		checker = chk_log_new();
+	if (!rp || (check && !checker)) {
+		fprintf(stderr, "zwsim replay: out of memory\n");
+		ret = EXIT_OPFAIL;
+		goto out_trace;
 	}
+	/* --check: the checker reads every line of the log as it is written */
 	ret = replay_open(rp, &o, &(struct zw_stack_opts){
-		.cmd = "replay", .spec = spec, .log = logpath, .order = order, .seed = seed,
+		.cmd = "replay", .spec = spec, .log = logpath ? logpath : checker ? "/dev/null" : NULL,
+		.order = order, .seed = seed,
 		.dev_flags = force ? ZW_DEV_FORCE : 0, .model_on_real = true,
+		.log_filter = checker ? chk_log_filter : NULL, .log_filter_arg = checker,
 	});
-	if (ret) {
-		trace_close(tr);
-		free(rp);
-		return ret;
-	}
+	if (ret)
+		goto out_trace;
 	rp->format = trace_format_name(tr);
 	rp->trace_name = argc - optind > 1 ? "(blktrace capture)" : strcmp(argv[optind], "-") ? argv[optind] : "<stdin>";
 	progress_init(&prog, "zwsim replay", "records", 0, false);
@@ -367,7 +440,8 @@ int cmd_replay(int argc, char **argv)
 	if (!ret) {
 		char verr[512];
 		int vret = replay_finish(rp, verr, sizeof(verr));
-		json_object *report = replay_report_json(rp);
+
+		report = replay_report_json(rp);
 
 		if (o.verify)
 			json_object_object_add(report, "verify", json_object_new_string(vret ? verr : "ok"));
@@ -379,7 +453,6 @@ int cmd_replay(int argc, char **argv)
 			fprintf(stderr, "zwsim replay: --csv: %s\n", err);
 			ret = EXIT_USAGE;
 		}
-		json_object_put(report);
 		if (vret) {
 			fprintf(stderr, "zwsim replay: verify: %s\n", verr);
 			ret = EXIT_OPFAIL;
@@ -387,7 +460,31 @@ int cmd_replay(int argc, char **argv)
 			printf("verify: ok\n");
 		}
 	}
+	/* the log is complete once the stack is closed (an unmount writes to it too) */
 	replay_close(rp);
 	free(rp);
+	if (checker && chk_log_report(checker, stderr, "zwsim replay") && !ret)
+		ret = EXIT_OPFAIL;
+	if (htmlf && report) {
+		html_write(htmlf, html, report, logpath, &ret);
+	} else if (htmlf) {
+		fclose(htmlf);		/* no report: no page */
+		remove(html);
+	}
+	json_object_put(report);
+	chk_log_free(checker);
+	if (tmpfd >= 0)
+		close(tmpfd);
+	return ret;
+out_trace:
+	trace_close(tr);
+	free(rp);
+	if (htmlf) {
+		fclose(htmlf);
+		remove(html);
+	}
+	chk_log_free(checker);
+	if (tmpfd >= 0)
+		close(tmpfd);
 	return ret;
 }
