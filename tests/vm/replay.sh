@@ -20,10 +20,6 @@
 
 RP_HELPER=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)/guest/replay-check.py
 RP_SEEDS=${ZWSIM_VM_REPLAY_SEEDS:-1 2 3}
-# Known differences (docs/replay.md, "What the model does not do"): after a
-# write the zone write plug refused, the model's plug fails the zone's next
-# writes until a zone report; the kernel's takes them.
-RP_XFAIL="the model's zone write plug after a refused write (sim/blk_zoned.c, being fixed)"
 
 device_replay() {
 	local label="replay" dev twin seed log
@@ -36,8 +32,7 @@ device_replay() {
 	for seed in $RP_SEEDS; do
 		log=$out/mixed-$seed.iolog
 		"$RP_HELPER" gen "$seed" "$dev" $((4 << 20)) 16 2 150 >"$log"
-		ZWSIM=$ZWSIM GUEST_XFAIL=${RP_XFAIL:-} \
-			guest_check "$label: seed $seed: fio and zwsim replay --fs raw fail the same writes, same zones" \
+		ZWSIM=$ZWSIM guest_check "$label: seed $seed: fio and zwsim replay --fs raw fail the same writes, same zones" \
 			"$RP_HELPER" fidelity "$dev" "$twin" "$log"
 	done
 	log=$out/sequential.iolog
