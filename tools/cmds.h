@@ -15,5 +15,6 @@ int cmd_teach(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_ublk(int argc, char **argv);
 
 #endif

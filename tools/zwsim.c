@@ -18,6 +18,7 @@ static const struct zwsim_cmd {
 	{ "replay", cmd_replay, "replay a block or file trace through a file system model or onto the raw device" },
 	{ "report", cmd_report, "a run's result and event log as an HTML page, SVG figures or text" },
 	{ "nullblk", cmd_nullblk, "make and remove zoned null_blk devices (Linux, root)" },
+	{ "ublk", cmd_ublk, "expose an emulated zoned device as a real zoned block device /dev/ublkbN (Linux, root)" },
 };
 
 static void usage(FILE *f)
