@@ -348,4 +348,5 @@ device_nvme_conv
 device_zbc
 . "$(dirname "${BASH_SOURCE[0]}")/xfs-fidelity.sh" && device_xfs_fidelity # zoned XFS: the kernel against the model (docs/fidelity-xfs-zoned.md)
 . "$(dirname "${BASH_SOURCE[0]}")/replay.sh" # zwsim replay against fio on real null_blk (docs/replay.md)
+. "$(dirname "${BASH_SOURCE[0]}")/ublk.sh" # zwsim ublk: the kernel on zwsim's model (docs/ublk.md)
 guest_summary >/dev/null
