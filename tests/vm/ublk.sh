@@ -106,6 +106,24 @@ ublk_fio() {
 	return $rc
 }
 
+# fio_iops DEV: IOPS of 4 KiB random reads at QD 32 (io_uring, O_DIRECT) for 5 s
+fio_iops() {
+	fio --name=iops --filename="$1" --direct=1 --ioengine=io_uring --iodepth=32 --rw=randread \
+		--bs=4k --runtime=5 --time_based --output-format=json 2>/dev/null |
+		/usr/bin/python3 -c 'import json,sys; print(int(json.load(sys.stdin)["jobs"][0]["read"]["iops"]))'
+}
+
+# ublk_bench DEV: the same reads on a null_blk device of the same geometry in the same guest
+ublk_bench() {
+	local dev=$1 nb u n
+	nb=$(nullb_create ublkcmp size=1024 zone_size=64 zone_nr_conv=6) || return 1
+	u=$(fio_iops "$dev") && n=$(fio_iops "$nb") || { nullb_remove ublkcmp; return 1; }
+	nullb_remove ublkcmp
+	echo "ublk $u IOPS, null_blk $n IOPS (4 KiB random reads, QD 32, io_uring, 5 s)"
+	echo "bench: ublk_vm_iops_ratio $(awk -v u="$u" -v n="$n" 'BEGIN { printf "%.3f", u / n }') ratio"
+	[ "$u" -gt 0 ] && [ "$n" -gt 0 ]
+}
+
 # ublk_durable: a file: device; a write the kernel flushed survives SIGKILL of the server
 ublk_durable() {
 	local dir=/tmp/ublk-file dev rc=0
@@ -154,6 +172,8 @@ device_ublk_fs() {
 	guest_check "$label: zonefs (sid's mkzonefs): 10 sequential files, O_DIRECT appends read back" \
 		ublk_zonefs "$dev" 10
 	guest_check "$label: fio zonemode=zbd (psync write; libaio randwrite QD8 with md5 verify)" ublk_fio "$dev"
+	guest_check "$label: bench: fio 4 KiB random reads at QD 32 against null_blk in the same guest" \
+		ublk_bench "$dev"
 	guest_check "$label: stopped by SIGTERM, device deleted" ublk_stop
 	guest_check "$label: zoned XFS's data reached the server as zone appends" \
 		grep -E ' [1-9][0-9]* zone appends' "$UB_ERR"

@@ -474,6 +474,8 @@ int ublk_serve(struct zw_dev *dev, const struct ublk_srv_opts *o, FILE *out,
 	}
 	s.live_tags = s.qd;
 
+	/* restarted: a signal must not fail a pread/pwrite of a request's data; the loop polls the flag */
+	sa.sa_flags = SA_RESTART;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
