@@ -179,11 +179,29 @@ device_ublk_fs() {
 		grep -E ' [1-9][0-9]* zone appends' "$UB_ERR"
 }
 
+# The kernel's zoned XFS on our device beside zwsim's xfs-zoned model on
+# its twin: tests/vm/xfs-fidelity.sh's small-device scenarios (360 MiB of
+# 4 MiB zones, 80 conventional, 10 sequential), compared as there
+# (differences reported in $ZWSIM_VM_OUT/ublk/xfs-fidelity, not failed)
+device_ublk_xfsfid() {
+	local label="ublk xfs-zoned fidelity" emu=emu:size=360M,zone_size=4M,conv=80
+	. "$ZWSIM_VM_REPO/tests/vm/xfs-fidelity.sh"
+	XF_OUT=$UB_OUT/xfs-fidelity
+	mkdir -p "$XF_OUT" && : >"$XF_OUT/tally"
+	guest_check "$label: zwsim ublk serves $emu" ublk_start "$emu" || return
+	XF_DEV=$UB_DEV XF_EMU=""
+	guest_make XF_EMU "$label: the model's twin" "$ZWSIM" zone twin --dev "zbd:$XF_DEV"
+	[ -n "$XF_EMU" ] && xf_scenarios_small
+	guest_check "$label: figures" /usr/bin/python3 "$XF_HELPER" summary "$XF_OUT/tally"
+	/usr/bin/python3 "$XF_HELPER" summary "$XF_OUT/tally" 2>/dev/null >"$XF_OUT/summary"
+	guest_check "$label: stopped by SIGTERM, device deleted" ublk_stop
+}
+
 device_ublk_file() {
 	guest_check "ublk file: device: a synced write survives SIGKILL of the server" ublk_durable
 }
 
-# ZWSIM_VM_UBLK="zones fs file" (the default) picks the parts
-for part in ${ZWSIM_VM_UBLK:-zones fs file}; do
+# ZWSIM_VM_UBLK="zones fs xfsfid file" (the default) picks the parts
+for part in ${ZWSIM_VM_UBLK:-zones fs xfsfid file}; do
 	device_ublk_$part
 done
