@@ -17,7 +17,8 @@
 #
 # Sourced by run.sh in the guest (after guest/lib.sh and run.sh's own
 # helpers: conformance, fill_qd_check, zoned_checks): runs the checks.
-# About 60-90 s under TCG.
+# About 7 minutes under TCG (the conformance scripts take most: the server is
+# started again before each).
 
 UB_OUT=$ZWSIM_VM_OUT/ublk
 UB_PID="" UB_SPEC="" UB_DEV="" UB_ERR=""
