@@ -11,15 +11,30 @@
 #   - zoned XFS (sid's mkfs.xfs: its data goes by zone append) and zonefs
 #     (sid's mkzonefs), files written, read back after a remount;
 #   - fio zonemode=zbd (psync sequential, libaio random with verify);
+#   - xfs-fidelity.sh's small-device scenarios: the kernel's zoned XFS on
+#     the device beside zwsim's model on its twin;
+#   - fio's IOPS against null_blk in the same guest (bench: ublk_vm_iops_ratio);
 #   - a file: device: a write synced by the kernel survives the server
 #     being killed (SIGKILL) and started again on the same directory;
 #   - the server stops on SIGTERM and deletes the device.
 #
 # Sourced by run.sh in the guest (after guest/lib.sh and run.sh's own
 # helpers: conformance, fill_qd_check, zoned_checks): runs the checks.
+# Also by itself in the guest (run.sh's helpers taken from it), e.g.
+#   tests/vm/run-guest.sh --out DIR --env ZWSIM_VM_UBLK="fs file" -- tests/vm/ublk.sh
 # About 7 minutes under TCG (the conformance scripts take most: the server is
 # started again before each).
 
+UB_ALONE=""
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+	set -uo pipefail
+	. "$ZWSIM_VM_LIB"
+	eval "$(sed -n '/^zoned_checks()/,/^}/p; /^export -f/p; /^CONF_DIR=/,/^declare -A CONF_XFAIL/p;
+		/^conf_check()/,/^}/p; /^conformance()/,/^}/p; /^fill_qd_check()/,/^}/p' \
+		"$ZWSIM_VM_REPO/tests/vm/run.sh")"
+	mkdir -p "$CONF_OUT" && : >"$CONF_OUT/tally"
+	UB_ALONE=1
+fi
 UB_OUT=$ZWSIM_VM_OUT/ublk
 UB_PID="" UB_SPEC="" UB_DEV="" UB_ERR=""
 
@@ -206,3 +221,4 @@ device_ublk_file() {
 for part in ${ZWSIM_VM_UBLK:-zones fs xfsfid file}; do
 	device_ublk_$part
 done
+[ -z "$UB_ALONE" ] || { guest_summary; exit; }
