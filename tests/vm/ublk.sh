@@ -22,7 +22,8 @@
 # helpers: conformance, fill_qd_check, zoned_checks): runs the checks.
 # Also by itself in the guest (run.sh's helpers taken from it), e.g.
 #   tests/vm/run-guest.sh --out DIR --env ZWSIM_VM_UBLK="fs file" -- tests/vm/ublk.sh
-# About 7 minutes under TCG (the conformance scripts take most: the server is
+# About 2 minutes of the tier under TCG, 7 on a busy machine (the conformance
+# scripts take most: the server is
 # started again before each).
 
 UB_ALONE=""
