@@ -18,5 +18,6 @@ int cmd_sweep(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_explore(int argc, char **argv);
+int cmd_ublk(int argc, char **argv);
 
 #endif

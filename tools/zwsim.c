@@ -21,6 +21,7 @@ static const struct zwsim_cmd {
 	{ "check", cmd_check, "check zone write and append ordering in an event log or block trace" },
 	{ "explore", cmd_explore, "run a scenario under many completion orders, shrink what fails" },
 	{ "nullblk", cmd_nullblk, "make and remove zoned null_blk devices (Linux, root)" },
+	{ "ublk", cmd_ublk, "expose an emulated zoned device as a real zoned block device /dev/ublkbN (Linux, root)" },
 };
 
 static void usage(FILE *f)

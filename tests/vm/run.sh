@@ -90,7 +90,7 @@ if [ "${1:-}" != --in-guest ]; then
 		vm_log "conformance seeds: ZWSIM_VM_CONF_SEEDS=\"$ZWSIM_VM_CONF_SEEDS\""
 	fi
 	export ZWSIM_VM_CONF_SEEDS
-	"$VM_DIR/run-guest.sh" --out "$RESULTS" --timeout "${ZWSIM_VM_TIMEOUT:-2400}" --mem "${ZWSIM_VM_MEM:-4096}" \
+	"$VM_DIR/run-guest.sh" --out "$RESULTS" --timeout "${ZWSIM_VM_TIMEOUT:-4000}" --mem "${ZWSIM_VM_MEM:-4096}" \
 		--env ZWSIM_VM_CONF_SEEDS --env ZWSIM_VM_CONF_OPS --env ZWSIM_VM_CONF_ONLY \
 		--zns size=1G,zone_size=64M,zone_cap=48M,max_open=8,max_active=10 \
 		--nvme size=512M \
@@ -456,4 +456,5 @@ device_zbc
 . "$(dirname "${BASH_SOURCE[0]}")/traces.sh" && device_traces # trace readers against blkparse and fio (docs/trace.md)
 . "$(dirname "${BASH_SOURCE[0]}")/xfs-gc-fidelity.sh" && device_xfs_gc_fidelity # zoned XFS through GC (docs/fidelity-xfs-zoned.md)
 . "$(dirname "${BASH_SOURCE[0]}")/check.sh" && device_check_captures # zwsim check on real captures (docs/check.md)
+. "$(dirname "${BASH_SOURCE[0]}")/ublk.sh" # zwsim ublk: the kernel on zwsim's model (docs/ublk.md)
 guest_summary >/dev/null
