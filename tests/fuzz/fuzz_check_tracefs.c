@@ -1,55 +1,15 @@
 // SPDX-License-Identifier: MIT
 /* libFuzzer: zwsim check's tracefs reader (tools/check/read.c) on any bytes, each event fed to the checker. */
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
+#include "fuzz_check.h"
 
-#include "check/check.h"
-#include "check/read.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+static int parse(char *line, struct chk_event *ev, char *dev, size_t devlen, struct chk_geo_buf *geo,
+		 char *err, size_t errlen)
+{
+	(void)geo;
+	return chk_parse_tracefs(line, ev, dev, devlen, err, errlen);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct chk_geometry g = { .zone_size = 2048, .zone_cap = 1536, .nr_zones = 8, .nr_conv = 1,
-				  .max_open = 2, .max_active = 3 };
-	struct chk_geo_buf geo = { 0 };
-	struct chk *c = chk_new(&g);
-	char *buf = malloc(size + 1), err[256], dev[48] = "";
-	uint64_t lineno = 0;
-
-	(void)dev;
-	if (!buf || !c) {
-		free(buf);
-		chk_free(c);
-		return 0;
-	}
-	memcpy(buf, data, size);
-	buf[size] = '\0';
-	for (char *line = buf, *nl; line; line = nl) {
-		struct chk_event ev;
-		int r;
-
-		nl = strchr(line, '\n');
-		if (nl)
-			*nl++ = '\0';
-		lineno++;
-		r = chk_parse_tracefs(line, &ev, dev, sizeof(dev), err, sizeof(err));
-		if (r == 1) {
-			ev.line = lineno;
-			chk_feed(c, &ev);
-		}
-	}
-	chk_finish(c);
-	for (size_t i = 0; i < chk_nr_kept(c); i++)
-		(void)chk_violation(c, i)->msg[0];
-	if (geo.have) {
-		struct chk *c2 = chk_new(&geo.g);
-
-		chk_free(c2);
-	}
-	chk_geo_buf_free(&geo);
-	chk_free(c);
-	free(buf);
-	return 0;
+	return fuzz_check_lines(data, size, parse);
 }
