@@ -116,25 +116,31 @@ ck_fio_zbd() { # DEV: random zones, 4 open at once, 8 in flight
 }
 
 ck_zonefs() { # DEV
-	local mnt=/mnt/zwsim-check-zonefs i rc=0
+	local mnt=/mnt/zwsim-check-zonefs i rc=0 pid
+	local -a pids=()
 	mkzonefs -f "$1" >/dev/null || return 1
 	mkdir -p $mnt && mount -t zonefs "$1" $mnt || return 1
 	for i in 0 1 2 3; do
 		dd if=/dev/urandom of=$mnt/seq/$i bs=16k count=32 oflag=direct,append conv=notrunc status=none &
+		pids+=($!)
 	done
-	wait || rc=1
+	# the writers only: a bare `wait` would also wait for the guest's
+	# long-lived children (tcmu-runner), forever
+	for pid in "${pids[@]}"; do wait "$pid" || rc=1; done
 	umount $mnt || rc=1
 	return $rc
 }
 
 ck_xfs() { # DEV
-	local mnt=/mnt/zwsim-check-xfs i rc=0
+	local mnt=/mnt/zwsim-check-xfs i rc=0 pid
+	local -a pids=()
 	mkfs.xfs -q -f "$1" || return 1
 	mkdir -p $mnt && mount "$1" $mnt || return 1
 	for i in 0 1 2 3; do
 		dd if=/dev/urandom of=$mnt/f$i bs=64k count=64 status=none &
+		pids+=($!)
 	done
-	wait || rc=1
+	for pid in "${pids[@]}"; do wait "$pid" || rc=1; done  # the writers only, as in ck_zonefs
 	sync
 	umount $mnt || rc=1
 	return $rc
