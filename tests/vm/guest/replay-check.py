@@ -13,7 +13,10 @@
       class; exit 1 when they differ
   replay-check.py iops DEV IOLOG
       IOLOG by fio and by zwsim replay --force --fs raw --qd 1 on DEV itself
-      (reset before each): 'bench: replay_vm_iops_ratio R' (zwsim / fio)
+      (reset before each), in turn, three times each: 'bench:
+      replay_vm_iops_ratio R' (zwsim's records/s over fio's IOPS, both over
+      their I/O phase) and 'bench: replay_vm_wall_ratio R' (over the wall
+      time of each whole process), the median of the three rounds
 """
 import errno
 import json
@@ -22,6 +25,7 @@ import random
 import re
 import subprocess
 import sys
+import time
 
 ZWSIM = os.environ.get("ZWSIM", "zwsim")
 BLOCK = 4096
@@ -164,21 +168,67 @@ def fidelity(dev, twin, iolog):
     return 1 if diffs else 0
 
 
-def iops(dev, iolog):
+def zwsim_timed(dev, iolog):
+    """zwsim replay --force of @iolog on @dev as a user runs it (no event log: fio logs nothing per
+    I/O either): its JSON report and the wall time of the whole process."""
+    t = time.monotonic()
+    p = run([ZWSIM, "replay", "--dev", "zbd:" + dev, "--fs", "raw", "--qd", "1", "--json", "--force", iolog])
+    wall = time.monotonic() - t
+    if p.returncode:
+        sys.exit("zwsim replay failed (%d): %s" % (p.returncode, p.stderr[-2000:]))
+    return json.loads(p.stdout), wall
+
+
+def fio_timed(dev, iolog):
+    t = time.monotonic()
+    res, failed, notes = fio(dev, iolog)
+    return res, failed, notes, time.monotonic() - t
+
+
+def median(v):
+    v = sorted(v)
+    return (v[(len(v) - 1) // 2] + v[len(v) // 2]) / 2
+
+
+def iops(dev, iolog, rounds=3):
+    """fio and zwsim replay in turn, @rounds times each (the order alternating, so that a guest
+    slowing down or speeding up weighs on both alike); the median of each round's ratio."""
     # a real device is written only with --force
     p = run([ZWSIM, "replay", "--dev", "zbd:" + dev, "--fs", "raw", iolog])
     if p.returncode != 2 or "--force" not in p.stderr:
         print("zwsim replay wrote a real device without --force (status %d): %s" % (p.returncode, p.stderr))
         return 1
-    reset(dev)
-    res, _, _ = fio(dev, iolog)
-    fio_iops = res["jobs"][0]["write"]["iops"]
-    reset(dev)
-    rep, _ = zwsim_replay("zbd:" + dev, iolog, "--force")
-    zw_iops = rep["throughput"]["records_per_s"]
-    print("fio: %.0f IOPS; zwsim replay: %.0f records/s (clock %s)" % (fio_iops, zw_iops, rep["target"]["clock"]))
-    print("bench: replay_vm_iops_ratio %.3f ratio" % (zw_iops / fio_iops if fio_iops else 0))
-    return 0
+    writes = sum(1 for ln in open(iolog) if " write " in ln)
+    io_ratios, wall_ratios, rc = [], [], 0
+    for r in range(rounds):
+        runs = {}
+        for who in ("fio", "zwsim") if r % 2 == 0 else ("zwsim", "fio"):
+            reset(dev)
+            if who == "fio":
+                res, failed, notes, wall = fio_timed(dev, iolog)
+                w = res["jobs"][0]["write"]
+                if w["total_ios"] != writes or failed:
+                    print("fio: %d of %d writes, %d failed: %s" % (w["total_ios"], writes, len(failed), notes))
+                    rc = 1
+                runs[who] = (w["iops"], w["runtime"] / 1e3, wall)
+            else:
+                rep, wall = zwsim_timed(dev, iolog)
+                if rep["records"]["replayed"]["write"] != writes or rep["errors"]["total"]:
+                    print("zwsim: %d of %d writes, %d failed" % (rep["records"]["replayed"]["write"], writes,
+                                                               rep["errors"]["total"]))
+                    rc = 1
+                runs[who] = (rep["throughput"]["records_per_s"], rep["throughput"]["elapsed_ns"] / 1e9, wall)
+        (f_iops, f_io, f_wall), (z_iops, z_io, z_wall) = runs["fio"], runs["zwsim"]
+        io_ratios.append(z_iops / f_iops if f_iops else 0)
+        wall_ratios.append(f_wall / z_wall if z_wall else 0)
+        print("round %d: fio %.0f IOPS (I/O %.3f s, process %.2f s); zwsim replay %.0f records/s "
+              "(I/O %.3f s, process %.2f s); I/O-phase ratio %.3f, whole-process ratio %.3f" %
+              (r + 1, f_iops, f_io, f_wall, z_iops, z_io, z_wall, io_ratios[-1], wall_ratios[-1]))
+    print("%d writes of 4 KiB, psync QD 1 (fio) and --fs raw --qd 1 (zwsim) on %s; the I/O phase: fio's job "
+          "runtime, zwsim's first record's issue to the end; the whole process: start to exit" % (writes, dev))
+    print("bench: replay_vm_iops_ratio %.3f ratio" % median(io_ratios))
+    print("bench: replay_vm_wall_ratio %.3f ratio" % median(wall_ratios))
+    return rc
 
 
 def main():
