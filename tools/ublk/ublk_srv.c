@@ -458,17 +458,7 @@ int ublk_serve(struct zw_dev *dev, const struct ublk_srv_opts *o, FILE *out,
 		ret = -ENOMEM;
 		FAIL("out of memory for %u buffers of %u bytes", s.qd, s.buf_bytes);
 	}
-	/*
-	 * One thread owns the queue ring, so the kernel may run the ublk
-	 * commands' completion work when that thread next waits for
-	 * completions, rather than interrupting it for each (as the kernel's
-	 * own ublk server, selftests/ublk/kublk.c, sets its rings up).
-	 * Kernels without these flags (before 6.1) get a plain ring.
-	 */
-	ret = io_uring_queue_init(s.qd + 4, &s.q, IORING_SETUP_COOP_TASKRUN | IORING_SETUP_SINGLE_ISSUER |
-						    IORING_SETUP_DEFER_TASKRUN);
-	if (ret == -EINVAL)
-		ret = io_uring_queue_init(s.qd + 4, &s.q, 0);
+	ret = io_uring_queue_init(s.qd + 4, &s.q, 0);
 	if (ret)
 		FAIL("io_uring for the queue: %s", strerror(-ret));
 	s.q_ok = true;
