@@ -81,6 +81,13 @@ int zw_stack_open(struct zw_stack *s, const struct zw_stack_opts *o)
 	if (o->log) {
 		s->log.clock = &s->loop.now;
 		s->log.f = strcmp(o->log, "-") ? fopen(o->log, "w") : stdout;
+		/*
+		 * A log file (or pipe) written in large blocks: stdio's default
+		 * is the file's st_blksize, 4 KiB for a pipe, a write(2) every
+		 * few dozen events.  Not stdout, which the results share.
+		 */
+		if (s->log.f && s->log.f != stdout)
+			setvbuf(s->log.f, NULL, _IOFBF, 1u << 20);
 		if (s->log.f && o->log_filter)
 			s->log.f = o->log_filter(s->log.f, o->log_filter_arg);
 		if (!s->log.f) {

@@ -142,8 +142,11 @@ void replay_issued(struct replay *rp)
 
 		lat_add(&rp->s.lag, now > rp->due_ns ? now - rp->due_ns : 0);
 	}
-	if (!rp->s.first_ns && rp->nrec == 1)
+	/* the first record issued, whichever it is (those before it may have been skipped) */
+	if (!rp->s.have_first) {
+		rp->s.have_first = true;
 		rp->s.first_ns = replay_now(rp);
+	}
 }
 
 /*

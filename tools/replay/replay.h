@@ -104,7 +104,8 @@ struct replay_stats {
 	struct lat_hist fs_lat[F_NR_KINDS];
 	struct lat_hist lag;		/* --strict/--speed: issue time minus the trace's time */
 	bool timed;
-	uint64_t first_ns, last_ns;	/* simulated (or measured) time of the run */
+	bool have_first;		/* first_ns is set: a record was issued */
+	uint64_t first_ns, last_ns;	/* simulated (or measured) time of the run: the first record's issue to the end */
 	struct replay_err *errs;
 	size_t nr_errs;
 	uint64_t nr_err_total;

@@ -83,26 +83,60 @@ static bool is_open(uint8_t cond)
 	return cond == BLK_ZONE_COND_IMP_OPEN || cond == BLK_ZONE_COND_EXP_OPEN;
 }
 
+#define REPORT_BATCH 128	/* zones a report asks for at once (on a real device one ioctl) */
+
+/*
+ * The zones [zno, zno + nr) as the device reports them, @fn called on each
+ * (with its number); a zone the device did not report is left out.
+ */
+static void for_each_reported(struct replay_cdev *c, unsigned int zno, unsigned int nr,
+			      void (*fn)(struct replay_cdev *, unsigned int, const struct blk_zone *, void *),
+			      void *arg)
+{
+	struct blk_zone z[REPORT_BATCH];
+	unsigned int end = zno + nr < c->pub.nr_zones ? zno + nr : c->pub.nr_zones;
+
+	while (zno < end) {
+		unsigned int want = end - zno < REPORT_BATCH ? end - zno : REPORT_BATCH;
+		int got = zw_dev_report_zones(c->inner, zno, want, z);
+
+		if (got <= 0) {	/* one at a time past a zone that cannot be reported */
+			zno++;
+			continue;
+		}
+		for (int i = 0; i < got; i++)
+			fn(c, zno + (unsigned int)i, &z[i], arg);
+		zno += (unsigned int)got;
+	}
+}
+
+struct refresh_state {
+	bool changed, opened;
+};
+
+static void refresh_one(struct replay_cdev *c, unsigned int i, const struct blk_zone *z, void *arg)
+{
+	struct refresh_state *rs = arg;
+
+	c->wp[i] = z->wp == ZONE_WP_INVALID ? 0 : z->wp - z->start;
+	if (z->cond == c->cond[i])
+		return;
+	if (is_open(z->cond) && !is_open(c->cond[i]))
+		rs->opened = true;
+	cond_count(c, c->cond[i], -1);
+	cond_count(c, z->cond, 1);
+	c->cond[i] = z->cond;
+	rs->changed = true;
+}
+
 /* Zones [zno, zno + nr) brought up to date; true when a condition changed. */
 static bool refresh_zones(struct replay_cdev *c, unsigned int zno, unsigned int nr, bool *opened)
 {
-	bool changed = false;
-	struct blk_zone z;
+	struct refresh_state rs = { 0 };
 
-	for (unsigned int i = zno; i < zno + nr && i < c->pub.nr_zones; i++) {
-		if (zw_dev_report_zones(c->inner, i, 1, &z) != 1)
-			continue;
-		c->wp[i] = z.wp == ZONE_WP_INVALID ? 0 : z.wp - z.start;
-		if (z.cond == c->cond[i])
-			continue;
-		if (is_open(z.cond) && !is_open(c->cond[i]))
-			*opened = true;
-		cond_count(c, c->cond[i], -1);
-		cond_count(c, z.cond, 1);
-		c->cond[i] = z.cond;
-		changed = true;
-	}
-	return changed;
+	for_each_reported(c, zno, nr, refresh_one, &rs);
+	*opened |= rs.opened;
+	return rs.changed;
 }
 
 /*
@@ -252,11 +286,18 @@ static int cdev_inject(struct zw_dev *dev, const char *fault, char *err, size_t 
 	return zw_dev_inject(CDEV(dev)->inner, fault, err, errlen);
 }
 
+static void wrap_one(struct replay_cdev *c, unsigned int i, const struct blk_zone *z, void *arg)
+{
+	(void)arg;
+	c->cond[i] = z->cond;
+	c->wp[i] = z->wp == ZONE_WP_INVALID ? 0 : z->wp - z->start;
+	c->cap[i] = z->capacity;
+}
+
 void replay_dev_wrap(struct replay *rp)
 {
 	struct replay_cdev *c = calloc(1, sizeof(*c));
 	struct zw_dev *in = rp->st.dev;
-	struct blk_zone z;
 
 	if (!c)
 		return;
@@ -281,16 +322,11 @@ void replay_dev_wrap(struct replay *rp)
 		free(c);
 		return;
 	}
-	for (unsigned int i = 0; i < in->nr_zones; i++) {
-		if (zw_dev_report_zones(in, i, 1, &z) == 1) {
-			c->cond[i] = z.cond;
-			c->wp[i] = z.wp == ZONE_WP_INVALID ? 0 : z.wp - z.start;
-			c->cap[i] = z.capacity;
-		} else {
-			c->cond[i] = BLK_ZONE_COND_NOT_WP;
-		}
+	/* zones the device does not report count as conventional */
+	memset(c->cond, BLK_ZONE_COND_NOT_WP, in->nr_zones);
+	for_each_reported(c, 0, in->nr_zones, wrap_one, NULL);
+	for (unsigned int i = 0; i < in->nr_zones; i++)
 		cond_count(c, c->cond[i], 1);
-	}
 	add_row(c);
 	rp->inner = in;
 	rp->cdev = &c->pub;

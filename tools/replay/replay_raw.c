@@ -85,9 +85,10 @@ static void mark_written(struct replay *rp, uint64_t off, uint64_t len)
 static void raw_io_done(struct replay_rawio *io)
 {
 	struct replay *rp = io->rp;
+	uint64_t lat = replay_now(rp) - io->start;	/* one clock read: on a real device a system call */
 
-	lat_add(&rp->s.lat[io->k], replay_now(rp) - io->start);
-	replay_log_record(rp, io->recno, io->k, io->off, io->rec.len, replay_now(rp) - io->start,
+	lat_add(&rp->s.lat[io->k], lat);
+	replay_log_record(rp, io->recno, io->k, io->off, io->rec.len, lat,
 			  io->status ? blk_status_to_errno(io->status) : 0);
 	if (io->status) {
 		replay_error(rp, io->k, NULL, io->recno, &io->rec, io->name, blk_status_to_errno(io->status),
