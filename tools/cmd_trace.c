@@ -333,7 +333,12 @@ int cmd_trace(int argc, char **argv)
 		if (discards)
 			fprintf(stderr, "zwsim trace: %" PRIu64 " discards kept as comments (no file equivalent)\n",
 				discards);
-		if (!n && (!strcmp(trace_format_name(r), "blkparse") || !strcmp(trace_format_name(r), "blktrace")))
+		char zops[256];
+		if (trace_zone_ops_str(r, zops, sizeof(zops)))
+			fprintf(stderr, "zwsim trace: zone operations read but not requests (zwsim replays none): %s\n",
+				zops);
+		if (!n && !trace_zone_ops(r)->total &&
+		    (!strcmp(trace_format_name(r), "blkparse") || !strcmp(trace_format_name(r), "blktrace")))
 			fprintf(stderr, "zwsim trace: no %c events in this trace (try --action D or C)\n", o.action);
 	}
 	trace_close(r);

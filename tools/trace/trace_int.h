@@ -27,6 +27,7 @@ struct trace_reader {
 	const char *name;		/* paths[cur] for messages ("-": "<stdin>") */
 	uint64_t line;			/* text: the line just read (1-based) */
 	uint64_t skipped;
+	struct trace_zone_ops zops;	/* zone operations read but not returned (trace_zone_ops()) */
 	void *priv;			/* the format's state */
 	bool done;
 };
