@@ -238,6 +238,34 @@ def test_vm_capture_sample(zw, tmp_path):
         assert dump(zw, "--action", action, str(out)) == dump(zw, "--action", action, os.path.join(vm, "cap"))
 
 
+def test_vm_blktrace2_sample(zw, tmp_path):
+    """samples/vm/blktrace2/: one zoned workload (four 4 KiB writes, a zone finish, open, close and reset)
+    captured by Linux 7.2 in version 7 (blktrace) and version 8 (BLKTRACESETUP2, tests/vm/blktrace2.sh)."""
+    bt2 = os.path.join(ROOT, "samples", "vm", "blktrace2")
+    for cpu in (0, 1):      # each CPU's file that is not empty begins with a version 8 magic
+        with open(os.path.join(bt2, "v8.blktrace.%d" % cpu), "rb") as f:
+            assert f.read(4) in (b"", bytes([0x08, 0x74, 0x61, 0x65]))
+    assert os.path.getsize(os.path.join(bt2, "v8.blktrace.0")) + os.path.getsize(os.path.join(bt2, "v8.blktrace.1")) > 0
+    for action in "QDC":
+        rows = {}
+        for v in ("v7", "v8"):
+            r = zw("trace", "dump", "--action", action, os.path.join(bt2, v))
+            assert r.rc == 0, r.err
+            rows[v] = [line.split() for line in r.lines]
+            zops = "1 zone-reset, 1 zone-finish, 1 zone-open, 1 zone-close"
+            assert (zops in r.err) == (v == "v8"), (v, action, r.err)
+        assert [r[1:] for r in rows["v8"]] == [["write", str(i * 4096), "4096", "254,0"] for i in range(4)]
+        assert [r[1:] for r in rows["v7"]] == [r[1:] for r in rows["v8"]]
+    # Debian's blkparse reads the version 7 capture (the writes' Q, G, D, C only: the kernel dropped the
+    # zone operations from it) and refuses version 8
+    p = subprocess.run(["blkparse", "-D", bt2, "-i", "v7", "-o", str(tmp_path / "v7.txt")], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    ev = [e for e in (l.split() for l in (tmp_path / "v7.txt").read_text().splitlines()) if len(e) > 5 and "," in e[0]]
+    assert [e[5] for e in ev] == ["Q", "G", "D", "C"] * 4
+    p = subprocess.run(["blkparse", "-D", bt2, "-i", "v8", "-o", str(tmp_path / "v8.txt")], capture_output=True, text=True)
+    assert "unsupported trace version 8" in p.stderr + p.stdout
+
+
 def test_memory_does_not_grow_with_the_trace(zwsim):
     """A million blkparse lines through a pipe, and ten times fewer: the same peak RSS, a few MiB."""
     def peak_kib(n):
