@@ -23,5 +23,5 @@ for f in cap.blktrace.0 cap.blktrace.1 fio.iolog fio.json; do
 	cp "$out/traces/$f" "$here/$f"
 done
 mkdir -p "$here/blktrace2"
-cp "$out"/blktrace2/v7.blktrace.* "$out"/blktrace2/v8.blktrace.* "$here/blktrace2/"
+cp "$out"/blktrace2/v7.blktrace.* "$out"/blktrace2/v8.blktrace.* "$out"/blktrace2/za.blktrace.* "$here/blktrace2/"
 ls -l "$here"

@@ -264,6 +264,12 @@ def test_vm_blktrace2_sample(zw, tmp_path):
     assert [e[5] for e in ev] == ["Q", "G", "D", "C"] * 4
     p = subprocess.run(["blkparse", "-D", bt2, "-i", "v8", "-o", str(tmp_path / "v8.txt")], capture_output=True, text=True)
     assert "unsupported trace version 8" in p.stderr + p.stdout
+    # za: zoned XFS's writeback, whose data goes as zone appends: as many counted for C as for Q, though
+    # each completion is traced twice (C, then BLK_TA_ZONE_APPEND)
+    for action in "QC":
+        r = zw("trace", "dump", "--action", action, os.path.join(bt2, "za"))
+        assert r.rc == 0, r.err
+        assert "(zwsim replays none): 3 zone-append (262144 bytes)" in r.err, (action, r.err)
 
 
 def test_memory_does_not_grow_with_the_trace(zwsim):

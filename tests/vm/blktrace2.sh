@@ -4,7 +4,7 @@
 # version 8), both read by zwsim (tools/trace/fmt_blktrace.c, docs/trace.md).
 #
 # Sourced by run.sh in the guest (after guest/lib.sh); device_blktrace2 runs
-# the checks, about 20 s under TCG.  The captures stay in
+# the checks, about 30 s under TCG.  The captures stay in
 # $ZWSIM_VM_OUT/blktrace2 (build/vm/blktrace2 on the host).
 #
 # Checks:
@@ -13,7 +13,9 @@
 #   - the version 8 capture's zone operations are counted by kind: one
 #     reset, finish, open and close of the workload's each;
 #   - the version 7 capture has the writes' Q events only: the kernel drops
-#     zone operations from a version 7 trace.
+#     zone operations from a version 7 trace;
+#   - zone appends (zoned XFS's writeback): counted once each, for Q and for
+#     C, though the kernel traces each completion twice.
 
 BT2_NULLB=(size=64 zone_size=8 zone_nr_conv=0 zone_max_open=4 zone_max_active=6)
 
@@ -100,6 +102,47 @@ bt2_same() {
 	grep -q "1 zone-reset, 1 zone-finish, 1 zone-open, 1 zone-close" "$dir/dump.v8.$a.err"
 }
 
+# bt2_append DEV DIR: zone appends in version 8.  Zoned XFS writes file data
+# with REQ_OP_ZONE_APPEND (zonefs on 7.2 writes at the write pointer
+# instead); a 256 KiB file written back under the trace (DIR/za.blktrace.N).
+# zwsim counts as many zone appends for C as for Q: each append's completion
+# is traced twice, its C event and BLK_TA_ZONE_APPEND (the COMPLETE event
+# without the COMPLETE category, blk_add_trace_zone_update_request()), and
+# the second is not counted again
+bt2_append() {
+	local dev=$1 dir=$2 mnt=/run/zwsim-bt2-xfs a q c
+	mkfs.xfs -q -f "$dev" || return 1
+	mkdir -p $mnt && mount "$dev" $mnt || return 1
+	/usr/bin/python3 "$ZWSIM_VM_REPO/tests/vm/guest/blktrace2.py" "$dev" "$dir" za -- \
+		bash -c "dd if=/dev/urandom of=$mnt/f bs=64k count=4 status=none && sync"
+	a=$?
+	umount $mnt
+	[ "$a" -eq 0 ] || return 1
+	for a in Q C; do
+		"$ZWSIM" trace dump --action "$a" "$dir/za" >"$dir/dump.za.$a" 2>"$dir/dump.za.$a.err" || return 1
+		cat "$dir/dump.za.$a.err"
+	done
+	q=$(grep -o '[0-9]* zone-append ([0-9]* bytes)' "$dir/dump.za.Q.err")
+	c=$(grep -o '[0-9]* zone-append ([0-9]* bytes)' "$dir/dump.za.C.err")
+	echo "Q: $q; C: $c"
+	[ -n "$q" ] && [ "$q" = "$c" ] || return 1
+	/usr/bin/python3 - "${q%% *}" "$dir"/za.blktrace.* <<'PY'
+import struct, sys
+n, za, done = int(sys.argv[1]), 0, 0
+for p in sys.argv[2:]:
+    d, o = open(p, "rb").read(), 0
+    while o + 64 <= len(d):
+        action, pdu_len = struct.unpack_from("<Q", d, o + 32)[0], struct.unpack_from("<H", d, o + 50)[0]
+        if (action & 0xffff) & ~0x100 == 8 and action & (1 << 32):     # C with BLK_TC_ZONE_APPEND
+            za += 1
+            done += not action & (1 << 23)                              # without BLK_TC_COMPLETE
+        o += 64 + pdu_len
+print("zone appends counted:", n, "completion records with the ZONE_APPEND category:", za,
+      "of them BLK_TA_ZONE_APPEND:", done)
+sys.exit(0 if za == 2 * n and done == n else 1)
+PY
+}
+
 device_blktrace2() {
 	local label="blktrace v8" dev dir=$ZWSIM_VM_OUT/blktrace2 a
 	guest_make dev "$label: null_blk (64 MiB, 8 MiB zones)" nullb_create nullbbt2 "${BT2_NULLB[@]}" || return
@@ -111,5 +154,9 @@ device_blktrace2() {
 	done
 	guest_check "$label: the kernel drops zone operations from a version 7 trace, not from version 8" \
 		bt2_v7_drops "$dir"
+	guest_check "$label: removed" nullb_remove "$dev"
+	guest_make dev "$label: null_blk for zoned XFS (360 MiB, 4 MiB zones, 80 conventional)" \
+		nullb_create nullbbt2x size=360 zone_size=4 zone_nr_conv=80 || return
+	guest_check "$label: zoned XFS's zone appends counted once each, for Q and for C" bt2_append "$dev" "$dir"
 	guest_check "$label: removed" nullb_remove "$dev"
 }
