@@ -32,7 +32,9 @@
  * skipped.  zwsim's request stream has no zone operations: the events of
  * the chosen action that carry a zone category are counted by kind
  * (trace_zone_ops()), not returned.  A file is of one version: a record of
- * the other is an error.
+ * the other is an error.  The layout, the zone categories and the doubled
+ * zone append completion are checked against Linux 7.2's own records in the
+ * VM tier (tests/vm/blktrace2.sh, samples/vm/blktrace2/).
  *
  * The files are merged as blkparse merges them (blkparse.c ms_prime(),
  * handle()): by time alone, a tie going to the earlier file.  Each file's
