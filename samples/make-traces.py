@@ -107,23 +107,64 @@ def events():
     return ev
 
 
-def blktrace_set(order):
-    """Per-CPU files: {cpu: bytes}, in byte order @order ('<' or '>')."""
+# version 8 (struct blk_io_trace2): zone categories above the v1 ones (BLK_TC_ACT shifts a u64),
+# the zone write plug actions
+TC2_ZONE = {"ZA": 1 << 16, "ZR": 1 << 17, "ZRA": 1 << 18, "ZF": 1 << 19, "ZO": 1 << 20, "ZC": 1 << 21}
+TA_ZONE_PLUG, TA_ZONE_UNPLUG = 18, 19
+
+
+def zone_events():
+    """What a version 8 capture adds to the requests: (time, cpu, action, categories, sector, sectors, pid).
+    A reset of zone 2 before the writes, a 64 KiB zone append to it (Q, D, C and the kernel's
+    BLK_TA_ZONE_APPEND with the sector it landed at), zone write plugging of request 1 (ZP, ZU),
+    and a finish of zone 1 at the end."""
+    z2, w = 2 * ZONE + 4096, TC["WRITE"]
+    return [
+        (200, 0, "Q", w | TC2_ZONE["ZR"] | TC["QUEUE"], z2, 0, 4714),
+        (300, 0, "D", w | TC2_ZONE["ZR"] | TC["ISSUE"] | TC["FS"], z2, 0, 4714),
+        (600, 0, "C", w | TC2_ZONE["ZR"] | TC["COMPLETE"] | TC["FS"], z2, 0, 0),
+        (9500, 1, "Q", w | TC2_ZONE["ZA"] | TC["QUEUE"], z2, 128, 4714),
+        (9700, 1, "D", w | TC2_ZONE["ZA"] | TC["ISSUE"] | TC["FS"], z2, 128, 4714),
+        (31000, 0, "C", w | TC2_ZONE["ZA"] | TC["COMPLETE"] | TC["FS"], z2, 128, 0),
+        (31000, 0, "C", w | TC2_ZONE["ZA"] | TC["FS"], z2, 128, 0),     # BLK_TA_ZONE_APPEND
+        (10000000, 1, "Q", w | TC2_ZONE["ZF"] | TC["QUEUE"], ZONE, 0, 4714),
+        (10000300, 1, "D", w | TC2_ZONE["ZF"] | TC["ISSUE"] | TC["FS"], ZONE, 0, 4714),
+        (10002000, 0, "C", w | TC2_ZONE["ZF"] | TC["COMPLETE"] | TC["FS"], ZONE, 0, 0),
+    ]
+
+
+def blktrace_set(order, version=7):
+    """Per-CPU files: {cpu: bytes}, in byte order @order ('<' or '>'); @version 7 struct blk_io_trace,
+    8 struct blk_io_trace2 (pid before a 64-bit action, 12 bytes of padding) with zone_events() added."""
     files, seq = {0: io.BytesIO(), 1: io.BytesIO()}, {0: 0, 1: 0}
     dev = (MAJ << 20) | MIN
-    hdr = struct.Struct(order + "IIQQIIIIIHH")
+    if version == 7:
+        hdr = struct.Struct(order + "IIQQIIIIIHH")
+
+        def pack(sq, t, sector, nbytes, action, pid, cpu, pdu_len):
+            return hdr.pack(0x65617407, sq, t, sector, nbytes, action, pid, dev, cpu, 0, pdu_len)
+    else:
+        hdr = struct.Struct(order + "IIQQIIQIIHH12x")
+
+        def pack(sq, t, sector, nbytes, action, pid, cpu, pdu_len):
+            return hdr.pack(0x65617408, sq, t, sector, nbytes, pid, action, dev, cpu, 0, pdu_len)
     for cpu, f in files.items():
         for pid, comm in ((4711, b"fio"), (812, b"jbd2/sdb1-8"), (4712, b"cat"), (4713, b"fstrim")):
             pdu = comm.ljust(16, b"\0")
-            f.write(hdr.pack(0x65617407, 0, BASE_NS, 0, 0, TC["NOTIFY"] << 16, pid, dev, cpu, 0, len(pdu)))
+            f.write(pack(0, BASE_NS, 0, 0, TC["NOTIFY"] << 16, pid, cpu, len(pdu)))
             f.write(pdu)
-    for t, cpu, act, r in events():
-        _, op, flags, sector, n, pid, _comm = r
-        cat = categories(op, flags) | {"Q": TC["QUEUE"], "D": TC["ISSUE"] | TC["FS"],
-                                       "C": TC["COMPLETE"] | TC["FS"]}[act]
+    ev = [(t, cpu, act, categories(r[1], r[2]) | {"Q": TC["QUEUE"], "D": TC["ISSUE"] | TC["FS"],
+                                                 "C": TC["COMPLETE"] | TC["FS"]}[act], r[3], r[4],
+           r[5] if act != "C" else 0, TA[act]) for t, cpu, act, r in events()]
+    if version == 8:
+        ev += [(t, cpu, act, cat, sector, n, pid, TA[act]) for t, cpu, act, cat, sector, n, pid in zone_events()]
+        r1 = requests()[1]           # request 1 goes through its zone's write plug
+        ev += [(r1[0] + 1000, 1, "ZP", TC["WRITE"] | TC["QUEUE"], r1[3], r1[4], r1[5], TA_ZONE_PLUG),
+               (r1[0] + 2000, 1, "ZU", TC["WRITE"] | TC["QUEUE"], r1[3], r1[4], r1[5], TA_ZONE_UNPLUG)]
+        ev.sort(key=lambda e: (e[0], e[1]))
+    for t, cpu, _act, cat, sector, n, pid, code in ev:
         seq[cpu] += 1
-        files[cpu].write(hdr.pack(0x65617407, seq[cpu], BASE_NS + t, sector, n * 512, (cat << 16) | TA[act],
-                                  pid if act != "C" else 0, dev, cpu, 0, 0))
+        files[cpu].write(pack(seq[cpu], BASE_NS + t, sector, n * 512, (cat << 16) | code, pid, cpu, 0))
     return {cpu: f.getvalue() for cpu, f in files.items()}
 
 
@@ -248,6 +289,11 @@ def main():
     for cpu, data in blktrace_set(">").items():
         with open(os.path.join(OUT, "sdb-be.blktrace.%d" % cpu), "wb") as f:
             f.write(data)
+    # version 8 (BLKTRACESETUP2, struct blk_io_trace2): the same requests and a few zone operations
+    for name, order in (("sdz", "<"), ("sdz-be", ">")):
+        for cpu, data in blktrace_set(order, 8).items():
+            with open(os.path.join(OUT, "%s.blktrace.%d" % (name, cpu)), "wb") as f:
+                f.write(data)
     # compressed copies: zwsim tells the compression by its magic, not by the name
     with open(os.path.join(OUT, "msr.csv.gz"), "wb") as f:
         with gzip.GzipFile(fileobj=f, mode="wb", mtime=0, filename="") as g:

@@ -436,6 +436,13 @@ int cmd_replay(int argc, char **argv)
 		ret = EXIT_USAGE;
 	}
 	rp->s.skipped_bad += trace_skipped(tr);
+	/* blktrace v8's zone operations: no request to replay them as (fmt_blktrace.c) */
+	char zops[256];
+	if (trace_zone_ops_str(tr, zops, sizeof(zops))) {
+		rp->s.skipped_unsupported += trace_zone_ops(tr)->total;
+		fprintf(stderr, "zwsim replay: zone operations in the trace not replayed (skipped, unsupported): %s\n",
+			zops);
+	}
 	trace_close(tr);
 	if (!ret) {
 		char verr[512];

@@ -24,7 +24,10 @@ static void trace_usage(FILE *f)
 		"TRACEs are read one after the other in the first one's format, except\n"
 		"the per-CPU files of one blktrace capture, which are merged by time as\n"
 		"blkparse merges them; a capture's name without .blktrace.N (as blkparse\n"
-		"takes it) stands for all its CPU files.\n"
+		"takes it) stands for all its CPU files.  blktrace versions 7 and 8 (the\n"
+		"zoned struct blk_io_trace2 of BLKTRACESETUP2) are read; version 8's zone\n"
+		"operations (zone append, reset, reset-all, finish, open, close) are no\n"
+		"requests zwsim can replay: they are counted on standard error.\n"
 		"\n"
 		"dump: one request a line, space separated:\n"
 		"  TIME_NS OP OFFSET BYTES DEVICE\n"
@@ -333,7 +336,12 @@ int cmd_trace(int argc, char **argv)
 		if (discards)
 			fprintf(stderr, "zwsim trace: %" PRIu64 " discards kept as comments (no file equivalent)\n",
 				discards);
-		if (!n && (!strcmp(trace_format_name(r), "blkparse") || !strcmp(trace_format_name(r), "blktrace")))
+		char zops[256];
+		if (trace_zone_ops_str(r, zops, sizeof(zops)))
+			fprintf(stderr, "zwsim trace: zone operations read but not requests (zwsim replays none): %s\n",
+				zops);
+		if (!n && !trace_zone_ops(r)->total &&
+		    (!strcmp(trace_format_name(r), "blkparse") || !strcmp(trace_format_name(r), "blktrace")))
 			fprintf(stderr, "zwsim trace: no %c events in this trace (try --action D or C)\n", o.action);
 	}
 	trace_close(r);

@@ -27,18 +27,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "blk.h"
-#include "blkdev.h"
-#include "dev.h"
+#include "bench_wb.h"
 
 #define RUNS 3
 
 static double cpu_now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return bench_seconds(CLOCK_PROCESS_CPUTIME_ID);
 }
 
 static double memcpy_mb_per_s(void)
@@ -72,53 +67,11 @@ static double memcpy_mb_per_s(void)
 /* bench_writeback's bytes-mode run: 4 rounds of 65,536 4 KiB folios, the writeback part timed */
 static double writeback_bytes_mb_per_s(void)
 {
-	struct block_device bdev;
-	struct blkdev_file bf;
-	struct sim_loop loop;
-	struct mm_ctx mm = { 0 };
-	struct zw_dev *dev;
-	double wb_time = 0;
-	char err[256];
-	uint64_t bytes = 0;
-	loff_t pos = 0;
+	uint64_t folios;
+	double secs = bench_wb_run("bench_bytes", "emu:zones=16,zone_size=256M,data=bytes", 65536, 4,
+				   CLOCK_PROCESS_CPUTIME_ID, &folios);
 
-	if (zw_dev_open("emu:zones=16,zone_size=256M,data=bytes", 0, &dev, err, sizeof(err))) {
-		fprintf(stderr, "bench_bytes: %s\n", err);
-		exit(1);
-	}
-	sim_loop_init(&loop, SIM_COMPLETE_FIFO, 1);
-	if (blkdev_init(&bdev, dev, &loop, NULL, err, sizeof(err))) {
-		fprintf(stderr, "bench_bytes: %s\n", err);
-		exit(1);
-	}
-	mm.loop = &loop;
-	blkdev_file_init(&bf, &bdev, &mm);
-	for (unsigned int r = 0; r < 4; r++) {
-		struct writeback_control wbc = {
-			.sync_mode = WB_SYNC_ALL, .nr_to_write = INT64_MAX, .range_end = INT64_MAX,
-		};
-		double t;
-
-		for (unsigned int i = 0; i < 65536; i++, pos += 4096)
-			if (iomap_file_buffered_write(&bf.inode, pos, 4096, NULL, (uint64_t)pos >> 12) != 4096) {
-				fprintf(stderr, "bench_bytes: buffered write failed at %lld\n", (long long)pos);
-				exit(1);
-			}
-		t = cpu_now();
-		if (do_writepages(&bf.inode.i_data, &wbc)) {
-			fprintf(stderr, "bench_bytes: writeback failed\n");
-			exit(1);
-		}
-		sim_run(&loop);
-		wb_time += cpu_now() - t;
-		bytes += (uint64_t)65536 * 4096;
-		invalidate_mapping_pages(&bf.inode.i_data);
-	}
-	blkdev_file_release(&bf);
-	blkdev_free(&bdev);
-	sim_loop_free(&loop);
-	zw_dev_close(dev);
-	return (double)bytes / 1e6 / wb_time;
+	return (double)(folios * 4096) / 1e6 / secs;
 }
 
 /*

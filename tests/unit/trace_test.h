@@ -34,6 +34,7 @@ struct tt_run {
 	char msg[256];
 	char format[16];
 	uint64_t skipped;
+	struct trace_zone_ops zops;	/* trace_zone_ops() at the end */
 };
 
 /* Read all of @text as @format (NULL: detected) into @run. */
@@ -60,6 +61,7 @@ static inline void tt_read_opts(const void *data, size_t len, const char *format
 		if (run->rc < 0)
 			snprintf(run->msg, sizeof(run->msg), "%s", err.msg);
 		run->skipped = trace_skipped(r);
+		run->zops = *trace_zone_ops(r);
 		trace_close(r);
 	}
 	unlink(p);

@@ -457,4 +457,5 @@ device_zbc
 . "$(dirname "${BASH_SOURCE[0]}")/xfs-gc-fidelity.sh" && device_xfs_gc_fidelity # zoned XFS through GC (docs/fidelity-xfs-zoned.md)
 . "$(dirname "${BASH_SOURCE[0]}")/check.sh" && device_check_captures # zwsim check on real captures (docs/check.md)
 . "$(dirname "${BASH_SOURCE[0]}")/ublk.sh" # zwsim ublk: the kernel on zwsim's model (docs/ublk.md)
+. "$(dirname "${BASH_SOURCE[0]}")/blktrace2.sh" && device_blktrace2 # blktrace version 8 from the kernel (docs/trace.md)
 guest_summary >/dev/null

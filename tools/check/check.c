@@ -75,12 +75,15 @@ struct zone {
 	bool conv, wp_unknown;
 	uint64_t cap, wp, issue_wp;
 	struct cmd *cmds;
-	uint32_t nr_cmds, max_cmds;
+	uint32_t nr_cmds;
+	size_t max_cmds;
 	unsigned int writes, appends, mgmt;
 	struct island *isl;
-	uint32_t nr_isl, max_isl;
+	uint32_t nr_isl;
+	size_t max_isl;
 	struct tagged *tg;	/* data written with tags, by zone offset */
-	uint32_t nr_tg, max_tg;
+	uint32_t nr_tg;
+	size_t max_tg;
 };
 
 /* Data landed at zone offsets [start, start + n) whose first block carries @tag, the next ones following. */
@@ -284,17 +287,27 @@ static int zone_of(const struct chk *c, uint64_t sector, unsigned int *zno)
 	return 0;
 }
 
+/* Room for element @nr of @arr (@cap allocated; @first at the start, doubled when full): the
+ * array, moved or not; NULL when out of memory (@arr is then untouched). */
+static void *room_for_one(void *arr, size_t nr, size_t *cap, size_t first, size_t size)
+{
+	if (nr < *cap)
+		return arr;
+	size_t max = *cap ? *cap * 2 : first;
+	void *n = realloc(arr, max * size);
+
+	if (n)
+		*cap = max;
+	return n;
+}
+
 static struct cmd *cmd_add(struct zone *z, const struct chk_event *ev)
 {
-	if (z->nr_cmds == z->max_cmds) {
-		uint32_t max = z->max_cmds ? z->max_cmds * 2 : 8;
-		struct cmd *n = realloc(z->cmds, max * sizeof(*n));
+	struct cmd *n = room_for_one(z->cmds, z->nr_cmds, &z->max_cmds, 8, sizeof(*n));
 
-		if (!n)
-			return NULL;
-		z->cmds = n;
-		z->max_cmds = max;
-	}
+	if (!n)
+		return NULL;
+	z->cmds = n;
 	z->cmds[z->nr_cmds] = (struct cmd){ ev->id, ev->sector, ev->sectors, ev->line, ev->tag, ev->op, false };
 	switch (ev->op) {
 	case CHK_OP_WRITE: z->writes++; break;
@@ -465,15 +478,11 @@ static bool island_add(struct zone *z, uint64_t s, uint64_t e, uint64_t line, bo
 		if (z->isl[i].start > s)
 			break;
 	}
-	if (z->nr_isl == z->max_isl) {
-		uint32_t max = z->max_isl ? z->max_isl * 2 : 8;
-		struct island *n = realloc(z->isl, max * sizeof(*n));
+	struct island *n = room_for_one(z->isl, z->nr_isl, &z->max_isl, 8, sizeof(*n));
 
-		if (!n)
-			return true;
-		z->isl = n;
-		z->max_isl = max;
-	}
+	if (!n)
+		return true;
+	z->isl = n;
 	memmove(&z->isl[i + 1], &z->isl[i], (z->nr_isl - i) * sizeof(*z->isl));
 	z->isl[i] = (struct island){ s, e, line, append, flagged };
 	z->nr_isl++;
@@ -496,15 +505,11 @@ static void tagged_add(struct zone *z, uint64_t off, uint64_t n, uint64_t tag)
 {
 	uint32_t i = z->nr_tg;
 
-	if (z->nr_tg == z->max_tg) {
-		uint32_t max = z->max_tg ? z->max_tg * 2 : 16;
-		struct tagged *t = realloc(z->tg, max * sizeof(*t));
+	struct tagged *t = room_for_one(z->tg, z->nr_tg, &z->max_tg, 16, sizeof(*t));
 
-		if (!t)
-			return;
-		z->tg = t;
-		z->max_tg = max;
-	}
+	if (!t)
+		return;
+	z->tg = t;
 	while (i && z->tg[i - 1].start > off)
 		i--;
 	memmove(&z->tg[i + 1], &z->tg[i], (z->nr_tg - i) * sizeof(*z->tg));
@@ -635,15 +640,11 @@ static struct file *file_get(struct chk *c, uint64_t ino)
 	for (size_t i = 0; i < c->nr_files; i++)
 		if (c->files[i].ino == ino)
 			return &c->files[i];
-	if (c->nr_files == c->max_files) {
-		size_t max = c->max_files ? c->max_files * 2 : 16;
-		struct file *f = realloc(c->files, max * sizeof(*f));
+	struct file *f = room_for_one(c->files, c->nr_files, &c->max_files, 16, sizeof(*f));
 
-		if (!f)
-			return NULL;
-		c->files = f;
-		c->max_files = max;
-	}
+	if (!f)
+		return NULL;
+	c->files = f;
 	c->files[c->nr_files] = (struct file){ .ino = ino };
 	return &c->files[c->nr_files++];
 }
@@ -666,15 +667,11 @@ static void file_map(struct file *f, uint64_t off, uint64_t n, uint64_t sector, 
 			struct fmap tail = { off + n, e->off + e->n - off - n, e->sector + (off + n - e->off) * spb };
 
 			e->n = off - e->off;
-			if (f->nr == f->max) {
-				size_t max = f->max ? f->max * 2 : 16;
-				struct fmap *m = realloc(f->m, max * sizeof(*m));
+			struct fmap *m = room_for_one(f->m, f->nr, &f->max, 16, sizeof(*m));
 
-				if (!m)
-					return;
-				f->m = m;
-				f->max = max;
-			}
+			if (!m)
+				return;
+			f->m = m;
 			memmove(&f->m[i + 2], &f->m[i + 1], (f->nr - i - 1) * sizeof(*f->m));
 			f->m[i + 1] = tail;
 			f->nr++;
@@ -694,15 +691,11 @@ static void file_map(struct file *f, uint64_t off, uint64_t n, uint64_t sector, 
 			f->nr--;
 		}
 	}
-	if (f->nr == f->max) {
-		size_t max = f->max ? f->max * 2 : 16;
-		struct fmap *m = realloc(f->m, max * sizeof(*m));
+	struct fmap *m = room_for_one(f->m, f->nr, &f->max, 16, sizeof(*m));
 
-		if (!m)
-			return;
-		f->m = m;
-		f->max = max;
-	}
+	if (!m)
+		return;
+	f->m = m;
 	for (k = 0; k < f->nr && f->m[k].off < off; k++)
 		;
 	memmove(&f->m[k + 1], &f->m[k], (f->nr - k) * sizeof(*f->m));

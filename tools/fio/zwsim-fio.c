@@ -38,36 +38,26 @@ struct zwfio_options {
 	char *clock;
 };
 
+/* An engine option kept in struct zwfio_options' @FIELD (@DEF NULL: no default) */
+#define ZWFIO_OPTION(NAME, LNAME, TYPE, FIELD, DEF, HELP)			\
+	{									\
+		.name	= NAME,							\
+		.lname	= LNAME,						\
+		.type	= TYPE,							\
+		.off1	= offsetof(struct zwfio_options, FIELD),		\
+		.help	= HELP,							\
+		.def	= DEF,							\
+		.category = FIO_OPT_C_ENGINE,					\
+		.group	= FIO_OPT_G_INVALID,					\
+	}
+
 static struct fio_option options[] = {
-	{
-		.name	= "zwdev",
-		.lname	= "zwsim device spec",
-		.type	= FIO_OPT_STR_STORE,
-		.off1	= offsetof(struct zwfio_options, zwdev),
-		.help	= "The emulated device, a zwsim device spec (emu:KEY=VALUE,... or file:DIR,...; zwsim zone --help lists the keys)",
-		.category = FIO_OPT_C_ENGINE,
-		.group	= FIO_OPT_G_INVALID,
-	},
-	{
-		.name	= "zone_append",
-		.lname	= "zone append",
-		.type	= FIO_OPT_BOOL,
-		.off1	= offsetof(struct zwfio_options, zone_append),
-		.help	= "Issue writes to sequential zones as zone appends (the data must land where fio expects it)",
-		.def	= "0",
-		.category = FIO_OPT_C_ENGINE,
-		.group	= FIO_OPT_G_INVALID,
-	},
-	{
-		.name	= "clock",
-		.lname	= "zwsim clock",
-		.type	= FIO_OPT_STR_STORE,
-		.off1	= offsetof(struct zwfio_options, clock),
-		.help	= "virtual: complete as fast as the model runs, fio's latencies are the model's virtual ones; real: pace completions to the wall clock, so all of fio's figures are the model's",
-		.def	= "virtual",
-		.category = FIO_OPT_C_ENGINE,
-		.group	= FIO_OPT_G_INVALID,
-	},
+	ZWFIO_OPTION("zwdev", "zwsim device spec", FIO_OPT_STR_STORE, zwdev, NULL,
+		     "The emulated device, a zwsim device spec (emu:KEY=VALUE,... or file:DIR,...; zwsim zone --help lists the keys)"),
+	ZWFIO_OPTION("zone_append", "zone append", FIO_OPT_BOOL, zone_append, "0",
+		     "Issue writes to sequential zones as zone appends (the data must land where fio expects it)"),
+	ZWFIO_OPTION("clock", "zwsim clock", FIO_OPT_STR_STORE, clock, "virtual",
+		     "virtual: complete as fast as the model runs, fio's latencies are the model's virtual ones; real: pace completions to the wall clock, so all of fio's figures are the model's"),
 	{
 		.name	= NULL,
 	},
@@ -141,14 +131,22 @@ static struct fio_dev *zwfio_file_dev(struct thread_data *td, struct fio_file *f
 	return d;
 }
 
-static int zwfio_get_file_size(struct thread_data *td, struct fio_file *f)
+/* zwfio_file_dev() and the device's geometry into @info; NULL when @f has no device. */
+static struct fio_dev *zwfio_file_info(struct thread_data *td, struct fio_file *f, struct fio_dev_info *info)
 {
 	struct fio_dev *d = zwfio_file_dev(td, f);
+
+	if (d)
+		fio_dev_info(d, info);
+	return d;
+}
+
+static int zwfio_get_file_size(struct thread_data *td, struct fio_file *f)
+{
 	struct fio_dev_info info;
 
-	if (!d)
+	if (!zwfio_file_info(td, f, &info))
 		return EINVAL;
-	fio_dev_info(d, &info);
 	/*
 	 * A block device, as fio's own get_file_type() would find one: fio
 	 * calls the zoned hooks only for block and character devices.
@@ -162,12 +160,10 @@ static int zwfio_get_file_size(struct thread_data *td, struct fio_file *f)
 static int zwfio_get_zoned_model(struct thread_data *td, struct fio_file *f,
 				 enum zbd_zoned_model *model)
 {
-	struct fio_dev *d = zwfio_file_dev(td, f);
 	struct fio_dev_info info;
 
-	if (!d)
+	if (!zwfio_file_info(td, f, &info))
 		return -EINVAL;
-	fio_dev_info(d, &info);
 	*model = !info.zoned ? ZBD_NONE : info.host_aware ? ZBD_HOST_AWARE : ZBD_HOST_MANAGED;
 	return 0;
 }
@@ -241,12 +237,10 @@ static int zwfio_reset_wp(struct thread_data *td, struct fio_file *f, uint64_t o
 
 static int zwfio_get_max_open_zones(struct thread_data *td, struct fio_file *f, unsigned int *max)
 {
-	struct fio_dev *d = zwfio_file_dev(td, f);
 	struct fio_dev_info info;
 
-	if (!d)
+	if (!zwfio_file_info(td, f, &info))
 		return -EINVAL;
-	fio_dev_info(d, &info);
 	*max = info.max_open;
 	return 0;
 }

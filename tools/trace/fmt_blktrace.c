@@ -1,19 +1,40 @@
 // SPDX-License-Identifier: MIT
 /*
  * blktrace binary: the per-CPU DEV.blktrace.N files of one capture, or the
- * one merged file `blkparse -d` writes.  Each record is a 48-byte struct
- * blk_io_trace (blktrace_api.h, version 7) and pdu_len bytes of payload:
+ * one merged file `blkparse -d` writes.  Two record layouts, told by the
+ * magic's low byte (include/uapi/linux/blktrace_api.h):
  *
+ * version 7, struct blk_io_trace (48 bytes), what BLKTRACESETUP gives:
  *   0 magic (0x65617400 | version)  4 sequence  8 time (ns)  16 sector (512 B)
- *   24 bytes  28 action  32 pid  36 device  40 cpu  44 error (16)  46 pdu_len (16)
+ *   24 bytes  28 action (32)  32 pid  36 device  40 cpu  44 error (16)  46 pdu_len (16)
  *
- * in the byte order of the host that captured it, told by the magic
- * (blktrace.h check_data_endianness()).  The action's low 16 bits are the
- * event (__BLK_TA_QUEUE 1, ISSUE 7, COMPLETE 8; bit 8 flags a cgroup id in
- * the payload), the high 16 the categories (BLK_TC_READ 0x1, WRITE 0x2,
+ * version 8, struct blk_io_trace2 (64 bytes, BLK_IO_TRACE2_VERSION), what
+ * the BLKTRACESETUP2 ioctl (struct blk_user_trace_setup2, Linux 6.19's
+ * series "blktrace: ... blk_io_trace2") gives; pid and action change places
+ * and the action is 64 bits:
+ *   0 magic  4 sequence  8 time  16 sector  24 bytes  28 pid  32 action (64)
+ *   40 device  44 cpu  48 error (16)  50 pdu_len (16)  52 pad (12)
+ * (kernel/trace/blktrace.c relay_blktrace_event2(); the kernel picks the
+ * layout from bt->version, set by the ioctl user space called).
+ *
+ * Either is followed by pdu_len bytes of payload, in the byte order of the
+ * host that captured it, told by the magic (blktrace.h
+ * check_data_endianness()).  The action's low 16 bits are the event
+ * (__BLK_TA_QUEUE 1, ISSUE 7, COMPLETE 8; bit 8 flags a cgroup id in the
+ * payload; v8 adds ZONE_PLUG 18 and ZONE_UNPLUG 19, which are neither), the
+ * bits above them the categories, BLK_TC_ACT(): BLK_TC_READ 0x1, WRITE 0x2,
  * FLUSH 0x4, SYNC 0x8, NOTIFY 0x400, AHEAD 0x800, META 0x1000, DISCARD
- * 0x2000, FUA 0x8000; PC 0x200 marks a passthrough command).  Notify
- * records (process names, the start's wall clock, messages) are skipped.
+ * 0x2000, FUA 0x8000 (PC 0x200 marks a passthrough command), and in v8 only
+ * (BLK_TC_ACT() shifts a u64 there) ZONE_APPEND 1<<16, ZONE_RESET 1<<17,
+ * ZONE_RESET_ALL 1<<18, ZONE_FINISH 1<<19, ZONE_OPEN 1<<20, ZONE_CLOSE
+ * 1<<21, set by __blk_add_trace() from the request's REQ_OP_ZONE_*.
+ * Notify records (process names, the start's wall clock, messages) are
+ * skipped.  zwsim's request stream has no zone operations: the events of
+ * the chosen action that carry a zone category are counted by kind
+ * (trace_zone_ops()), not returned.  A file is of one version: a record of
+ * the other is an error.  The layout, the zone categories and the doubled
+ * zone append completion are checked against Linux 7.2's own records in the
+ * VM tier (tests/vm/blktrace2.sh, samples/vm/blktrace2/).
  *
  * The files are merged as blkparse merges them (blkparse.c ms_prime(),
  * handle()): by time alone, a tie going to the earlier file.  Each file's
@@ -26,8 +47,10 @@
 #include "trace_int.h"
 
 #define BT_MAGIC	0x65617400u
-#define BT_VERSION	0x07
-#define BT_HDR		48
+#define BT_VERSION	0x07	/* BLK_IO_TRACE_VERSION: struct blk_io_trace */
+#define BT_VERSION2	0x08	/* BLK_IO_TRACE2_VERSION: struct blk_io_trace2 */
+#define BT_HDR		48	/* sizeof(struct blk_io_trace) */
+#define BT_HDR2		64	/* sizeof(struct blk_io_trace2) */
 
 enum {
 	BT_TA_QUEUE = 1, BT_TA_ISSUE = 7, BT_TA_COMPLETE = 8, BT_TA_CGROUP = 0x100,
@@ -37,6 +60,20 @@ enum {
 	BT_TC_PC = 1u << 9, BT_TC_NOTIFY = 1u << 10, BT_TC_AHEAD = 1u << 11, BT_TC_META = 1u << 12,
 	BT_TC_DISCARD = 1u << 13, BT_TC_FUA = 1u << 15,
 };
+/* v8's zone categories, in the order blkparse's fill_rwbs() tests them (after D, before W) */
+static const struct {
+	uint64_t cat;
+	enum trace_zone_op op;
+} bt_zone_cats[] = {
+	{ 1ull << 16, TRACE_ZOP_APPEND },	/* BLK_TC_ZONE_APPEND: ZA */
+	{ 1ull << 17, TRACE_ZOP_RESET },	/* BLK_TC_ZONE_RESET: ZR */
+	{ 1ull << 18, TRACE_ZOP_RESET_ALL },	/* BLK_TC_ZONE_RESET_ALL: ZRA */
+	{ 1ull << 19, TRACE_ZOP_FINISH },	/* BLK_TC_ZONE_FINISH: ZF */
+	{ 1ull << 20, TRACE_ZOP_OPEN },		/* BLK_TC_ZONE_OPEN: ZO */
+	{ 1ull << 21, TRACE_ZOP_CLOSE },	/* BLK_TC_ZONE_CLOSE: ZC */
+};
+#define BT_TC_COMPLETE	(1u << 7)
+#define BT_TC_ZONE_APPEND	(1ull << 16)
 
 struct bt_file {
 	struct trace_stream *s;
@@ -44,6 +81,7 @@ struct bt_file {
 	const char *name;
 	uint64_t recno;
 	int swap;		/* -1 not known yet */
+	unsigned version;	/* 0 not known yet, else 7 or 8: the file's first record's */
 	bool have;		/* rec holds this file's next request */
 	struct trace_rec rec;
 };
@@ -104,9 +142,9 @@ static int bt_err(struct bt_file *f, struct trace_err *err, const char *field, c
 }
 
 /* The file's next request into f->rec (f->have); 0 at its end, -1/TRACE_BAD on error. */
-static int bt_advance(struct bt_state *st, struct bt_file *f, struct trace_err *err)
+static int bt_advance(struct trace_reader *r, struct bt_state *st, struct bt_file *f, struct trace_err *err)
 {
-	unsigned char h[BT_HDR], pdu[4096];
+	unsigned char h[BT_HDR2], pdu[4096];
 
 	f->have = false;
 	while (!f->end) {
@@ -132,15 +170,35 @@ static int bt_advance(struct bt_state *st, struct bt_file *f, struct trace_err *
 		}
 		f->swap = sw;
 		unsigned version = get32(h, sw) & 0xff;
-		if (version != BT_VERSION) {
+		if (version != BT_VERSION && version != BT_VERSION2) {
 			f->end = true;
 			char what[96];
-			snprintf(what, sizeof(what), "version %u (zwsim reads version 7%s)", version,
-				 version == 8 ? "; 8 is the zoned blk_io_trace2" : "");
+			snprintf(what, sizeof(what), "version %u (zwsim reads versions 7 and 8)", version);
 			bt_err(f, err, "version", what);
 			return -1;
 		}
-		uint16_t pdu_len = get16(h + 46, sw);
+		if (f->version && version != f->version) {
+			/* the kernel writes one layout a trace (bt->version): a mix is two files run together */
+			f->end = true;
+			char what[128];
+			snprintf(what, sizeof(what),
+				 "version %u after version %u records (a capture has one layout; files of two were joined?)",
+				 version, f->version);
+			bt_err(f, err, "version", what);
+			return -1;
+		}
+		f->version = version;
+		bool v2 = version == BT_VERSION2;
+		if (v2) {
+			n = ts_read(f->s, h + BT_HDR, BT_HDR2 - BT_HDR, err);
+			if (n < 0)
+				return -1;
+			if (n < BT_HDR2 - BT_HDR) {
+				f->end = true;
+				return bt_err(f, err, "magic", "the record is cut short (truncated file)");
+			}
+		}
+		uint16_t pdu_len = get16(h + (v2 ? 50 : 46), sw);
 		for (size_t left = pdu_len; left;) {
 			size_t k = left < sizeof(pdu) ? left : sizeof(pdu);
 			long got = ts_read(f->s, pdu, k, err);
@@ -152,15 +210,32 @@ static int bt_advance(struct bt_state *st, struct bt_file *f, struct trace_err *
 			}
 			left -= k;
 		}
-		uint32_t action = get32(h + 28, sw), cat = action >> 16;
+		uint64_t action = v2 ? get64(h + 32, sw) : get32(h + 28, sw), cat = action >> 16;
 		if ((cat & (BT_TC_NOTIFY | BT_TC_PC)) || ((action & 0xffff) & ~BT_TA_CGROUP) != st->want)
 			continue;
+		/* BLK_TA_ZONE_APPEND: the COMPLETE event without the COMPLETE category, which the kernel
+		 * adds when a zone append's completion sets its sector (blktrace.c
+		 * blk_add_trace_zone_update_request()): a second record of a completion already traced. */
+		if ((cat & BT_TC_ZONE_APPEND) && !(cat & BT_TC_COMPLETE) && st->want == BT_TA_COMPLETE)
+			continue;
 		uint64_t sector = get64(h + 16, sw), t = get64(h + 8, sw);
-		uint32_t bytes = get32(h + 24, sw), dev = get32(h + 36, sw);
+		uint32_t bytes = get32(h + 24, sw), dev = get32(h + (v2 ? 40 : 36), sw);
 		struct trace_rec *rec = &f->rec;
 		memset(rec, 0, sizeof(*rec));
 		if (sector > (UINT64_MAX - bytes) / 512)
 			return bt_err(f, err, "sector", "beyond 2^64 bytes");
+		/* RWBS as blkparse_fmt.c fill_rwbs() spells it: D, then v8's zone letters, then W, R, N */
+		if (v2 && !(cat & BT_TC_DISCARD)) {
+			size_t z = 0;
+			while (z < sizeof(bt_zone_cats) / sizeof(bt_zone_cats[0]) && !(cat & bt_zone_cats[z].cat))
+				z++;
+			if (z < sizeof(bt_zone_cats) / sizeof(bt_zone_cats[0])) {
+				r->zops.n[bt_zone_cats[z].op]++;
+				r->zops.bytes[bt_zone_cats[z].op] += bytes;
+				r->zops.total++;
+				continue;
+			}
+		}
 		rec->time_ns = (int64_t)t;
 		rec->offset = sector * 512;
 		rec->len = bytes;
@@ -170,7 +245,6 @@ static int bt_advance(struct bt_state *st, struct bt_file *f, struct trace_err *
 			st->last_dev = dev;
 		}
 		memcpy(rec->dev, st->last_name, sizeof(st->last_name));
-		/* RWBS as blkparse_fmt.c fill_rwbs() spells it */
 		unsigned flags = (cat & BT_TC_FLUSH ? TRACE_F_PREFLUSH : 0) | (cat & BT_TC_FUA ? TRACE_F_FUA : 0) |
 				 (cat & BT_TC_AHEAD ? TRACE_F_AHEAD : 0) | (cat & BT_TC_SYNC ? TRACE_F_SYNC : 0) |
 				 (cat & BT_TC_META ? TRACE_F_META : 0);
@@ -220,7 +294,7 @@ static int blktrace_next(struct trace_reader *r, struct trace_rec *rec, struct t
 	for (size_t i = 0; i < st->n; i++) {
 		struct bt_file *f = &st->f[i];
 		if (!f->have && !f->end) {
-			int rc = bt_advance(st, f, err);
+			int rc = bt_advance(r, st, f, err);
 			if (rc < 0)
 				return rc;
 		}
@@ -245,7 +319,7 @@ static void blktrace_close(struct trace_reader *r)
 
 const struct trace_format trace_fmt_blktrace = {
 	.name = "blktrace",
-	.summary = "blktrace binary: per-CPU DEV.blktrace.N files merged by time, blkparse -d dumps",
+	.summary = "blktrace binary (versions 7 and 8): per-CPU DEV.blktrace.N files merged by time, blkparse -d dumps",
 	.probe = blktrace_probe,
 	.open = blktrace_open,
 	.next = blktrace_next,

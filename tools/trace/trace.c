@@ -291,6 +291,42 @@ uint64_t trace_skipped(const struct trace_reader *r)
 	return r->skipped;
 }
 
+const struct trace_zone_ops *trace_zone_ops(const struct trace_reader *r)
+{
+	return &r->zops;
+}
+
+static const char *const zop_names[TRACE_ZOP_NR] = {
+	[TRACE_ZOP_APPEND] = "zone-append", [TRACE_ZOP_RESET] = "zone-reset",
+	[TRACE_ZOP_RESET_ALL] = "zone-reset-all", [TRACE_ZOP_FINISH] = "zone-finish",
+	[TRACE_ZOP_OPEN] = "zone-open", [TRACE_ZOP_CLOSE] = "zone-close",
+};
+
+const char *trace_zone_op_name(enum trace_zone_op op)
+{
+	return (unsigned)op < TRACE_ZOP_NR ? zop_names[op] : "?";
+}
+
+uint64_t trace_zone_ops_str(const struct trace_reader *r, char *buf, size_t cap)
+{
+	size_t used = 0;
+	buf[0] = 0;
+	for (int k = 0; k < TRACE_ZOP_NR; k++) {
+		if (!r->zops.n[k])
+			continue;
+		int w = snprintf(buf + used, cap - used, "%s%llu %s", used ? ", " : "",
+				 (unsigned long long)r->zops.n[k], zop_names[k]);
+		if (w > 0 && (size_t)w < cap - used)
+			used += (size_t)w;
+		if (r->zops.bytes[k] && used < cap) {
+			w = snprintf(buf + used, cap - used, " (%llu bytes)", (unsigned long long)r->zops.bytes[k]);
+			if (w > 0 && (size_t)w < cap - used)
+				used += (size_t)w;
+		}
+	}
+	return r->zops.total;
+}
+
 const char *trace_format_name(const struct trace_reader *r)
 {
 	return r->fmt ? r->fmt->name : "?";

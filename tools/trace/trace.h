@@ -86,6 +86,25 @@ struct trace_reader *trace_open(const char *const *paths, size_t npaths, const c
 int trace_next(struct trace_reader *r, struct trace_rec *rec, struct trace_err *err);
 /* Malformed records skipped under skip_bad. */
 uint64_t trace_skipped(const struct trace_reader *r);
+
+/*
+ * Zone operations a trace records that zwsim's request stream has no
+ * operation for (blktrace version 8, struct blk_io_trace2): trace_next()
+ * does not return them, it counts them here, by kind, with their bytes.
+ */
+enum trace_zone_op {
+	TRACE_ZOP_APPEND, TRACE_ZOP_RESET, TRACE_ZOP_RESET_ALL, TRACE_ZOP_FINISH, TRACE_ZOP_OPEN,
+	TRACE_ZOP_CLOSE, TRACE_ZOP_NR,
+};
+struct trace_zone_ops {
+	uint64_t n[TRACE_ZOP_NR], bytes[TRACE_ZOP_NR];
+	uint64_t total;		/* the sum of n[] */
+};
+const struct trace_zone_ops *trace_zone_ops(const struct trace_reader *r);
+/* "zone-append", "zone-reset", "zone-reset-all", "zone-finish", "zone-open", "zone-close" */
+const char *trace_zone_op_name(enum trace_zone_op op);
+/* "2 zone-append (8192 bytes), 1 zone-reset" into @buf; the total (0: @buf "") */
+uint64_t trace_zone_ops_str(const struct trace_reader *r, char *buf, size_t cap);
 const char *trace_format_name(const struct trace_reader *r);
 void trace_close(struct trace_reader *r);
 

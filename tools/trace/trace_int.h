@@ -27,6 +27,7 @@ struct trace_reader {
 	const char *name;		/* paths[cur] for messages ("-": "<stdin>") */
 	uint64_t line;			/* text: the line just read (1-based) */
 	uint64_t skipped;
+	struct trace_zone_ops zops;	/* zone operations read but not returned (trace_zone_ops()) */
 	void *priv;			/* the format's state */
 	bool done;
 };
@@ -75,5 +76,23 @@ size_t trace_head_lines(const unsigned char *head, size_t len, char *copy, size_
 			char **lines, size_t max);
 /* a*b and a+b into *out without overflow: 0 ok. */
 int trace_mul_u64(uint64_t a, uint64_t b, uint64_t *out);
+
+/* --- trace_csv.c: CSV formats of a fixed number of fields, one request a line --- */
+struct trace_csv {
+	size_t nfields;
+	const char *names;	/* the fields, for the field-count error: "device_id,opcode,..." */
+	/* Line @i of the probe's head, split: 1 a request, 0 a line to pass over (a header), -1 not this format. */
+	int (*probe_line)(size_t i, char **f);
+	/* A line's fields (trimmed) into @rec: 1 a record, 0 none (a header), TRACE_BAD (trace_bad()). */
+	int (*record)(struct trace_reader *r, char **f, struct trace_rec *rec, struct trace_err *err);
+};
+/* How many of @head's lines are requests; 0 when any line is not this format. */
+size_t trace_csv_probe(const struct trace_csv *c, const unsigned char *head, size_t len);
+/* A format's next() for @c. */
+int trace_csv_next(const struct trace_csv *c, struct trace_reader *r, struct trace_rec *rec,
+		   struct trace_err *err);
+/* open() and close() of a reader that keeps no state. */
+int trace_stateless_open(struct trace_reader *r, const struct trace_opts *o, struct trace_err *err);
+void trace_stateless_close(struct trace_reader *r);
 
 #endif
