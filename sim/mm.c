@@ -5,6 +5,7 @@
  * (lib/errseq.c), fsync and truncate.
  */
 #include "mm.h"
+#include "page_alloc.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -328,7 +329,13 @@ static bool filemap_range_free(const struct address_space *mapping, pgoff_t inde
 	return !pos || folio_next_index(mapping->folios[pos - 1]) <= index;
 }
 
-static struct folio *folio_alloc(struct address_space *mapping, pgoff_t index, unsigned int order)
+/*
+ * A new folio's bytes are zeros unless @fill: the write making it fills
+ * them all first (the kernel never zeroes a page cache folio; what a
+ * write does not cover, __iomap_write_begin() reads or zeroes).
+ */
+static struct folio *folio_alloc(struct address_space *mapping, pgoff_t index, unsigned int order,
+				 bool fill)
 {
 	struct folio *folio = calloc(1, sizeof(*folio));
 	size_t blocks = ((size_t)PAGE_SIZE << order) >> mapping->host->i_blkbits;
@@ -341,7 +348,7 @@ static struct folio *folio_alloc(struct address_space *mapping, pgoff_t index, u
 	if (mapping->mm->tags)
 		folio->tags = calloc(blocks, sizeof(*folio->tags));
 	else
-		folio->data = calloc(1, (size_t)PAGE_SIZE << order);
+		folio->data = page_alloc(order, !fill);
 	if (!folio->tags && !folio->data) {
 		free(folio);
 		return NULL;
@@ -351,7 +358,7 @@ static struct folio *folio_alloc(struct address_space *mapping, pgoff_t index, u
 
 static void folio_free(struct folio *folio)
 {
-	free(folio->data);
+	page_free(folio->data, folio->order);
 	free(folio->tags);
 	free(folio);
 }
@@ -381,7 +388,7 @@ static unsigned int ilog2_u64(uint64_t v)
 	return 63u - (unsigned int)__builtin_clzll(v);
 }
 
-struct folio *filemap_get_write_folio(struct address_space *mapping, loff_t pos, size_t len)
+static struct folio *get_write_folio(struct address_space *mapping, loff_t pos, size_t len, bool fill)
 {
 	pgoff_t index = (pgoff_t)pos >> PAGE_SHIFT;
 	struct folio *folio = filemap_get_folio(mapping, index);
@@ -404,7 +411,11 @@ struct folio *filemap_get_write_folio(struct address_space *mapping, loff_t pos,
 		pgoff_t start = index & ~((1ul << order) - 1);
 
 		if (filemap_range_free(mapping, start, 1ul << order)) {
-			folio = folio_alloc(mapping, start, order);
+			loff_t fpos = (loff_t)start << PAGE_SHIFT;
+
+			folio = folio_alloc(mapping, start, order,
+					    fill && fpos >= pos &&
+					    fpos + (loff_t)(PAGE_SIZE << order) <= pos + (loff_t)len);
 			if (!folio)
 				return NULL;
 			if (filemap_add_folio(mapping, folio)) {
@@ -416,6 +427,16 @@ struct folio *filemap_get_write_folio(struct address_space *mapping, loff_t pos,
 		if (order == mapping->min_order)
 			return NULL;
 	}
+}
+
+struct folio *filemap_get_write_folio(struct address_space *mapping, loff_t pos, size_t len)
+{
+	return get_write_folio(mapping, pos, len, false);
+}
+
+struct folio *filemap_get_write_folio_fill(struct address_space *mapping, loff_t pos, size_t len)
+{
+	return get_write_folio(mapping, pos, len, true);
 }
 
 void folio_lock(struct folio *folio)

@@ -231,6 +231,11 @@ struct folio *filemap_get_folio(struct address_space *mapping, pgoff_t index);
  * aligned write gets a large folio when the mapping allows it.
  */
 struct folio *filemap_get_write_folio(struct address_space *mapping, loff_t pos, size_t len);
+/*
+ * The same for a write that fills all of [@pos, @pos + @len) before
+ * anything reads it: a new folio wholly within the range is not zeroed.
+ */
+struct folio *filemap_get_write_folio_fill(struct address_space *mapping, loff_t pos, size_t len);
 
 void folio_lock(struct folio *folio);
 void folio_unlock(struct folio *folio);
