@@ -307,9 +307,30 @@ static size_t folio_lower_bound(const struct address_space *mapping, pgoff_t ind
 	return lo;
 }
 
+/*
+ * The same, looked for first at *@hint and just after it, where the last
+ * answer was (a file read or written in order, writeback going through
+ * it): two neighbouring folios to look at instead of a binary search's
+ * ~log2(nr_folios) scattered ones.  Checked before use, so a hint left
+ * by a since changed array only costs the search.
+ */
+static size_t folio_lower_bound_hint(const struct address_space *mapping, pgoff_t index, size_t *hint)
+{
+	struct folio *const *f = mapping->folios;
+	size_t n = mapping->nr_folios;
+
+	for (size_t c = *hint; c <= *hint + 1 && c <= n; c++)
+		if ((c == n || f[c]->index >= index) && (!c || f[c - 1]->index < index)) {
+			*hint = c;
+			return c;
+		}
+	*hint = folio_lower_bound(mapping, index);
+	return *hint;
+}
+
 struct folio *filemap_get_folio(struct address_space *mapping, pgoff_t index)
 {
-	size_t pos = folio_lower_bound(mapping, index + 1);
+	size_t pos = folio_lower_bound_hint(mapping, index + 1, &mapping->lookup_hint);
 	struct folio *folio;
 
 	if (!pos)
@@ -520,7 +541,7 @@ static struct folio *writeback_get_folio(struct address_space *mapping,
 					 struct writeback_control *wbc)
 {
 	for (;;) {
-		size_t pos = folio_lower_bound(mapping, wbc->index);
+		size_t pos = folio_lower_bound_hint(mapping, wbc->index, &wbc->pos);
 		struct folio *folio;
 
 		/*

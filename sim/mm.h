@@ -175,6 +175,7 @@ struct address_space {
 	const struct address_space_operations *a_ops;
 	struct folio **folios;		/* sorted by index (the kernel: an xarray) */
 	size_t nr_folios, max_folios;
+	size_t lookup_hint;		/* filemap_get_folio(): where to look first */
 	uint64_t nr_dirty;		/* dirty folios */
 	errseq_t wb_err;
 	pgoff_t writeback_index;	/* where cyclic writeback goes on */
@@ -215,7 +216,7 @@ struct writeback_control {
 	bool range_cyclic;		/* start where the last one stopped */
 	/* writeback_iter()'s own state */
 	pgoff_t index, end;
-	size_t pos;			/* position in mapping->folios */
+	size_t pos;			/* position in mapping->folios: where to look first */
 	int saved_err;
 };
 
