@@ -340,10 +340,9 @@ struct folio *filemap_get_folio(struct address_space *mapping, pgoff_t index)
 }
 
 /* Is [index, index + nr) free of folios? */
-static bool filemap_range_free(const struct address_space *mapping, pgoff_t index,
-			       unsigned long nr)
+static bool filemap_range_free(struct address_space *mapping, pgoff_t index, unsigned long nr)
 {
-	size_t pos = folio_lower_bound(mapping, index);
+	size_t pos = folio_lower_bound_hint(mapping, index, &mapping->lookup_hint);
 
 	if (pos < mapping->nr_folios && mapping->folios[pos]->index < index + nr)
 		return false;
@@ -386,7 +385,7 @@ static void folio_free(struct folio *folio)
 
 static int filemap_add_folio(struct address_space *mapping, struct folio *folio)
 {
-	size_t pos = folio_lower_bound(mapping, folio->index);
+	size_t pos = folio_lower_bound_hint(mapping, folio->index, &mapping->lookup_hint);
 
 	if (mapping->nr_folios == mapping->max_folios) {
 		size_t max = mapping->max_folios ? mapping->max_folios * 2 : 64;
