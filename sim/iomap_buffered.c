@@ -129,7 +129,8 @@ ssize_t iomap_file_buffered_write(struct inode *inode, loff_t pos, size_t len, c
 	if ((mapping->mm->tags || !data) && ((size_t)pos % bs || len % bs))
 		return -EINVAL;
 	while (done < len) {
-		struct folio *folio = filemap_get_write_folio(mapping, pos, len - done);
+		/* each folio gets all of its part of [pos, pos + len) (folio_copy_in()) */
+		struct folio *folio = filemap_get_write_folio_fill(mapping, pos, len - done);
 		struct iomap_folio_state *ifs;
 		size_t off, n;
 

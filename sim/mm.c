@@ -5,6 +5,7 @@
  * (lib/errseq.c), fsync and truncate.
  */
 #include "mm.h"
+#include "page_alloc.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -306,9 +307,30 @@ static size_t folio_lower_bound(const struct address_space *mapping, pgoff_t ind
 	return lo;
 }
 
+/*
+ * The same, looked for first at *@hint and just after it, where the last
+ * answer was (a file read or written in order, writeback going through
+ * it): two neighbouring folios to look at instead of a binary search's
+ * ~log2(nr_folios) scattered ones.  Checked before use, so a hint left
+ * by a since changed array only costs the search.
+ */
+static size_t folio_lower_bound_hint(const struct address_space *mapping, pgoff_t index, size_t *hint)
+{
+	struct folio *const *f = mapping->folios;
+	size_t n = mapping->nr_folios;
+
+	for (size_t c = *hint; c <= *hint + 1 && c <= n; c++)
+		if ((c == n || f[c]->index >= index) && (!c || f[c - 1]->index < index)) {
+			*hint = c;
+			return c;
+		}
+	*hint = folio_lower_bound(mapping, index);
+	return *hint;
+}
+
 struct folio *filemap_get_folio(struct address_space *mapping, pgoff_t index)
 {
-	size_t pos = folio_lower_bound(mapping, index + 1);
+	size_t pos = folio_lower_bound_hint(mapping, index + 1, &mapping->lookup_hint);
 	struct folio *folio;
 
 	if (!pos)
@@ -318,17 +340,22 @@ struct folio *filemap_get_folio(struct address_space *mapping, pgoff_t index)
 }
 
 /* Is [index, index + nr) free of folios? */
-static bool filemap_range_free(const struct address_space *mapping, pgoff_t index,
-			       unsigned long nr)
+static bool filemap_range_free(struct address_space *mapping, pgoff_t index, unsigned long nr)
 {
-	size_t pos = folio_lower_bound(mapping, index);
+	size_t pos = folio_lower_bound_hint(mapping, index, &mapping->lookup_hint);
 
 	if (pos < mapping->nr_folios && mapping->folios[pos]->index < index + nr)
 		return false;
 	return !pos || folio_next_index(mapping->folios[pos - 1]) <= index;
 }
 
-static struct folio *folio_alloc(struct address_space *mapping, pgoff_t index, unsigned int order)
+/*
+ * A new folio's bytes are zeros unless @fill: the write making it fills
+ * them all first (the kernel never zeroes a page cache folio; what a
+ * write does not cover, __iomap_write_begin() reads or zeroes).
+ */
+static struct folio *folio_alloc(struct address_space *mapping, pgoff_t index, unsigned int order,
+				 bool fill)
 {
 	struct folio *folio = calloc(1, sizeof(*folio));
 	size_t blocks = ((size_t)PAGE_SIZE << order) >> mapping->host->i_blkbits;
@@ -341,7 +368,7 @@ static struct folio *folio_alloc(struct address_space *mapping, pgoff_t index, u
 	if (mapping->mm->tags)
 		folio->tags = calloc(blocks, sizeof(*folio->tags));
 	else
-		folio->data = calloc(1, (size_t)PAGE_SIZE << order);
+		folio->data = page_alloc(order, !fill);
 	if (!folio->tags && !folio->data) {
 		free(folio);
 		return NULL;
@@ -351,14 +378,14 @@ static struct folio *folio_alloc(struct address_space *mapping, pgoff_t index, u
 
 static void folio_free(struct folio *folio)
 {
-	free(folio->data);
+	page_free(folio->data, folio->order);
 	free(folio->tags);
 	free(folio);
 }
 
 static int filemap_add_folio(struct address_space *mapping, struct folio *folio)
 {
-	size_t pos = folio_lower_bound(mapping, folio->index);
+	size_t pos = folio_lower_bound_hint(mapping, folio->index, &mapping->lookup_hint);
 
 	if (mapping->nr_folios == mapping->max_folios) {
 		size_t max = mapping->max_folios ? mapping->max_folios * 2 : 64;
@@ -381,7 +408,7 @@ static unsigned int ilog2_u64(uint64_t v)
 	return 63u - (unsigned int)__builtin_clzll(v);
 }
 
-struct folio *filemap_get_write_folio(struct address_space *mapping, loff_t pos, size_t len)
+static struct folio *get_write_folio(struct address_space *mapping, loff_t pos, size_t len, bool fill)
 {
 	pgoff_t index = (pgoff_t)pos >> PAGE_SHIFT;
 	struct folio *folio = filemap_get_folio(mapping, index);
@@ -404,7 +431,11 @@ struct folio *filemap_get_write_folio(struct address_space *mapping, loff_t pos,
 		pgoff_t start = index & ~((1ul << order) - 1);
 
 		if (filemap_range_free(mapping, start, 1ul << order)) {
-			folio = folio_alloc(mapping, start, order);
+			loff_t fpos = (loff_t)start << PAGE_SHIFT;
+
+			folio = folio_alloc(mapping, start, order,
+					    fill && fpos >= pos &&
+					    fpos + (loff_t)(PAGE_SIZE << order) <= pos + (loff_t)len);
 			if (!folio)
 				return NULL;
 			if (filemap_add_folio(mapping, folio)) {
@@ -416,6 +447,16 @@ struct folio *filemap_get_write_folio(struct address_space *mapping, loff_t pos,
 		if (order == mapping->min_order)
 			return NULL;
 	}
+}
+
+struct folio *filemap_get_write_folio(struct address_space *mapping, loff_t pos, size_t len)
+{
+	return get_write_folio(mapping, pos, len, false);
+}
+
+struct folio *filemap_get_write_folio_fill(struct address_space *mapping, loff_t pos, size_t len)
+{
+	return get_write_folio(mapping, pos, len, true);
 }
 
 void folio_lock(struct folio *folio)
@@ -499,7 +540,7 @@ static struct folio *writeback_get_folio(struct address_space *mapping,
 					 struct writeback_control *wbc)
 {
 	for (;;) {
-		size_t pos = folio_lower_bound(mapping, wbc->index);
+		size_t pos = folio_lower_bound_hint(mapping, wbc->index, &wbc->pos);
 		struct folio *folio;
 
 		/*

@@ -175,6 +175,7 @@ struct address_space {
 	const struct address_space_operations *a_ops;
 	struct folio **folios;		/* sorted by index (the kernel: an xarray) */
 	size_t nr_folios, max_folios;
+	size_t lookup_hint;		/* filemap_get_folio(): where to look first */
 	uint64_t nr_dirty;		/* dirty folios */
 	errseq_t wb_err;
 	pgoff_t writeback_index;	/* where cyclic writeback goes on */
@@ -215,7 +216,7 @@ struct writeback_control {
 	bool range_cyclic;		/* start where the last one stopped */
 	/* writeback_iter()'s own state */
 	pgoff_t index, end;
-	size_t pos;			/* position in mapping->folios */
+	size_t pos;			/* position in mapping->folios: where to look first */
 	int saved_err;
 };
 
@@ -231,6 +232,11 @@ struct folio *filemap_get_folio(struct address_space *mapping, pgoff_t index);
  * aligned write gets a large folio when the mapping allows it.
  */
 struct folio *filemap_get_write_folio(struct address_space *mapping, loff_t pos, size_t len);
+/*
+ * The same for a write that fills all of [@pos, @pos + @len) before
+ * anything reads it: a new folio wholly within the range is not zeroed.
+ */
+struct folio *filemap_get_write_folio_fill(struct address_space *mapping, loff_t pos, size_t len);
 
 void folio_lock(struct folio *folio);
 void folio_unlock(struct folio *folio);

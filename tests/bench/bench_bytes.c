@@ -6,6 +6,8 @@
  *
  *   memcpy_mb_per_s                   memcpy() between two 512 MiB buffers
  *                                     (larger than the caches), faulted in first
+ *   fresh_memory_mb_per_s             the kernel handing out fresh memory: 512 MiB
+ *                                     mapped, a byte written a page, unmapped
  *   writeback_bytes_mb_per_s          the writeback part of bench_writeback's
  *                                     bytes-mode run (4 KiB folios, block device client)
  *   replay_bytes_xfs_zoned_mb_per_s   user bytes per CPU second of `zwsim replay`
@@ -22,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -61,6 +64,35 @@ static double memcpy_mb_per_s(void)
 		exit(1);
 	free(a);
 	free(b);
+	return best;
+}
+
+/*
+ * What a process pays for memory it has not touched before (the page cache
+ * and the zones a replay first writes): mmap() of 512 MiB, one byte
+ * written a 4 KiB page (the kernel's page fault: a page taken, charged to
+ * the cgroup, cleared, mapped), munmap() (the pages given back).
+ */
+static double fresh_memory_mb_per_s(void)
+{
+	size_t sz = (size_t)512 << 20;
+	double best = 0;
+
+	for (int r = 0; r < RUNS; r++) {
+		double t = cpu_now(), mb;
+		volatile uint8_t *p = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED) {
+			perror("bench_bytes: mmap");
+			exit(1);
+		}
+		for (size_t o = 0; o < sz; o += 4096)
+			p[o] = 1;
+		munmap((void *)p, sz);
+		mb = (double)sz / 1e6 / (cpu_now() - t);
+		if (mb > best)
+			best = mb;
+	}
 	return best;
 }
 
@@ -183,8 +215,10 @@ int main(int argc, char **argv)
 {
 	const char *only = argc > 1 ? argv[1] : NULL;
 
-	if (!only || !strcmp(only, "memcpy"))
+	if (!only || !strcmp(only, "memcpy")) {
 		printf("bench: memcpy_mb_per_s %.0f MB/s\n", memcpy_mb_per_s());
+		printf("bench: fresh_memory_mb_per_s %.0f MB/s\n", fresh_memory_mb_per_s());
+	}
 	if (!only || !strcmp(only, "writeback")) {
 		double best = 0;
 

@@ -53,6 +53,7 @@ int replay_open(struct replay *rp, const struct replay_opts *o, const struct zw_
 	if (!rp->o.remap.div)
 		rp->o.remap.div = 1;
 	rp->raw = !strcmp(o->fsname, "raw");
+	rp->zonefs = !strcmp(o->fsname, "zonefs");
 	ret = zw_stack_open(&rp->st, so);
 	if (ret)
 		return ret;

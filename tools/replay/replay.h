@@ -120,7 +120,7 @@ struct replay {
 	struct zw_dev *inner;		/* the device under the counting one */
 	struct zw_dev *cdev;		/* the counting one (replay_dev.c) */
 	struct mm_ctx mm;
-	bool raw, real, mounted;
+	bool raw, zonefs, real, mounted;	/* raw, zonefs: the --fs named */
 	struct fs_run run;		/* file system targets */
 	struct fs_oracle oracle;
 	struct replay_stats s;

@@ -42,7 +42,7 @@ static void volume_file_name(char *out, size_t len, const char *dev, uint64_t pi
 /* The file a record's volume and piece map to; opened at its first use. */
 static const char *file_for(struct replay *rp, const char *dev, uint64_t piece, long *err)
 {
-	bool zonefs = !strcmp(rp->o.fsname, "zonefs");
+	bool zonefs = rp->zonefs;
 	struct replay_file *f;
 	struct fs_op op = { .kind = F_OPEN };
 
@@ -104,7 +104,7 @@ int replay_fs_record(struct replay *rp, const struct trace_rec *rec, uint64_t of
 {
 	enum replay_kind k = (enum replay_kind)rec->op;
 	uint64_t piece = 0, start;
-	bool zonefs = !strcmp(rp->o.fsname, "zonefs");
+	bool zonefs = rp->zonefs;
 	uint64_t split = zonefs ? rp->inner->geo.zone_capacity << SECTOR_SHIFT : rp->o.split;
 	const char *file = NULL;
 	long ret = 0;
