@@ -242,3 +242,84 @@ def test_file_extents_show_the_fragmentation_of_reordered_appends(zw, tmp_path):
     assert min(extents["shuffle"]) > 4, extents
     res = zw("check", tmp_path / "shuffle.jsonl")
     assert "(fewest possible: 1): fragmented" in res.out
+
+
+def tag(ino, block):
+    """zw_tag_file(): the tag of a file's block (sim/pattern.h)."""
+    return (3 << 62) | ((ino & 0x3fffff) << 40) | block
+
+
+@pytest.mark.parametrize("fs", ["zonefs", "xfs"])
+def test_zonefs_and_regular_xfs_mappings_are_checked_too(zw, fs):
+    # tests/data/check/mapping-data-FS.good.jsonl: the model's own log;
+    # .bad: one file_map moved onto another block's (zonefs) or file's (xfs) data
+    res, out = check_json(zw, DATA / ("mapping-data-%s.good.jsonl" % fs))
+    assert res.rc == 0, res
+    assert out["traces"][0]["files"], out
+    res, out = check_json(zw, DATA / ("mapping-data-%s.bad.jsonl" % fs))
+    assert res.rc == 1, res
+    assert [v["rule"] for v in out["traces"][0]["list"]] == ["mapping-data"]
+
+
+@pytest.mark.parametrize("fs,dev,script,ino", [
+    ("zonefs", "emu:zones=8,zone_size=1M,conv=2,data=tags", "dwrite seq/0 0 64K\nwrite cnv/0 0 16K\nsync\n", 2),
+    ("xfs", "emu:zoned=0,size=16M,data=bytes", "write a 0 32K\nwrite b 0 16K\nsync\n", 129),
+])
+def test_the_models_log_their_mappings_and_a_moved_one_is_caught(zw, tmp_path, fs, dev, script, ino):
+    log = tmp_path / "run.jsonl"
+    res = zw("fs", "--fs", fs, "--dev", dev, "--log", log, "-", input=script)
+    assert res.rc == 0, res
+    lines = log.read_text().splitlines()
+    maps = [json.loads(l) for l in lines if '"file_map"' in l]
+    assert {m["ino"] for m in maps} >= {ino} and len({m["ino"] for m in maps}) == 2, maps
+    res, out = check_json(zw, log)
+    assert res.rc == 0, res
+    # the file's mapping moved one block on: over its own next block (or nothing)
+    i = next(k for k, l in enumerate(lines) if '"file_map"' in l and '"ino":%d,' % ino in l)
+    m = json.loads(lines[i])
+    lines[i] = lines[i].replace('"sector":%d,' % m["sector"], '"sector":%d,' % (m["sector"] + 8))
+    log.write_text("\n".join(lines) + "\n")
+    res, out = check_json(zw, log)
+    assert res.rc == 1 and out["traces"][0]["list"][0]["rule"] == "mapping-data", res
+
+
+def test_an_overwrite_in_a_conventional_zone_replaces_the_data_a_mapping_sees(zw, tmp_path):
+    dev = {"t": 0, "ev": "device", "kind": "emu", "capacity": 4096, "zones": 2, "zone_size": 2048,
+           "zone_cap": 2048, "conv": 2, "lba": 4096, "zone_state": []}
+    ev = [dev]
+
+    def write(i, sector, blocks, t):
+        ev.append({"t": i, "ev": "bio_issue", "id": i, "op": "write", "sector": sector, "bytes": blocks * 4096,
+                   "tag": t})
+        ev.append({"t": i, "ev": "bio_end", "id": i, "op": "write", "sector": sector, "bytes": blocks * 4096,
+                   "status": "OK"})
+
+    write(1, 0, 4, tag(128, 0))    # file 128 blocks 0-3 at sectors 0-31
+    write(2, 8, 2, tag(129, 0))    # file 129 blocks 0-1 over sectors 8-23
+    good = ev + [{"t": 3, "ev": "file_map", "ino": 128, "offset": 0, "bytes": 4096, "sector": 0, "block": 4096},
+                 {"t": 3, "ev": "file_map", "ino": 128, "offset": 12288, "bytes": 4096, "sector": 24, "block": 4096},
+                 {"t": 3, "ev": "file_map", "ino": 129, "offset": 0, "bytes": 8192, "sector": 8, "block": 4096}]
+    bad = ev + [{"t": 3, "ev": "file_map", "ino": 128, "offset": 4096, "bytes": 4096, "sector": 8, "block": 4096}]
+    for name, events, rc in (("good", good, 0), ("bad", bad, 1)):
+        p = tmp_path / (name + ".jsonl")
+        p.write_text("".join(json.dumps(e, separators=(",", ":")) + "\n" for e in events))
+        res, out = check_json(zw, p)
+        assert res.rc == rc, (name, res)
+    assert "carries tag %#x (file 129 block 0)" % tag(129, 0) in out["traces"][0]["list"][0]["message"]
+
+
+def test_random_file_system_runs_have_no_false_mapping_violation(zwsim, tmp_path):
+    import scriptfuzz
+    maps = 0
+    for fs in ("zonefs", "xfs", "xfs-zoned"):
+        for seed in range(1, 6):
+            dev, opts, text = scriptfuzz.fs_case(seed, fs)
+            dev += ",data=tags" if seed % 2 else ",data=bytes"
+            log = tmp_path / "run.jsonl"
+            zwsim("fs", "--fs", fs, "--dev", dev, *opts, "--log", log, "-", input=text, timeout=120)
+            maps += log.read_text().count('"file_map"')
+            res, out = check_json(zwsim, log)
+            assert res.rc in (0, 1), res
+            found = [v["message"] for v in out["traces"][0]["list"] if v["rule"] == "mapping-data"]
+            assert not found, (fs, seed, found)
+    assert maps > 500, maps
