@@ -323,3 +323,80 @@ def test_random_file_system_runs_have_no_false_mapping_violation(zwsim, tmp_path
             found = [v["message"] for v in out["traces"][0]["list"] if v["rule"] == "mapping-data"]
             assert not found, (fs, seed, found)
     assert maps > 500, maps
+
+
+def nvme_line(t, pid, ev, rest, disk="nvme0n1"):
+    return "%16s [000] ..... %12.6f: %s: nvme0: %sqid=%s\n" % (pid, t, ev, "disk=%s, " % disk if disk else "", rest)
+
+
+def nvme_setup(t, qid, cid, cmd, disk="nvme0n1"):
+    return nvme_line(t, "fio-100", "nvme_setup_cmd",
+                     "%d, cmdid=%d, nsid=1, flags=0x0, meta=0x0, cmd=(%s)" % (qid, cid, cmd), disk)
+
+
+def nvme_done(t, qid, cid, res=0, status=0, disk="nvme0n1"):
+    return nvme_line(t, "<idle>-0", "nvme_complete_rq",
+                     "%d, cmdid=%d, res=%#x, retries=0, flags=0x0, status=%#x" % (qid, cid, res, status), disk)
+
+
+def rw(op, slba, nlb):
+    return "nvme_cmd_%s slba=%d, len=%d, ctrl=0x0, dsmgmt=0, reftag=0" % (op, slba, nlb - 1)
+
+
+# 4 KiB blocks; zones of 256 MiB (65536 blocks): zone 1 starts at LBA 65536, zone 2 at 131072
+NVME_GOOD = "".join([
+    "# tracer: nop\n#\n",
+    nvme_setup(1.0, 0, 9, "nvme_admin_identify cns=1, ctrlid=0", disk=""),   # the admin queue: skipped
+    nvme_setup(1.1, 1, 4097, rw("write", 65536, 8)),
+    nvme_done(1.2, 1, 4097),
+    nvme_setup(1.3, 1, 4098, rw("write", 65544, 8)),
+    nvme_setup(1.31, 1, 7, rw("write", 0, 8), disk="nvme1n1"),               # another namespace: skipped
+    nvme_done(1.4, 1, 4098),
+    # two appends to zone 2 with the same tag on two queues, completing out of order
+    nvme_setup(2.0, 1, 3, rw("zone_append", 131072, 8)),
+    nvme_setup(2.1, 2, 3, rw("zone_append", 131072, 8)),
+    nvme_done(2.2, 2, 3, res=131080),
+    nvme_done(2.3, 1, 3, res=131072),
+    nvme_setup(3.0, 1, 5, "nvme_cmd_zone_mgmt_send slba=65536, zsa=4:reset zone, all=0"),
+    nvme_done(3.1, 1, 5),
+    nvme_setup(3.2, 1, 4101, rw("write", 65536, 8)),
+    nvme_done(3.3, 1, 4101),
+])
+
+
+def test_nvme_tracepoints_with_a_saved_zone_report(zw, tmp_path):
+    (tmp_path / "report.txt").write_text(zone_report())
+    (tmp_path / "good.txt").write_text(NVME_GOOD)
+    args = ["--zones", tmp_path / "report.txt", "--lba-size", 4096]
+    res, out = check_json(zw, *args, tmp_path / "good.txt")
+    assert res.rc == 0, res
+    t = out["traces"][0]
+    assert (t["format"], t["device"], t["events"]) == ("nvme", "nvme0n1", 12), t
+    faults = {
+        # the second write skips a block
+        "write-not-at-wp": NVME_GOOD.replace("slba=65544, len=7", "slba=65552, len=7"),
+        # both appends given the zone's start
+        "append-overlap": NVME_GOOD.replace("res=0x20008", "res=0x20000"),
+        # the second write grown to 65536 blocks: across zone 1's capacity
+        "capacity": NVME_GOOD.replace("slba=65544, len=7", "slba=65544, len=65535"),
+    }
+    for rule, text in faults.items():
+        (tmp_path / "bad.txt").write_text(text)
+        res, out = check_json(zw, *args, tmp_path / "bad.txt")
+        assert res.rc == 1, (rule, res)
+        assert out["traces"][0]["list"][0]["rule"] == rule, (rule, out["traces"][0]["list"])
+    # without the reset, the last write is behind the write pointer
+    (tmp_path / "bad.txt").write_text(NVME_GOOD.replace("zsa=4:reset zone", "zsa=7"))
+    res, out = check_json(zw, *args, tmp_path / "bad.txt")
+    assert [v["rule"] for v in out["traces"][0]["list"]] == ["write-not-at-wp"], out
+
+
+def test_nvme_tracepoints_bad_input_exits_2(zw, tmp_path):
+    (tmp_path / "report.txt").write_text(zone_report())
+    (tmp_path / "t.txt").write_text(NVME_GOOD)
+    res = zw("check", "--zones", tmp_path / "report.txt", tmp_path / "t.txt")
+    assert res.rc == 2 and "--lba-size" in res.err, res
+    assert zw("check", "--lba-size", 1000, "--zones", tmp_path / "report.txt", tmp_path / "t.txt").rc == 2
+    (tmp_path / "t.txt").write_text(NVME_GOOD + "x-1 [000] ..... 9.0: nvme_setup_cmd: nvme0: disk=nvme0n1, cmdid=1\n")
+    res = zw("check", "--zones", tmp_path / "report.txt", "--lba-size", 4096, tmp_path / "t.txt")
+    assert res.rc == 2 and "t.txt:%d:" % (NVME_GOOD.count("\n") + 1) in res.err and "qid" in res.err, res
