@@ -221,7 +221,7 @@ static int parse_complete(struct chk_nvme *n, const char *body, struct chk_event
 	ev->id = c.id;
 	ev->error = status != 0;
 	ev->sectors = c.sectors;
-	/* a Zone Append's result is the LBA the device assigned (nvme_complete_zoned: req->__sector) */
+	/* a Zone Append's result is the LBA the device assigned (nvme_end_req_zoned(): req->__sector) */
 	if (c.op == CHK_OP_APPEND && !ev->error) {
 		if (res > UINT64_MAX / n->spb / 2) {
 			snprintf(err, errlen, "nvme_complete_rq of a zone append with res out of range");
