@@ -278,7 +278,14 @@ clean:
 .SECONDARY:
 
 # --- VM tier: real zoned devices in a QEMU guest (tests/vm/README.md) ---
+# Guest programs, built here (the guest sees this tree): NVMe zone appends
+# through io_uring passthrough for tests/vm/check.sh
+GUEST_BINS := build/guest/uring-append
+build/guest/%: tests/vm/guest/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(OPT) -o $@ $< -luring
+
 .PHONY: test-vm
-test-vm: zwsim
+test-vm: zwsim $(GUEST_BINS)
 	tests/vm/setup.sh
 	tests/vm/run.sh

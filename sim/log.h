@@ -45,8 +45,9 @@ struct blk_opts;
 void zw_log_device(struct zw_log *log, struct zw_dev *dev, const struct blk_opts *bo);
 /*
  * A file system maps @bytes of file @ino at @offset to the device at
- * @sector ("file_map": zoned XFS's remap after a zone append or GC), in
- * blocks of @blocksize bytes.
+ * @sector ("file_map": zoned XFS's remap after a zone append or GC,
+ * zonefs's file-is-its-zone mapping, regular XFS's extents under a
+ * completed write), in blocks of @blocksize bytes.
  */
 void zw_log_file_map(struct zw_log *log, uint64_t ino, uint64_t offset, uint64_t bytes,
 		     uint64_t sector, unsigned int blocksize);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * zwsim check TRACE...: the zone ordering checker (tools/check/,
- * docs/check.md) on zwsim's event log, blkparse text or tracefs lines.
+ * docs/check.md) on zwsim's event log, blkparse text, tracefs block lines
+ * or the NVMe driver's tracepoints.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -31,17 +32,22 @@ static void check_usage(FILE *f)
 		"the zone before and after, and the events around it.\n"
 		"\n"
 		"TRACE is zwsim's event log (--log of zwsim zone/fs/writeback), blkparse's\n"
-		"text output (Q, D and C lines) or tracefs lines (block_rq_issue,\n"
-		"block_rq_complete, block_bio_queue; trace_pipe or the trace file); '-' is\n"
-		"standard input.  Each TRACE is checked on its own.\n"
+		"text output (Q, D and C lines), tracefs lines (block_rq_issue,\n"
+		"block_rq_complete, block_bio_queue; trace_pipe or the trace file) or the\n"
+		"NVMe driver's tracefs lines (nvme_setup_cmd, nvme_complete_rq: they see\n"
+		"passthrough commands too, io_uring_cmd on /dev/ngXnY); '-' is standard\n"
+		"input.  Each TRACE is checked on its own.\n"
 		"\n"
 		"Options:\n"
-		"  --format auto|zwsim|blkparse|tracefs   the input format (auto: guessed)\n"
+		"  --format auto|zwsim|blkparse|tracefs|nvme   the input format (auto: guessed)\n"
 		"  -d, --dev SPEC     the device's geometry from a device spec (emu:zones=...,\n"
 		"                     see zwsim zone --help); zwsim's log carries its own\n"
 		"  --zones FILE       the geometry from a saved zone report (blkzone report DEV)\n"
 		"  --max-open N, --max-active N   the device's limits (with --zones)\n"
-		"  --device MAJ,MIN   the device of a block trace (default: the first seen)\n"
+		"  --lba-size BYTES   the logical block size (an nvme trace counts in LBAs:\n"
+		"                     /sys/block/DEV/queue/logical_block_size)\n"
+		"  --device DEV       the device of a block trace (MAJ,MIN) or of an nvme trace\n"
+		"                     (its disk, nvme0n1); default: the first seen\n"
 		"  --json             one JSON object: every violation with its context\n"
 		"  -q, --quiet        only the summary\n"
 		"\n"
@@ -51,14 +57,15 @@ static void check_usage(FILE *f)
 		"  zwsim zone run --dev emu:zones=8,zone_size=4M --log run.jsonl script.zs\n"
 		"  zwsim check run.jsonl\n"
 		"  blkparse -i nullb0 > trace.txt; zwsim check --zones report.txt trace.txt\n"
-		"  zwsim check --dev emu:zones=64,zone_size=256M,max_open=14 --format tracefs trace_pipe.txt\n");
+		"  zwsim check --dev emu:zones=64,zone_size=256M,max_open=14 --format tracefs trace_pipe.txt\n"
+		"  zwsim check --zones report.txt --max-open 8 --max-active 10 --lba-size 4096 nvme-trace.txt\n");
 }
 
 struct check_args {
 	enum chk_format fmt;
 	struct chk_geo_buf geo;		/* from --dev or --zones */
 	bool have_geo, json, quiet;
-	long max_open, max_active;
+	long max_open, max_active, lba_size;
 	const char *device;
 };
 
@@ -90,6 +97,7 @@ static int geo_from_spec(const char *spec, struct chk_geo_buf *b)
 	b->g.nr_conv = g.nr_conv;
 	b->g.max_open = g.max_open;
 	b->g.max_active = g.max_active;
+	b->g.lba = g.lba_size;
 	b->have = 1;
 	return 0;
 }
@@ -101,6 +109,7 @@ static int check_one(const char *path, struct check_args *a, json_object *out)
 	enum chk_format fmt = a->fmt;
 	struct chk_geo_buf logeo = { 0 };
 	struct chk *c = NULL;
+	struct chk_nvme *nvme = NULL;
 	char *line = NULL, err[256], dev[48] = "";
 	size_t cap = 0;
 	ssize_t len;
@@ -124,8 +133,10 @@ static int check_one(const char *path, struct check_args *a, json_object *out)
 			continue;
 		if (fmt == CHK_FMT_AUTO) {
 			fmt = chk_format_probe(line);
+			if (fmt == CHK_FMT_AUTO && *line == '#')
+				continue;	/* tracefs's header */
 			if (fmt == CHK_FMT_AUTO) {
-				fprintf(stderr, "zwsim check: %s:%" PRIu64 ": not zwsim's event log, blkparse or tracefs (say --format)\n",
+				fprintf(stderr, "zwsim check: %s:%" PRIu64 ": not zwsim's event log, blkparse, tracefs or nvme (say --format)\n",
 					path, lineno);
 				ret = EXIT_USAGE;
 				break;
@@ -135,8 +146,22 @@ static int check_one(const char *path, struct check_args *a, json_object *out)
 			r = chk_parse_zwsim(line, &ev, a->have_geo ? NULL : &logeo, err, sizeof(err));
 		else if (fmt == CHK_FMT_BLKPARSE)
 			r = chk_parse_blkparse(line, &ev, dev, sizeof(dev), err, sizeof(err));
-		else
+		else if (fmt == CHK_FMT_TRACEFS)
 			r = chk_parse_tracefs(line, &ev, dev, sizeof(dev), err, sizeof(err));
+		else {
+			if (!nvme) {
+				long lba = a->lba_size >= 0 ? a->lba_size : a->have_geo ? (long)a->geo.g.lba : 0;
+
+				nvme = chk_nvme_new((unsigned int)lba);
+				if (!nvme) {
+					fprintf(stderr, "zwsim check: %s: an nvme trace counts in logical blocks: say --lba-size BYTES (/sys/block/DEV/queue/logical_block_size)%s\n",
+						path, lba ? ", a power of two from 512 to 65536" : "");
+					ret = EXIT_USAGE;
+					break;
+				}
+			}
+			r = chk_parse_nvme(nvme, line, &ev, dev, sizeof(dev), err, sizeof(err));
+		}
 		if (r < 0) {
 			fprintf(stderr, "zwsim check: %s:%" PRIu64 ": %s\n", path, lineno, err);
 			ret = EXIT_USAGE;
@@ -149,6 +174,8 @@ static int check_one(const char *path, struct check_args *a, json_object *out)
 				g.max_open = (unsigned int)a->max_open;
 			if (a->max_active >= 0)
 				g.max_active = (unsigned int)a->max_active;
+			if (a->lba_size >= 0)
+				g.lba = (unsigned int)a->lba_size;
 			c = chk_new(&g);
 			if (!c) {
 				fprintf(stderr, "zwsim check: %s: the geometry is not usable\n", path);
@@ -169,6 +196,7 @@ static int check_one(const char *path, struct check_args *a, json_object *out)
 		chk_feed(c, &ev);
 	}
 	free(line);
+	chk_nvme_free(nvme);
 	if (f != stdin)
 		fclose(f);
 	if (ret == EXIT_OK && !c) {
@@ -239,13 +267,14 @@ int cmd_check(int argc, char **argv)
 		{ "zones", required_argument, NULL, 'z' },
 		{ "max-open", required_argument, NULL, 'o' },
 		{ "max-active", required_argument, NULL, 'a' },
+		{ "lba-size", required_argument, NULL, 'L' },
 		{ "device", required_argument, NULL, 'D' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct check_args a = { .max_open = -1, .max_active = -1 };
+	struct check_args a = { .max_open = -1, .max_active = -1, .lba_size = -1 };
 	json_object *out = NULL, *traces = NULL;
 	int c, ret = EXIT_OK;
 
@@ -254,7 +283,7 @@ int cmd_check(int argc, char **argv)
 		switch (c) {
 		case 'F':
 			if (chk_format_parse(optarg, &a.fmt)) {
-				fprintf(stderr, "zwsim check: --format %s: accepted: auto, zwsim, blkparse, tracefs\n", optarg);
+				fprintf(stderr, "zwsim check: --format %s: accepted: auto, zwsim, blkparse, tracefs, nvme\n", optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -287,6 +316,13 @@ int cmd_check(int argc, char **argv)
 		case 'a':
 			if (parse_uint(optarg, c == 'o' ? &a.max_open : &a.max_active)) {
 				fprintf(stderr, "zwsim check: --%s %s: not a count\n", c == 'o' ? "max-open" : "max-active", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'L':
+			if (parse_uint(optarg, &a.lba_size) || a.lba_size < 512 || a.lba_size > 65536 ||
+			    (a.lba_size & (a.lba_size - 1))) {
+				fprintf(stderr, "zwsim check: --lba-size %s: a power of two from 512 to 65536\n", optarg);
 				return EXIT_USAGE;
 			}
 			break;

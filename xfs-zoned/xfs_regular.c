@@ -458,6 +458,48 @@ static void xfs_tagsrc_forget(struct xfs_rinode *ri, loff_t offset, size_t count
 	xfs_ifork_remove(&ri->i_tagsrc, off, end - off, NULL, NULL);
 }
 
+/*
+ * The event log's "file_map" for [offset, offset + count) once its data is
+ * written: each data-fork extent under it, where it lives, so zwsim check
+ * sees that the data there is this file's (docs/check.md).  Logged at I/O
+ * completion: after xfs_reflink_end_cow() moved COW blocks into the data
+ * fork and xfs_iomap_write_unwritten() converted the rest, and for writes
+ * in place when the bio ends.
+ */
+static void xfs_log_mapping(struct xfs_rinode *ri, loff_t offset, size_t count)
+{
+	struct xfs_mount *mp = ri->i.i_mount;
+	uint64_t off = (uint64_t)offset / mp->m_blocksize;
+	uint64_t end = ((uint64_t)offset + count + mp->m_blocksize - 1) / mp->m_blocksize;
+
+	if (!mp->m_bdev->log)
+		return;
+	while (off < end) {
+		uint64_t next;
+		const struct xfs_bmbt_irec *r = xfs_iext_find(&ri->i.i_df, off, &next);
+		uint64_t n;
+
+		if (!r) {
+			off = next;
+			continue;
+		}
+		n = min_u64(end, r->br_startoff + r->br_blockcount) - off;
+		zw_log_file_map(mp->m_bdev->log, ri->i.i_vnode.i_ino, off * mp->m_blocksize, n * mp->m_blocksize,
+				(r->br_startblock + off - r->br_startoff) * mp->m_blkbb, mp->m_blocksize);
+		off += n;
+	}
+}
+
+/* A writeback bio that completes in bio context (xfs_ioend_needs_wq_completion() false): its mapping stands. */
+static void xfs_end_bio_inplace(struct bio *bio)
+{
+	struct iomap_ioend *ioend = iomap_ioend_from_bio(bio);
+
+	if (!bio->bi_status)
+		xfs_log_mapping(ioend->io_inode->i_private, ioend->io_offset, ioend->io_size);
+	ioend_writeback_end_bio(bio);
+}
+
 /* xfs_ioend_is_append() */
 static bool xfs_ioend_is_append(const struct iomap_ioend *ioend)
 {
@@ -495,6 +537,9 @@ static int xfs_writeback_submit(struct iomap_writeback_ctx *wpc, int error)
 		ioend->io_bio.bi_end_io = xfs_end_bio;
 		/* simulator: make the deferral visible in the event log */
 		zw_log_ioend(wpc->inode->i_data.mm->log, "ioend_defer", ioend, wpc->nr_folios, error);
+	} else if (ri->i.i_mount->m_bdev->log) {
+		/* simulator: the file_map event when the bio ends (ioend_writeback_end_bio() then) */
+		ioend->io_bio.bi_end_io = xfs_end_bio_inplace;
 	}
 	if (!error) {
 		ri->i.i_mount->s_device_bytes += ioend->io_bio.bi_iter.bi_size;
@@ -663,6 +708,7 @@ void xfs_end_ioend_regular(struct iomap_ioend *ioend)
 		xfs_iomap_write_unwritten(ri, offset, size);
 	if (!(ioend->io_flags & IOMAP_IOEND_DIRECT) && offset + (loff_t)size > ri->i.i_disk_size)
 		xfs_setfilesize(&ri->i, offset, size);
+	xfs_log_mapping(ri, offset, size);
 done:
 	iomap_finish_ioends(ioend, error);
 }
@@ -1218,6 +1264,7 @@ static int xfs_dio_write_end_io(struct kiocb *iocb, ssize_t size, int error, uns
 	xfs_tagsrc_forget(ri, offset, (size_t)size);
 	if (flags & IOMAP_DIO_COW)
 		xfs_reflink_end_cow(ri, offset, (size_t)size);
+	xfs_log_mapping(ri, offset, (size_t)size);
 	if (flags & IOMAP_DIO_UNWRITTEN) {
 		xfs_iomap_write_unwritten(ri, offset, (size_t)size);
 		if (end > inode->i_size)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "pattern.h"
 #include "zonefs.h"
 
@@ -41,6 +42,18 @@ static void zonefs_cnv_iomap_begin(struct inode *inode, loff_t offset, struct io
 	iomap->bdev = zi->i_sbi->bdev;
 }
 
+/*
+ * The event log's "file_map" for [pos, pos + count) of a file: where its
+ * data lives, which in zonefs is always the file's zone at the same offset
+ * (zonefs_write_iomap_begin(), zonefs_file_write_dio_end_io()), so zwsim
+ * check can see that the data there is the file's (docs/check.md).
+ */
+static void zonefs_log_map(struct zonefs_inode_info *zi, loff_t pos, uint64_t count)
+{
+	zw_log_file_map(zi->i_sbi->bdev->log, zi->i_vnode.i_ino, (uint64_t)pos, count,
+			zi->i_zone->z_sector + ((uint64_t)pos >> SECTOR_SHIFT), zi->i_sbi->s_blocksize);
+}
+
 /* zonefs_writeback_range() */
 static ssize_t zonefs_writeback_range(struct iomap_writeback_ctx *wpc, struct folio *folio,
 				      uint64_t offset, unsigned int len, uint64_t end_pos)
@@ -48,6 +61,7 @@ static ssize_t zonefs_writeback_range(struct iomap_writeback_ctx *wpc, struct fo
 	if ((loff_t)offset < wpc->iomap.offset ||
 	    (loff_t)offset >= wpc->iomap.offset + (loff_t)wpc->iomap.length)
 		zonefs_cnv_iomap_begin(wpc->inode, (loff_t)offset, &wpc->iomap);
+	zonefs_log_map(wpc->inode->i_private, (loff_t)offset, len);
 	return iomap_add_to_ioend(wpc, folio, (loff_t)offset, (loff_t)end_pos, len);
 }
 
@@ -217,6 +231,7 @@ static ssize_t zonefs_file_dio_write(struct zonefs_inode_info *zi, loff_t pos, s
 					    (pgoff_t)(pos + (loff_t)count - 1) >> PAGE_SHIFT);
 	if (pos + (loff_t)count > inode->i_size)
 		inode->i_size = pos + (loff_t)count;
+	zonefs_log_map(zi, pos, count);
 	/* A file written to its capacity is full: no longer open, nor active. */
 	if ((uint64_t)inode->i_size >= z->z_capacity && zonefs_zone_is_seq(z)) {
 		z->z_flags &= ~ZONEFS_ZONE_OPEN;

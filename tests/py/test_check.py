@@ -242,3 +242,161 @@ def test_file_extents_show_the_fragmentation_of_reordered_appends(zw, tmp_path):
     assert min(extents["shuffle"]) > 4, extents
     res = zw("check", tmp_path / "shuffle.jsonl")
     assert "(fewest possible: 1): fragmented" in res.out
+
+
+def tag(ino, block):
+    """zw_tag_file(): the tag of a file's block (sim/pattern.h)."""
+    return (3 << 62) | ((ino & 0x3fffff) << 40) | block
+
+
+@pytest.mark.parametrize("fs", ["zonefs", "xfs"])
+def test_zonefs_and_regular_xfs_mappings_are_checked_too(zw, fs):
+    # tests/data/check/mapping-data-FS.good.jsonl: the model's own log;
+    # .bad: one file_map moved onto another block's (zonefs) or file's (xfs) data
+    res, out = check_json(zw, DATA / ("mapping-data-%s.good.jsonl" % fs))
+    assert res.rc == 0, res
+    assert out["traces"][0]["files"], out
+    res, out = check_json(zw, DATA / ("mapping-data-%s.bad.jsonl" % fs))
+    assert res.rc == 1, res
+    assert [v["rule"] for v in out["traces"][0]["list"]] == ["mapping-data"]
+
+
+@pytest.mark.parametrize("fs,dev,script,ino", [
+    ("zonefs", "emu:zones=8,zone_size=1M,conv=2,data=tags", "dwrite seq/0 0 64K\nwrite cnv/0 0 16K\nsync\n", 2),
+    ("xfs", "emu:zoned=0,size=16M,data=bytes", "write a 0 32K\nwrite b 0 16K\nsync\n", 129),
+])
+def test_the_models_log_their_mappings_and_a_moved_one_is_caught(zw, tmp_path, fs, dev, script, ino):
+    log = tmp_path / "run.jsonl"
+    res = zw("fs", "--fs", fs, "--dev", dev, "--log", log, "-", input=script)
+    assert res.rc == 0, res
+    lines = log.read_text().splitlines()
+    maps = [json.loads(l) for l in lines if '"file_map"' in l]
+    assert {m["ino"] for m in maps} >= {ino} and len({m["ino"] for m in maps}) == 2, maps
+    res, out = check_json(zw, log)
+    assert res.rc == 0, res
+    # the file's mapping moved one block on: over its own next block (or nothing)
+    i = next(k for k, l in enumerate(lines) if '"file_map"' in l and '"ino":%d,' % ino in l)
+    m = json.loads(lines[i])
+    lines[i] = lines[i].replace('"sector":%d,' % m["sector"], '"sector":%d,' % (m["sector"] + 8))
+    log.write_text("\n".join(lines) + "\n")
+    res, out = check_json(zw, log)
+    assert res.rc == 1 and out["traces"][0]["list"][0]["rule"] == "mapping-data", res
+
+
+def test_an_overwrite_in_a_conventional_zone_replaces_the_data_a_mapping_sees(zw, tmp_path):
+    dev = {"t": 0, "ev": "device", "kind": "emu", "capacity": 4096, "zones": 2, "zone_size": 2048,
+           "zone_cap": 2048, "conv": 2, "lba": 4096, "zone_state": []}
+    ev = [dev]
+
+    def write(i, sector, blocks, t):
+        ev.append({"t": i, "ev": "bio_issue", "id": i, "op": "write", "sector": sector, "bytes": blocks * 4096,
+                   "tag": t})
+        ev.append({"t": i, "ev": "bio_end", "id": i, "op": "write", "sector": sector, "bytes": blocks * 4096,
+                   "status": "OK"})
+
+    write(1, 0, 4, tag(128, 0))    # file 128 blocks 0-3 at sectors 0-31
+    write(2, 8, 2, tag(129, 0))    # file 129 blocks 0-1 over sectors 8-23
+    good = ev + [{"t": 3, "ev": "file_map", "ino": 128, "offset": 0, "bytes": 4096, "sector": 0, "block": 4096},
+                 {"t": 3, "ev": "file_map", "ino": 128, "offset": 12288, "bytes": 4096, "sector": 24, "block": 4096},
+                 {"t": 3, "ev": "file_map", "ino": 129, "offset": 0, "bytes": 8192, "sector": 8, "block": 4096}]
+    bad = ev + [{"t": 3, "ev": "file_map", "ino": 128, "offset": 4096, "bytes": 4096, "sector": 8, "block": 4096}]
+    for name, events, rc in (("good", good, 0), ("bad", bad, 1)):
+        p = tmp_path / (name + ".jsonl")
+        p.write_text("".join(json.dumps(e, separators=(",", ":")) + "\n" for e in events))
+        res, out = check_json(zw, p)
+        assert res.rc == rc, (name, res)
+    assert "carries tag %#x (file 129 block 0)" % tag(129, 0) in out["traces"][0]["list"][0]["message"]
+
+
+def test_random_file_system_runs_have_no_false_mapping_violation(zwsim, tmp_path):
+    import scriptfuzz
+    maps = 0
+    for fs in ("zonefs", "xfs", "xfs-zoned"):
+        for seed in range(1, 6):
+            dev, opts, text = scriptfuzz.fs_case(seed, fs)
+            dev += ",data=tags" if seed % 2 else ",data=bytes"
+            log = tmp_path / "run.jsonl"
+            zwsim("fs", "--fs", fs, "--dev", dev, *opts, "--log", log, "-", input=text, timeout=120)
+            maps += log.read_text().count('"file_map"')
+            res, out = check_json(zwsim, log)
+            assert res.rc in (0, 1), res
+            found = [v["message"] for v in out["traces"][0]["list"] if v["rule"] == "mapping-data"]
+            assert not found, (fs, seed, found)
+    assert maps > 500, maps
+
+
+def nvme_line(t, pid, ev, rest, disk="nvme0n1"):
+    return "%16s [000] ..... %12.6f: %s: nvme0: %sqid=%s\n" % (pid, t, ev, "disk=%s, " % disk if disk else "", rest)
+
+
+def nvme_setup(t, qid, cid, cmd, disk="nvme0n1"):
+    return nvme_line(t, "fio-100", "nvme_setup_cmd",
+                     "%d, cmdid=%d, nsid=1, flags=0x0, meta=0x0, cmd=(%s)" % (qid, cid, cmd), disk)
+
+
+def nvme_done(t, qid, cid, res=0, status=0, disk="nvme0n1"):
+    return nvme_line(t, "<idle>-0", "nvme_complete_rq",
+                     "%d, cmdid=%d, res=%#x, retries=0, flags=0x0, status=%#x" % (qid, cid, res, status), disk)
+
+
+def rw(op, slba, nlb):
+    return "nvme_cmd_%s slba=%d, len=%d, ctrl=0x0, dsmgmt=0, reftag=0" % (op, slba, nlb - 1)
+
+
+# 4 KiB blocks; zones of 256 MiB (65536 blocks): zone 1 starts at LBA 65536, zone 2 at 131072
+NVME_GOOD = "".join([
+    "# tracer: nop\n#\n",
+    nvme_setup(1.0, 0, 9, "nvme_admin_identify cns=1, ctrlid=0", disk=""),   # the admin queue: skipped
+    nvme_setup(1.1, 1, 4097, rw("write", 65536, 8)),
+    nvme_done(1.2, 1, 4097),
+    nvme_setup(1.3, 1, 4098, rw("write", 65544, 8)),
+    nvme_setup(1.31, 1, 7, rw("write", 0, 8), disk="nvme1n1"),               # another namespace: skipped
+    nvme_done(1.4, 1, 4098),
+    # two appends to zone 2 with the same tag on two queues, completing out of order
+    nvme_setup(2.0, 1, 3, rw("zone_append", 131072, 8)),
+    nvme_setup(2.1, 2, 3, rw("zone_append", 131072, 8)),
+    nvme_done(2.2, 2, 3, res=131080),
+    nvme_done(2.3, 1, 3, res=131072),
+    nvme_setup(3.0, 1, 5, "nvme_cmd_zone_mgmt_send slba=65536, zsa=4:reset zone, all=0"),
+    nvme_done(3.1, 1, 5),
+    nvme_setup(3.2, 1, 4101, rw("write", 65536, 8)),
+    nvme_done(3.3, 1, 4101),
+])
+
+
+def test_nvme_tracepoints_with_a_saved_zone_report(zw, tmp_path):
+    (tmp_path / "report.txt").write_text(zone_report())
+    (tmp_path / "good.txt").write_text(NVME_GOOD)
+    args = ["--zones", tmp_path / "report.txt", "--lba-size", 4096]
+    res, out = check_json(zw, *args, tmp_path / "good.txt")
+    assert res.rc == 0, res
+    t = out["traces"][0]
+    assert (t["format"], t["device"], t["events"]) == ("nvme", "nvme0n1", 12), t
+    faults = {
+        # the second write skips a block
+        "write-not-at-wp": NVME_GOOD.replace("slba=65544, len=7", "slba=65552, len=7"),
+        # both appends given the zone's start
+        "append-overlap": NVME_GOOD.replace("res=0x20008", "res=0x20000"),
+        # the second write grown to 65536 blocks: across zone 1's capacity
+        "capacity": NVME_GOOD.replace("slba=65544, len=7", "slba=65544, len=65535"),
+    }
+    for rule, text in faults.items():
+        (tmp_path / "bad.txt").write_text(text)
+        res, out = check_json(zw, *args, tmp_path / "bad.txt")
+        assert res.rc == 1, (rule, res)
+        assert out["traces"][0]["list"][0]["rule"] == rule, (rule, out["traces"][0]["list"])
+    # without the reset, the last write is behind the write pointer
+    (tmp_path / "bad.txt").write_text(NVME_GOOD.replace("zsa=4:reset zone", "zsa=7"))
+    res, out = check_json(zw, *args, tmp_path / "bad.txt")
+    assert [v["rule"] for v in out["traces"][0]["list"]] == ["write-not-at-wp"], out
+
+
+def test_nvme_tracepoints_bad_input_exits_2(zw, tmp_path):
+    (tmp_path / "report.txt").write_text(zone_report())
+    (tmp_path / "t.txt").write_text(NVME_GOOD)
+    res = zw("check", "--zones", tmp_path / "report.txt", tmp_path / "t.txt")
+    assert res.rc == 2 and "--lba-size" in res.err, res
+    assert zw("check", "--lba-size", 1000, "--zones", tmp_path / "report.txt", tmp_path / "t.txt").rc == 2
+    (tmp_path / "t.txt").write_text(NVME_GOOD + "x-1 [000] ..... 9.0: nvme_setup_cmd: nvme0: disk=nvme0n1, cmdid=1\n")
+    res = zw("check", "--zones", tmp_path / "report.txt", "--lba-size", 4096, tmp_path / "t.txt")
+    assert res.rc == 2 and "t.txt:%d:" % (NVME_GOOD.count("\n") + 1) in res.err and "qid" in res.err, res

@@ -46,7 +46,7 @@ const struct chk_rule chk_rules[] = {
 	  "blk_zone_wplug_handle_reset_or_finish() (disk_zone_wplug_set_wp_offset() aborts plugged writes)" },
 	{ "mapping-data",
 	  "with block tags, every file mapping points at the data written for that file block",
-	  "xfs_zoned_end_io() (the remap to where the zone append landed: bi_iter.bi_sector at completion, iomap_finish_ioends())" },
+	  "the file system's mapping once the data is written: xfs_zoned_end_io() (the remap to where the zone append landed), zonefs_file_write_dio_end_io() (a zonefs file is its zone), xfs_end_ioend() (regular XFS: xfs_reflink_end_cow(), xfs_iomap_write_unwritten())" },
 };
 const size_t chk_nr_rules = sizeof(chk_rules) / sizeof(chk_rules[0]);
 
@@ -408,8 +408,12 @@ static void issue(struct chk *c, const struct chk_event *ev)
 	if (ev->op == CHK_OP_OTHER || ev->op == CHK_OP_RESET_ALL || zone_of(c, ev->sector, &zno))
 		return;
 	z = &c->z[zno];
-	if (z->conv)
+	if (z->conv) {
+		/* no rule but the data: a write's tags count once it completes */
+		if (ev->op == CHK_OP_WRITE)
+			cmd_add(z, ev);
 		return;
+	}
 	before = snap(c, zno);
 	zstart = (uint64_t)zno * c->g.zone_size;
 	off = ev->sector - zstart;
@@ -517,6 +521,59 @@ static void tagged_add(struct zone *z, uint64_t off, uint64_t n, uint64_t tag)
 	z->nr_tg++;
 }
 
+/*
+ * Data landed in a conventional zone at [off, off + n), over what was
+ * there: the tags under it are cut away, and a tagged write's own take
+ * their place (joined to a neighbour it runs on from, so a file written
+ * in order stays one piece).
+ */
+static void tagged_replace(struct zone *z, uint64_t off, uint64_t n, uint64_t tag, unsigned int spb)
+{
+	uint64_t end = off + n;
+	uint32_t i = 0;
+
+	while (i < z->nr_tg) {
+		struct tagged *t = &z->tg[i];
+		uint64_t te = t->start + t->n;
+
+		if (te <= off || t->start >= end) {
+			i++;
+			continue;
+		}
+		if (t->start < off && te > end) {
+			/* the write lands inside: keep both sides */
+			struct tagged tail = { end, te - end, t->tag + (end - t->start) / spb };
+
+			t->n = off - t->start;
+			tagged_add(z, tail.start, tail.n, tail.tag);
+			break;
+		}
+		if (t->start < off) {
+			t->n = off - t->start;
+			i++;
+		} else if (te > end) {
+			t->tag += (end - t->start) / spb;
+			t->n = te - end;
+			t->start = end;
+			i++;
+		} else {
+			memmove(&z->tg[i], &z->tg[i + 1], (z->nr_tg - i - 1) * sizeof(*z->tg));
+			z->nr_tg--;
+		}
+	}
+	if (!tag)
+		return;
+	for (i = 0; i < z->nr_tg; i++) {
+		struct tagged *t = &z->tg[i];
+
+		if (t->start + t->n == off && t->tag + t->n / spb == tag) {
+			t->n += n;
+			return;
+		}
+	}
+	tagged_add(z, off, n, tag);
+}
+
 /* Data of a zone landed at [off, off + n): committed, in order or not. */
 static void commit(struct chk *c, unsigned int zno, uint64_t off, uint64_t n, const struct chk_event *ev,
 		   const struct chk_zone_snap *before, bool flagged, uint64_t tag)
@@ -561,9 +618,17 @@ static void complete(struct chk *c, const struct chk_event *ev)
 	if (ev->op == CHK_OP_OTHER || zone_of(c, ev->sector, &zno))
 		return;
 	z = &c->z[zno];
-	if (z->conv)
-		return;
 	zstart = (uint64_t)zno * c->g.zone_size;
+	if (z->conv) {
+		unsigned int spb = (c->g.lba ? c->g.lba : 4096) >> 9;
+
+		if (ev->op != CHK_OP_WRITE || (i = cmd_find(z, ev, zstart)) < 0)
+			return;
+		m = cmd_remove(z, (uint32_t)i);
+		if (!ev->error && (m.tag || z->nr_tg))
+			tagged_replace(z, m.sector - zstart, m.sectors, m.tag, spb ? spb : 1);
+		return;
+	}
 	i = cmd_find(z, ev, zstart);
 	if (i < 0)
 		return;		/* refused before the device saw it, or issued before the trace */
@@ -716,7 +781,7 @@ static void map(struct chk *c, const struct chk_event *ev)
 		return;
 	f->block = ev->block;
 	file_map(f, fblock, nblocks, ev->sector, spb);
-	if (zone_of(c, ev->sector, &zno) || c->z[zno].conv)
+	if (zone_of(c, ev->sector, &zno))
 		return;
 	z = &c->z[zno];
 	zstart = (uint64_t)zno * c->g.zone_size;
@@ -741,7 +806,7 @@ static void map(struct chk *c, const struct chk_event *ev)
 			return;
 		}
 	}
-	if (off + ev->sectors > z->wp && !z->nr_isl && !z->writes && !z->appends)
+	if (!z->conv && off + ev->sectors > z->wp && !z->nr_isl && !z->writes && !z->appends)
 		violate(c, R_MAPPING, ev, &before,
 			"file %" PRIu64 " blocks %" PRIu64 "-%" PRIu64 " mapped to sectors %" PRIu64 "-%" PRIu64 ", above zone %u's write pointer %" PRIu64 ": never written",
 			ev->ino, fblock, fblock + nblocks - 1, ev->sector, ev->sector + ev->sectors - 1, zno,

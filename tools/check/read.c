@@ -12,7 +12,7 @@
 
 static const char *const fmt_names[] = {
 	[CHK_FMT_AUTO] = "auto", [CHK_FMT_ZWSIM] = "zwsim",
-	[CHK_FMT_BLKPARSE] = "blkparse", [CHK_FMT_TRACEFS] = "tracefs",
+	[CHK_FMT_BLKPARSE] = "blkparse", [CHK_FMT_TRACEFS] = "tracefs", [CHK_FMT_NVME] = "nvme",
 };
 
 int chk_format_parse(const char *s, enum chk_format *f)
@@ -27,7 +27,7 @@ int chk_format_parse(const char *s, enum chk_format *f)
 
 const char *chk_format_name(enum chk_format f)
 {
-	return f <= CHK_FMT_TRACEFS ? fmt_names[f] : "?";
+	return f <= CHK_FMT_NVME ? fmt_names[f] : "?";
 }
 
 enum chk_format chk_format_probe(const char *line)
@@ -36,7 +36,11 @@ enum chk_format chk_format_probe(const char *line)
 		line++;
 	if (*line == '{')
 		return CHK_FMT_ZWSIM;
-	if (*line == '#' || strstr(line, ": block_"))
+	if (*line == '#')
+		return CHK_FMT_AUTO;	/* tracefs's header: the events tell */
+	if (strstr(line, ": nvme_setup_cmd: ") || strstr(line, ": nvme_complete_rq: "))
+		return CHK_FMT_NVME;
+	if (strstr(line, ": block_"))
 		return CHK_FMT_TRACEFS;
 	if (isdigit((unsigned char)*line) && strchr(line, ','))
 		return CHK_FMT_BLKPARSE;

@@ -3,8 +3,9 @@
  * The checker's readers: one line of input becomes at most one event.
  * zwsim's event log (docs/event-log.md), blkparse's default text output
  * and tracefs's block_rq_issue / block_rq_complete / block_bio_queue
- * lines (trace_pipe or the trace file); a saved zone report (blkzone
- * report) for the geometry of a block trace.
+ * lines (trace_pipe or the trace file), and the NVMe driver's
+ * nvme_setup_cmd / nvme_complete_rq lines (read_nvme.c); a saved zone
+ * report (blkzone report) for the geometry of a block trace.
  */
 #ifndef ZWSIM_CHECK_READ_H
 #define ZWSIM_CHECK_READ_H
@@ -14,11 +15,14 @@
 
 #include "check.h"
 
-enum chk_format { CHK_FMT_AUTO, CHK_FMT_ZWSIM, CHK_FMT_BLKPARSE, CHK_FMT_TRACEFS };
+enum chk_format { CHK_FMT_AUTO, CHK_FMT_ZWSIM, CHK_FMT_BLKPARSE, CHK_FMT_TRACEFS, CHK_FMT_NVME };
 
 int chk_format_parse(const char *s, enum chk_format *f);
 const char *chk_format_name(enum chk_format f);
-/* The format of a trace from its first line that is not blank; CHK_FMT_AUTO: none known. */
+/*
+ * The format of a trace from its first line that is not blank or a
+ * comment ('#': tracefs's header, skipped); CHK_FMT_AUTO: none known.
+ */
 enum chk_format chk_format_probe(const char *line);
 
 /* A geometry being read (the zones not empty owned here). */
@@ -47,6 +51,20 @@ int chk_parse_blkparse(const char *line, struct chk_event *ev, char *dev, size_t
 		       size_t errlen);
 int chk_parse_tracefs(const char *line, struct chk_event *ev, char *dev, size_t devlen, char *err,
 		      size_t errlen);
+
+/*
+ * The NVMe driver's tracepoints (nvme_setup_cmd, nvme_complete_rq; the
+ * tracefs "trace" file or trace_pipe; read_nvme.c): commands of one
+ * namespace, @dev its disk name ("nvme0n1"; the first seen when empty).  A
+ * completion names only its queue and command id, so the reader keeps the
+ * commands in flight; LBAs become sectors by @lba_bytes, the namespace's
+ * logical block size.  Returns as chk_parse_blkparse() does.
+ */
+struct chk_nvme;
+struct chk_nvme *chk_nvme_new(unsigned int lba_bytes);	/* NULL: not 512 x 2^n up to 64 KiB */
+void chk_nvme_free(struct chk_nvme *n);
+int chk_parse_nvme(struct chk_nvme *n, const char *line, struct chk_event *ev, char *dev, size_t devlen,
+		   char *err, size_t errlen);
 
 /*
  * A saved zone report (`blkzone report DEV` output): each line one zone.

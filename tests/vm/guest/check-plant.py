@@ -3,7 +3,7 @@
 block_rq_complete lines), for zwsim check to find (tests/vm/check.sh, and
 tests/py/test_check_captures.py on the kept captures).
 
-    check-plant.py FAULT CAPTURE OUT ZONE_SECTORS ZONE_CAP_SECTORS [MAX_ACTIVE]
+    check-plant.py FAULT CAPTURE OUT ZONE_SECTORS ZONE_CAP_SECTORS [MAX_ACTIVE [LBA_BYTES]]
 
 FAULT is one of
   swap-writes      two writes of one zone, one after the other, swapped
@@ -18,6 +18,19 @@ FAULT is one of
                    moment MAX_ACTIVE zones are active   -> active-limit
 Prints the rule zwsim check must report; exits 1 if the capture has no
 place for the fault.
+
+A capture of the NVMe driver's tracepoints (nvme_setup_cmd /
+nvme_complete_rq, zone appends through io_uring passthrough) takes LBA_BYTES
+after MAX_ACTIVE (default 4096), and its faults are in the completions'
+results (the LBA each Zone Append was given):
+  move-append      the append placed last in a zone lands one block
+                   further                            -> append-not-at-wp
+  overlap-append   a completed append lands where the one completed before
+                   it in its zone did                 -> append-overlap
+  past-capacity    the append placed last in a zone lands one block
+                   before the zone's capacity ends    -> capacity
+  open-past-limit  appends to fresh zones at the end, one more zone than
+                   MAX_ACTIVE allows                  -> active-limit
 """
 import re
 import sys
@@ -66,9 +79,95 @@ def completion_of(evs, issue):
     return None
 
 
+NVME_SETUP = re.compile(r"nvme_setup_cmd: nvme\d+: disk=[^,]+, qid=(\d+), cmdid=(\d+),.*cmd=\((\w+) slba=(\d+), len=(\d+)")
+NVME_DONE = re.compile(r"nvme_complete_rq: nvme\d+: disk=[^,]+, qid=(\d+), cmdid=(\d+), res=(0x[0-9a-f]+|0)")
+
+
+def nvme_appends(lines):
+    """The completed zone appends, in completion order: (line, zslba, nlb, lba)."""
+    inflight, done = {}, []
+    for i, line in enumerate(lines):
+        m = NVME_SETUP.search(line)
+        if m:
+            key = (int(m.group(1)), int(m.group(2)) & 0xfff)
+            inflight[key] = (m.group(3), int(m.group(4)), int(m.group(5)) + 1)
+            continue
+        m = NVME_DONE.search(line)
+        if m:
+            cmd = inflight.pop((int(m.group(1)), int(m.group(2)) & 0xfff), None)
+            if cmd and cmd[0] == "nvme_cmd_zone_append":
+                done.append((i, cmd[1], cmd[2], int(m.group(3), 16)))
+    return done
+
+
+def set_res(lines, i, lba):
+    m = NVME_DONE.search(lines[i])
+    lines[i] = lines[i][:m.start(3)] + hex(lba) + lines[i][m.end(3):]
+
+
+def plant_nvme(fault, lines, zone, cap, max_active):
+    """zone, cap in LBAs; True when planted."""
+    done = nvme_appends(lines)
+    if not done:
+        return False
+    last = {}  # the append placed highest in each zone
+    for d in done:
+        if d[1] not in last or d[3] > last[d[1]][3]:
+            last[d[1]] = d
+    if fault == "move-append":
+        i, _, _, lba = next(iter(last.values()))
+        set_res(lines, i, lba + 1)
+    elif fault == "overlap-append":
+        prev = {}  # the append completed before, in the same zone
+        for d in done:
+            if d[1] in prev:
+                set_res(lines, d[0], prev[d[1]][3])
+                break
+            prev[d[1]] = d
+        else:
+            return False
+    elif fault == "past-capacity":
+        i, zslba, nlb, _ = next(iter(last.values()))
+        if nlb < 2:
+            return False
+        set_res(lines, i, zslba + cap - 1)
+    elif fault == "open-past-limit":
+        written = {}
+        for _, zslba, nlb, _ in done:
+            written[zslba] = written.get(zslba, 0) + nlb
+        active = sum(1 for w in written.values() if w < cap)
+        setup = next(l for l in lines if NVME_SETUP.search(l) and "nvme_cmd_zone_append" in l)
+        complete = lines[done[-1][0]]
+        fresh = [z * zone for z in range(1, 10 ** 6) if z * zone not in written][:max_active - active + 1]
+        add = []
+        for k, zslba in enumerate(fresh):
+            cid = 4000 + k
+            m = NVME_SETUP.search(setup)
+            s = setup[:m.start(2)] + str(cid) + setup[m.end(2):m.start(4)] + str(zslba) + setup[m.end(4):]
+            m = NVME_DONE.search(complete)
+            c = complete[:m.start(2)] + str(cid) + complete[m.end(2):m.start(3)] + hex(zslba) + complete[m.end(3):]
+            add += [s, c]
+        at = done[-1][0] + 1
+        lines[at:at] = add
+    else:
+        return False
+    return True
+
+
 def main():
     fault, src, dst, zone, cap = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
     lines = open(src).read().splitlines(keepends=True)
+    if fault not in RULE:
+        sys.exit("check-plant.py: unknown fault %s" % fault)
+    if any(NVME_SETUP.search(l) for l in lines):
+        max_active = int(sys.argv[6]) if len(sys.argv) > 6 else 0
+        spb = (int(sys.argv[7]) if len(sys.argv) > 7 else 4096) // 512
+        if not plant_nvme(fault, lines, zone // spb, cap // spb, max_active):
+            print("check-plant.py: no place for %s in %s" % (fault, src), file=sys.stderr)
+            sys.exit(1)
+        open(dst, "w").writelines(lines)
+        print(RULE[fault])
+        return
     evs = parse(lines)
     ok = False
     if fault == "swap-writes":
