@@ -71,6 +71,19 @@ def test_the_seed_error_path_leaves_no_folio_under_writeback_under_any_order(zws
     assert out["baseline_violations"] == ""
 
 
+def test_regular_xfs_reports_a_writeback_error_to_fsync_once_under_any_order(zwsim, tmp_path):
+    res, out = explore(zwsim, SCN / "writeback-error-once.scn")
+    assert out["complete"] and out["runs"] == 24  # four bios in flight: 4! orders
+    assert out["failures"] == [] and out["baseline_violations"] == ""
+    assert "fsync a => -EIO\nfsync a => 0\nsync => 0" in out["baseline"]
+    # the same scenario expecting the error twice fails under every order
+    twice = (SCN / "writeback-error-once.scn").read_text().replace("expect 4 0", "expect 4 -EIO")
+    (tmp_path / "twice.scn").write_text(twice)
+    res, out = explore(zwsim, tmp_path / "twice.scn")
+    assert res.rc == 1 and out["failures"]
+    assert all("expect" in f["signature"] for f in out["failures"]), out["failures"]
+
+
 def test_random_search_is_seeded_and_shrinks_deterministically(zw):
     res1, a = explore(zw, "--random", "--seed", 5, SCN / "append-fragments.scn")
     res2, b = explore(zw, "--random", "--seed", 5, SCN / "append-fragments.scn")
