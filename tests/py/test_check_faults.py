@@ -51,3 +51,15 @@ def test_random_runs_with_device_faults_give_no_violation(zwsim, tmp_path, fsnam
     assert faulted >= 30, faulted
     if fsname == "zonefs":
         assert refused >= 5 and readonly >= 5, (refused, readonly)
+
+
+def test_a_block_trace_refusal_past_the_limit_is_not_a_violation(zw, tmp_path):
+    from test_check import TRACEFS_GOOD, zone_report
+    (tmp_path / "report.txt").write_text(zone_report())
+    # with max_active 1 the appends to a second zone: taken, a violation; refused (-EOVERFLOW), none
+    refused = TRACEFS_GOOD.replace("ZA () 1048576 + 8 none,0,0 [0]", "ZA () 1048576 + 8 none,0,0 [-75]") \
+                          .replace("ZA () 1048584 + 8 none,0,0 [0]", "ZA () 1048576 + 8 none,0,0 [-75]")
+    for text, rc in ((TRACEFS_GOOD, 1), (refused, 0)):
+        (tmp_path / "t.txt").write_text(text)
+        res = zw("check", "--json", "--zones", tmp_path / "report.txt", "--max-active", "1", tmp_path / "t.txt")
+        assert res.rc == rc, res
