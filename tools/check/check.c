@@ -62,6 +62,12 @@ struct cmd {
 	uint64_t id, sector, sectors, line, tag;
 	enum chk_op op;
 	bool flagged;		/* already reported at issue */
+	/* the implicit open it asked for: done at issue (undone if the device refused it), or past a limit */
+	bool opened;
+	uint8_t prev_cond;
+	unsigned int victim;	/* 1 + the zone closed to make room, 0: none */
+	int over;		/* R_OPEN or R_ACTIVE: judged at completion; -1: within the limits */
+	unsigned int over_nr;	/* the open or active zones then */
 };
 
 struct island {
@@ -308,7 +314,8 @@ static struct cmd *cmd_add(struct zone *z, const struct chk_event *ev)
 	if (!n)
 		return NULL;
 	z->cmds = n;
-	z->cmds[z->nr_cmds] = (struct cmd){ ev->id, ev->sector, ev->sectors, ev->line, ev->tag, ev->op, false };
+	z->cmds[z->nr_cmds] = (struct cmd){ ev->id, ev->sector, ev->sectors, ev->line, ev->tag, ev->op, false,
+					    false, 0, 0, -1, 0 };
 	switch (ev->op) {
 	case CHK_OP_WRITE: z->writes++; break;
 	case CHK_OP_APPEND: z->appends++; break;
@@ -352,38 +359,89 @@ static struct cmd cmd_remove(struct zone *z, uint32_t i)
 	return m;
 }
 
-/* A write or append makes its zone open: the device's implicit open, with its limits. */
-static void zone_open_implicit(struct chk *c, unsigned int zno, const struct chk_event *ev,
-			       const struct chk_zone_snap *before)
+/* An implicitly open zone the device may close to make room (nr_zones: none) */
+static unsigned int zone_imp_open_first(const struct chk *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->g.nr_zones; i++)
+		if (c->z[i].cond == BLK_ZONE_COND_IMP_OPEN)
+			break;
+	return i;
+}
+
+/*
+ * A write or append makes its zone open: the device's implicit open, with
+ * its limits.  The device checks them before the zone changes
+ * (null_zone_write(): null_check_zone_resources(), then the condition),
+ * and refuses a command past them with BLK_STS_ZONE_ACTIVE_RESOURCE or
+ * BLK_STS_ZONE_OPEN_RESOURCE (ZNS: Too Many Active or Open Zones), the
+ * zone left as it was.  So a command past a limit opens nothing here: it
+ * is judged when it completes (a violation if the device took it), and a
+ * command the device refused for want of a zone resource undoes its open.
+ */
+static void zone_open_implicit(struct chk *c, unsigned int zno, struct cmd *m)
 {
 	struct zone *z = &c->z[zno];
 
-	if (cond_open(z->cond) || z->cond == BLK_ZONE_COND_FULL || z->conv)
+	if (cond_open(z->cond) || z->cond == BLK_ZONE_COND_FULL || z->conv ||
+	    z->cond == BLK_ZONE_COND_READONLY || z->cond == BLK_ZONE_COND_OFFLINE)
+		return;		/* the last two: the device fails the command (null_zone_write()) */
+	if (z->cond == BLK_ZONE_COND_EMPTY && c->g.max_active && c->nr_active >= c->g.max_active) {
+		m->over = R_ACTIVE;
+		m->over_nr = c->nr_active;
 		return;
-	if (z->cond == BLK_ZONE_COND_EMPTY && c->g.max_active && c->nr_active >= c->g.max_active)
-		violate(c, R_ACTIVE, ev, before,
-			"zone %u opened while %u zones are active (max_active_zones %u)", zno,
-			c->nr_active, c->g.max_active);
+	}
 	if (c->g.max_open && c->nr_open >= c->g.max_open) {
-		/* the device closes an implicitly open zone to make room */
-		unsigned int i;
+		/* the device closes an implicitly open zone to make room (null_close_imp_open_zone()) */
+		unsigned int i = zone_imp_open_first(c);
 
-		for (i = 0; i < c->g.nr_zones; i++)
-			if (c->z[i].cond == BLK_ZONE_COND_IMP_OPEN)
-				break;
-		if (i < c->g.nr_zones)
-			set_cond(c, &c->z[i], BLK_ZONE_COND_CLOSED);
+		if (i == c->g.nr_zones) {
+			m->over = R_OPEN;
+			m->over_nr = c->nr_open;
+			return;
+		}
+		set_cond(c, &c->z[i], BLK_ZONE_COND_CLOSED);
+		m->victim = i + 1;
+	}
+	m->opened = true;
+	m->prev_cond = z->cond;
+	set_cond(c, z, BLK_ZONE_COND_IMP_OPEN);
+}
+
+/* A write or append completed: the implicit open it asked for, as the device did it or not. */
+static void zone_open_done(struct chk *c, unsigned int zno, const struct cmd *m, const struct chk_event *ev,
+			   const struct chk_zone_snap *before)
+{
+	struct zone *z = &c->z[zno];
+
+	if (m->over >= 0) {
+		if (ev->error || cond_open(z->cond) || z->cond == BLK_ZONE_COND_FULL)
+			return;		/* refused: the zone stayed as it was; or an earlier one opened it */
+		if (m->over == R_ACTIVE)
+			violate(c, R_ACTIVE, ev, before,
+				"zone %u opened while %u zones are active (max_active_zones %u): a write or append issued at line %" PRIu64 " completed",
+				zno, m->over_nr, c->g.max_active, m->line);
 		else
 			violate(c, R_OPEN, ev, before,
-				"zone %u opened while %u zones are explicitly open (max_open_zones %u)",
-				zno, c->nr_open, c->g.max_open);
+				"zone %u opened while %u zones are explicitly open (max_open_zones %u): a write or append issued at line %" PRIu64 " completed",
+				zno, m->over_nr, c->g.max_open, m->line);
+		if (!cond_open(z->cond) && z->cond != BLK_ZONE_COND_FULL)
+			set_cond(c, z, BLK_ZONE_COND_IMP_OPEN);
+		return;
 	}
-	set_cond(c, z, BLK_ZONE_COND_IMP_OPEN);
+	if (!m->opened || !ev->zone_resource || z->cond != BLK_ZONE_COND_IMP_OPEN)
+		return;
+	/* refused for want of a resource the checker thought free: undo the open (and the close for room) */
+	set_cond(c, z, z->wp || z->nr_isl ? BLK_ZONE_COND_CLOSED : m->prev_cond);
+	if (m->victim && c->z[m->victim - 1].cond == BLK_ZONE_COND_CLOSED)
+		set_cond(c, &c->z[m->victim - 1], BLK_ZONE_COND_IMP_OPEN);
 }
 
 static void zone_full_check(struct chk *c, struct zone *z)
 {
-	if (!z->conv && z->wp >= z->cap && z->issue_wp >= z->cap && z->cond != BLK_ZONE_COND_FULL)
+	if (!z->conv && z->wp >= z->cap && z->issue_wp >= z->cap && z->cond != BLK_ZONE_COND_FULL &&
+	    z->cond != BLK_ZONE_COND_READONLY && z->cond != BLK_ZONE_COND_OFFLINE)
 		set_cond(c, z, BLK_ZONE_COND_FULL);
 }
 
@@ -446,7 +504,7 @@ static void issue(struct chk *c, const struct chk_event *ev)
 				ev->sector, ev->sector + ev->sectors - 1, zno, zstart + z->cap);
 			m->flagged = true;
 		}
-		zone_open_implicit(c, zno, ev, &before);
+		zone_open_implicit(c, zno, m);
 		if (off + ev->sectors > z->issue_wp)
 			z->issue_wp = off + ev->sectors;
 		break;
@@ -457,7 +515,7 @@ static void issue(struct chk *c, const struct chk_event *ev)
 			violate(c, R_APPEND_START, ev, &before,
 				"zone append addressed to sector %" PRIu64 ", not to the start of zone %u (sector %" PRIu64 ")",
 				ev->sector, zno, zstart);
-		zone_open_implicit(c, zno, ev, &before);
+		zone_open_implicit(c, zno, m);
 		break;
 	case CHK_OP_RESET:
 	case CHK_OP_FINISH:
@@ -636,6 +694,7 @@ static void complete(struct chk *c, const struct chk_event *ev)
 	m = cmd_remove(z, (uint32_t)i);
 	switch (ev->op) {
 	case CHK_OP_WRITE:
+		zone_open_done(c, zno, &m, ev, &before);
 		if (ev->error) {
 			z->wp_unknown = true;
 			z->issue_wp = z->wp;
@@ -646,6 +705,7 @@ static void complete(struct chk *c, const struct chk_event *ev)
 	case CHK_OP_APPEND: {
 		uint64_t off = ev->sector - zstart, n = ev->sectors ? ev->sectors : m.sectors;
 
+		zone_open_done(c, zno, &m, ev, &before);
 		if (ev->error)
 			break;
 		if (off + n > z->cap) {
@@ -671,9 +731,17 @@ static void complete(struct chk *c, const struct chk_event *ev)
 		if (z->cond == BLK_ZONE_COND_EMPTY && c->g.max_active && c->nr_active >= c->g.max_active)
 			violate(c, R_ACTIVE, ev, &before, "zone %u explicitly opened while %u zones are active (max_active_zones %u)",
 				zno, c->nr_active, c->g.max_active);
-		if (!cond_open(z->cond) && c->g.max_open && c->nr_open >= c->g.max_open)
-			violate(c, R_OPEN, ev, &before, "zone %u explicitly opened while %u zones are open (max_open_zones %u)",
-				zno, c->nr_open, c->g.max_open);
+		if (!cond_open(z->cond) && c->g.max_open && c->nr_open >= c->g.max_open) {
+			/* null_open_zone(): null_check_open() closes an implicitly open zone to make room */
+			unsigned int k = zone_imp_open_first(c);
+
+			if (k < c->g.nr_zones)
+				set_cond(c, &c->z[k], BLK_ZONE_COND_CLOSED);
+			else
+				violate(c, R_OPEN, ev, &before,
+					"zone %u explicitly opened while %u zones are explicitly open (max_open_zones %u)",
+					zno, c->nr_open, c->g.max_open);
+		}
 		set_cond(c, z, BLK_ZONE_COND_EXP_OPEN);
 		break;
 	case CHK_OP_CLOSE:
@@ -836,11 +904,35 @@ struct chk_file chk_file(const struct chk *c, size_t i)
 	return r;
 }
 
+/*
+ * zwsim's log names the zone conditions the device changes by itself: a
+ * fault that makes a zone read-only or offline (null_set_zone_cond():
+ * the zone is finished first, so it gives back its open and active
+ * resources), and the same fault again restoring it, empty.  No command
+ * shows these, so the checker follows them; every other change it works
+ * out from the commands, not taking the model's word for what it checks.
+ */
+static void cond_changed(struct chk *c, const struct chk_event *ev)
+{
+	struct zone *z;
+
+	if (ev->zone >= c->g.nr_zones || c->z[ev->zone].conv)
+		return;
+	z = &c->z[ev->zone];
+	if (ev->cond_to == BLK_ZONE_COND_READONLY || ev->cond_to == BLK_ZONE_COND_OFFLINE) {
+		set_cond(c, z, ev->cond_to);
+		z->wp_unknown = true;
+	} else if ((ev->cond_from == BLK_ZONE_COND_READONLY || ev->cond_from == BLK_ZONE_COND_OFFLINE) &&
+		   ev->cond_to == BLK_ZONE_COND_EMPTY) {
+		zone_reset(c, z, 0);
+	}
+}
+
 bool chk_feed(struct chk *c, const struct chk_event *ev)
 {
 	size_t first = c->nr_kept;
 	unsigned int zno = 0;
-	bool known = ev->op == CHK_OP_RESET_ALL || ev->op == CHK_OP_OTHER || ev->phase == CHK_MAP ||
+	bool known = ev->op == CHK_OP_RESET_ALL || ev->op == CHK_OP_OTHER || ev->phase == CHK_MAP || ev->phase == CHK_COND ||
 		     !zone_of(c, ev->sector, &zno);
 	unsigned int slot = c->ctx_head;
 
@@ -876,6 +968,8 @@ bool chk_feed(struct chk *c, const struct chk_event *ev)
 		complete(c, ev);
 	else if (ev->phase == CHK_MAP)
 		map(c, ev);
+	else if (ev->phase == CHK_COND)
+		cond_changed(c, ev);
 	for (size_t i = first; i < c->nr_kept; i++)
 		c->v[i].after = snap(c, c->v[i].before.zone);
 	return true;

@@ -40,6 +40,7 @@ enum chk_phase {
 	CHK_ISSUE,		/* the device got it (D, bio_issue, block_rq_issue) */
 	CHK_COMPLETE,		/* it completed (C, bio_end, block_rq_complete) */
 	CHK_MAP,		/* a file system mapped file data there (zwsim's file_map) */
+	CHK_COND,		/* the device changed a zone's condition by itself (zwsim's zone_cond: a fault) */
 };
 
 struct chk_event {
@@ -49,10 +50,14 @@ struct chk_event {
 	uint64_t sector;	/* 512-byte sectors; a completed append: where it landed */
 	uint64_t sectors;
 	bool error;		/* a completion that failed */
+	bool zone_resource;	/* ... refused for want of an open or active zone (BLK_STS_ZONE_OPEN_RESOURCE,
+				   BLK_STS_ZONE_ACTIVE_RESOURCE: -ETOOMANYREFS, -EOVERFLOW) */
 	uint64_t time_ns;
 	uint64_t tag;		/* an issued write: its first block's tag, the next ones follow (0: none) */
 	uint64_t ino, file_offset;	/* CHK_MAP: the file and where (bytes); sector, sectors: where it lives */
 	unsigned int block;	/* CHK_MAP: the file system's block size */
+	unsigned int zone;	/* CHK_COND: the zone, and its condition (BLK_ZONE_COND_*) before and after */
+	uint8_t cond_from, cond_to;
 	uint64_t line;		/* where in its input, for messages */
 	const char *text;	/* the input line, for context (copied) */
 };

@@ -3,6 +3,7 @@
 #include "read.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <json.h>
 #include <linux/blkzoned.h>
@@ -202,6 +203,13 @@ static int fast_u64(const char *line, const char *key, uint64_t *v)
 	return 0;
 }
 
+/* BLK_STS_ZONE_OPEN_RESOURCE or BLK_STS_ZONE_ACTIVE_RESOURCE, as blk_status names them */
+static bool zone_resource_status(const char *st)
+{
+	return !strncmp(st, "BLK_STS_ZONE_OPEN_RESOURCE\"", 27) ||
+	       !strncmp(st, "BLK_STS_ZONE_ACTIVE_RESOURCE\"", 29);
+}
+
 /*
  * The lines zwsim writes, read without a JSON parser: `{"t":N,"ev":"NAME",`
  * then flat fields, with no string that could hide a key (a failed bio's
@@ -230,7 +238,7 @@ static int fast_zwsim(const char *line, struct chk_event *ev)
 		if (!strncmp(p, evs[i].name, strlen(evs[i].name)))
 			break;
 	if (i == sizeof(evs) / sizeof(evs[0])) {
-		if (!strncmp(p, "device\"", 7) || !strncmp(p, "file_map\"", 9))
+		if (!strncmp(p, "device\"", 7) || !strncmp(p, "file_map\"", 9) || !strncmp(p, "zone_cond\"", 10))
 			return -1;
 		return strchr(p, '"') ? 0 : -1;
 	}
@@ -261,6 +269,7 @@ static int fast_zwsim(const char *line, struct chk_event *ev)
 		if (!st)
 			return -1;
 		ev->error = strncmp(st + 10, "OK\"", 3) != 0;
+		ev->zone_resource = zone_resource_status(st + 10);
 	}
 	ev->text = line;
 	return 1;
@@ -314,6 +323,25 @@ int chk_parse_zwsim(const char *line, struct chk_event *ev, struct chk_geo_buf *
 		ret = 1;
 		goto out;
 	}
+	if (!strcmp(name, "zone_cond")) {
+		const char *from = get_str(o, "from"), *to = get_str(o, "to");
+		uint64_t zone;
+
+		if (!from || !to || !get_u64(o, "zone", &zone) || zone > UINT32_MAX) {
+			snprintf(err, errlen, "a zone_cond event needs zone, from and to");
+			ret = -1;
+			goto out;
+		}
+		ev->phase = CHK_COND;
+		ev->op = CHK_OP_OTHER;
+		ev->zone = (unsigned int)zone;
+		ev->cond_from = cond_from_abbrev(from);
+		ev->cond_to = cond_from_abbrev(to);
+		get_u64(o, "t", &ev->time_ns);
+		ev->text = line;
+		ret = 1;
+		goto out;
+	}
 	if (!strcmp(name, "bio_issue"))
 		ev->phase = CHK_ISSUE;
 	else if (!strcmp(name, "bio_end"))
@@ -336,6 +364,12 @@ int chk_parse_zwsim(const char *line, struct chk_event *ev, struct chk_geo_buf *
 		get_u64(o, "tag", &ev->tag);
 	status = get_str(o, "status");
 	ev->error = ev->phase == CHK_COMPLETE && (!status || strcmp(status, "OK"));
+	if (ev->phase == CHK_COMPLETE && status) {
+		char st[40];
+
+		snprintf(st, sizeof(st), "%s\"", status);
+		ev->zone_resource = zone_resource_status(st);
+	}
 	ev->text = line;
 	ret = 1;
 out:
@@ -403,8 +437,8 @@ static bool parse_range(const char *p, uint64_t *sector, uint64_t *n, const char
 	return true;
 }
 
-/* The error of a completion: the last "[N]" */
-static bool parse_error(const char *p, bool *error)
+/* The error of a completion: the last "[N]" (an errno; blk_status_to_errno() of the status) */
+static bool parse_error(const char *p, bool *error, bool *zone_resource)
 {
 	const char *b = strrchr(p, '[');
 	char *end;
@@ -416,6 +450,7 @@ static bool parse_error(const char *p, bool *error)
 	if (end == b + 1 || *end != ']')
 		return false;
 	*error = v != 0;
+	*zone_resource = v == -EOVERFLOW || v == -ETOOMANYREFS;
 	return true;
 }
 
@@ -453,7 +488,7 @@ int chk_parse_blkparse(const char *line, struct chk_event *ev, char *dev, size_t
 		snprintf(err, errlen, "%s event without 'SECTOR + N'", action);
 		return -1;
 	}
-	if (ev->phase == CHK_COMPLETE && !parse_error(after, &ev->error))
+	if (ev->phase == CHK_COMPLETE && !parse_error(after, &ev->error, &ev->zone_resource))
 		ev->error = false;
 	ev->text = line;
 	return 1;
@@ -508,7 +543,7 @@ int chk_parse_tracefs(const char *line, struct chk_event *ev, char *dev, size_t 
 			 evs[i].name + 2);
 		return -1;
 	}
-	if (ev->phase == CHK_COMPLETE && !parse_error(after, &ev->error))
+	if (ev->phase == CHK_COMPLETE && !parse_error(after, &ev->error, &ev->zone_resource))
 		ev->error = false;
 	ev->text = line;
 	return 1;

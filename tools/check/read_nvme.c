@@ -220,6 +220,8 @@ static int parse_complete(struct chk_nvme *n, const char *body, struct chk_event
 	ev->op = c.op;
 	ev->id = c.id;
 	ev->error = status != 0;
+	/* NVME_SC_ZONE_TOO_MANY_ACTIVE, NVME_SC_ZONE_TOO_MANY_OPEN (the type in bits 8-10; DNR and More above) */
+	ev->zone_resource = (status & 0x7ff) == 0x1bd || (status & 0x7ff) == 0x1be;
 	ev->sectors = c.sectors;
 	/* a Zone Append's result is the LBA the device assigned (nvme_end_req_zoned(): req->__sector) */
 	if (c.op == CHK_OP_APPEND && !ev->error) {

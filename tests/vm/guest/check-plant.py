@@ -14,8 +14,11 @@ FAULT is one of
                    did                                -> append-overlap
   past-capacity    the last write to a zone grows by a zone's worth of
                    sectors                             -> capacity
-  open-past-limit  a write to a zone nothing wrote is inserted at the first
-                   moment MAX_ACTIVE zones are active   -> active-limit
+  open-past-limit  a write to a zone nothing wrote, and its completion
+                   without error, are inserted at the first moment
+                   MAX_ACTIVE zones are active          -> active-limit
+                   (a device refuses such a write: only one that took it
+                   has opened a zone past the limit)
 Prints the rule zwsim check must report; exits 1 if the capture has no
 place for the fault.
 
@@ -220,6 +223,15 @@ def main():
             if sum(1 for w in written.values() if 0 < w < cap) >= max_active:
                 line = lines[e["i"]]
                 m = EV.search(line)
+                done = next((d for d in evs if d["i"] > e["i"] and d["kind"] == "complete" and d["rwbs"] == e["rwbs"]
+                             and d["sector"] == e["sector"] and d["n"] == e["n"]), None)
+                if done is None:
+                    continue
+                c = lines[done["i"]]
+                mc = EV.search(c)
+                c = c[:mc.start(5)] + str(fresh * zone) + " + 8" + c[mc.end(6):]
+                c = c[:c.rindex("[")] + "[0]" + c[c.rindex("]") + 1:]
+                lines.insert(done["i"] + 1, c)
                 lines.insert(e["i"] + 1, line[:m.start(5)] + str(fresh * zone) + " + 8" + line[m.end(6):])
                 ok = True
                 break
