@@ -134,7 +134,7 @@ void submit_bio(struct bio *bio);
  * aborted by the failure (disk_zone_wplug_abort()).
  */
 enum { BLK_RACE_INLINE = '0', BLK_RACE_FINISH_LATE = '1', BLK_RACE_LATE = '2' };
-/* A request BLK_RACE_FINISH_LATE left unfinished is finished now (before a report, at the end). */
+/* A request BLK_RACE_FINISH_LATE left unfinished is finished now (at the end of a script). */
 void blk_race_settle(struct block_device *bdev);
 
 int blkdev_report_zones(struct block_device *bdev, unsigned int zno, unsigned int nr,

@@ -787,10 +787,13 @@ static void blk_issue(struct bio *bio, bool now)
 int blkdev_report_zones(struct block_device *bdev, unsigned int zno, unsigned int nr,
 			struct blk_zone *zones)
 {
-	int n;
+	/*
+	 * A request finished late (BLK_RACE_FINISH_LATE) stays unfinished: a
+	 * report does not wait for it, and resyncs its still plugged plug
+	 * without removing it (disk_zone_wplug_set_wp_offset()).
+	 */
+	int n = zw_dev_report_zones(bdev->dev, zno, nr, zones);
 
-	blk_race_settle(bdev);
-	n = zw_dev_report_zones(bdev->dev, zno, nr, zones);
 	for (int i = 0; i < n; i++)
 		blk_zone_wplug_sync(bdev, &zones[i], zno + (unsigned int)i);
 	return n;
