@@ -73,6 +73,20 @@ struct block_device {
 	 * finishes them in the submitter's context): see blk_dispatch().
 	 */
 	bool complete_inline;
+	/*
+	 * zwsim's completion races (zwsim zone run --race): with
+	 * complete_inline, a failed plugged write is a race point, numbered in
+	 * order from 0, and race[n] chooses how it completes against the
+	 * submitter (BLK_RACE_*; past the string's end, or NULL: inline).  On
+	 * a device that completes in an interrupt (QEMU's NVMe, tcmu-runner's
+	 * ZBC) the kernel can take any of them (docs/fidelity.md, "Zone
+	 * scripts").  nr_races counts the points met; late_finish, 1 + the
+	 * zone whose request is finished after the next submission
+	 * (BLK_RACE_FINISH_LATE), 0 for none.
+	 */
+	const char *race;
+	unsigned int nr_races;
+	unsigned int late_finish;
 	struct blk_opts opts;
 	struct sim_loop *loop;
 	struct zw_log *log;
@@ -107,6 +121,22 @@ void submit_bio(struct bio *bio);
  * zone write plugs waiting for a write pointer update back in sync
  * (disk_zone_wplug_sync_wp_offset()).  Returns the zones reported or -errno.
  */
+/*
+ * The orders a race point (struct block_device's race) can take:
+ * BLK_RACE_INLINE, the command completes in the submitter's context before
+ * anything else is submitted (null_queue_rq()); BLK_RACE_FINISH_LATE, its
+ * bio ends (the program is woken: bio_endio()) but the block layer finishes
+ * the request (blk_zone_write_plug_finish_request(): unplugging, the plug's
+ * removal by disk_should_remove_zone_wplug()) only after the next bio is
+ * submitted, which then meets the plug still plugged; BLK_RACE_LATE, the
+ * whole completion comes after the submitter's next bios (the rest of a
+ * split write, a direct I/O's next bio), which queue in the plug and are
+ * aborted by the failure (disk_zone_wplug_abort()).
+ */
+enum { BLK_RACE_INLINE = '0', BLK_RACE_FINISH_LATE = '1', BLK_RACE_LATE = '2' };
+/* A request BLK_RACE_FINISH_LATE left unfinished is finished now (at the end of a script). */
+void blk_race_settle(struct block_device *bdev);
+
 int blkdev_report_zones(struct block_device *bdev, unsigned int zno, unsigned int nr,
 			struct blk_zone *zones);
 

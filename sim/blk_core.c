@@ -359,11 +359,41 @@ static bool bio_check(struct bio *bio)
 	return true;
 }
 
+void blk_race_settle(struct block_device *bdev)
+{
+	unsigned int late = bdev->late_finish;
+
+	if (!late)
+		return;
+	bdev->late_finish = 0;
+	blk_zone_write_plug_finish_request(bdev, late - 1);
+}
+
 static void blk_submit_one(struct bio *bio)
 {
-	if (bio->bi_bdev->nr_zones && blk_zone_plug_bio(bio))
-		return;
-	blk_dispatch(bio);
+	struct block_device *bdev = bio->bi_bdev;
+	/* a request finished late (BLK_RACE_FINISH_LATE) is finished after this bio's submission */
+	unsigned int late = bdev->late_finish;
+
+	bdev->late_finish = 0;
+	if (!bdev->nr_zones || !blk_zone_plug_bio(bio))
+		blk_dispatch(bio);
+	if (late)
+		blk_zone_write_plug_finish_request(bdev, late - 1);
+}
+
+/* The order a failed plugged write takes against the submitter (BLK_RACE_*). */
+static int blk_race_choice(struct bio *bio)
+{
+	struct block_device *bdev = bio->bi_bdev;
+	unsigned int n;
+
+	if (!bdev->race || !bio->bi_status || !(bio->bi_flags & BIO_ZONE_WRITE_PLUGGING))
+		return BLK_RACE_INLINE;
+	n = bdev->nr_races++;
+	if (n >= strlen(bdev->race))
+		return BLK_RACE_INLINE;
+	return bdev->race[n];
 }
 
 /*
@@ -731,6 +761,20 @@ static void blk_issue(struct bio *bio, bool now)
 	 * (docs/zone-model.md, rule 3; docs/fidelity.md, "Zone scripts").
 	 */
 	if (now || bdev->complete_inline) {
+		switch (blk_race_choice(bio)) {
+		case BLK_RACE_FINISH_LATE:
+			bdev->nr_inflight--;
+			bio_endio(bio);
+			blk_race_settle(bdev);	/* one at a time: an earlier one first */
+			bdev->late_finish = (unsigned int)(io.sector / bdev->zone_size) + 1;
+			return;
+		case BLK_RACE_LATE:
+			if (sim_schedule_completion_ns(bdev->loop, bio->bi_iter.bi_size, io.lat_ns, blk_complete, bio))
+				break;
+			return;
+		default:
+			break;
+		}
 		blk_complete(bio);
 		return;
 	}
@@ -743,6 +787,11 @@ static void blk_issue(struct bio *bio, bool now)
 int blkdev_report_zones(struct block_device *bdev, unsigned int zno, unsigned int nr,
 			struct blk_zone *zones)
 {
+	/*
+	 * A request finished late (BLK_RACE_FINISH_LATE) stays unfinished: a
+	 * report does not wait for it, and resyncs its still plugged plug
+	 * without removing it (disk_zone_wplug_set_wp_offset()).
+	 */
 	int n = zw_dev_report_zones(bdev->dev, zno, nr, zones);
 
 	for (int i = 0; i < n; i++)

@@ -381,9 +381,11 @@ void blk_zone_write_plug_bio_endio(struct bio *bio)
 static void blk_zone_wplug_bio_work(void *arg)
 {
 	struct blk_zone_wplug *zwplug = arg;
+	struct block_device *bdev = NULL;
 	struct bio *bio;
 
 	while ((bio = wplug_bio_list_pop(zwplug))) {
+		bdev = bio->bi_bdev;
 		if (blk_zone_wplug_prepare_bio(zwplug, bio)) {
 			blk_dispatch(bio);
 			return;
@@ -393,6 +395,16 @@ static void blk_zone_wplug_bio_work(void *arg)
 		blk_zone_wplug_fail(bio);
 	}
 	zwplug->flags &= ~BLK_ZONE_WPLUG_PLUGGED;
+	/*
+	 * Every bio refused: the plug is idle, and on Linux 7.2 it goes if its
+	 * zone is empty or full by its count (rule 2c), as after an unplug
+	 * (disk_zone_wplug_unplug_bio()): seen on ZBC in the VM tier, a write
+	 * queued behind a failed one at a zone's end, refused from the list,
+	 * then the next write at the zone's start reaching the disk (7.0's
+	 * blk_zone_wplug_bio_work() and 6.17 leave the plug).
+	 */
+	if (bdev && bdev->kernel != BLK_KERNEL_6_17)
+		disk_zone_wplug_maybe_remove(bdev, zwplug);
 }
 
 void blk_zone_write_plug_finish_request(struct block_device *bdev, unsigned int zno)

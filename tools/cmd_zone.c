@@ -91,6 +91,18 @@ static void zone_usage(FILE *f)
 		"                 bio_end, zone plug events; - for standard output)\n"
 		"  --order fifo|latency|shuffle   the order in which in-flight I/O completes\n"
 		"  --seed N       seed for --order shuffle (same seed, same run)\n"
+		"  --race CHOICES how each race point completes against the submitter (a\n"
+		"                 write through a zone write plug that fails, with --order\n"
+		"                 fifo): one digit a point, in order, '0' past the end:\n"
+		"                 0 before anything else is submitted (null_blk, the\n"
+		"                 default); 1 the program sees it, but the block layer\n"
+		"                 finishes the request (unplugs, removes the plug) after the\n"
+		"                 next bio is submitted; 2 after the submitter's next bios\n"
+		"                 (the rest of a split write: queued, then aborted).  Each\n"
+		"                 point met is said on stderr: 'zwsim: race N line L (OP)'.\n"
+		"                 On QEMU's NVMe and tcmu-runner's ZBC the kernel can take\n"
+		"                 any of them (docs/fidelity.md, \"Zone scripts\");\n"
+		"                 tests/vm/conf-races.py searches them for a real output\n"
 		"\n"
 		"Exit status: 0 done, 1 an operation failed (single operations) or data did\n"
 		"not verify, 2 bad usage, spec or script.\n"
@@ -115,6 +127,7 @@ struct zone_args {
 	uint64_t seed;
 	unsigned int ops;
 	enum blk_kernel_rules kernel;
+	const char *race;
 };
 
 static int parse_args(int *argc, char ***argv, struct zone_args *a)
@@ -133,6 +146,7 @@ static int parse_args(int *argc, char ***argv, struct zone_args *a)
 		{ "order", required_argument, NULL, 'o' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "ops", required_argument, NULL, 'n' },
+		{ "race", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -152,6 +166,14 @@ static int parse_args(int *argc, char ***argv, struct zone_args *a)
 				fprintf(stderr, "zwsim zone: --kernel %s: the block layer model has the rules of 7.2 (the default) and 6.17\n", optarg);
 				return -1;
 			}
+			break;
+		case 'c':
+			if (strspn(optarg, "012") != strlen(optarg)) {
+				fprintf(stderr, "zwsim zone: --race %s: one digit a race point, 0, 1 or 2 (see --help)\n",
+					optarg);
+				return -1;
+			}
+			a->race = optarg;
 			break;
 		case 'r': a->raw = true; break;
 		case 'f': a->force = true; break;
@@ -665,6 +687,8 @@ int cmd_zone(int argc, char **argv)
 		return ret;
 	dev = st.dev;
 	bdevp = st.bdevp;
+	if (a.race && bdevp && bdevp->complete_inline)
+		bdevp->race = a.race;
 	if (!strcmp(sub, "info")) {
 		ret = argc ? (fprintf(stderr, "zwsim zone info: takes no arguments\n"), EXIT_USAGE)
 			   : print_info(dev, a.o.json);

@@ -223,6 +223,7 @@ struct zs_state {
 	uint64_t lba_sectors;
 	uint64_t appends;	/* numbers the appends, for their tags */
 	bool bad_data;
+	unsigned int lines;	/* lines printed so far */
 	struct blk_zone *zones;	/* the last report: every zone, or the one named */
 	int reported;		/* zones in it (first: report_first); <= 0 none */
 	unsigned int report_first;
@@ -288,6 +289,7 @@ static void print_result(struct zs_state *st, const struct zs_op *op, struct zs_
 		r->zone = -1;	/* no report between operations: nothing to say of the zone */
 	zone_state(st, r->zone, &cond, wp, sizeof(wp));
 	zone_result_native(&r->res, st->dev->geo.model, native, sizeof(native));
+	st->lines++;
 	if (st->o->json) {
 		json_object *j = json_object_new_object();
 
@@ -514,6 +516,7 @@ int zs_run(struct zw_dev *dev, struct block_device *bdev, const struct zs_script
 	for (size_t i = 0; i < s->nr; i++) {
 		const struct zs_op *op = &s->ops[i];
 		struct zs_result r = { .zone = (int)op->zone };
+		unsigned int races = bdev ? bdev->nr_races : 0;
 
 		zone_result_ok(&r.res);
 		switch (op->kind) {
@@ -562,6 +565,9 @@ int zs_run(struct zw_dev *dev, struct block_device *bdev, const struct zs_script
 		}
 		if (r.status)
 			failed++;
+		/* --race: which race points this operation met (the line it prints is the next one) */
+		for (; bdev && bdev->race && races < bdev->nr_races; races++)
+			fprintf(stderr, "zwsim: race %u line %u (%s)\n", races, st.lines + 1, op->text);
 		/*
 		 * One report of every zone after each operation, as the
 		 * observations' program and blkzone report do; the line shows
@@ -572,6 +578,8 @@ int zs_run(struct zw_dev *dev, struct block_device *bdev, const struct zs_script
 			zs_report(&st, 0, dev->nr_zones);
 		print_result(&st, op, &r, op->text);
 	}
+	if (bdev)
+		blk_race_settle(bdev);
 	fflush(out);
 	free(st.zones);
 	return st.bad_data ? -1 : failed;

@@ -81,3 +81,40 @@ def test_append_sizes_are_compared_per_zone_in_order_and_as_multisets(xf, tmp_pa
     del real["appends"]
     xf.compare("s", real, model)
     assert "append sizes 0/0 (model 0)" in capsys.readouterr().out
+
+
+def outcome(files, zones):
+    return {"ops": [], "files": {n: {"size": sum(e[1] for e in ext), "extents": ext} for n, ext in files.items()},
+            "zones": zones, "shutdown": False}
+
+
+M = 1 << 20
+# two runs of GC that took other free zones: a and b share zone 9 (kernel) or 12 (model)
+KERNEL = outcome({"a": [[0, 4 * M, 9, 0], [4 * M, 2 * M, 10, 0]], "b": [[0, 1 * M, 9, 4 * M]]},
+                 {"9": ["fu", None], "10": ["oi", 2 * M], "11": ["oi", 0]})
+MODEL = outcome({"a": [[0, 4 * M, 12, 0], [4 * M, 2 * M, 8, 0]], "b": [[0, 1 * M, 12, 4 * M]]},
+                {"12": ["fu", None], "8": ["oi", 2 * M], "13": ["oi", 0]})
+
+
+def test_placements_alike_up_to_a_renaming_of_zones(xf):
+    t = xf.zone_renaming(KERNEL, MODEL)
+    assert (t["files_same"], t["files"], t["bytes_same"], t["bytes"]) == (2, 2, 7 * M, 7 * M)
+    # zones 9 -> 12 and 10 -> 8 mapped with their states; 11 and 13 (no live data) as a multiset
+    assert (t["zones_same"], t["zones"], t["renamed"]) == (3, 3, 2)
+    assert t["renaming"] == {9: 12, 10: 8}
+
+
+def test_a_renaming_must_be_one_to_one_and_keep_offsets_in_the_zone(xf):
+    # b in a zone of its own on one side: zone 9 cannot become both 12 and 14
+    split = outcome({"a": [[0, 4 * M, 12, 0], [4 * M, 2 * M, 8, 0]], "b": [[0, 1 * M, 14, 4 * M]]},
+                    MODEL["zones"])
+    t = xf.zone_renaming(KERNEL, split)
+    assert (t["files_same"], t["bytes_same"]) == (1, 6 * M)
+    # nor can two zones become one
+    apart = outcome({"a": KERNEL["files"]["a"]["extents"], "b": [[0, 1 * M, 11, 4 * M]]}, KERNEL["zones"])
+    assert xf.zone_renaming(apart, MODEL)["files_same"] == 1
+    # the same zones but another offset in the zone
+    moved = outcome({"a": MODEL["files"]["a"]["extents"], "b": [[0, 1 * M, 12, 5 * M]]}, MODEL["zones"])
+    assert xf.zone_renaming(KERNEL, moved)["files_same"] == 1
+    # as placed, nothing of it is alike
+    assert xf.zone_renaming(KERNEL, KERNEL)["renamed"] == 0

@@ -26,6 +26,14 @@ docs/fidelity-xfs-zoned.md).
       operations, then after the script until the zone report stops
       changing; the model with --memory from the threshold before the run;
       both compared (the snapshot too), and GC's bytes moved.
+  xfs-zoned-script.py real-gc DEV MOUNT_OPTS SCRIPT CHECKPOINT
+      the kernel side of run-gc only: its outcome as JSON (a run of the
+      kernel to compare with another run of the kernel).
+  xfs-zoned-script.py self-gc REAL.json REAL2.json MODEL.json
+      two kernel runs through GC against each other, as they are and up to
+      a renaming of zones (which free zone is taken next is timing on the
+      kernel), and the model against each up to a renaming; exit 1 if the
+      kernel agrees with itself that way and the model does not.
   xfs-zoned-script.py agree REAL.json MODEL.json
       exit 0 only if both sides agree on every call's result, the shut down
       state, every file and every zone (a check that must hold, not a figure).
@@ -546,6 +554,71 @@ def compare(name, r, m, tally=None):
     return 0
 
 
+def zone_renaming(r, m):
+    """Are r and m the same placement up to a renaming of zones?  Which free
+    zone the allocator or GC takes next depends on which zones GC has reset
+    by then (xfs_open_zone() takes the lowest free one), a matter of timing
+    on the kernel; what lands together, at which offset of its zone, need
+    not.  The renaming is read off the extents, in file order: each extent
+    of r maps its zone to the zone of m's extent at the same place.
+    Returns the figures: files whose every extent has the same file offset,
+    length and offset in its zone as m's, with zones renamed consistently
+    (one zone of r to one of m, and back); their bytes; the zones mapped
+    with the same condition and write pointer; the other zones (no live
+    file data on either side, e.g. GC's) compared as a multiset of states;
+    and the renaming itself (r's zone -> m's)."""
+    fwd, back, files_same, bytes_same, nfiles, nbytes = {}, {}, 0, 0, 0, 0
+    for n in sorted(set(r["files"]) | set(m["files"])):
+        rf, mf = r["files"].get(n), m["files"].get(n)
+        rext = rf["extents"] if rf else []
+        mext = mf["extents"] if mf else []
+        nfiles += 1
+        nbytes += sum(e[1] for e in rext)
+        ok = bool(rf and mf and rf["size"] == mf["size"] and len(rext) == len(mext))
+        for a, b in zip(rext, mext):
+            if (a[0], a[1], a[3]) != (b[0], b[1], b[3]) or fwd.get(a[2], b[2]) != b[2] or \
+                    back.get(b[2], a[2]) != a[2]:
+                ok = False
+                break
+        if ok:
+            for a, b in zip(rext, mext):
+                fwd[a[2]], back[b[2]] = b[2], a[2]
+            files_same += 1
+            bytes_same += sum(e[1] for e in rext)
+    zones_same = 0
+    rz, mz = r["zones"], m["zones"]
+    for a, b in fwd.items():
+        zones_same += str(a) in rz and rz.get(str(a)) == mz.get(str(b))
+    rest_r = sorted(tuple(v) for z, v in rz.items() if int(z) not in fwd)
+    rest_m = sorted(tuple(v) for z, v in mz.items() if int(z) not in back)
+    left = list(rest_m)
+    for v in rest_r:
+        if v in left:
+            left.remove(v)
+            zones_same += 1
+    nzones = len(fwd) + max(len(rest_r), len(rest_m))
+    # each zone's append sizes in issue order: a mapped zone against its
+    # image, the others (reset since, or never holding live data) as a multiset
+    ra, ma = r.get("appends") or {}, m.get("appends") or {}
+    app_same = 0
+    left = [tuple(v["issued"]) for z, v in ma.items() if int(z) not in back]
+    for z, v in ra.items():
+        if int(z) in fwd:
+            app_same += v["issued"] == ma.get(str(fwd[int(z)]), {}).get("issued")
+        elif tuple(v["issued"]) in left:
+            left.remove(tuple(v["issued"]))
+            app_same += 1
+    return {"files_same": files_same, "files": nfiles, "bytes_same": bytes_same, "bytes": nbytes,
+            "zones_same": zones_same, "zones": nzones, "renamed": sum(1 for a, b in fwd.items() if a != b),
+            "append_zones_same": app_same, "append_zones": max(len(ra), len(ma)), "renaming": fwd}
+
+
+def fmt_renaming(t):
+    return "files %d/%d, bytes %d/%d, zones %d/%d, append zones in order %d/%d (%d zones renamed)" % (
+        t["files_same"], t["files"], t["bytes_same"], t["bytes"], t["zones_same"], t["zones"],
+        t["append_zones_same"], t["append_zones"], t["renamed"])
+
+
 def fmt_append_figures(t):
     return "append sizes %d/%d (model %d), append zones in order %d/%d, as multisets %d/%d" % (
         t["appends_same"], t["appends_real"], t["appends_model"], t["append_zones_seq_same"],
@@ -786,10 +859,37 @@ def run_gc(name, dev, zwsim, spec, mopts, script, checkpoint, outdir, tally):
     compare(name + "-fill", r["checkpoint"], mf, tally)
     print("## after GC settled")
     compare(name, r, m, tally)
+    print("alike up to a renaming of zones %s: %s" % (name, fmt_renaming(zone_renaming(r, m))))
     print("GC bytes moved: kernel %d (zone appends %d less %d written by the script; XFS's own stats: %s), "
           "model %d (stats.gc_bytes; from its appends %d)" %
           (r["gc_bytes"], append_bytes(r["appends"]), user_bytes(r["ops"]), xfs_stats_gc(r.get("xfs_stats", "")),
            m["gc_bytes"], append_bytes(m["appends"]) - user_bytes(m["ops"])))
+    return 0
+
+
+def self_gc(real1, real2, model_json):
+    """The kernel against itself through GC (two runs of the same script on
+    a fresh device each), as it is and up to a renaming of zones, and the
+    model against each run up to a renaming.  Exit 1 if the two kernel runs
+    place every file and zone alike up to a renaming but the model does not
+    agree with the first that well; 0 otherwise (a figure, not a verdict,
+    when the kernel does not agree with itself)."""
+    r1, r2, m = load(real1), load(real2), load(model_json)
+    print("## the kernel against itself (a second run)")
+    compare("gc-kernel-vs-kernel", r1, r2)
+    kk = zone_renaming(r1, r2)
+    print("alike up to a renaming of zones gc-kernel-vs-kernel: %s" % fmt_renaming(kk))
+    print("GC bytes moved: kernel runs %d and %d, model %d" % (r1["gc_bytes"], r2["gc_bytes"], m["gc_bytes"]))
+    worst = None
+    for i, r in enumerate((r1, r2), 1):
+        km = zone_renaming(r, m)
+        print("alike up to a renaming of zones gc-kernel%d-vs-model: %s" % (i, fmt_renaming(km)))
+        if i == 1:
+            worst = km
+    whole = lambda t: t["files_same"] == t["files"] and t["zones_same"] == t["zones"]  # noqa: E731
+    if whole(kk) and not whole(worst):
+        print("harness: the kernel agrees with itself up to a renaming of zones, the model does not")
+        return 1
     return 0
 
 
@@ -814,6 +914,11 @@ def main(argv):
         return compare(args[0], load(args[1]), load(args[2]), *args[3:])
     if cmd == "run" and len(args) == 8:
         return run(*args)
+    if cmd == "real-gc" and len(args) == 4:
+        save(real_gc(*args[:3], int(args[3])))
+        return 0
+    if cmd == "self-gc" and len(args) == 3:
+        return self_gc(*args)
     if cmd == "run-gc" and len(args) == 9:
         return run_gc(*args)
     if cmd == "agree" and len(args) == 2:
