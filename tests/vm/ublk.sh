@@ -219,7 +219,7 @@ ublk_twin() {
 # The model's outcomes are xfs-fidelity.sh's where the spec is the same.
 device_ublk_xfsfid() {
 	local label="ublk xfs-zoned fidelity" twin="" img=/tmp/ublk-xfs-data.img loop
-	local zns=emu:model=zns,zones=16,zone_size=64M,zone_cap=48M,max_open=8,max_active=10
+	local cap=emu:zones=16,zone_size=64M,zone_cap=48M,max_open=8,max_active=10,max_sectors=1024
 	. "$ZWSIM_VM_REPO/tests/vm/xfs-fidelity.sh"
 	mkdir -p "$UB_OUT/xfs-fidelity" && : >"$UB_OUT/xfs-fidelity/tally"
 	[ -d "$ZWSIM_VM_OUT/xfs-fidelity" ] && export XF_MODEL_FROM=$ZWSIM_VM_OUT/xfs-fidelity
@@ -228,7 +228,7 @@ device_ublk_xfsfid() {
 		xf_fidelity "$UB_DEV" "$twin" "$label" "$UB_OUT/xfs-fidelity" xf_scenarios
 	guest_check "$label: stopped by SIGTERM, device deleted" ublk_stop
 	twin=""
-	if ublk_twin twin "$label" "$zns" && guest_make loop "$label: a loop device for the data section" \
+	if ublk_twin twin "$label" "$cap" && guest_make loop "$label: a loop device for the data section" \
 		eval "modprobe loop 2>/dev/null; truncate -s 512M $img && losetup -f --show $img"; then
 		xf_fidelity "$UB_DEV@$loop" "$twin" "$label" "$UB_OUT/xfs-fidelity" xf_scenarios_capacity
 		guest_check "$label: loop device removed" eval "losetup -d $loop && rm -f $img"

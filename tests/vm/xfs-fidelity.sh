@@ -519,4 +519,5 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	guest_summary
 	exit
 fi
-XF_ONLY=()
+# sourced: ZWSIM_VM_XF_ONLY="NAME..." runs only those scenarios (while developing)
+read -ra XF_ONLY <<<"${ZWSIM_VM_XF_ONLY:-}"
