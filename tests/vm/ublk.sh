@@ -33,7 +33,7 @@ UB_ALONE=""
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	set -uo pipefail
 	. "$ZWSIM_VM_LIB"
-	eval "$(sed -n '/^zoned_checks()/,/^}/p; /^export -f/p; /^CONF_DIR=/,/^declare -A CONF_XFAIL/p;
+	eval "$(sed -n '/^zoned_checks()/,/^}/p; /^export -f/p; /^CONF_DIR=/,/^)$/p;
 		/^conf_check()/,/^}/p; /^conformance()/,/^}/p; /^fill_qd_check()/,/^}/p' \
 		"$ZWSIM_VM_REPO/tests/vm/run.sh")"
 	mkdir -p "$CONF_OUT" && : >"$CONF_OUT/tally"
