@@ -164,6 +164,13 @@ $(B)/tests/test_fs_oracle: $(B)/tests/unit/test_fs_oracle.o $(B)/tools/fs_oracle
 $(BS)/tests/test_fs_oracle: $(BS)/tests/unit/test_fs_oracle.o $(BS)/tools/fs_oracle.o $(BS)/libzwsim.a
 	$(CC) $(SAN) -o $@ $^ -lcmocka $(LIBS)
 
+# the ublk server's control commands are the tool's (tools/ublk/ublk_ctl.c)
+$(B)/tests/test_ublk_ctl: $(B)/tests/unit/test_ublk_ctl.o $(B)/tools/ublk/ublk_ctl.o $(B)/libzwsim.a
+	$(CC) $(OPT) -o $@ $^ -lcmocka $(LIBS)
+
+$(BS)/tests/test_ublk_ctl: $(BS)/tests/unit/test_ublk_ctl.o $(BS)/tools/ublk/ublk_ctl.o $(BS)/libzwsim.a
+	$(CC) $(SAN) -o $@ $^ -lcmocka $(LIBS)
+
 # the trace readers' tests and bench link the readers (tools/trace/)
 TRACE_SRCS := $(sort $(wildcard tools/trace/*.c))
 $(B)/tests/test_trace_%: $(B)/tests/unit/test_trace_%.o $(call objs,$(B),$(TRACE_SRCS)) $(B)/libzwsim.a

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "cmds.h"
@@ -17,7 +19,8 @@
 static void ublk_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: zwsim ublk --dev SPEC [--qd N] [--sleep-latency] [--verbose]\n"
+		"usage: zwsim ublk --dev SPEC [--qd N] [--control PATH] [--sleep-latency] [--verbose]\n"
+		"       zwsim ublk --control PATH COMMAND...   (to a running server)\n"
 		"\n"
 		"Serve an emulated zoned device (emu: or file:) to the kernel through ublk\n"
 		"(Linux 6.6 or later, root, the ublk_drv module): the kernel sees a\n"
@@ -34,6 +37,14 @@ static void ublk_usage(FILE *f)
 		"                    size must be a power of two and the device a whole\n"
 		"                    number of zones; data=bytes (tags cannot be read back)\n"
 		"  --qd N            requests in flight on the one queue (1..4096; 64)\n"
+		"  --control PATH    listen on a Unix socket at PATH for one command a\n"
+		"                    connection, applied between two requests, replied to\n"
+		"                    with 0 or -ERRNO and a message:\n"
+		"                      inject FAULT  a fault as 'zwsim fs' scripts inject it\n"
+		"                                    (ro=Z, offline=Z, err=SECTOR:NR[:once],\n"
+		"                                    fail_write=N, corrupt=SECTOR)\n"
+		"                      fresh         a new device of the same spec (emu:):\n"
+		"                                    what a new null_blk device is to a test\n"
 		"  --sleep-latency   with profile=: sleep each command's latency (default:\n"
 		"                    the profile's latency is computed and not slept)\n"
 		"  --verbose         one stderr line per request\n"
@@ -42,10 +53,63 @@ static void ublk_usage(FILE *f)
 		"  zwsim ublk --dev emu:zones=64,zone_size=64M,conv=4,max_open=8,max_active=12 &\n"
 		"  blkzone report /dev/ublkb0 | head\n"
 		"  zwsim zone run --force --dev zbd:/dev/ublkb0 test.zs\n"
+		"  zwsim ublk --dev emu:zones=16,zone_size=4M,conv=2 --control /run/zw.sock &\n"
+		"  zwsim ublk --control /run/zw.sock inject err=16384:8:once   # prints 0\n"
+		"  zwsim ublk --control /run/zw.sock fresh\n"
 		"  zwsim ublk --dev file:/var/tmp/zdev,zones=32,zone_size=256M,model=zns\n"
 		"  kill %%1     # stops and deletes /dev/ublkb0\n"
 		"\n"
-		"Exit: 0 stopped by a signal, 1 the kernel refused or failed, 2 bad usage.\n");
+		"Exit: 0 stopped by a signal (a command: applied), 1 the kernel refused or\n"
+		"failed (a command: refused), 2 bad usage.\n");
+}
+
+/* zwsim ublk --control PATH COMMAND...: the words sent as one line; the reply printed */
+static int ublk_send(const char *path, int argc, char **argv)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	char line[512] = "", reply[512];
+	size_t got = 0;
+	ssize_t r;
+	int fd;
+
+	for (int i = 0; i < argc; i++) {
+		if (strlen(line) + strlen(argv[i]) + 2 >= sizeof(line)) {
+			fprintf(stderr, "zwsim ublk: the command is longer than %zu bytes\n", sizeof(line) - 2);
+			return EXIT_USAGE;
+		}
+		if (i)
+			strcat(line, " ");
+		strcat(line, argv[i]);
+	}
+	strcat(line, "\n");
+	if (strlen(path) >= sizeof(a.sun_path)) {
+		fprintf(stderr, "zwsim ublk: --control %s: the path is too long for a socket\n", path);
+		return EXIT_USAGE;
+	}
+	strcpy(a.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a))) {
+		fprintf(stderr, "zwsim ublk: --control %s: %s (is a server listening there?)\n", path,
+			strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return EXIT_OPFAIL;
+	}
+	if (write(fd, line, strlen(line)) != (ssize_t)strlen(line)) {
+		fprintf(stderr, "zwsim ublk: --control %s: %s\n", path, strerror(errno));
+		close(fd);
+		return EXIT_OPFAIL;
+	}
+	while (got < sizeof(reply) - 1 && (r = read(fd, reply + got, sizeof(reply) - 1 - got)) > 0)
+		got += (size_t)r;
+	close(fd);
+	reply[got] = '\0';
+	if (!got) {
+		fprintf(stderr, "zwsim ublk: --control %s: no reply\n", path);
+		return EXIT_OPFAIL;
+	}
+	fputs(reply, stdout);
+	return reply[0] == '0' ? EXIT_OK : EXIT_OPFAIL;
 }
 
 int cmd_ublk(int argc, char **argv)
@@ -53,6 +117,7 @@ int cmd_ublk(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "dev", required_argument, NULL, 'd' },
 		{ "qd", required_argument, NULL, 'q' },
+		{ "control", required_argument, NULL, 'c' },
 		{ "sleep-latency", no_argument, NULL, 's' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -82,6 +147,9 @@ int cmd_ublk(int argc, char **argv)
 			}
 			o.queue_depth = (unsigned int)v;
 			break;
+		case 'c':
+			o.control = optarg;
+			break;
 		case 's':
 			o.sleep_latency = true;
 			break;
@@ -96,6 +164,8 @@ int cmd_ublk(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	if (optind < argc && o.control && !spec)
+		return ublk_send(o.control, argc - optind, argv + optind);
 	if (optind < argc) {
 		fprintf(stderr, "zwsim ublk: unexpected argument '%s'\n", argv[optind]);
 		return EXIT_USAGE;
@@ -124,7 +194,8 @@ int cmd_ublk(int argc, char **argv)
 		zw_dev_close(dev);
 		return EXIT_OPFAIL;
 	}
-	ret = ublk_serve(dev, &o, stdout, &st, err, sizeof(err));
+	o.spec = spec;
+	ret = ublk_serve(&dev, &o, stdout, &st, err, sizeof(err));
 	if (st.reads + st.writes + st.appends + st.flushes + st.zone_mgmt + st.reports)
 		fprintf(stderr,
 		"zwsim ublk: served %llu reads, %llu writes, %llu zone appends, %llu flushes, %llu zone management, %llu zone reports; %llu errors returned\n",

@@ -118,3 +118,27 @@ def test_a_renaming_must_be_one_to_one_and_keep_offsets_in_the_zone(xf):
     assert xf.zone_renaming(KERNEL, moved)["files_same"] == 1
     # as placed, nothing of it is alike
     assert xf.zone_renaming(KERNEL, KERNEL)["renamed"] == 0
+def _outcome(extents, landed, zones=None, ops=None):
+    """An outcome of one file f in zone 81 (zone offsets in bytes), with the
+    appends that landed there (sectors, in the order of their sectors)."""
+    return {"ops": ops or [["write f 0 256k", "262144"], ["sync", "0"]], "shutdown": False,
+            "files": {"f": {"size": 262144, "extents": extents}},
+            "zones": zones or {"81": ["oi", 262144]},
+            "appends": {"81": {"issued": landed, "landed": landed, "failed": 0}}}
+
+
+def test_the_judge_allows_only_where_each_zones_appends_landed(xf):
+    model = _outcome([[0, 262144, 81, 0]], [256, 256])
+    # the same: nothing differs
+    assert xf.judge_outcomes(model, model)[1][0] == "same"
+    # the kernel's second append landed first: the pieces swapped in the zone
+    swapped = _outcome([[0, 131072, 81, 131072], [131072, 131072, 81, 0]], [256, 256])
+    rc, lines = xf.judge_outcomes(swapped, model)
+    assert rc == 0 and lines[0] == "append order"
+    assert "kernel f+131072 f+0" in lines[-1] and "model  f+0 f+131072" in lines[-1]
+    # another zone's condition, another result, other data in the appends: different
+    for other in (_outcome([[0, 262144, 81, 0]], [256, 256], zones={"81": ["fu", None]}),
+                  _outcome([[0, 262144, 81, 0]], [256, 256], ops=[["write f 0 256k", "-EIO"], ["sync", "0"]]),
+                  _outcome([[0, 262144, 81, 0]], [128, 384])):
+        rc, lines = xf.judge_outcomes(other, model)
+        assert rc == 1 and lines[0] == "DIFFERENT"

@@ -473,7 +473,7 @@ device_nullb_conv
 device_nullb_small
 device_nullb_limits
 device_nullb_fs
-. "$(dirname "${BASH_SOURCE[0]}")/zonefs-fidelity.sh" # zonefs: the kernel against the model (docs/fidelity.md)
+. "$(dirname "${BASH_SOURCE[0]}")/zonefs-fidelity.sh" && device_zonefs_fidelity # zonefs: the kernel against the model (docs/fidelity.md)
 device_zns
 device_nvme_conv
 device_zbc

@@ -23,7 +23,9 @@
 # and every difference.
 #
 # Sourced by run.sh in the guest (after guest/lib.sh), which then calls
-# device_xfs_fidelity.  Also runnable by itself in the guest:
+# device_xfs_fidelity; and by ublk.sh, which runs the same scenarios with
+# the kernel's XFS on zwsim's model served through ublk (xf_fidelity).
+# Also runnable by itself in the guest:
 #   tests/vm/run-guest.sh --out DIR -- tests/vm/xfs-fidelity.sh [SCENARIO...]
 #
 # The devices: 512 MiB of 4 MiB zones, 80 conventional (320 MiB: mkfs.xfs
@@ -38,11 +40,42 @@ XF_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 XF_HELPER=$XF_DIR/guest/xfs-zoned-script.py
 XF_NULLB=(size=512 zone_size=4 zone_nr_conv=80 badblocks_once=1)
 XF_NULLB_SMALL=(size=360 zone_size=4 zone_nr_conv=80)
+# the checks' names: "$XF_LABEL: SCENARIO", "$XF_ONDEV_LABEL: SCENARIO ..."
+XF_LABEL="xfs-zoned fidelity" XF_ONDEV_LABEL="xfs-zoned model on the real device"
+XF_JUDGE=""
+
+# xf_fidelity DEV TWIN LABEL OUT SCENARIOS_FUNCTION: the scenarios of
+# SCENARIOS_FUNCTION (xf_scenarios, xf_scenarios_small,
+# xf_scenarios_capacity) with the kernel's XFS on DEV (a zoned device with
+# conventional zones, or RTDEV@DATADEV) and the model on TWIN, as checks
+# named "LABEL: SCENARIO"; their files and the figures (OUT/tally) in OUT.
+# XF_JUDGE=1: a second check per scenario judges the outcome
+# (xfs-zoned-script.py judge: only where each zone's appends landed may
+# differ).  XF_MODEL_FROM=DIR: the model's outcomes of an earlier run into
+# DIR where its spec, script and mount options were these (the model is
+# deterministic).
+xf_fidelity() {
+	XF_DEV=$1 XF_EMU=$2 XF_LABEL=$3 XF_OUT=$4
+	mkdir -p "$XF_OUT"
+	[ -e "$XF_OUT/tally" ] || : >"$XF_OUT/tally"
+	$5
+}
+
+# xf_judged NAME: the first line of the scenario's judgement (xf_compare
+# with XF_JUDGE=1) is "same" or "append order"
+xf_judged() {
+	local first=""
+	[ -r "$XF_OUT/$1.judge" ] || { echo "no judgement: $XF_OUT/$1.judge"; return 1; }
+	cat "$XF_OUT/$1.judge"
+	read -r first <"$XF_OUT/$1.judge"
+	[ "$first" = same ] || [ "$first" = "append order" ]
+}
 
 # xf_compare NAME MOUNT_OPTS: the scenario's script on the kernel and on the
 # model, then the comparison; non-zero only if either side could not run
 xf_compare() {
-	/usr/bin/python3 "$XF_HELPER" run "$1" "$XF_DEV" "$ZWSIM" "$XF_EMU" "${2:--}" "$XF_OUT/$1.fs" \
+	XF_JUDGE=$XF_JUDGE XF_MODEL_FROM=${XF_MODEL_FROM:-} \
+		/usr/bin/python3 "$XF_HELPER" run "$1" "$XF_DEV" "$ZWSIM" "$XF_EMU" "${2:--}" "$XF_OUT/$1.fs" \
 		"$XF_OUT" "$XF_OUT/tally" >"$XF_OUT/$1.cmp" 2>&1
 	local rc=$?
 	cat "$XF_OUT/$1.cmp"
@@ -57,7 +90,9 @@ xf_scenario() {
 		return 0
 	fi
 	cat >"$XF_OUT/$name.fs"
-	guest_check "xfs-zoned fidelity: $name${mopts:+ ($mopts)}" xf_compare "$name" "$mopts"
+	guest_check "$XF_LABEL: $name${mopts:+ ($mopts)}" xf_compare "$name" "$mopts" || return
+	[ -z "$XF_JUDGE" ] || guest_check "$XF_LABEL: $name: the kernel and the model agree but for where appends landed" \
+		xf_judged "$name"
 }
 
 # xf_agree NAME MOUNT_OPTS < SCRIPT: a scenario (as xf_scenario: its
@@ -69,7 +104,7 @@ xf_agree() {
 		return 0
 	fi
 	xf_scenario "$@" || return 0
-	guest_check "xfs-zoned fidelity: $name: the kernel and the model agree" \
+	guest_check "$XF_LABEL: $name: the kernel and the model agree" \
 		/usr/bin/python3 "$XF_HELPER" agree "$XF_OUT/$name.real.json" "$XF_OUT/$name.model.json"
 }
 
@@ -438,30 +473,28 @@ xf_on_device() {
 	fi
 	mkdir -p "$dir"
 	cat >"$dir/$name.fs"
-	guest_check "xfs-zoned model on the real device: $name (as on its twin, every byte verified)" \
+	guest_check "$XF_ONDEV_LABEL: $name (as on its twin, every byte verified)" \
 		model_on_device xfs-zoned "$XF_DEV" "$XF_EMU" "$dir/$name.fs" "$dir/$name"
 }
 
 # xf_device NAME DESCRIPTION SCENARIOS_FUNCTION NULL_BLK_ATTR...: a device,
 # its twin, the scenarios on both, the device removed
 xf_device() {
-	local label="xfs-zoned fidelity" name=$1 what=$2 fn=$3 dev
+	local label="xfs-zoned fidelity" name=$1 what=$2 fn=$3 dev twin=""
 	shift 3
 	guest_make dev "$label: null_blk made ($what)" nullb_create "$name" "$@" || return
-	XF_DEV=$dev XF_EMU=""
-	guest_make XF_EMU "$label: the model's twin of $name" "$ZWSIM" zone twin --dev "zbd:$dev"
-	[ -n "$XF_EMU" ] && $fn
+	guest_make twin "$label: the model's twin of $name" "$ZWSIM" zone twin --dev "zbd:$dev"
+	[ -n "$twin" ] && xf_fidelity "$dev" "$twin" "$label" "$XF_OUT" "$fn"
 	guest_check "$label: $name removed" nullb_remove "$name"
 }
 
 # xf_zns: the capacity scenarios, when run-guest.sh attached a ZNS and a
 # conventional NVMe namespace (as run.sh does); both are left blank
 xf_zns() {
-	local label="xfs-zoned fidelity" zns conv
+	local label="xfs-zoned fidelity" zns conv twin=""
 	zns=$(zns_dev 2>/dev/null) && conv=$(nvme_conv_dev 2>/dev/null) || return 0
-	XF_DEV=$zns@$conv XF_EMU=""
-	guest_make XF_EMU "$label: the model's twin of the ZNS namespace" "$ZWSIM" zone twin --dev "zbd:$zns"
-	[ -n "$XF_EMU" ] && xf_scenarios_capacity
+	guest_make twin "$label: the model's twin of the ZNS namespace" "$ZWSIM" zone twin --dev "zbd:$zns"
+	[ -n "$twin" ] && xf_fidelity "$zns@$conv" "$twin" "$label" "$XF_OUT" xf_scenarios_capacity
 	guest_check "$label: ZNS zones reset, NVMe namespace wiped" \
 		eval "blkzone reset $zns && wipefs -a -q $conv"
 }
@@ -486,4 +519,5 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	guest_summary
 	exit
 fi
-XF_ONLY=()
+# sourced: ZWSIM_VM_XF_ONLY="NAME..." runs only those scenarios (while developing)
+read -ra XF_ONLY <<<"${ZWSIM_VM_XF_ONLY:-}"

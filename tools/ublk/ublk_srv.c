@@ -16,14 +16,18 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "dev.h"
+#include "ublk_ctl.h"
 #include "ublk_uapi.h"
 
 #define UBLK_CONTROL "/dev/ublk-control"
+/* the user data of the control socket's poll on the queue ring (above every tag) */
+#define CTL_POLL_UD (1ull << 32)
 
 static volatile sig_atomic_t stop_requested;
 
@@ -48,6 +52,7 @@ struct ublk_srv {
 	uint8_t *bufs;
 	unsigned int live_tags;	/* fetches outstanding */
 	int zone_shift;
+	int ctl_fd;		/* the control socket (--control), or -1 */
 };
 
 /* Queue a control command (SQE128: the 32-byte payload in sqe->cmd). */
@@ -262,17 +267,39 @@ static int serve(struct ublk_srv *s, unsigned int tag, uint64_t *lba)
 	}
 }
 
+/* A poll for a connection on the control socket, on the queue ring. */
+static int ctl_arm(struct ublk_srv *s)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&s->q);
+
+	if (!sqe) {
+		io_uring_submit(&s->q);
+		sqe = io_uring_get_sqe(&s->q);
+		if (!sqe)
+			return -EBUSY;
+	}
+	io_uring_prep_poll_add(sqe, s->ctl_fd, POLLIN);
+	io_uring_sqe_set_data64(sqe, CTL_POLL_UD);
+	return 0;
+}
+
 /* Handle every completion on the queue ring; <0 on a ring error. */
 static int q_reap(struct ublk_srv *s)
 {
 	struct io_uring_cqe *cqe;
 	unsigned int head, n = 0;
+	bool ctl = false;
 
 	io_uring_for_each_cqe(&s->q, head, cqe) {
-		unsigned int tag = (unsigned int)io_uring_cqe_get_data64(cqe);
+		uint64_t ud = io_uring_cqe_get_data64(cqe);
+		unsigned int tag = (unsigned int)ud;
 		int res = cqe->res;
 
 		n++;
+		if (ud == CTL_POLL_UD) {
+			ctl = true;
+			continue;
+		}
 		if (tag >= s->qd)
 			continue;
 		if (res == UBLK_IO_RES_OK) {
@@ -289,6 +316,12 @@ static int q_reap(struct ublk_srv *s)
 		}
 	}
 	io_uring_cq_advance(&s->q, n);
+	if (ctl) {
+		/* between two requests: what the kernel sends next sees the command */
+		ublk_ctl_accept(s->ctl_fd, &s->dev, s->o->spec);
+		if (ctl_arm(s))
+			return -EBUSY;
+	}
 	return 0;
 }
 
@@ -330,11 +363,12 @@ static int ilog2_exact(uint64_t v)
 
 #define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); goto out; } while (0)
 
-int ublk_serve(struct zw_dev *dev, const struct ublk_srv_opts *o, FILE *out,
+int ublk_serve(struct zw_dev **devp, const struct ublk_srv_opts *o, FILE *out,
 	       struct ublk_srv_stats *st, char *err, size_t errlen)
 {
+	struct zw_dev *dev = *devp;
 	struct ublk_srv s = { .dev = dev, .o = o, .st = st, .ctrl_fd = -1, .cdev_fd = -1,
-			      .dev_id = UINT32_MAX, .qd = o->queue_depth };
+			      .dev_id = UINT32_MAX, .qd = o->queue_depth, .ctl_fd = -1 };
 	const struct zone_geometry *g = &dev->geo;
 	struct ublksrv_ctrl_dev_info info = { 0 };
 	struct ublk_params p = { 0 };
@@ -364,6 +398,15 @@ int ublk_serve(struct zw_dev *dev, const struct ublk_srv_opts *o, FILE *out,
 	max_sectors &= ~((g->lba_size >> SECTOR_SHIFT) - 1);
 	s.buf_bytes = (uint32_t)(((uint64_t)max_sectors << SECTOR_SHIFT) + (uint64_t)page - 1) &
 		      ~(uint32_t)(page - 1);
+
+	if (o->control) {
+		s.ctl_fd = ublk_ctl_listen(o->control, err, errlen);
+		if (s.ctl_fd < 0) {
+			ret = s.ctl_fd;
+			s.ctl_fd = -1;
+			goto out;
+		}
+	}
 
 	s.ctrl_fd = open(UBLK_CONTROL, O_RDWR | O_CLOEXEC);
 	if (s.ctrl_fd < 0 && errno == ENOENT && !system("modprobe ublk_drv >/dev/null 2>&1"))
@@ -473,6 +516,10 @@ int ublk_serve(struct zw_dev *dev, const struct ublk_srv_opts *o, FILE *out,
 		FAIL("UBLK_U_IO_FETCH_REQ: %s", strerror(-ret));
 	}
 	s.live_tags = s.qd;
+	if (s.ctl_fd >= 0 && ctl_arm(&s)) {
+		ret = -EBUSY;
+		FAIL("queue ring full");
+	}
 
 	/* restarted: a signal must not fail a pread/pwrite of a request's data; the loop polls the flag */
 	sa.sa_flags = SA_RESTART;
@@ -547,5 +594,10 @@ out:
 		io_uring_queue_exit(&s.ctrl);
 	if (s.ctrl_fd >= 0)
 		close(s.ctrl_fd);
+	if (s.ctl_fd >= 0) {
+		close(s.ctl_fd);
+		unlink(o->control);
+	}
+	*devp = s.dev;
 	return ret;
 }

@@ -131,3 +131,55 @@ class Syscalls:
         except OSError as e:
             return errname(e.errno)
         return self.UNSUPPORTED
+
+
+def is_ublk(dev):
+    """Is DEV a device zwsim ublk serves (/dev/ublkbN)?"""
+    return os.path.basename(dev).startswith("ublkb")
+
+
+def ublk_control(command):
+    """One command to the zwsim ublk server of the device under test, through
+    its control socket ($ZWSIM_UBLK_CONTROL: `zwsim ublk --control PATH`):
+    its reply, '0' or '-EINVAL message' (tools/ublk/ublk_ctl.h).  The server
+    applies it between two requests: every request after the reply sees it."""
+    import socket
+    path = os.environ.get("ZWSIM_UBLK_CONTROL")
+    if not path:
+        raise RuntimeError("a ublk device, but no ZWSIM_UBLK_CONTROL: the server's --control socket")
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        s.connect(path)
+        s.sendall((command + "\n").encode())
+        reply = b""
+        while True:
+            b = s.recv(512)
+            if not b:
+                break
+            reply += b
+    finally:
+        s.close()
+    return reply.decode().strip()
+
+
+# BLKRESETZONE = _IOW(0x12, 131, struct blk_zone_range), BLKFLSBUF = _IO(0x12, 97),
+# BLKGETSIZE64 = _IOR(0x12, 114, size_t)
+BLKRESETZONE, BLKFLSBUF, BLKGETSIZE64 = 0x40101283, 0x1261, 0x80081272
+
+
+def ublk_fresh(dev):
+    """The served model made anew (what a new null_blk device is): first every
+    zone reset through the kernel (BLKRESETZONE over the whole device), so
+    that no zone write plug keeps an old write pointer; then the server's
+    'fresh'; then the block device's page cache dropped (BLKFLSBUF)."""
+    import struct
+    fd = os.open(dev, os.O_RDWR)
+    try:
+        nbytes = struct.unpack("Q", fcntl.ioctl(fd, BLKGETSIZE64, bytes(8)))[0]
+        fcntl.ioctl(fd, BLKRESETZONE, struct.pack("QQ", 0, nbytes >> 9))
+        reply = ublk_control("fresh")
+        if reply != "0":
+            raise RuntimeError("zwsim ublk fresh: " + reply)
+        fcntl.ioctl(fd, BLKFLSBUF, 0)
+    finally:
+        os.close(fd)

@@ -37,6 +37,12 @@ docs/fidelity-xfs-zoned.md).
   xfs-zoned-script.py agree REAL.json MODEL.json
       exit 0 only if both sides agree on every call's result, the shut down
       state, every file and every zone (a check that must hold, not a figure).
+  xfs-zoned-script.py judge REAL.json MODEL.json
+      exit 0 only if both sides agree as for agree, but for where in its
+      zone each zone append landed (the pieces of files each zone's appends
+      carried must be the same): the judge of the kernel on zwsim's device
+      served by zwsim ublk, whose appends may reach the server in another
+      order than XFS submitted them (docs/ublk.md).
   xfs-zoned-script.py summary TALLY
       the totals of a tally.
 
@@ -91,7 +97,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fsscript import Syscalls, errname, parse, size  # noqa: E402
+from fsscript import Syscalls, errname, is_ublk, parse, size, ublk_control, ublk_fresh  # noqa: E402
 
 F_SET_RW_HINT = 1024 + 12
 HINTS = ("notset", "none", "short", "medium", "long", "extreme")
@@ -141,6 +147,9 @@ class Real(Syscalls):
             return errname(e.errno)
 
     def inject(self, fault):
+        if is_ublk(self.dev):  # the served model takes the fault itself
+            reply = ublk_control("inject " + fault)
+            return reply if reply == "0" else "-EINVAL  # zwsim ublk: " + reply
         key, _, val = fault.partition("=")
         parts = val.split(":")
         if key != "err" or len(parts) != 3 or parts[2] != "once":
@@ -152,6 +161,8 @@ class Real(Syscalls):
         return "0"
 
     def clear_badblocks(self):
+        if is_ublk(self.dev):
+            return  # the next real() makes the served model fresh
         for first, last in self.badblocks:
             with open("/sys/kernel/config/nullb/%s/badblocks" % self.name, "w") as f:
                 f.write("-%d-%d" % (first, last))
@@ -320,6 +331,8 @@ def real(dev, mopts, script):
         data = rt
     # a mount left behind by an earlier run that broke
     subprocess.run(["umount", data], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if is_ublk(rt):
+        ublk_fresh(rt)  # no fault left from an earlier scenario: what null_blk's cleared badblocks are
     subprocess.run(mkfs + [data], check=True, stdout=subprocess.DEVNULL)
     mnt = tempfile.mkdtemp(prefix="xfs-zoned-")
     subprocess.run(["mount"] + (["-o", ",".join(opts)] if opts else []) + [data, mnt], check=True)
@@ -639,6 +652,81 @@ def agree(real_json, model_json):
     return 1 if bad else 0
 
 
+def append_pieces(out):
+    """{ZONE: sorted [(FILE, OFF, LEN)]}: every file's data cut at the
+    boundaries of the zone appends that landed in its zone (each append
+    carries one piece of one file), positions left out; and {ZONE: [(FILE,
+    OFF, LEN, ZONE_OFF)]} with them.  The zones start empty in a scenario
+    (mkfs.xfs resets them), so the appends that landed fill each zone from
+    its start in the order of their sectors ("landed")."""
+    bounds = {}
+    for z, a in out.get("appends", {}).items():
+        b, pos = [], 0
+        for n in a["landed"]:
+            pos += n * 512
+            b.append(pos)
+        bounds[int(z)] = b
+    pieces, placed = {}, {}
+    for name, f in out["files"].items():
+        for off, ln, z, zo in f["extents"]:
+            cuts = [c for c in bounds.get(z, []) if zo < c < zo + ln] + [zo + ln]
+            start = zo
+            for c in cuts:
+                pieces.setdefault(z, []).append((name, off + start - zo, c - start))
+                placed.setdefault(z, []).append((name, off + start - zo, c - start, start))
+                start = c
+    return {z: sorted(p) for z, p in pieces.items()}, placed
+
+
+def judge(real_json, model_json):
+    """The kernel on zwsim's device (zwsim ublk) against the model on the
+    same spec: exit 0 if they agree on every call's result, the shut down
+    state, every zone, every file's size, and, per zone, on which pieces of
+    which files its zone appends carried, so that where each append landed
+    in its zone is the one thing allowed to differ (the order in which the
+    server received the zone's appends: docs/ublk.md).  The first line
+    says 'same' (nothing differs), 'append order' (only that) or
+    'DIFFERENT', what follows shows it."""
+    rc, lines = judge_outcomes(load(real_json), load(model_json))
+    print("\n".join(lines))
+    return rc
+
+
+def judge_outcomes(r, m):
+    """judge() of two outcomes: (exit status, lines)."""
+    bad = []
+    for k in ("ops", "shutdown", "zones"):
+        if r.get(k) != m.get(k):
+            bad.append("%s differ:\n  kernel %s\n  model  %s" % (k, json.dumps(r.get(k), sort_keys=True),
+                                                               json.dumps(m.get(k), sort_keys=True)))
+    rs = {n: f["size"] for n, f in r["files"].items()}
+    ms = {n: f["size"] for n, f in m["files"].items()}
+    if rs != ms:
+        bad.append("file sizes differ: kernel %s, model %s" % (rs, ms))
+    rp, rplaced = append_pieces(r)
+    mp, mplaced = append_pieces(m)
+    moved = []
+    for z in sorted(set(rp) | set(mp)):
+        if rp.get(z) != mp.get(z):
+            bad.append("zone %d's appends carried other data:\n  kernel %s\n  model  %s" % (z, rp.get(z), mp.get(z)))
+        elif sorted(rplaced[z], key=lambda p: p[3]) != sorted(mplaced[z], key=lambda p: p[3]):
+            moved.append(z)
+    if bad:
+        return 1, ["DIFFERENT"] + bad
+    if not moved:
+        return 0, ["same", "the kernel and the model agree: results, shut down state, zones, every file's extents"]
+    lines = ["append order",
+             "the kernel and the model agree on results, the shut down state, zones and file sizes, and each "
+             "zone's appends carried the same pieces of the same files; where they landed differs in zone%s %s:" %
+             ("s" if len(moved) > 1 else "", " ".join(map(str, moved)))]
+    for z in moved:
+        def order(pl):
+            return " ".join("%s+%d" % (p[0], p[1]) for p in sorted(pl, key=lambda p: p[3]))
+        lines.append("  zone %d, the pieces (FILE+OFFSET) by where they landed:\n    kernel %s\n    model  %s" %
+                     (z, order(rplaced[z]), order(mplaced[z])))
+    return 0, lines
+
+
 def summary(tally):
     tot = dict.fromkeys(TALLY_FIELDS[1:], 0)
     n = exact = exact_appends = 0
@@ -674,13 +762,45 @@ def run(name, dev, zwsim, spec, mopts, script, outdir, tally):
     """The scenario on the kernel and on the model, then the comparison
     (OUTDIR/NAME.real.json, NAME.model.json; the figures appended to TALLY)."""
     base = os.path.join(outdir, name)
+    for ext, v in ((".mopts", mopts), (".spec", spec)):  # what cached_model() checks
+        with open(base + ext, "w") as f:
+            f.write(v + "\n")
     print("# %s: the kernel (mount options: %s)" % (name, mopts), flush=True)
     r = real(dev, mopts, script)
     save(r, base + ".real.json")
-    print("# %s: the model (%s)" % (name, spec), flush=True)
-    m = model(zwsim, spec, mopts, script, KERNEL_POLICY)
+    m = cached_model(name, spec, mopts, script)
+    if m is None:
+        print("# %s: the model (%s)" % (name, spec), flush=True)
+        m = model(zwsim, spec, mopts, script, KERNEL_POLICY)
     save(m, base + ".model.json")
+    if os.environ.get("XF_JUDGE"):  # the kernel on zwsim's device: judged, not only compared
+        with open(base + ".judge", "w") as f:
+            f.write("\n".join(judge_outcomes(r, m)[1]) + "\n")
     return compare(name, r, m, tally)
+
+
+def cached_model(name, spec, mopts, script):
+    """The model's outcome from $XF_MODEL_FROM (an earlier run's OUTDIR) when
+    it ran the same script with the same mount options on the same spec
+    (NAME.fs, NAME.mopts, NAME.spec there): the model is deterministic, so it is the outcome a
+    new run would give.  None otherwise."""
+    d = os.environ.get("XF_MODEL_FROM")
+    if not d:
+        return None
+    try:
+        with open(os.path.join(d, name + ".spec")) as f:
+            twin = f.read().strip()
+        with open(os.path.join(d, name + ".fs")) as f, open(script) as g:
+            same_script = f.read() == g.read()
+        with open(os.path.join(d, name + ".mopts")) as f:
+            same_mopts = f.read().strip() == mopts
+        m = load(os.path.join(d, name + ".model.json"))
+    except OSError:
+        return None
+    if twin != spec or not same_script or not same_mopts:
+        return None
+    print("# %s: the model's outcome from %s (the same spec, script and mount options)" % (name, d), flush=True)
+    return m
 
 
 # --- through GC (tests/vm/xfs-gc-fidelity.sh) --------------------------------
@@ -923,6 +1043,8 @@ def main(argv):
         return run_gc(*args)
     if cmd == "agree" and len(args) == 2:
         return agree(*args)
+    if cmd == "judge" and len(args) == 2:
+        return judge(*args)
     if cmd == "summary" and len(args) == 1:
         return summary(args[0])
     sys.stderr.write(__doc__)

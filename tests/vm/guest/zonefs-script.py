@@ -12,11 +12,15 @@ the same normalized transcript for both (tests/vm/zonefs-fidelity.sh).
       the same script on the model (zwsim fs --fs zonefs --json --verify);
       fails if the model's data does not verify.
   zonefs-script.py real-batch MANIFEST OUTDIR NULLB_ATTR=VALUE...
+  zonefs-script.py ublk-batch MANIFEST OUTDIR DEV
   zonefs-script.py model-batch MANIFEST OUTDIR ZWSIM SPEC
       every 'NAME MOUNT_OPTS SCRIPT' line of MANIFEST, each transcript in
       OUTDIR/NAME.txt; real-batch makes a fresh null_blk device 'zfid' (with
-      these configfs attributes) for each.  One Python process for them all:
-      under TCG, starting Python costs seconds.
+      these configfs attributes) for each, ublk-batch makes the model that
+      zwsim ublk serves as DEV fresh (fsscript.ublk_fresh(); the server's
+      control socket in $ZWSIM_UBLK_CONTROL, which also takes the faults).
+      One Python process for them all: under TCG, starting Python costs
+      seconds.
 
 The transcript: one 'OPERATION => RESULT' line per script line (as zwsim fs
 prints them), then '# files' (NAME size= mode= zone=), '# sysfs' (the
@@ -47,7 +51,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fsscript import Syscalls, parse  # noqa: E402
+from fsscript import Syscalls, is_ublk, parse, ublk_control, ublk_fresh  # noqa: E402
 
 SEQ_CONDS_WITH_WP = ("em", "oi", "oe", "cl")
 # BLKREPORTZONE = _IOWR(0x12, 130, struct blk_zone_report), and the zone
@@ -76,6 +80,9 @@ class Real(Syscalls):
         return memoryview(self.bufs[n])[:n]
 
     def inject(self, fault):
+        if is_ublk(self.dev):  # the served model takes the fault itself
+            reply = ublk_control("inject " + fault)
+            return reply if reply == "0" else "-EINVAL  # zwsim ublk: " + reply
         cfg = "/sys/kernel/config/nullb/" + self.name
         key, _, val = fault.partition("=")
         if key in ("ro", "offline"):
@@ -285,6 +292,22 @@ def real_on_fresh_nullb(attrs):
     return one
 
 
+def real_on_fresh_ublk(dev):
+    """Each scenario on the ublk device made fresh; the super block as
+    real_on_fresh_nullb() gives it."""
+    sb = []
+
+    def one(mopts, script):
+        ublk_fresh(dev)
+        out = real(dev, mopts, script, sb[0] if sb else None)
+        if not sb:
+            fd = os.open(dev, os.O_RDONLY)
+            sb.append(os.pread(fd, 4096, 0))
+            os.close(fd)
+        return out
+    return one
+
+
 def main(argv):
     if len(argv) == 5 and argv[1] == "real":
         print("\n".join(real(argv[2], argv[3], argv[4])))
@@ -295,6 +318,8 @@ def main(argv):
         return 1 if out and out[-1].startswith("# zwsim fs exited") else 0
     if len(argv) >= 4 and argv[1] == "real-batch":
         return batch(argv[2], argv[3], real_on_fresh_nullb(argv[4:]))
+    if len(argv) == 5 and argv[1] == "ublk-batch":
+        return batch(argv[2], argv[3], real_on_fresh_ublk(argv[4]))
     if len(argv) == 6 and argv[1] == "model-batch":
         return batch(argv[2], argv[3], lambda mopts, script: model(argv[4], argv[5], mopts, script))
     sys.stderr.write(__doc__)
