@@ -137,6 +137,39 @@ def test_compressed_from_a_pipe(zw):
         assert p.stdout == zw("trace", "dump", sample(plain)).out, name
 
 
+def test_a_named_pipe_loses_nothing_to_format_detection(zw, tmp_path):
+    """A FIFO or a shell's <(...) (/dev/fd/N) cannot be opened twice: the
+    format is detected on the one stream read, not on a first open whose
+    probe would swallow the trace's first 64 KiB."""
+    # more than the probe's 64 KiB, so that a lost probe loses whole records
+    text = "".join("8,16 0 %d %d.%09d 1 Q W %d + 8 [fio]\n" % (i + 1, i // 1000, i % 1000, 8 * i)
+                   for i in range(8000))
+    assert len(text) > 3 * 65536
+    plain = tmp_path / "t.txt"
+    plain.write_text(text)
+    want = zw("trace", "dump", plain).out
+    assert len(want.splitlines()) == 8000
+    # a FIFO
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    out = tmp_path / "out"   # a file, not a pipe: the writer below is not reading it
+    with open(out, "w") as o:
+        p = subprocess.Popen([zw.path, "trace", "dump", str(fifo)], stdout=o)
+        with open(fifo, "w") as w:
+            w.write(text)
+        assert p.wait(timeout=60) == 0
+    assert out.read_text() == want
+    # a pipe named /dev/fd/N, as <(...) gives it
+    r, w = os.pipe()
+    with open(out, "w") as o:
+        p = subprocess.Popen([zw.path, "trace", "dump", "/dev/fd/%d" % r], stdout=o, pass_fds=(r,))
+        os.close(r)
+        with os.fdopen(w, "w") as f:
+            f.write(text)
+        assert p.wait(timeout=60) == 0
+    assert out.read_text() == want
+
+
 def test_convert_to_fio_iolog_replays_with_fio(zw, tmp_path):
     """fio (3.33 here, required) replays the converted log: its own counts match zwsim's."""
     iolog = tmp_path / "sdb.iolog"

@@ -119,6 +119,18 @@ static bool exists(const char *p)
 }
 
 /*
+ * Whether @p can be opened twice and read from its start each time: a
+ * regular file can; standard input, a FIFO, a process substitution's
+ * /dev/fd/N or a character device cannot (the bytes a first open read for
+ * the format's probe would be gone for the second).
+ */
+static bool rereadable(const char *p)
+{
+	struct stat st;
+	return strcmp(p, "-") && !stat(p, &st) && S_ISREG(st.st_mode);
+}
+
+/*
  * A blktrace capture named as blkparse names it: DEV stands for
  * DEV.blktrace.0, DEV.blktrace.1, ... up to the first missing CPU number
  * (blkparse.c do_file(): the scan stops at the first file that is absent).
@@ -194,10 +206,10 @@ static int open_current(struct trace_reader *r, const char *format, struct trace
 				return -1;
 			}
 		} else {
-			bool in = false;	/* standard input can be read once only */
+			bool once = false;	/* a pipe can be read once only: detected as it is read */
 			for (size_t i = 0; i < r->npaths; i++)
-				in |= !strcmp(r->paths[i], "-");
-			if (!in && !(r->fmt = detect_paths(r, err)))
+				once |= !rereadable(r->paths[i]);
+			if (!once && !(r->fmt = detect_paths(r, err)))
 				return -1;
 		}
 	}
