@@ -127,6 +127,7 @@ static bool exists(const char *p)
 static bool rereadable(const char *p)
 {
 	struct stat st;
+
 	return strcmp(p, "-") && !stat(p, &st) && S_ISREG(st.st_mode);
 }
 
