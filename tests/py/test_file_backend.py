@@ -11,20 +11,17 @@ MAGIC = 0x5A5753494D544147  # "ZWSIMTAG"
 M64 = (1 << 64) - 1
 
 
-def splitmix64_stream(seed):
-    x = seed
-    while True:
-        x = (x + 0x9E3779B97F4A7C15) & M64
-        z = x
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
-        yield z ^ (z >> 31)
+def mix(z):
+    """splitmix64's output function."""
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
+    return z ^ (z >> 31)
 
 
 def tagged_block(tag, size):
-    """The bytes of a block carrying @tag (sim/pattern.c)."""
-    gen = splitmix64_stream(tag)
-    words = [tag, MAGIC] + [next(gen) for _ in range(size // 8 - 2)]
+    """The bytes of a block carrying @tag (sim/pattern.c): tag, magic, then mix(magic + i*gamma) ^ mix(tag)."""
+    key = mix(tag)
+    words = [tag, MAGIC] + [mix((MAGIC + i * 0x9E3779B97F4A7C15) & M64) ^ key for i in range(2, size // 8)]
     return struct.pack("<%dQ" % len(words), *words)
 
 
