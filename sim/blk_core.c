@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "copy.h"
 #include "log.h"
 #include "mm.h"
 #include "pattern.h"
@@ -558,7 +559,7 @@ static int gather_write(struct bio *bio, struct zw_io *io, void **tmp)
 		uint32_t n = bv.bv_len < iter.bi_size ? bv.bv_len : iter.bi_size;
 
 		if (bv.bv_data)
-			memcpy((char *)io->buf + pos, bv.bv_data, n);
+			zw_copy((char *)io->buf + pos, bv.bv_data, n);
 		else
 			for (uint32_t b = 0; b < n / lbs; b++)
 				zw_pattern_fill((char *)io->buf + pos + (size_t)b * lbs, lbs,
@@ -586,7 +587,7 @@ static bool scatter_read(struct bio *bio, const char *buf)
 		uint32_t n = bv.bv_len < iter.bi_size ? bv.bv_len : iter.bi_size;
 
 		if (bv.bv_data)
-			memcpy(bv.bv_data, buf + pos, n);
+			zw_copy(bv.bv_data, buf + pos, n);
 		else if (bv.bv_tags)
 			for (uint32_t b = 0; b < n / lbs; b++)
 				ok &= zw_pattern_decode(buf + pos + (size_t)b * lbs, lbs,

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "copy.h"
 #include "iomap.h"
 #include "log.h"
 #include "pattern.h"
@@ -109,7 +110,7 @@ static int folio_copy_in(struct inode *inode, struct folio *folio, size_t off, s
 		return 0;
 	}
 	if (data) {
-		memcpy(folio->data + off, (const char *)data + done, n);
+		zw_copy(folio->data + off, (const char *)data + done, n);
 		return 0;
 	}
 	for (size_t b = 0; b < n >> blkbits; b++)
@@ -226,7 +227,7 @@ ssize_t iomap_file_buffered_read(struct inode *inode, loff_t pos, size_t len, vo
 				folio->flags |= PG_uptodate;
 		}
 		if (folio->data) {
-			memcpy((char *)buf + done, folio->data + off, n);
+			zw_copy((char *)buf + done, folio->data + off, n);
 		} else {
 			/* the blocks' bytes rebuilt from their tags; a read need not be block aligned */
 			for (size_t p0 = off; p0 < off + n;) {

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "copy.h"
 #include "dev_internal.h"
 #include "pattern.h"
 
@@ -202,7 +203,7 @@ static blk_status_t mem_write(struct emu_dev *e, unsigned int zno, sector_t off,
 	dst = mz->bytes + (off << SECTOR_SHIFT);
 	zone_buf_write(mz, off << SECTOR_SHIFT, (off + nr) << SECTOR_SHIFT);
 	if (buf) {
-		memcpy(dst, buf, (size_t)nr << SECTOR_SHIFT);
+		zw_copy(dst, buf, (size_t)nr << SECTOR_SHIFT);
 		return BLK_STS_OK;
 	}
 	for (size_t i = 0; i < ((size_t)nr << SECTOR_SHIFT) / bs; i++)
@@ -226,7 +227,7 @@ static blk_status_t mem_read(struct emu_dev *e, unsigned int zno, sector_t off,
 			memset(buf, 0, len);
 			return BLK_STS_OK;
 		}
-		memcpy(buf, mz->bytes + a, len);
+		zw_copy(buf, mz->bytes + a, len);
 		/* what a reused buffer still holds of its earlier zone reads as zeros */
 		lo = a > mz->clean ? a : mz->clean;
 		hi = b < mz->stale ? b : mz->stale;
