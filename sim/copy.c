@@ -73,4 +73,3 @@ void zw_copy(void *dst, const void *src, size_t n)
 		done = copy_sse2(dst, src, n);
 	memcpy((uint8_t *)dst + done, (const uint8_t *)src + done, n - done);
 }
-
