@@ -7,7 +7,9 @@
  * reset zone's buffer is kept for the next zone to be written (a few, up to
  * ZONE_POOL_BYTES), since faulting fresh pages in costs the kernel several
  * times what copying the data does; the bytes its earlier zone left are
- * zeroed lazily, as far as a write skips over them or reads as zeros.
+ * zeroed lazily, as far as a write skips over them or reads as zeros.  A
+ * fresh buffer's pages are faulted in a step ahead of the writes, in one
+ * system call a step (page_populate()), not one page fault a page.
  * Tags mode keeps only each block's tag: a sequential-write-required zone
  * as a list of extents (block i of an extent carries tag + i), any other
  * zone as a per-block array.  Memory then grows with the number of writes,
@@ -21,6 +23,7 @@
 
 #include "copy.h"
 #include "dev_internal.h"
+#include "page_alloc.h"
 #include "pattern.h"
 
 struct tag_extent {
@@ -33,6 +36,7 @@ struct mem_zone {
 	uint8_t *bytes;			/* bytes mode */
 	uint64_t dirty;			/* bytes mode: past this, the buffer is zeros */
 	uint64_t clean, stale;		/* a reused buffer: [clean, stale) still holds old bytes */
+	uint64_t populated;		/* bytes mode: the pages before this were faulted in ahead */
 	struct tag_extent *ext;		/* tags mode, write-required zones */
 	uint32_t nr_ext, max_ext;
 	uint64_t *tags;			/* tags mode, other zones: one per block */
@@ -42,10 +46,14 @@ struct mem_zone {
 #define ZONE_POOL_MAX 8
 #define ZONE_POOL_BYTES ((size_t)256 << 20)
 
+/* A zone's pages are faulted in this far ahead of its writes, in one call (page_populate()). */
+#define POPULATE_STEP ((uint64_t)2 << 20)
+
 struct zone_buf {
 	uint8_t *bytes;
 	size_t size;
 	uint64_t dirty;			/* past this, zeros */
+	uint64_t populated;		/* faulted in ahead this far */
 };
 
 struct mem_store {
@@ -54,6 +62,7 @@ struct mem_store {
 	unsigned int nr_pool;
 	size_t pool_bytes;
 	unsigned int lba_shift;
+	bool huge;			/* zone buffers in huge pages (page_alloc_huge() at init) */
 	void *block;			/* scratch block for encoding and decoding */
 };
 
@@ -155,29 +164,43 @@ static int zone_buf_get(struct mem_store *ms, struct mem_zone *mz, size_t size)
 			continue;
 		mz->bytes = ms->pool[i].bytes;
 		mz->dirty = mz->stale = ms->pool[i].dirty;
+		mz->populated = ms->pool[i].populated;
 		mz->clean = 0;
 		ms->pool_bytes -= size;
 		ms->pool[i] = ms->pool[--ms->nr_pool];
 		return 0;
 	}
-	mz->bytes = calloc(1, size);
+	mz->bytes = page_region_alloc(size, ms->huge);
 	return mz->bytes ? 0 : -ENOMEM;
 }
 
 static void zone_buf_put(struct mem_store *ms, struct mem_zone *mz, size_t size)
 {
 	if (ms->nr_pool < ZONE_POOL_MAX && ms->pool_bytes + size <= ZONE_POOL_BYTES) {
-		ms->pool[ms->nr_pool++] = (struct zone_buf){ mz->bytes, size, mz->dirty };
+		ms->pool[ms->nr_pool++] = (struct zone_buf){ mz->bytes, size, mz->dirty, mz->populated };
 		ms->pool_bytes += size;
 	} else {
-		free(mz->bytes);
+		page_region_free(mz->bytes, size, ms->huge);
 	}
 	mz->bytes = NULL;
 }
 
-/* Bytes [@a, @b) of the zone are about to be written: zero what a reused buffer still holds before them. */
-static void zone_buf_write(struct mem_zone *mz, uint64_t a, uint64_t b)
+/*
+ * Bytes [@a, @b) of the zone (of @size bytes) are about to be written: fault
+ * in the pages up to the next POPULATE_STEP boundary past them if they are
+ * not yet, and zero what a reused buffer still holds before them.  Memory
+ * still follows what was written, give or take a step.
+ */
+static void zone_buf_write(struct mem_zone *mz, uint64_t a, uint64_t b, uint64_t size)
 {
+	if (b > mz->populated) {
+		uint64_t from = a & ~(POPULATE_STEP - 1), to = (b + POPULATE_STEP - 1) & ~(POPULATE_STEP - 1);
+
+		from = from > mz->populated ? from : mz->populated;
+		to = to < size ? to : size;
+		page_populate(mz->bytes + from, to - from);
+		mz->populated = to;
+	}
 	if (mz->clean < mz->stale && a > mz->clean)
 		memset(mz->bytes + mz->clean, 0, (a < mz->stale ? a : mz->stale) - mz->clean);
 	if (b > mz->clean)
@@ -201,7 +224,7 @@ static blk_status_t mem_write(struct emu_dev *e, unsigned int zno, sector_t off,
 	if (!mz->bytes && zone_buf_get(ms, mz, zone_bytes(e, zno)))
 		return oom(e, res);
 	dst = mz->bytes + (off << SECTOR_SHIFT);
-	zone_buf_write(mz, off << SECTOR_SHIFT, (off + nr) << SECTOR_SHIFT);
+	zone_buf_write(mz, off << SECTOR_SHIFT, (off + nr) << SECTOR_SHIFT, zone_bytes(e, zno));
 	if (buf) {
 		zw_copy(dst, buf, (size_t)nr << SECTOR_SHIFT);
 		return BLK_STS_OK;
@@ -303,7 +326,7 @@ static void mem_free(struct emu_dev *e)
 	for (unsigned int i = 0; ms->zones && i < e->zm.nr_zones; i++)
 		mem_reset(e, i);
 	for (unsigned int i = 0; i < ms->nr_pool; i++)
-		free(ms->pool[i].bytes);
+		page_region_free(ms->pool[i].bytes, ms->pool[i].size, ms->huge);
 	free(ms->zones);
 	free(ms->block);
 	free(ms);
@@ -333,5 +356,6 @@ int emu_store_mem_init(struct emu_dev *e, char *err, size_t errlen)
 		return -ENOMEM;
 	}
 	ms->lba_shift = (unsigned int)__builtin_ctz(e->zm.geo.lba_size);
+	ms->huge = page_alloc_huge();
 	return 0;
 }

@@ -15,6 +15,7 @@
 
 #include "cmds.h"
 #include "check/check.h"
+#include "page_alloc.h"
 #include "progress.h"
 #include "report/report.h"
 #include "replay/replay.h"
@@ -85,6 +86,9 @@ static void replay_usage(FILE *f)
 		"  --force          a real device (zbd:, nvme:) may be written (never when\n"
 		"                   mounted or holding a file system signature)\n"
 		"  --progress       the progress line on stderr even when it is no terminal\n"
+		"  --hugepages      data=bytes: the page cache's and the emulated device's memory\n"
+		"                   in transparent huge pages; faster first passes on some\n"
+		"                   machines, slower on others (docs/performance.md)\n"
 		"\n"
 		"Time is simulated on emulated devices (the latency model), measured on\n"
 		"real ones.  Exit status: 0 replayed (failed records are results), 1 --verify\n"
@@ -216,6 +220,7 @@ int cmd_replay(int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "progress", no_argument, NULL, 'P' },
+		{ "hugepages", no_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -322,6 +327,7 @@ int cmd_replay(int argc, char **argv)
 			break;
 		case 'f': force = true; break;
 		case 'P': progress_on = true; break;
+		case 'U': page_alloc_set_huge(true); break;
 		case 'h':
 			replay_usage(stdout);
 			return EXIT_OK;

@@ -15,11 +15,14 @@
  *                                     xfs-zoned on emu:...,data=bytes, end to end
  *   replay_bytes_xfs_zoned_steady_mb_per_s  the same for what a replay twice
  *                                     as long adds (first-touch memory excluded)
+ *   replay_bytes_xfs_zoned_hugepages_mb_per_s  the end-to-end figure with
+ *                                     `zwsim replay --hugepages`
  *
  * CPU time (getrusage, clock_gettime(CLOCK_PROCESS_CPUTIME_ID)) rather than
  * wall-clock time: the machine is shared.  Best of three each.  The replay
  * runs the zwsim binary named by $ZWSIM (make bench sets it), else ./zwsim.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,8 +139,11 @@ static void write_iolog(const char *path, unsigned int passes)
 	}
 }
 
-/* CPU seconds (user + system) of one zwsim replay of @iolog, which must succeed */
-static double replay_once(const char *zwsim, const char *iolog)
+/*
+ * CPU seconds (user + system) of one zwsim replay of @iolog, which must
+ * succeed; @huge: with --hugepages
+ */
+static double replay_once(const char *zwsim, const char *iolog, bool huge)
 {
 	struct rusage ru;
 	int status;
@@ -154,7 +160,7 @@ static double replay_once(const char *zwsim, const char *iolog)
 		if (!freopen("/dev/null", "w", stdout))
 			_exit(127);
 		execl(zwsim, zwsim, "replay", "--dev", "emu:zones=32,zone_size=64M,data=bytes",
-		      "--fs", "xfs-zoned", iolog, (char *)NULL);
+		      "--fs", "xfs-zoned", iolog, huge ? "--hugepages" : (char *)NULL, (char *)NULL);
 		perror(zwsim);
 		_exit(127);
 	}
@@ -167,7 +173,7 @@ static double replay_once(const char *zwsim, const char *iolog)
 }
 
 /* best CPU seconds of a replay of the file written @passes times */
-static double replay_best_secs(const char *dir, unsigned int passes)
+static double replay_best_secs(const char *dir, unsigned int passes, bool huge)
 {
 	const char *zwsim = getenv("ZWSIM") ? getenv("ZWSIM") : "./zwsim";
 	char path[64];
@@ -176,7 +182,7 @@ static double replay_best_secs(const char *dir, unsigned int passes)
 	snprintf(path, sizeof(path), "%s/w%u.iolog", dir, passes);
 	write_iolog(path, passes);
 	for (int r = 0; r < RUNS; r++) {
-		double secs = replay_once(zwsim, path);
+		double secs = replay_once(zwsim, path, huge);
 
 		if (!r || secs < best)
 			best = secs;
@@ -194,14 +200,15 @@ static double replay_best_secs(const char *dir, unsigned int passes)
 static void replay_bytes(void)
 {
 	char dir[] = "/tmp/bench_bytes.XXXXXX";
-	double mb = (double)REPLAY_FILE_BLOCKS * REPLAY_PASSES * 4096 / 1e6, t1, t2;
+	double mb = (double)REPLAY_FILE_BLOCKS * REPLAY_PASSES * 4096 / 1e6, t1, t2, th;
 
 	if (!mkdtemp(dir)) {
 		perror("mkdtemp");
 		exit(1);
 	}
-	t1 = replay_best_secs(dir, REPLAY_PASSES);
-	t2 = replay_best_secs(dir, 2 * REPLAY_PASSES);
+	t1 = replay_best_secs(dir, REPLAY_PASSES, false);
+	t2 = replay_best_secs(dir, 2 * REPLAY_PASSES, false);
+	th = replay_best_secs(dir, REPLAY_PASSES, true);
 	rmdir(dir);
 	printf("bench: replay_bytes_xfs_zoned_mb_per_s %.0f MB/s\n", mb / t1);
 	if (t2 > t1)
@@ -209,6 +216,7 @@ static void replay_bytes(void)
 	else
 		fprintf(stderr, "bench_bytes: replay_bytes_xfs_zoned_steady_mb_per_s not measured: "
 			"the longer replay took no longer (%.3f s, %.3f s)\n", t2, t1);
+	printf("bench: replay_bytes_xfs_zoned_hugepages_mb_per_s %.0f MB/s\n", mb / th);
 }
 
 int main(int argc, char **argv)

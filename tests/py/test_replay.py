@@ -256,6 +256,19 @@ def test_verify_on_a_file_system_reads_every_file_back(zwsim):
     assert rep["verify"] != "ok"
 
 
+def test_hugepages_changes_where_memory_comes_from_and_nothing_else(zwsim):
+    # the release binary (not ASan's) so that the huge-page regions are the ones used
+    dev = "emu:zones=16,zone_size=2M,data=bytes"
+    trace = iolog(*[((i * 7919) % 1024 * 4096, 8192) for i in range(900)], ("sync",))
+    outs = []
+    for opts in ((), ("--hugepages",)):
+        r = zwsim("replay", "--dev", dev, "--fs", "xfs-zoned", "--json", "--verify", *opts, "-", input=trace)
+        assert r.rc == 0, r
+        outs.append(r.out)
+    assert json.loads(outs[0])["verify"] == "ok"
+    assert outs[0] == outs[1]
+
+
 def test_a_malformed_record_is_an_error_and_no_report(zwsim):
     trace = iolog((0, 4096)) + "v write 4096\n"
     r = zwsim("replay", "--dev", RAW, "--fs", "raw", "-", input=trace)
