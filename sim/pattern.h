@@ -42,6 +42,13 @@ static inline uint64_t zw_tag_file(uint64_t ino, uint64_t file_block)
 void zw_pattern_fill(void *block, size_t size, uint64_t tag);
 
 /*
+ * Tests: the vector loops fill and check with from now on, "avx2" or
+ * "sse2" (the default: the widest this CPU has); false, and no change, for
+ * one this build or this CPU does not have.
+ */
+bool zw_pattern_use_loops(const char *name);
+
+/*
  * Decode a block: true with *tag set when it is all zeros (tag 0) or a
  * whole tagged block; false for anything else (torn or foreign data).
  */

@@ -3,9 +3,10 @@
  * The block pattern (sim/pattern.c): a tagged block is its tag, the magic
  * word, then word i = mix(magic + i * gamma) ^ mix(tag), mix being
  * splitmix64's output function.  The fill takes the position's words from a
- * table (16 bytes at a time) and computes them past it: it must give the
- * definition's bytes for every block size, also past the table's 64 KiB,
- * and the decode must refuse any block with one bit changed.
+ * table (four vectors at a time: SSE2, and AVX2 where the CPU has it, each
+ * tested) and computes them past it: it must give the definition's bytes
+ * for every block size, also past the table's 64 KiB, and the decode must
+ * refuse any block with one bit changed, in any word.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "pattern.h"
@@ -69,6 +71,27 @@ static void test_fill_is_the_definition(void **state)
 	}
 }
 
+/* every word of blocks of 512 B, 4 KiB and 4 KiB + 8, one at a time: whichever vector of a step holds it */
+static void test_any_word_changed_is_refused(void **state)
+{
+	static uint64_t b[514];
+	const size_t sizes[] = { 512, 4096, 4104 };
+	uint64_t t;
+
+	(void)state;
+	for (unsigned int s = 0; s < 3; s++) {
+		size_t n = sizes[s] / 8;
+
+		zw_pattern_fill(b, sizes[s], 0x1234567 + s);
+		assert_true(zw_pattern_decode(b, sizes[s], &t));
+		for (size_t i = 0; i < n; i++) {
+			b[i] ^= 1ull << (i % 64);
+			assert_false(zw_pattern_decode(b, sizes[s], &t));
+			b[i] ^= 1ull << (i % 64);
+		}
+	}
+}
+
 static void test_untagged_block_is_zeros(void **state)
 {
 	uint64_t b[512];
@@ -89,8 +112,16 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fill_is_the_definition),
+		cmocka_unit_test(test_any_word_changed_is_refused),
 		cmocka_unit_test(test_untagged_block_is_zeros),
 	};
+	int failed;
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	assert_true(zw_pattern_use_loops("sse2"));
+	failed = cmocka_run_group_tests_name("sse2", tests, NULL, NULL);
+	if (zw_pattern_use_loops("avx2"))
+		failed |= cmocka_run_group_tests_name("avx2", tests, NULL, NULL);
+	else	/* a build (clang's) or a CPU without the AVX2 loops: they are not there to test */
+		fprintf(stderr, "test_pattern: NOTE: no AVX2 loops in this build or on this CPU: sse2 only\n");
+	return failed;
 }
