@@ -170,9 +170,25 @@ int replay_raw_record(struct replay *rp, const struct trace_rec *rec, uint64_t o
 	}
 	replay_issued(rp);
 	rp->s.replayed[k]++;
-	*io = (struct replay_rawio){ .rp = rp, .busy = true, .k = k, .recno = rp->nrec, .start = replay_now(rp),
-				     .off = off, .len = len, .rec = *rec, .name = name };
+	/*
+	 * Field by field, not a compound literal: that would zero the whole
+	 * slot, reason[] too, a record (in the VM tier's guest a `rep stos`
+	 * of 45 words); reason is only read once status is set, and then set.
+	 */
+	io->rp = rp;
+	io->busy = true;
+	io->k = k;
+	io->remaining = 0;
+	io->status = BLK_STS_OK;
+	io->reason[0] = '\0';
+	io->recno = rp->nrec;
+	io->start = replay_now(rp);
+	io->off = off;
+	io->len = len;
+	io->done_bytes = 0;
+	io->rec = *rec;
 	io->rec.fs_line = NULL;
+	io->name = name;
 	/* blkdev_dio_invalid(): O_DIRECT wants the position and size aligned to the logical block */
 	if (op != REQ_OP_FLUSH && (off % lbs || len % lbs || !len)) {
 		lat_add(&rp->s.lat[k], 0);
