@@ -32,6 +32,13 @@ struct queue_limits {
 /* Zone write plug flags (BLK_ZONE_WPLUG_*) */
 #define BLK_ZONE_WPLUG_PLUGGED		(1u << 0)
 #define BLK_ZONE_WPLUG_NEED_WP_UPDATE	(1u << 1)
+/*
+ * Linux 7.2's BLK_ZONE_WPLUG_DEAD: the zone went empty or full (a reset,
+ * finish or report said so, or an unplug found it so) while the plug was
+ * still in use; it goes once idle, whatever its write pointer has become
+ * by then (disk_mark_zone_wplug_dead(), the last disk_put_zone_wplug()).
+ */
+#define BLK_ZONE_WPLUG_DEAD		(1u << 2)
 
 struct blk_zone_wplug {
 	unsigned int zone_no;
@@ -82,11 +89,15 @@ struct block_device {
 	 * ZBC) the kernel can take any of them (docs/fidelity.md, "Zone
 	 * scripts").  nr_races counts the points met; late_finish, 1 + the
 	 * zone whose request is finished after the next submission
-	 * (BLK_RACE_FINISH_LATE), 0 for none.
+	 * (BLK_RACE_FINISH_LATE), or after the next write whole
+	 * (late_finish_whole: BLK_RACE_FINISH_AFTER_WRITE), 0 for none;
+	 * submit_depth, submit_bio() calls under way.
 	 */
 	const char *race;
 	unsigned int nr_races;
 	unsigned int late_finish;
+	bool late_finish_whole;
+	unsigned int submit_depth;
 	struct blk_opts opts;
 	struct sim_loop *loop;
 	struct zw_log *log;
@@ -131,9 +142,14 @@ void submit_bio(struct bio *bio);
  * submitted, which then meets the plug still plugged; BLK_RACE_LATE, the
  * whole completion comes after the submitter's next bios (the rest of a
  * split write, a direct I/O's next bio), which queue in the plug and are
- * aborted by the failure (disk_zone_wplug_abort()).
+ * aborted by the failure (disk_zone_wplug_abort()); BLK_RACE_FINISH_AFTER_WRITE,
+ * as BLK_RACE_FINISH_LATE but the request is finished only once the
+ * submitter's next write has been submitted whole, every part of its split
+ * (the completing thread preempted by the program it woke: seen on
+ * tcmu-runner's ZBC disk, docs/fidelity.md, "seed 5").
  */
-enum { BLK_RACE_INLINE = '0', BLK_RACE_FINISH_LATE = '1', BLK_RACE_LATE = '2' };
+enum { BLK_RACE_INLINE = '0', BLK_RACE_FINISH_LATE = '1', BLK_RACE_LATE = '2',
+       BLK_RACE_FINISH_AFTER_WRITE = '3' };
 /* A request BLK_RACE_FINISH_LATE left unfinished is finished now (at the end of a script). */
 void blk_race_settle(struct block_device *bdev);
 

@@ -367,6 +367,7 @@ void blk_race_settle(struct block_device *bdev)
 	if (!late)
 		return;
 	bdev->late_finish = 0;
+	bdev->late_finish_whole = false;
 	blk_zone_write_plug_finish_request(bdev, late - 1);
 }
 
@@ -374,9 +375,10 @@ static void blk_submit_one(struct bio *bio)
 {
 	struct block_device *bdev = bio->bi_bdev;
 	/* a request finished late (BLK_RACE_FINISH_LATE) is finished after this bio's submission */
-	unsigned int late = bdev->late_finish;
+	unsigned int late = bdev->late_finish_whole ? 0 : bdev->late_finish;
 
-	bdev->late_finish = 0;
+	if (late)
+		bdev->late_finish = 0;
 	if (!bdev->nr_zones || !blk_zone_plug_bio(bio))
 		blk_dispatch(bio);
 	if (late)
@@ -420,7 +422,23 @@ static uint32_t bio_max_sectors(const struct bio *bio)
 	return max - max % (lim->logical_block_size >> SECTOR_SHIFT);
 }
 
+static void submit_bio_parts(struct bio *bio);
+
 void submit_bio(struct bio *bio)
+{
+	struct block_device *bdev = bio->bi_bdev;
+
+	/* a request left unfinished before this write (not by one of its own parts) */
+	bool settle = op_is_write(bio->bi_op) && !bdev->submit_depth && bdev->late_finish_whole;
+
+	bdev->submit_depth++;
+	submit_bio_parts(bio);
+	/* BLK_RACE_FINISH_AFTER_WRITE: the late request is finished now that the write is in whole */
+	if (!--bdev->submit_depth && settle)
+		blk_race_settle(bdev);
+}
+
+static void submit_bio_parts(struct bio *bio)
 {
 	struct block_device *bdev = bio->bi_bdev;
 
@@ -762,13 +780,20 @@ static void blk_issue(struct bio *bio, bool now)
 	 * (docs/zone-model.md, rule 3; docs/fidelity.md, "Zone scripts").
 	 */
 	if (now || bdev->complete_inline) {
-		switch (blk_race_choice(bio)) {
+		int choice = blk_race_choice(bio);
+
+		switch (choice) {
 		case BLK_RACE_FINISH_LATE:
+		case BLK_RACE_FINISH_AFTER_WRITE: {
+			bool whole = choice == BLK_RACE_FINISH_AFTER_WRITE;
+
 			bdev->nr_inflight--;
 			bio_endio(bio);
 			blk_race_settle(bdev);	/* one at a time: an earlier one first */
 			bdev->late_finish = (unsigned int)(io.sector / bdev->zone_size) + 1;
+			bdev->late_finish_whole = whole;
 			return;
+		}
 		case BLK_RACE_LATE:
 			if (sim_schedule_completion_ns(bdev->loop, bio->bi_iter.bi_size, io.lat_ns, blk_complete, bio))
 				break;

@@ -85,11 +85,22 @@ static void disk_zone_wplug_maybe_remove(struct block_device *bdev, struct blk_z
 {
 	if ((zwplug->flags & BLK_ZONE_WPLUG_PLUGGED) || zwplug->bio_head)
 		return;
-	if (zwplug->wp_offset && !wplug_is_full(bdev, zwplug))
+	if (!(zwplug->flags & BLK_ZONE_WPLUG_DEAD) && zwplug->wp_offset && !wplug_is_full(bdev, zwplug))
 		return;
 	zw_log_plug(bdev->log, "zone_plug_remove", zwplug->zone_no, zwplug->wp_offset, NULL);
 	bdev->zone_wplugs[zwplug->zone_no] = NULL;
 	free(zwplug);
+}
+
+/*
+ * Linux 7.2, disk_mark_zone_wplug_dead(): a plug whose zone is empty or full
+ * by its count is dead, also while still in use; it goes when idle
+ * (disk_zone_wplug_maybe_remove()).  6.17 has no such state.
+ */
+static void disk_zone_wplug_mark_dead_if_done(struct block_device *bdev, struct blk_zone_wplug *zwplug)
+{
+	if (bdev->kernel != BLK_KERNEL_6_17 && (!zwplug->wp_offset || wplug_is_full(bdev, zwplug)))
+		zwplug->flags |= BLK_ZONE_WPLUG_DEAD;
 }
 
 /* disk_zone_wplug_set_wp_offset(): a known write pointer puts the plug back in a good state. */
@@ -98,6 +109,7 @@ static void disk_zone_wplug_set_wp_offset(struct block_device *bdev,
 {
 	zwplug->flags &= ~BLK_ZONE_WPLUG_NEED_WP_UPDATE;
 	zwplug->wp_offset = wp_offset;
+	disk_zone_wplug_mark_dead_if_done(bdev, zwplug);
 	disk_zone_wplug_abort(zwplug);
 	zw_log_plug(bdev->log, "zone_plug_wp", zwplug->zone_no, wp_offset, NULL);
 	if (!(zwplug->flags & BLK_ZONE_WPLUG_PLUGGED))
@@ -249,6 +261,23 @@ static bool blk_zone_wplug_handle_write(struct bio *bio)
 	if (!zwplug) {
 		blk_zone_wplug_fail(bio);
 		return true;
+	}
+	/*
+	 * disk_check_zone_wplug_dead() (7.2): a dead plug still in use comes
+	 * back to life for a write into its empty zone with nothing queued
+	 * (the zone reset, its last write not yet finished); any other write
+	 * meeting it went to a full zone or raced a reset or finish: -EIO.
+	 */
+	if (zwplug->flags & BLK_ZONE_WPLUG_DEAD) {
+		if (zwplug->wp_offset || zwplug->bio_head) {
+			snprintf(bio->bi_res.reason, sizeof(bio->bi_res.reason),
+				 "zone %u's write plug is dead (the zone went empty or full while writes to it were in flight)",
+				 zno);
+			blk_zone_wplug_fail(bio);
+			return true;
+		}
+		zwplug->flags &= ~BLK_ZONE_WPLUG_DEAD;
+		zw_log_plug(bdev->log, "zone_plug_revive", zno, zwplug->wp_offset, bio);
 	}
 	bio->bi_flags |= BIO_ZONE_WRITE_PLUGGING;
 	if (zwplug->flags & BLK_ZONE_WPLUG_PLUGGED) {
@@ -413,6 +442,8 @@ void blk_zone_write_plug_finish_request(struct block_device *bdev, unsigned int 
 
 	if (!zwplug)
 		return;
+	/* disk_zone_wplug_unplug_bio() (7.2): empty or full by its count, dead, queued bios or not */
+	disk_zone_wplug_mark_dead_if_done(bdev, zwplug);
 	if (zwplug->bio_head) {
 		/* disk_zone_wplug_schedule_bio_work(): the next bio goes from a work item. */
 		if (sim_schedule(bdev->loop, 0, blk_zone_wplug_bio_work, zwplug))

@@ -98,7 +98,8 @@ static void zone_usage(FILE *f)
 		"                 default); 1 the program sees it, but the block layer\n"
 		"                 finishes the request (unplugs, removes the plug) after the\n"
 		"                 next bio is submitted; 2 after the submitter's next bios\n"
-		"                 (the rest of a split write: queued, then aborted).  Each\n"
+		"                 (the rest of a split write: queued, then aborted); 3 as 1,\n"
+		"                 but after the submitter's next write, all its parts.  Each\n"
 		"                 point met is said on stderr: 'zwsim: race N line L (OP)'.\n"
 		"                 On QEMU's NVMe and tcmu-runner's ZBC the kernel can take\n"
 		"                 any of them (docs/fidelity.md, \"Zone scripts\");\n"
@@ -168,8 +169,8 @@ static int parse_args(int *argc, char ***argv, struct zone_args *a)
 			}
 			break;
 		case 'c':
-			if (strspn(optarg, "012") != strlen(optarg)) {
-				fprintf(stderr, "zwsim zone: --race %s: one digit a race point, 0, 1 or 2 (see --help)\n",
+			if (strspn(optarg, "0123") != strlen(optarg)) {
+				fprintf(stderr, "zwsim zone: --race %s: one digit a race point, 0, 1, 2 or 3 (see --help)\n",
 					optarg);
 				return -1;
 			}

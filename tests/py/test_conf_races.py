@@ -35,8 +35,8 @@ def test_each_race_choice_is_said_and_changes_what_follows(zwsim):
     # the default, with no --race, is the inline order and says nothing
     plain = zwsim.script(ZNS, SCRIPT, "--no-report")
     assert plain.out == inline.out and "race" not in plain.err
-    bad = zwsim.script(ZNS, SCRIPT, "--race", "3")
-    assert bad.rc == 2 and "--race 3" in bad.err
+    bad = zwsim.script(ZNS, SCRIPT, "--race", "4")
+    assert bad.rc == 2 and "--race 4" in bad.err
 
 
 def test_the_search_finds_the_order_that_gives_the_real_output(zwsim, tmp_path):

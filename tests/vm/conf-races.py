@@ -17,7 +17,8 @@ the output of the order found, or of the one that matched REAL_OUT longest
 (so `diff REAL_OUT OUT` shows the first line no admissible order prints).
 A line on stdout says what was found: the choices (one digit a point met:
 0 inline, 1 the request finished after the next submission, 2 completed
-after the submitter's next bios), the points met, the runs.
+after the submitter's next bios, 3 the request finished after the next write
+whole), the points met, the runs.
 
 Exit 0 when an order gives REAL_OUT, 1 when none does (or more than
 --max-runs runs would be needed: said so), 2 on bad usage or a failed run.
@@ -78,7 +79,7 @@ class Search:
         found = self.dfs(choices + "0")  # the same run: the next point
         if found is not None:
             return found
-        for c in "12":
+        for c in "123":
             alt = self.run(choices + c)
             if alt[0] == lines and alt[1] == races:
                 continue  # the same lines and points: nothing new down there

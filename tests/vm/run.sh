@@ -191,12 +191,11 @@ declare -A CONF_RACES=(
 	["SCSI ZBC (tcmu file_zbc)"]="tcmu-runner's completion against the submitter"
 )
 # ... and where the kernel has been seen to take an order none of the
-# model's gives (docs/fidelity.md, "The completion races": ZBC, seed 5 of
-# 2026-12-07): a script that no admissible order matches is XFAIL there, one
-# that an order matches a pass
-declare -A CONF_RACES_XFAIL=(
-	["SCSI ZBC (tcmu file_zbc)"]="a write to a zone whose plug the kernel had dropped after a split write that failed in the zone before (seen once, not modelled)"
-)
+# model's gives: a script that no admissible order matches is XFAIL there,
+# one that an order matches a pass.  None now: ZBC's seed 5 of 2026-12-07
+# (a plug the kernel had dropped) is the order BLK_RACE_FINISH_AFTER_WRITE
+# with 7.2's dead plugs (docs/fidelity.md, "seed 5").
+declare -A CONF_RACES_XFAIL=()
 
 # conf_check LABEL NAME SCRIPT REAL TWIN FRESH [TWIN_OPTION...]: the real
 # side (A) here in the guest; the twin's side (B) and the comparison run on
