@@ -83,23 +83,7 @@ bool page_alloc_huge(void)
 	return __atomic_load_n(&use_huge, __ATOMIC_RELAXED);
 }
 
-#ifdef PAGE_ALLOC_ASAN
-
-/* ASan's own memory, to catch a write past the buffer's end */
-void *page_region_alloc(size_t size, bool huge)
-{
-	(void)huge;
-	return calloc(1, size);
-}
-
-void page_region_free(void *addr, size_t size, bool huge)
-{
-	(void)size;
-	(void)huge;
-	free(addr);
-}
-
-#else
+#ifndef PAGE_ALLOC_ASAN
 
 /*
  * @size bytes of zeros from mmap(), 2 MiB aligned (so that the kernel can
@@ -123,22 +107,31 @@ static void *map_huge(size_t size)
 	return a;
 }
 
+#endif
+
+/* Under AddressSanitizer always its own memory, to catch a write past the end. */
 void *page_region_alloc(size_t size, bool huge)
 {
-	return huge ? map_huge(size) : calloc(1, size);
+#ifndef PAGE_ALLOC_ASAN
+	if (huge)
+		return map_huge(size);
+#endif
+	(void)huge;
+	return calloc(1, size);
 }
 
 void page_region_free(void *addr, size_t size, bool huge)
 {
-	if (!addr)
-		return;
-	if (huge)
+#ifndef PAGE_ALLOC_ASAN
+	if (huge && addr) {
 		munmap(addr, (size + HUGE_BYTES - 1) & ~(HUGE_BYTES - 1));
-	else
-		free(addr);
-}
-
+		return;
+	}
 #endif
+	(void)size;
+	(void)huge;
+	free(addr);
+}
 
 #ifdef PAGE_ALLOC_ASAN
 
