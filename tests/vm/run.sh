@@ -111,6 +111,8 @@ if [ "${1:-}" != --in-guest ]; then
 		--zns size=1G,zone_size=64M,zone_cap=48M,max_open=8,max_active=10 \
 		--nvme size=512M \
 		-- "$VM_DIR/run.sh" --in-guest || rc=$?
+	# the guest's NVMe probe was slow or failed (tests/vm/guest/init2)
+	[ -s "$RESULTS/.vm/nvme-probe.log" ] && sed 's/^/vm: nvme probe: /' "$RESULTS/.vm/nvme-probe.log" >&2
 	conf_compare_jobs "$RESULTS" || rc=$?
 	passed=$(grep -c '^pass ' "$RESULTS/results" 2>/dev/null) || true
 	failed=$(grep -c '^fail ' "$RESULTS/results" 2>/dev/null) || true

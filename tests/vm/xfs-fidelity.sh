@@ -488,11 +488,18 @@ xf_device() {
 	guest_check "$label: $name removed" nullb_remove "$name"
 }
 
-# xf_zns: the capacity scenarios, when run-guest.sh attached a ZNS and a
-# conventional NVMe namespace (as run.sh does); both are left blank
+# xf_zns: the capacity scenarios on the ZNS and the conventional NVMe
+# namespace run-guest.sh attaches (as run.sh does); both are left blank.
+# In the tier a missing namespace is a failed check; run by itself without
+# them (XF_STANDALONE) the scenarios are skipped, and it says so
 xf_zns() {
-	local label="xfs-zoned fidelity" zns conv twin=""
-	zns=$(zns_dev 2>/dev/null) && conv=$(nvme_conv_dev 2>/dev/null) || return 0
+	local label="xfs-zoned fidelity" zns="" conv="" twin=""
+	if [ -n "${XF_STANDALONE:-}" ] && ! { zns_dev && nvme_conv_dev; } >/dev/null 2>&1; then
+		echo "SKIP $label: capacity scenarios: no ZNS and NVMe namespaces (run-guest.sh --zns ... --nvme ...)" >&2
+		return 0
+	fi
+	guest_make zns "$label: the ZNS namespace found" zns_dev || return
+	guest_make conv "$label: the conventional NVMe namespace found" nvme_conv_dev || return
 	guest_make twin "$label: the model's twin of the ZNS namespace" "$ZWSIM" zone twin --dev "zbd:$zns"
 	[ -n "$twin" ] && xf_fidelity "$zns@$conv" "$twin" "$label" "$XF_OUT" xf_scenarios_capacity
 	guest_check "$label: ZNS zones reset, NVMe namespace wiped" \
@@ -514,7 +521,7 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	# by itself in the guest: the scenarios named (default all), then the tally
 	# shellcheck source=guest/lib.sh
 	. "${ZWSIM_VM_LIB:-$XF_DIR/guest/lib.sh}"
-	XF_ONLY=("$@")
+	XF_ONLY=("$@") XF_STANDALONE=1
 	device_xfs_fidelity
 	guest_summary
 	exit

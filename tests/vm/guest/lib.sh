@@ -139,6 +139,14 @@ nvme_by_serial() {
 		fi
 	done
 	vm_err "no NVMe namespace with serial $1 (run-guest.sh --zns/--nvme?)"
+	# what the guest has, and what the driver said while probing
+	local c
+	for c in /sys/class/nvme/nvme*; do
+		[ -e "$c" ] || continue
+		vm_err "  $(basename "$c"): serial '$(tr -d ' ' <"$c/serial" 2>/dev/null)'," \
+			"state $(cat "$c/state" 2>/dev/null), namespaces:" $(cd "$c" && ls -d nvme*n* 2>/dev/null)
+	done
+	dmesg 2>/dev/null | grep -i nvme | tail -n 30 | sed 's/^/  dmesg: /' >&2
 	return 1
 }
 
