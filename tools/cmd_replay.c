@@ -19,6 +19,7 @@
 #include "progress.h"
 #include "report/report.h"
 #include "replay/replay.h"
+#include "trace_ahead.h"
 
 static void replay_usage(FILE *f)
 {
@@ -235,6 +236,7 @@ int cmd_replay(int argc, char **argv)
 	json_object *report = NULL;
 	bool json = false, force = false, progress_on = false, check = false;
 	struct trace_reader *tr;
+	struct trace_ahead *ahead = NULL;
 	struct trace_err terr;
 	struct trace_rec rec;
 	struct progress prog;
@@ -425,7 +427,10 @@ int cmd_replay(int argc, char **argv)
 	if (progress_on)
 		progress_force(&prog);
 	prog.frac_total = input_bytes((const char *const *)&argv[optind], (size_t)(argc - optind));
-	while ((got = trace_next(tr, &rec, &terr)) > 0) {
+	/* the records are parsed on another thread while these are replayed (trace_ahead.c) */
+	if (strcmp(rp->format, "fs"))
+		ahead = trace_ahead_start(tr);
+	while ((got = ahead ? trace_ahead_next(ahead, &rec, &terr) : trace_next(tr, &rec, &terr)) > 0) {
 		ret = replay_record(rp, &rec, rp->trace_name);
 		if (ret)
 			break;
@@ -435,6 +440,7 @@ int cmd_replay(int argc, char **argv)
 			progress_update(&prog, rp->nrec);
 		}
 	}
+	trace_ahead_stop(ahead);
 	progress_done(&prog);
 	if (got < 0) {
 		/* nothing half-done is a result */
