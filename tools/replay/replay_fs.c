@@ -39,12 +39,38 @@ static void volume_file_name(char *out, size_t len, const char *dev, uint64_t pi
 		snprintf(out + strlen(out), len - strlen(out), ".%" PRIu64, piece);
 }
 
+/* The first use of a volume and piece: its file made (file_for()'s slow path: the zeroed op only here) */
+static const char *volume_file_open(struct replay *rp, const char *dev, uint64_t piece, long *err)
+{
+	struct fs_op op = { .kind = F_OPEN };
+	struct replay_file *f = realloc(rp->files, (rp->nr_files + 1) * sizeof(*f));
+
+	if (!f) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	rp->files = f;
+	f = &rp->files[rp->nr_files];
+	memset(f, 0, sizeof(*f));
+	snprintf(f->dev, sizeof(f->dev), "%s", dev);
+	f->piece = piece;
+	if (rp->zonefs)
+		snprintf(f->name, sizeof(f->name), "seq/%" PRIu64, piece);
+	else
+		volume_file_name(f->name, sizeof(f->name), dev, piece, rp->o.split != 0);
+	snprintf(op.file, sizeof(op.file), "%s", f->name);
+	*err = fs_run_op(&rp->run, &op, NULL, 0);
+	if (*err)
+		return NULL;
+	rp->nr_files++;
+	return f->name;
+}
+
 /* The file a record's volume and piece map to; opened at its first use. */
 static const char *file_for(struct replay *rp, const char *dev, uint64_t piece, long *err)
 {
 	bool zonefs = rp->zonefs;
 	struct replay_file *f;
-	struct fs_op op = { .kind = F_OPEN };
 
 	if (zonefs)
 		dev = "";	/* every volume on the one set of zone files */
@@ -60,26 +86,7 @@ static const char *file_for(struct replay *rp, const char *dev, uint64_t piece, 
 			return rp->files[rp->nr_files - 1].name;
 		}
 	}
-	f = realloc(rp->files, (rp->nr_files + 1) * sizeof(*f));
-	if (!f) {
-		*err = -ENOMEM;
-		return NULL;
-	}
-	rp->files = f;
-	f = &rp->files[rp->nr_files];
-	memset(f, 0, sizeof(*f));
-	snprintf(f->dev, sizeof(f->dev), "%s", dev);
-	f->piece = piece;
-	if (zonefs)
-		snprintf(f->name, sizeof(f->name), "seq/%" PRIu64, piece);
-	else
-		volume_file_name(f->name, sizeof(f->name), dev, piece, rp->o.split != 0);
-	snprintf(op.file, sizeof(op.file), "%s", f->name);
-	*err = fs_run_op(&rp->run, &op, NULL, 0);
-	if (*err)
-		return NULL;
-	rp->nr_files++;
-	return f->name;
+	return volume_file_open(rp, dev, piece, err);
 }
 
 static long run(struct replay *rp, enum fs_kind kind, const char *file, uint64_t off, uint64_t len)
