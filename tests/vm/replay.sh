@@ -11,7 +11,7 @@
 #
 # Speed: one iolog of 8192 4 KiB writes at the write pointers (32 MiB, 8
 # zones) replayed on the device itself by fio and by `zwsim replay --force`
-# in turn, five times each: the ratio of their best rates over the I/O
+# in turn, nine times each: the ratio of their best rates over the I/O
 # phase as a 'bench: replay_vm_iops_ratio' line in that check's log, and
 # over the whole process as 'bench: replay_vm_wall_ratio' (about 20-40 s
 # under TCG).
@@ -44,7 +44,7 @@ device_replay() {
 		for ((i = 0; i < 8192; i++)); do echo "$dev write $(((8 << 20) + i * 4096)) 4096"; done
 		echo "$dev close"
 	} >"$log"
-	ZWSIM=$ZWSIM guest_check "$label: zwsim replay on the real device next to fio, 5 rounds (IOPS ratios in the log)" \
+	ZWSIM=$ZWSIM guest_check "$label: zwsim replay on the real device next to fio, 9 rounds (IOPS ratios in the log)" \
 		"$RP_HELPER" iops "$dev" "$log"
 	guest_check "$label: device removed" nullb_remove rply
 }

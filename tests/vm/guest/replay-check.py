@@ -13,10 +13,12 @@
       class; exit 1 when they differ
   replay-check.py iops DEV IOLOG
       IOLOG by fio and by zwsim replay --force --fs raw --qd 1 on DEV itself
-      (reset before each), in turn, five times each: 'bench:
+      (reset before each), in turn, nine times each: 'bench:
       replay_vm_iops_ratio R' (zwsim's best records/s over fio's best IOPS,
-      both over their I/O phase) and 'bench: replay_vm_wall_ratio R' (the
-      same over the wall time of each whole process)
+      both over their I/O phase), 'bench: replay_vm_iops_ratio_paired R'
+      (the median over the rounds of each round's zwsim over fio, two runs
+      next to each other in time) and 'bench: replay_vm_wall_ratio R' (the
+      best over the wall time of each whole process)
 """
 import errno
 import json
@@ -185,7 +187,7 @@ def fio_timed(dev, iolog):
     return res, failed, notes, time.monotonic() - t
 
 
-def iops(dev, iolog, rounds=5):
+def iops(dev, iolog, rounds=9):
     """fio and zwsim replay in turn, @rounds times each (the order alternating); each one's best.
 
     A guest under TCG on a shared machine runs at a speed that varies several times over from one
@@ -199,9 +201,11 @@ def iops(dev, iolog, rounds=5):
         return 1
     writes = sum(1 for ln in open(iolog) if " write " in ln)
     best = {"fio": [0, 0], "zwsim": [0, 0]}    # I/O-phase rate, whole-process rate
+    paired = []                                 # each round's zwsim rate over fio's
     rc = 0
     for r in range(rounds):
         line = []
+        rates = {}
         for who in ("fio", "zwsim") if r % 2 == 0 else ("zwsim", "fio"):
             reset(dev)
             if who == "fio":
@@ -219,14 +223,17 @@ def iops(dev, iolog, rounds=5):
                     rc = 1
                 rate, io_s = rep["throughput"]["records_per_s"], rep["throughput"]["elapsed_ns"] / 1e9
             best[who] = [max(best[who][0], rate), max(best[who][1], writes / wall)]
+            rates[who] = rate
             line.append("%s %.0f/s (I/O %.3f s, process %.2f s)" % (who, rate, io_s, wall))
-        print("round %d: %s" % (r + 1, "; ".join(line)))
+        paired.append(rates["zwsim"] / rates["fio"] if rates["fio"] else 0)
+        print("round %d: %s; zwsim/fio %.3f" % (r + 1, "; ".join(line), paired[-1]))
     print("%d writes of 4 KiB: fio --read_iolog psync QD 1, zwsim replay --fs raw --qd 1, on %s; best of %d each: "
           "fio %.0f IOPS, zwsim %.0f records/s over the I/O phase (fio's job runtime; zwsim's first record's issue "
           "to the end), fio %.0f, zwsim %.0f writes/s over each whole process (start to exit)" %
           (writes, dev, rounds, best["fio"][0], best["zwsim"][0], best["fio"][1], best["zwsim"][1]))
     ratio = [best["zwsim"][i] / best["fio"][i] if best["fio"][i] else 0 for i in (0, 1)]
     print("bench: replay_vm_iops_ratio %.3f ratio" % ratio[0])
+    print("bench: replay_vm_iops_ratio_paired %.3f ratio" % sorted(paired)[len(paired) // 2])
     print("bench: replay_vm_wall_ratio %.3f ratio" % ratio[1])
     return rc
 
