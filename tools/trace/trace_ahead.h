@@ -17,7 +17,11 @@ struct trace_ahead;
 struct trace_ahead *trace_ahead_start(struct trace_reader *r);
 /* As trace_next(): 1 a record, 0 the end, -1 an error in @err; the same records in the same order */
 int trace_ahead_next(struct trace_ahead *a, struct trace_rec *rec, struct trace_err *err);
-/* Ends the thread (at once if the replay stops early) and frees @a; NULL is fine */
+/*
+ * Ends the thread and frees @a; NULL is fine.  A replay that stops early
+ * waits for the batch being read to be full (up to 512 records;
+ * from a pipe, until its writer has written them or closed it).
+ */
 void trace_ahead_stop(struct trace_ahead *a);
 
 #endif
