@@ -114,11 +114,10 @@ if [ "${1:-}" != --in-guest ]; then
 			-- "$VM_DIR/run.sh" --in-guest
 	}
 	guest_run || rc=$?
-	# A guest kernel that panicked (an "Oops: int3" in the scheduler under
-	# TCG, once in many runs: the emulator losing a race with the kernel's
-	# live code patching) stopped the run, not a check: the tier runs once
-	# more from the start and says so; its console is kept.  A second panic
-	# fails the tier.
+	# A guest kernel that panicked stopped the run, not a check (under TCG:
+	# "Oops: int3" in the scheduler, QEMU losing a race with live code
+	# patching, which guest/init2 now avoids): the tier runs once more from
+	# the start and says so; its console is kept.  A second panic fails it.
 	if [ "$rc" = 125 ] && grep -q 'Kernel panic' "$RESULTS/.vm/console.log" 2>/dev/null; then
 		crash=$(mktemp "${TMPDIR:-/tmp}/zwsim-vm-crash.XXXXXX")
 		cp "$RESULTS/.vm/console.log" "$crash"
