@@ -8,13 +8,26 @@
  *                                     (larger than the caches), faulted in first
  *   fresh_memory_mb_per_s             the kernel handing out fresh memory: 512 MiB
  *                                     mapped, a byte written a page, unmapped
+ *   fill_copy_mb_per_s                the replay's two copies alone, on memory
+ *                                     faulted in first: each 4 KiB block of a
+ *                                     256 MiB "page cache" filled with the
+ *                                     pattern, and copied into a 384 MiB "zone"
+ *                                     area 100 MiB later (the background
+ *                                     writeback threshold of the replay's 1 GiB)
  *   writeback_bytes_mb_per_s          the writeback part of bench_writeback's
  *                                     bytes-mode run (4 KiB folios, block device client)
  *   replay_bytes_xfs_zoned_mb_per_s   user bytes per CPU second of `zwsim replay`
- *                                     of 4 KiB writes from a fio iolog through
- *                                     xfs-zoned on emu:...,data=bytes, end to end
- *   replay_bytes_xfs_zoned_steady_mb_per_s  the same for what a replay twice
- *                                     as long adds (first-touch memory excluded)
+ *                                     of 512 Ki 4 KiB writes from a fio iolog
+ *                                     through xfs-zoned on emu:...,data=bytes,
+ *                                     end to end
+ *   replay_bytes_xfs_zoned_2m_mb_per_s  the same for 2 Mi writes, as many as
+ *                                     bench_replay.py's tags-mode figures replay
+ *   replay_bytes_xfs_zoned_steady_mb_per_s  what the second half of a replay
+ *                                     of 1 Mi writes adds (first-touch memory
+ *                                     excluded)
+ *   replay_bytes_xfs_zoned_memcpy_ratio, _2m_memcpy_ratio  the two end-to-end
+ *                                     figures / memcpy_mb_per_s (the target is
+ *                                     1/3); printed when both groups ran
  *   replay_bytes_xfs_zoned_hugepages_mb_per_s  the end-to-end figure with
  *                                     `zwsim replay --hugepages`
  *
@@ -34,6 +47,8 @@
 #include <unistd.h>
 
 #include "bench_wb.h"
+#include "copy.h"
+#include "pattern.h"
 
 #define RUNS 3
 
@@ -99,6 +114,48 @@ static double fresh_memory_mb_per_s(void)
 	return best;
 }
 
+/*
+ * The floor of the bytes-mode replay's data path: what zw_pattern_fill()
+ * into the folio and zw_copy() into the zone cost a user byte when neither
+ * the model's work nor first-touch memory is in the way.  The copy reads a
+ * block 100 MiB after it was filled, as writeback past the background
+ * threshold does, so it comes from memory, not from the cache.
+ */
+static double fill_copy_mb_per_s(void)
+{
+	size_t csz = (size_t)256 << 20, zsz = (size_t)384 << 20, lag = (size_t)100 << 20;
+	uint8_t *c = malloc(csz), *z = malloc(zsz);
+	uint64_t tag = 1;
+	double best = 0;
+
+	if (!c || !z) {
+		fprintf(stderr, "bench_bytes: out of memory\n");
+		exit(1);
+	}
+	memset(c, 0, csz);
+	memset(z, 0, zsz);
+	for (int r = 0; r < RUNS; r++) {
+		size_t zoff = 0, done = 0, passes = 4;
+		double t = cpu_now(), mb;
+
+		for (size_t i = 0; i < passes * csz; i += 4096) {
+			zw_pattern_fill(c + i % csz, 4096, tag++);
+			for (; done + lag <= i; done += 4096, zoff = (zoff + 4096) % zsz)
+				zw_copy(z + zoff, c + done % csz, 4096);
+		}
+		for (; done < passes * csz; done += 4096, zoff = (zoff + 4096) % zsz)
+			zw_copy(z + zoff, c + done % csz, 4096);	/* the last sync */
+		mb = (double)(passes * csz) / 1e6 / (cpu_now() - t);
+		if (mb > best)
+			best = mb;
+	}
+	if (!zw_pattern_decode(z + 4096, 4096, &tag) || !tag)
+		exit(1);
+	free(c);
+	free(z);
+	return best;
+}
+
 /* bench_writeback's bytes-mode run: 4 rounds of 65,536 4 KiB folios, the writeback part timed */
 static double writeback_bytes_mb_per_s(void)
 {
@@ -111,15 +168,16 @@ static double writeback_bytes_mb_per_s(void)
 
 /*
  * The replay: a 256 MiB file written whole eight times over in 4 KiB writes
- * (2 GiB from the user) on 32 zones of 64 MiB: stale zones are reset and
- * written again, so memory stays within the device's 2 GiB, as a long
- * replay's must.  The first pass pays for fresh memory (the kernel faults
- * and clears every page of the cached file and of the zones first written:
- * about 0.4 s a GiB here, more than copying it); the later ones run at the
- * data path's own speed.
+ * (2 GiB from the user) on 32 zones of 64 MiB, or 32 times over (8 GiB, 2 Mi
+ * records): stale zones are reset and written again, so memory stays within
+ * the device's 2 GiB, as a long replay's must.  The first pass pays for
+ * fresh memory (the kernel faults and clears every page of the cached file
+ * and of the zones first written, 668 MB: about 0.4 s a GiB here, more than
+ * copying it); the later ones run at the data path's own speed.
  */
 #define REPLAY_FILE_BLOCKS 65536u
 #define REPLAY_PASSES 8u
+#define LONG_PASSES 32u
 
 static void write_iolog(const char *path, unsigned int passes)
 {
@@ -191,16 +249,26 @@ static double replay_best_secs(const char *dir, unsigned int passes, bool huge)
 	return best;
 }
 
+static double mb_of(unsigned int passes)
+{
+	return (double)REPLAY_FILE_BLOCKS * passes * 4096 / 1e6;
+}
+
+struct replay_figures {
+	double mb_per_s, long_mb_per_s;	/* end to end: REPLAY_PASSES, LONG_PASSES */
+};
+
 /*
  * replay_bytes_xfs_zoned_mb_per_s: the replay of REPLAY_PASSES passes, end
- * to end; replay_bytes_xfs_zoned_steady_mb_per_s: what the next
- * REPLAY_PASSES passes of a replay twice as long add (its CPU time minus the
- * shorter one's), the rate a long replay goes on at once its memory is in.
+ * to end; _2m_: of LONG_PASSES; _steady_: what the next REPLAY_PASSES
+ * passes of a replay twice as long add (its CPU time minus the shorter
+ * one's), the rate a long replay goes on at once its memory is in.
  */
-static void replay_bytes(void)
+static struct replay_figures replay_bytes(void)
 {
 	char dir[] = "/tmp/bench_bytes.XXXXXX";
-	double mb = (double)REPLAY_FILE_BLOCKS * REPLAY_PASSES * 4096 / 1e6, t1, t2, th;
+	double t1, t2, tl, th;
+	struct replay_figures f;
 
 	if (!mkdtemp(dir)) {
 		perror("mkdtemp");
@@ -208,24 +276,32 @@ static void replay_bytes(void)
 	}
 	t1 = replay_best_secs(dir, REPLAY_PASSES, false);
 	t2 = replay_best_secs(dir, 2 * REPLAY_PASSES, false);
+	tl = replay_best_secs(dir, LONG_PASSES, false);
 	th = replay_best_secs(dir, REPLAY_PASSES, true);
 	rmdir(dir);
-	printf("bench: replay_bytes_xfs_zoned_mb_per_s %.0f MB/s\n", mb / t1);
+	f.mb_per_s = mb_of(REPLAY_PASSES) / t1;
+	f.long_mb_per_s = mb_of(LONG_PASSES) / tl;
+	printf("bench: replay_bytes_xfs_zoned_mb_per_s %.0f MB/s\n", f.mb_per_s);
+	printf("bench: replay_bytes_xfs_zoned_2m_mb_per_s %.0f MB/s\n", f.long_mb_per_s);
 	if (t2 > t1)
-		printf("bench: replay_bytes_xfs_zoned_steady_mb_per_s %.0f MB/s\n", mb / (t2 - t1));
+		printf("bench: replay_bytes_xfs_zoned_steady_mb_per_s %.0f MB/s\n", mb_of(REPLAY_PASSES) / (t2 - t1));
 	else
 		fprintf(stderr, "bench_bytes: replay_bytes_xfs_zoned_steady_mb_per_s not measured: "
 			"the longer replay took no longer (%.3f s, %.3f s)\n", t2, t1);
-	printf("bench: replay_bytes_xfs_zoned_hugepages_mb_per_s %.0f MB/s\n", mb / th);
+	printf("bench: replay_bytes_xfs_zoned_hugepages_mb_per_s %.0f MB/s\n", mb_of(REPLAY_PASSES) / th);
+	return f;
 }
 
 int main(int argc, char **argv)
 {
 	const char *only = argc > 1 ? argv[1] : NULL;
+	double memcpy_mb = 0;
 
 	if (!only || !strcmp(only, "memcpy")) {
-		printf("bench: memcpy_mb_per_s %.0f MB/s\n", memcpy_mb_per_s());
+		memcpy_mb = memcpy_mb_per_s();
+		printf("bench: memcpy_mb_per_s %.0f MB/s\n", memcpy_mb);
 		printf("bench: fresh_memory_mb_per_s %.0f MB/s\n", fresh_memory_mb_per_s());
+		printf("bench: fill_copy_mb_per_s %.0f MB/s\n", fill_copy_mb_per_s());
 	}
 	if (!only || !strcmp(only, "writeback")) {
 		double best = 0;
@@ -237,7 +313,13 @@ int main(int argc, char **argv)
 		}
 		printf("bench: writeback_bytes_mb_per_s %.0f MB/s\n", best);
 	}
-	if (!only || !strcmp(only, "replay"))
-		replay_bytes();
+	if (!only || !strcmp(only, "replay")) {
+		struct replay_figures f = replay_bytes();
+
+		if (memcpy_mb > 0) {
+			printf("bench: replay_bytes_xfs_zoned_memcpy_ratio %.3f ratio\n", f.mb_per_s / memcpy_mb);
+			printf("bench: replay_bytes_xfs_zoned_2m_memcpy_ratio %.3f ratio\n", f.long_mb_per_s / memcpy_mb);
+		}
+	}
 	return 0;
 }
