@@ -662,6 +662,16 @@ static bool blk_device_reorders(const struct bio *bio)
 
 	if (bdev->dev->real || !bdev->nr_zones)
 		return false;
+	/*
+	 * A device with a latency profile times its commands itself
+	 * (io.lat_ns, which the FIFO and latency policies honour): it runs an
+	 * append when it is given it and completes it that long after, as a
+	 * ZNS SSD's queue does.  Held back by the loop's own model instead,
+	 * the append would be run and completed at one instant, in no time.
+	 */
+	if (bdev->dev->profile &&
+	    (bdev->loop->policy == SIM_COMPLETE_FIFO || bdev->loop->policy == SIM_COMPLETE_LATENCY))
+		return false;
 	if (bio->bi_op == REQ_OP_ZONE_APPEND)
 		return !bdev->opts.ordered_zone_append;
 	return bio->bi_op == REQ_OP_WRITE && bdev->opts.no_zone_wplug;
