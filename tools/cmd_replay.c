@@ -459,6 +459,9 @@ int cmd_replay(int argc, char **argv)
 		fprintf(stderr, "zwsim replay: zone operations in the trace not replayed (skipped, unsupported): %s\n",
 			zops);
 	}
+	char hint[256];
+	if (!ret && trace_action_hint(tr, rp->nrec, hint, sizeof(hint)))
+		fprintf(stderr, "zwsim replay: %s\n", hint);
 	trace_close(tr);
 	if (!ret) {
 		char verr[512];

@@ -340,9 +340,9 @@ int cmd_trace(int argc, char **argv)
 		if (trace_zone_ops_str(r, zops, sizeof(zops)))
 			fprintf(stderr, "zwsim trace: zone operations read but not requests (zwsim replays none): %s\n",
 				zops);
-		if (!n && !trace_zone_ops(r)->total &&
-		    (!strcmp(trace_format_name(r), "blkparse") || !strcmp(trace_format_name(r), "blktrace")))
-			fprintf(stderr, "zwsim trace: no %c events in this trace (try --action D or C)\n", o.action);
+		char hint[256];
+		if (trace_action_hint(r, n, hint, sizeof(hint)))
+			fprintf(stderr, "zwsim trace: %s\n", hint);
 	}
 	trace_close(r);
 	return ret;

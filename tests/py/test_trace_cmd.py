@@ -343,3 +343,30 @@ def test_convert_edges(zw):
     assert set(times) == {"0.000000000", "1.000000000"}
     back = zw("trace", "dump", "-", input=r.out)
     assert back.rc == 0 and len(back.lines) == 35
+
+
+def test_a_trace_without_the_chosen_action_says_which_it_has(zw, tmp_path):
+    """A capture below the queue (no Q events, as keks.blktrace of shared/traces/real): dump and replay
+    read nothing, and say which actions the trace has, in text and in binary."""
+    import struct
+    text = tmp_path / "dc.blkparse"
+    text.write_text("".join("  8,0    0 %5d     0.%09d   42  %s   W %d + 8 [kworker]\n" % (2 * i + j + 1, i * 1000 + j, a,
+                                                                                             i * 8)
+                            for i in range(3) for j, a in enumerate("DC")))
+    binary = tmp_path / "dc.blktrace.0"
+    issue, complete = 7 | ((0x2) << 16), 8 | ((0x2) << 16)      # __BLK_TA_ISSUE / __BLK_TA_COMPLETE, WRITE
+    binary.write_bytes(b"".join(struct.pack("<IIQQIIIIIHH", 0x65617407, n + 1, n * 1000, (n // 3) * 8, 4096, act, 42,
+                                            8 << 20, 0, 0, 0)
+                                for n, act in enumerate([issue, issue, complete] * 2)))
+    for path, want in ((text, "it has 3 D and 3 C events: try --action D or C"),
+                       (binary, "it has 4 D and 2 C events: try --action D or C")):
+        r = zw("trace", "dump", path)
+        assert r.rc == 0 and r.out == ""
+        assert r.err == "zwsim trace: no Q events in this trace; %s\n" % want
+        r = zw("replay", "--dev", "emu:zones=8,zone_size=1M,data=tags", "--fs", "xfs-zoned", path)
+        assert r.rc == 0, r.err
+        assert "zwsim replay: no Q events in this trace; %s\n" % want in r.err
+        r = zw("trace", "dump", "--action", "C", path)
+        assert r.rc == 0 and len(r.lines) == (3 if path == text else 2) and r.err == ""
+    r = zw("trace", "dump", "--action", "Q", sample("blkparse.txt"))
+    assert r.rc == 0 and r.err == ""

@@ -156,6 +156,8 @@ static int blkparse_next(struct trace_reader *r, struct trace_rec *rec, struct t
 			return trace_bad(r, err, "time", "'%s' is not SECONDS.NANOSECONDS", f[3]);
 		if (trace_u64(f[4], &v))
 			return trace_bad(r, err, "pid", "'%s' is not a number", f[4]);
+		if (!f[5][1])
+			trace_count_action(r, f[5][0]);
 		if (strcmp(f[5], st->action))
 			continue;
 		char cls;

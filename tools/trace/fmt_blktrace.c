@@ -211,7 +211,11 @@ static int bt_advance(struct trace_reader *r, struct bt_state *st, struct bt_fil
 			left -= k;
 		}
 		uint64_t action = v2 ? get64(h + 32, sw) : get32(h + 28, sw), cat = action >> 16;
-		if ((cat & (BT_TC_NOTIFY | BT_TC_PC)) || ((action & 0xffff) & ~BT_TA_CGROUP) != st->want)
+		uint64_t ta = (action & 0xffff) & ~BT_TA_CGROUP;
+		if (!(cat & (BT_TC_NOTIFY | BT_TC_PC)) && !((cat & BT_TC_ZONE_APPEND) && !(cat & BT_TC_COMPLETE)))
+			trace_count_action(r, ta == BT_TA_QUEUE ? 'Q' : ta == BT_TA_ISSUE ? 'D'
+					   : ta == BT_TA_COMPLETE ? 'C' : 0);
+		if ((cat & (BT_TC_NOTIFY | BT_TC_PC)) || ta != st->want)
 			continue;
 		/* BLK_TA_ZONE_APPEND: the COMPLETE event without the COMPLETE category, which the kernel
 		 * adds when a zone append's completion sets its sector (blktrace.c

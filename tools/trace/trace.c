@@ -340,6 +340,41 @@ uint64_t trace_zone_ops_str(const struct trace_reader *r, char *buf, size_t cap)
 	return r->zops.total;
 }
 
+void trace_count_action(struct trace_reader *r, char a)
+{
+	const char *p = strchr("QDC", a);
+
+	if (a && p)
+		r->actions[p - "QDC"]++;
+}
+
+bool trace_action_hint(const struct trace_reader *r, uint64_t read, char *buf, size_t cap)
+{
+	static const char acts[] = "QDC";
+	const char *fmt = trace_format_name(r);
+	char others[96] = "", tries[16] = "";
+	size_t used = 0, nt = 0;
+
+	buf[0] = 0;
+	if (read || r->zops.total || (strcmp(fmt, "blkparse") && strcmp(fmt, "blktrace")))
+		return false;
+	for (int i = 0; i < 3; i++) {
+		if (acts[i] == r->opts.action || !r->actions[i])
+			continue;
+		int w = snprintf(others + used, sizeof(others) - used, "%s%llu %c", used ? " and " : "",
+				 (unsigned long long)r->actions[i], acts[i]);
+		if (w > 0 && (size_t)w < sizeof(others) - used)
+			used += (size_t)w;
+		nt += (size_t)snprintf(tries + nt, sizeof(tries) - nt, "%s%c", nt ? " or " : "", acts[i]);
+	}
+	if (used)
+		snprintf(buf, cap, "no %c events in this trace; it has %s events: try --action %s", r->opts.action,
+			 others, tries);
+	else
+		snprintf(buf, cap, "no Q, D or C events in this trace: nothing to replay");
+	return true;
+}
+
 const char *trace_format_name(const struct trace_reader *r)
 {
 	return r->fmt ? r->fmt->name : "?";

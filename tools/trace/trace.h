@@ -106,6 +106,12 @@ const char *trace_zone_op_name(enum trace_zone_op op);
 /* "2 zone-append (8192 bytes), 1 zone-reset" into @buf; the total (0: @buf "") */
 uint64_t trace_zone_ops_str(const struct trace_reader *r, char *buf, size_t cap);
 const char *trace_format_name(const struct trace_reader *r);
+/*
+ * After a blktrace or blkparse trace gave no request (@read 0): why, into
+ * @buf ("no Q events in this trace; it has 1192 D and 1187 C events: try
+ * --action D or C"), and true; false, @buf "", for any other trace.
+ */
+bool trace_action_hint(const struct trace_reader *r, uint64_t read, char *buf, size_t cap);
 void trace_close(struct trace_reader *r);
 
 /* The format table, for --help and --format. */

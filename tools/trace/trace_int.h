@@ -28,6 +28,7 @@ struct trace_reader {
 	uint64_t line;			/* text: the line just read (1-based) */
 	uint64_t skipped;
 	struct trace_zone_ops zops;	/* zone operations read but not returned (trace_zone_ops()) */
+	uint64_t actions[3];		/* blktrace, blkparse: Q, D and C events read (trace_action_hint()) */
 	void *priv;			/* the format's state */
 	bool done;
 };
@@ -48,6 +49,8 @@ char *ts_line(struct trace_stream *s, size_t *len, struct trace_err *err);
 void ts_close(struct trace_stream *s);
 
 /* --- trace.c --- */
+/* blktrace, blkparse: an event of action @a ('Q', 'D', 'C'; others ignored) was read. */
+void trace_count_action(struct trace_reader *r, char a);
 /* "FILE:WHERE: field 'FIELD': ..." into @err; returns TRACE_BAD. */
 int trace_bad(const struct trace_reader *r, struct trace_err *err, const char *field,
 	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
