@@ -420,6 +420,59 @@ def test_zoned_xfs_appends_take_the_profiles_time(zwsim, order):
     assert 0.95 * ns <= rep["throughput"]["elapsed_ns"] <= 1.25 * ns
 
 
+def profile_peak_bytes_per_ns(name):
+    """The most bytes a nanosecond any write or append cell of a bundled profile gives (size x depth / latency)."""
+    import pathlib
+    units = {"us": 1e3, "ms": 1e6, "ns": 1}
+    prof = json.loads((pathlib.Path(__file__).resolve().parents[2] / "profiles" / (name + ".json")).read_text())
+    peak = 0
+    for kind in ("write", "append"):
+        grid = prof.get(kind)
+        if not grid:
+            continue
+        unit = next(u for u in units if u in grid)
+        depths = grid.get("depths", [1])
+        for size, row in zip(grid["sizes"], grid[unit]):
+            b = int(size[:-1]) * {"k": KiB, "M": MiB}[size[-1]] if isinstance(size, str) else size
+            for d, lat in zip(depths, row if isinstance(row, list) else [row]):
+                peak = max(peak, b * d / (lat * units[unit]))
+    return peak
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("fs,dev", [
+    ("raw", "emu:zones=16,zone_size=16M,profile=zn540,data=tags"),
+    ("zonefs", "emu:zones=16,zone_size=16M,profile=zn540,data=tags"),
+    ("xfs-zoned", "emu:zones=16,zone_size=16M,profile=zn540,data=tags"),
+    ("xfs", "emu:zoned=0,size=256M,profile=zn540,data=tags"),
+    ("xfs-zoned", "emu:zones=16,zone_size=16M,profile=hm-smr,model=zbc,lba=4096,data=tags"),
+])
+def test_no_target_writes_faster_than_its_profile_allows(zwsim, fs, dev, seed):
+    # Seeded traces of sequential runs, overwrites and syncs: whatever path a write takes to the
+    # device (direct, writeback, zone appends, GC), the simulated time is at least what the
+    # profile's fastest cell needs for the bytes the device wrote.  Zoned XFS's appends once took
+    # no time at all (test_zoned_xfs_appends_take_the_profiles_time).
+    r = random.Random(seed)
+    recs, pos = [], [0] * 4
+    for _ in range(600):
+        z = r.randrange(4)
+        if r.random() < 0.05:
+            recs.append(("sync",))
+            continue
+        ln = r.choice([4096, 16384, 131072])
+        if fs != "raw" and r.random() < 0.3:
+            recs.append((r.randrange(0, 4 * MiB // 4096) * 4096, 4096))     # an overwrite
+            continue
+        if pos[z] + ln > 12 * MiB:
+            pos[z] = 0
+        recs.append(((z + 1) * 16 * MiB + pos[z] if fs == "raw" else z * 12 * MiB + pos[z], ln))
+        pos[z] += ln
+    rep = replay(zwsim, dev, fs, iolog(*recs), "--remap", "wrap=dev")
+    peak = profile_peak_bytes_per_ns(dev.split("profile=")[1].split(",")[0])
+    assert rep["bytes"]["device_written"] > 0
+    assert rep["throughput"]["elapsed_ns"] >= 0.99 * rep["bytes"]["device_written"] / peak, rep["throughput"]
+
+
 def test_the_demo_sample_is_what_its_script_makes():
     import gzip
     import pathlib
