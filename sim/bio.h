@@ -77,6 +77,7 @@ struct bio {
 	uint64_t bi_id;		/* for the event log: unique per block device */
 	struct zone_result bi_res;	/* what the device said (reason, native code) */
 	uint32_t bi_front_pad;		/* bytes allocated before the bio (bioset front_pad) */
+	uint64_t bi_dispatch_ns;	/* the virtual time blk_dispatch() gave it to the device */
 	/* the segments follow the bio in the same allocation */
 };
 

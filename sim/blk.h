@@ -112,6 +112,13 @@ struct block_device {
 	uint64_t next_bio_id;
 	unsigned int nr_inflight;		/* commands at the device */
 	uint64_t nr_device_cmds;
+	/*
+	 * Called as each command the device was given completes, with the
+	 * virtual time from its dispatch to its end (a statistic, not the
+	 * kernel's: zwsim replay's device latencies); NULL: none.
+	 */
+	void (*on_complete)(void *arg, const struct bio *bio, uint64_t ns);
+	void *on_complete_arg;
 };
 
 /*

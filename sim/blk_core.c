@@ -480,6 +480,8 @@ static void blk_complete(void *arg)
 	unsigned int zno = (unsigned int)(bio->bi_iter.bi_sector / bdev->zone_size);
 
 	bdev->nr_inflight--;
+	if (bdev->on_complete)
+		bdev->on_complete(bdev->on_complete_arg, bio, bdev->loop->now - bio->bi_dispatch_ns);
 	bio_endio(bio);
 	/* blk_zone_write_plug_finish_request(): the next plugged bio may go. */
 	if (plugged)
@@ -690,6 +692,8 @@ static void blk_issue_deferred(void *arg)
 void blk_dispatch(struct bio *bio)
 {
 	struct block_device *bdev = bio->bi_bdev;
+
+	bio->bi_dispatch_ns = bdev->loop->now;
 
 	if (blk_device_reorders(bio)) {
 		bdev->nr_inflight++;

@@ -403,6 +403,22 @@ def test_a_device_profile_gives_the_time(zwsim):
     rep = replay(zwsim, RAW.replace("emu:", "emu:profile=nullblk,"), "raw", iolog(*writes))
     assert rep["latency_ns"]["write"]["max"] == rep["latency_ns"]["write"]["p50"] == 10000
     assert rep["throughput"]["elapsed_ns"] == 3 * 10000
+    # the device's own view: three write commands of 10 us
+    assert rep["device_latency_ns"] == {"write": {"count": 3, "p50": 10000, "p90": 10000, "p99": 10000,
+                                                  "p99.9": 10000, "max": 10000, "mean": 10000}}
+
+
+def test_device_latencies_without_a_profile_are_the_latency_models(zwsim, tmp_path):
+    # 20 us a command plus 2 us a 4 KiB block (docs/replay.md, "Time"): a 4 KiB write 22 us, a
+    # 64 KiB one 52 us, a read of 4 KiB 22 us, a flush 20 us
+    rep = replay(zwsim, RAW, "raw", iolog((MiB, 4096), (MiB + 4096, 65536), ("read", MiB, 4096), ("sync",)),
+                 "--csv", str(tmp_path))
+    dl = rep["device_latency_ns"]
+    assert sorted(dl) == ["flush", "read", "write"]
+    assert (dl["write"]["count"], dl["write"]["p50"], dl["write"]["max"]) == (2, 22000, 52000)
+    assert (dl["read"]["count"], dl["read"]["max"], dl["flush"]["max"]) == (1, 22000, 20000)
+    rows = (tmp_path / "latency.csv").read_text().splitlines()
+    assert "device write,2,22000,52000,52000,52000,52000,37000" in rows
 
 
 @pytest.mark.parametrize("order", ["latency", "fifo"])
@@ -418,6 +434,10 @@ def test_zoned_xfs_appends_take_the_profiles_time(zwsim, order):
     assert rep["bytes"]["device_written"] == 64 * MiB
     assert 0.95 * ns <= rep["latency_ns"]["flush"]["max"] <= 1.25 * ns
     assert 0.95 * ns <= rep["throughput"]["elapsed_ns"] <= 1.25 * ns
+    # the 128 appends of 512 KiB went together: the last ends with the sync, the first after ~0.4 ms
+    ap = rep["device_latency_ns"]["zone_append"]
+    assert ap["count"] == 128 and ap["max"] == rep["latency_ns"]["flush"]["max"]
+    assert ap["p50"] == pytest.approx(ap["max"] / 2, rel=0.05)
 
 
 def profile_peak_bytes_per_ns(name):

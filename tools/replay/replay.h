@@ -80,6 +80,9 @@ struct replay_zrow {
 	unsigned int open, active, full, empty, closed;
 };
 
+/* Device commands by enum req_op (REQ_OP_ZONE_RESET_ALL is the largest). */
+#define REPLAY_DEV_OPS 16
+
 /* What the device underneath saw (replay_dev.c counts it). */
 struct replay_devstat {
 	uint64_t write_bytes;		/* written and appended, that succeeded */
@@ -90,6 +93,8 @@ struct replay_devstat {
 	unsigned int max_open, max_active;
 	struct replay_zrow *rows;
 	size_t nr_rows, max_rows;
+	/* emulated devices: each command's virtual time from dispatch to end, by its op */
+	struct lat_hist lat[REPLAY_DEV_OPS];
 };
 
 struct replay_stats {

@@ -294,6 +294,15 @@ static void wrap_one(struct replay_cdev *c, unsigned int i, const struct blk_zon
 	c->cap[i] = z->capacity;
 }
 
+/* The block layer's hook as each device command ends (emulated devices: virtual time). */
+static void device_done(void *arg, const struct bio *bio, uint64_t ns)
+{
+	struct replay *rp = arg;
+
+	if ((unsigned int)bio->bi_op < REPLAY_DEV_OPS)
+		lat_add(&rp->ds.lat[bio->bi_op], ns);
+}
+
 void replay_dev_wrap(struct replay *rp)
 {
 	struct replay_cdev *c = calloc(1, sizeof(*c));
@@ -330,8 +339,14 @@ void replay_dev_wrap(struct replay *rp)
 	add_row(c);
 	rp->inner = in;
 	rp->cdev = &c->pub;
-	if (rp->st.bdevp)
+	if (rp->st.bdevp) {
 		rp->st.bdevp->dev = &c->pub;
+		/* a real device's time is the wall clock's, which the block layer does not keep */
+		if (!in->real) {
+			rp->st.bdevp->on_complete = device_done;
+			rp->st.bdevp->on_complete_arg = rp;
+		}
+	}
 }
 
 void replay_dev_unwrap(struct replay *rp)
@@ -340,8 +355,10 @@ void replay_dev_unwrap(struct replay *rp)
 
 	if (!c)
 		return;
-	if (rp->st.bdevp)
+	if (rp->st.bdevp) {
 		rp->st.bdevp->dev = c->inner;
+		rp->st.bdevp->on_complete = NULL;
+	}
 	free(c->cond);
 	free(c->wp);
 	free(c->cap);

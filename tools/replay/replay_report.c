@@ -177,6 +177,14 @@ json_object *replay_report_json(struct replay *rp)
 		}
 	json_object_object_add(top, "latency_ns", o);
 	json_object_object_add(top, "lag_ns", s->timed ? lat_json(&s->lag) : NULL);
+	o = NULL;
+	if (!rp->real) {
+		o = json_object_new_object();
+		for (int op = 0; op < REPLAY_DEV_OPS; op++)
+			if (rp->ds.lat[op].n)
+				json_object_object_add(o, req_op_name((enum req_op)op), lat_json(&rp->ds.lat[op]));
+	}
+	json_object_object_add(top, "device_latency_ns", o);
 
 	o = json_object_new_object();
 	json_object_object_add(o, "elapsed_ns", u64(secs_ns));
@@ -301,6 +309,16 @@ void replay_report_text(FILE *f, struct replay *rp, json_object *report)
 			(double)lat_quantile(h, 0.5) / 1e3, (double)lat_quantile(h, 0.99) / 1e3,
 			(double)lat_quantile(h, 0.999) / 1e3, (double)h->max / 1e3);
 	}
+	for (int op = 0; op < REPLAY_DEV_OPS && !rp->real; op++) {
+		const struct lat_hist *h = &rp->ds.lat[op];
+
+		if (!h->n)
+			continue;
+		fprintf(f, "device %s (us): p50 %.1f, p99 %.1f, p99.9 %.1f, max %.1f (%" PRIu64 " command%s)\n",
+			req_op_name((enum req_op)op), (double)lat_quantile(h, 0.5) / 1e3,
+			(double)lat_quantile(h, 0.99) / 1e3, (double)lat_quantile(h, 0.999) / 1e3, (double)h->max / 1e3,
+			h->n, h->n == 1 ? "" : "s");
+	}
 	if (s->timed)
 		fprintf(f, "behind the trace's times (us): p50 %.1f, p99 %.1f, p99.9 %.1f, max %.1f\n",
 			(double)lat_quantile(&s->lag, 0.5) / 1e3, (double)lat_quantile(&s->lag, 0.99) / 1e3,
@@ -367,14 +385,18 @@ int replay_report_csv(struct replay *rp, json_object *report, const char *dir, c
 	if (!f)
 		return -1;
 	fprintf(f, "kind,count,p50_ns,p90_ns,p99_ns,p99.9_ns,max_ns,mean_ns\n");
-	json_object_object_get_ex(report, "latency_ns", &lat);
-	json_object_object_foreach(lat, kind, v) {
-		fprintf(f, "%s", kind);
-		json_object_object_foreach(v, key, x) {
-			(void)key;
-			fprintf(f, ",%s", json_object_get_string(x));
+	/* the records' kinds, then the device's commands as "device OP" */
+	for (int part = 0; part < 2; part++) {
+		if (!json_object_object_get_ex(report, part ? "device_latency_ns" : "latency_ns", &lat) || !lat)
+			continue;
+		json_object_object_foreach(lat, kind, v) {
+			fprintf(f, "%s%s", part ? "device " : "", kind);
+			json_object_object_foreach(v, key, x) {
+				(void)key;
+				fprintf(f, ",%s", json_object_get_string(x));
+			}
+			fprintf(f, "\n");
 		}
-		fprintf(f, "\n");
 	}
 	fclose(f);
 	return 0;
