@@ -340,18 +340,19 @@ uint64_t trace_zone_ops_str(const struct trace_reader *r, char *buf, size_t cap)
 	return r->zops.total;
 }
 
+static const char trace_actions[] = "QDC";	/* the order of r->actions[] */
+
 void trace_count_action(struct trace_reader *r, char a)
 {
-	const char *p = strchr("QDC", a);
+	const char *p = a ? strchr(trace_actions, a) : NULL;
 
-	if (a && p)
-		r->actions[p - "QDC"]++;
+	if (p)
+		r->actions[p - trace_actions]++;
 }
 
 bool trace_action_hint(const struct trace_reader *r, uint64_t read, char *buf, size_t cap)
 {
-	static const char acts[] = "QDC";
-	const char *fmt = trace_format_name(r);
+	const char *acts = trace_actions, *fmt = trace_format_name(r);
 	char others[96] = "", tries[16] = "";
 	size_t used = 0, nt = 0;
 
