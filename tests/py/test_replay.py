@@ -419,6 +419,12 @@ def test_device_latencies_without_a_profile_are_the_latency_models(zwsim, tmp_pa
     assert (dl["read"]["count"], dl["read"]["max"], dl["flush"]["max"]) == (1, 22000, 20000)
     rows = (tmp_path / "latency.csv").read_text().splitlines()
     assert "device write,2,22000,52000,52000,52000,52000,37000" in rows
+    # --verify's reads are not the replay's: 132 KiB written back in one append of 20 + 33 x 2 us
+    trace = iolog((0, 65536), (65536, 65536), (0, 4096), (131072, 4096), ("sync",))
+    for opts in ((), ("--verify",)):
+        rep = replay(zwsim, "emu:zones=16,zone_size=1M,model=zns", "xfs-zoned", trace, *opts)
+        assert rep["device_latency_ns"] == {"zone_append": {"count": 1, "p50": 86000, "p90": 86000, "p99": 86000,
+                                                            "p99.9": 86000, "max": 86000, "mean": 86000}}
 
 
 @pytest.mark.parametrize("order", ["latency", "fifo"])

@@ -268,6 +268,9 @@ int replay_finish(struct replay *rp, char *err, size_t errlen)
 	rp->replay_read_bytes = rp->ds.read_bytes;
 	if (!rp->o.verify)
 		return 0;
+	/* --verify's reads are no part of the replay's device latencies, as of its bytes read */
+	if (rp->st.bdevp)
+		rp->st.bdevp->on_complete = NULL;
 	if (rp->raw)
 		return replay_raw_verify(rp, err, errlen) ? 1 : 0;
 	return fs_run_verify(&rp->run, &rp->mm, err, errlen) ? 1 : 0;
