@@ -57,18 +57,25 @@ static double cpu_now(void)
 	return bench_seconds(CLOCK_PROCESS_CPUTIME_ID);
 }
 
-static double memcpy_mb_per_s(void)
+/* @sz bytes of @byte, every page faulted in */
+static uint8_t *faulted_in(size_t sz, int byte)
 {
-	size_t sz = (size_t)512 << 20;
-	uint8_t *a = malloc(sz), *b = malloc(sz);
-	double best = 0;
+	uint8_t *p = malloc(sz);
 
-	if (!a || !b) {
+	if (!p) {
 		fprintf(stderr, "bench_bytes: out of memory\n");
 		exit(1);
 	}
-	memset(a, 0x5a, sz);
-	memset(b, 0, sz);
+	memset(p, byte, sz);
+	return p;
+}
+
+static double memcpy_mb_per_s(void)
+{
+	size_t sz = (size_t)512 << 20;
+	uint8_t *a = faulted_in(sz, 0x5a), *b = faulted_in(sz, 0);
+	double best = 0;
+
 	for (int r = 0; r < RUNS; r++) {
 		double t = cpu_now(), mb;
 
@@ -123,29 +130,25 @@ static double fresh_memory_mb_per_s(void)
  */
 static double fill_copy_mb_per_s(void)
 {
-	size_t csz = (size_t)256 << 20, zsz = (size_t)384 << 20, lag = (size_t)100 << 20;
-	uint8_t *c = malloc(csz), *z = malloc(zsz);
+	size_t csz = (size_t)256 << 20, zsz = (size_t)384 << 20, lag = (size_t)100 << 20, total = 4 * csz;
+	uint8_t *c = faulted_in(csz, 0), *z = faulted_in(zsz, 0);
 	uint64_t tag = 1;
 	double best = 0;
 
-	if (!c || !z) {
-		fprintf(stderr, "bench_bytes: out of memory\n");
-		exit(1);
-	}
-	memset(c, 0, csz);
-	memset(z, 0, zsz);
 	for (int r = 0; r < RUNS; r++) {
-		size_t zoff = 0, done = 0, passes = 4;
+		size_t zoff = 0;
 		double t = cpu_now(), mb;
 
-		for (size_t i = 0; i < passes * csz; i += 4096) {
-			zw_pattern_fill(c + i % csz, 4096, tag++);
-			for (; done + lag <= i; done += 4096, zoff = (zoff + 4096) % zsz)
-				zw_copy(z + zoff, c + done % csz, 4096);
+		/* block i filled, block i - lag copied; past the end only copies (the last sync) */
+		for (size_t i = 0; i < total + lag; i += 4096) {
+			if (i < total)
+				zw_pattern_fill(c + i % csz, 4096, tag++);
+			if (i >= lag) {
+				zw_copy(z + zoff, c + (i - lag) % csz, 4096);
+				zoff = (zoff + 4096) % zsz;
+			}
 		}
-		for (; done < passes * csz; done += 4096, zoff = (zoff + 4096) % zsz)
-			zw_copy(z + zoff, c + done % csz, 4096);	/* the last sync */
-		mb = (double)(passes * csz) / 1e6 / (cpu_now() - t);
+		mb = (double)total / 1e6 / (cpu_now() - t);
 		if (mb > best)
 			best = mb;
 	}

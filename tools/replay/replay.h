@@ -18,6 +18,7 @@
 #include "cmds.h"
 #include "fs_oracle.h"
 #include "fs_script.h"
+#include "req_op.h"
 #include "stack.h"
 #include "trace.h"
 
@@ -80,8 +81,8 @@ struct replay_zrow {
 	unsigned int open, active, full, empty, closed;
 };
 
-/* Device commands by enum req_op (REQ_OP_ZONE_RESET_ALL is the largest). */
-#define REPLAY_DEV_OPS 16
+/* Device commands by enum req_op, whose largest is REQ_OP_ZONE_RESET_ALL. */
+#define REPLAY_DEV_OPS (REQ_OP_ZONE_RESET_ALL + 1)
 
 /* What the device underneath saw (replay_dev.c counts it). */
 struct replay_devstat {

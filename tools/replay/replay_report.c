@@ -250,6 +250,14 @@ static const char *jstr(json_object *top, const char *a, const char *b)
 	return json_object_get_string(v);
 }
 
+/* "PREFIXNAME (us): p50 .., p99 .., p99.9 .., max ..TAIL" */
+static void lat_line(FILE *f, const char *prefix, const char *name, const struct lat_hist *h, const char *tail)
+{
+	fprintf(f, "%s%s (us): p50 %.1f, p99 %.1f, p99.9 %.1f, max %.1f%s\n", prefix, name,
+		(double)lat_quantile(h, 0.5) / 1e3, (double)lat_quantile(h, 0.99) / 1e3,
+		(double)lat_quantile(h, 0.999) / 1e3, (double)h->max / 1e3, tail);
+}
+
 void replay_report_text(FILE *f, struct replay *rp, json_object *report)
 {
 	const struct replay_stats *s = &rp->s;
@@ -291,38 +299,23 @@ void replay_report_text(FILE *f, struct replay *rp, json_object *report)
 			"%u empty, %u open, %u closed, %u full\n", ds->resets, ds->finishes, ds->max_open, ds->max_active,
 			by_cond[1], by_cond[2] + by_cond[3], by_cond[4], by_cond[5]);
 	}
-	for (int k = 0; k < RK_NR; k++) {
-		const struct lat_hist *h = &s->lat[k];
-
-		if (!h->n || k == RK_FS)
-			continue;
-		fprintf(f, "latency %s (us): p50 %.1f, p99 %.1f, p99.9 %.1f, max %.1f\n", replay_kind_name((enum replay_kind)k),
-			(double)lat_quantile(h, 0.5) / 1e3, (double)lat_quantile(h, 0.99) / 1e3,
-			(double)lat_quantile(h, 0.999) / 1e3, (double)h->max / 1e3);
-	}
-	for (int k = 0; k < F_NR_KINDS; k++) {
-		const struct lat_hist *h = &s->fs_lat[k];
-
-		if (!h->n)
-			continue;
-		fprintf(f, "latency fs %s (us): p50 %.1f, p99 %.1f, p99.9 %.1f, max %.1f\n", fs_kind_name((enum fs_kind)k),
-			(double)lat_quantile(h, 0.5) / 1e3, (double)lat_quantile(h, 0.99) / 1e3,
-			(double)lat_quantile(h, 0.999) / 1e3, (double)h->max / 1e3);
-	}
+	for (int k = 0; k < RK_NR; k++)
+		if (s->lat[k].n && k != RK_FS)
+			lat_line(f, "latency ", replay_kind_name((enum replay_kind)k), &s->lat[k], "");
+	for (int k = 0; k < F_NR_KINDS; k++)
+		if (s->fs_lat[k].n)
+			lat_line(f, "latency fs ", fs_kind_name((enum fs_kind)k), &s->fs_lat[k], "");
 	for (int op = 0; op < REPLAY_DEV_OPS && !rp->real; op++) {
 		const struct lat_hist *h = &rp->ds.lat[op];
+		char tail[40];
 
 		if (!h->n)
 			continue;
-		fprintf(f, "device %s (us): p50 %.1f, p99 %.1f, p99.9 %.1f, max %.1f (%" PRIu64 " command%s)\n",
-			req_op_name((enum req_op)op), (double)lat_quantile(h, 0.5) / 1e3,
-			(double)lat_quantile(h, 0.99) / 1e3, (double)lat_quantile(h, 0.999) / 1e3, (double)h->max / 1e3,
-			h->n, h->n == 1 ? "" : "s");
+		snprintf(tail, sizeof(tail), " (%" PRIu64 " command%s)", h->n, h->n == 1 ? "" : "s");
+		lat_line(f, "device ", req_op_name((enum req_op)op), h, tail);
 	}
 	if (s->timed)
-		fprintf(f, "behind the trace's times (us): p50 %.1f, p99 %.1f, p99.9 %.1f, max %.1f\n",
-			(double)lat_quantile(&s->lag, 0.5) / 1e3, (double)lat_quantile(&s->lag, 0.99) / 1e3,
-			(double)lat_quantile(&s->lag, 0.999) / 1e3, (double)s->lag.max / 1e3);
+		lat_line(f, "", "behind the trace's times", &s->lag, "");
 	fprintf(f, "time: %s s %s, %s records/s\n", jstr(report, "throughput", "seconds"),
 		rp->real ? "measured" : "simulated", jstr(report, "throughput", "records_per_s"));
 	for (size_t i = 0; i < s->nr_errs; i++) {
